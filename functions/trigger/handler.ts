@@ -1,0 +1,20 @@
+import type { Context } from 'aws-lambda';
+import { awsClients } from '../../lib/clients/aws';
+import { runIdempotent } from '../../lib/lambda/idempotency';
+import { appendReleaseKeys } from '../../lib/lambda/logger';
+import { stepHandler } from '../../lib/lambda/step-handler';
+import { requestFromS3Event, startRelease } from '../../lib/release/steps/trigger';
+
+/** EventBridge "Object Created" (artifact bucket, `releases/` prefix) → StartExecution, once per artifact. */
+export const handler = stepHandler('trigger', async (event: unknown, context: Context) => {
+  const request = requestFromS3Event(event);
+  appendReleaseKeys(request);
+  const deps = { sfn: awsClients().sfn, stateMachineArn: requiredEnv('STATE_MACHINE_ARN') };
+  return runIdempotent((r: typeof request) => startRelease(r, deps), request, context);
+});
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}

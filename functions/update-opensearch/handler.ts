@@ -1,0 +1,13 @@
+import type { Context } from 'aws-lambda';
+import { awsClients } from '../../lib/clients/aws';
+import { runIdempotent } from '../../lib/lambda/idempotency';
+import { parseStepInput, stepHandler } from '../../lib/lambda/step-handler';
+import { ReleaseStateSchema } from '../../lib/release/request';
+import { updateOpenSearch } from '../../lib/release/steps/update-opensearch';
+
+export const handler = stepHandler('updateOpenSearch', async (event: unknown, context: Context) => {
+  const release = parseStepInput(ReleaseStateSchema, event, 'updateOpenSearch');
+  const { opensearch, s3 } = awsClients();
+  const deps = { opensearch, s3, stagingBucket: process.env.STAGING_BUCKET || undefined, stagingPrefix: process.env.STAGING_PREFIX ?? 'staging/' };
+  return runIdempotent((r: typeof release) => updateOpenSearch(r, deps), release, context);
+});

@@ -1,0 +1,42 @@
+import type { Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { classifyAwsError, InvalidRelease, ReleaseError } from '../release/errors';
+import { appendReleaseKeys, logger } from './logger';
+
+/**
+ * The wiring every step Lambda shares: attach the release identity to the logs, run the step,
+ * and turn transient AWS errors into the one retryable name the state machine knows
+ * (`TransientAwsError`). Named release errors pass through unchanged for the ASL to match.
+ */
+export function stepHandler<E, R>(
+  step: string,
+  run: (event: E, context: Context) => Promise<R>,
+): (event: E, context: Context) => Promise<R> {
+  return async (event, context) => {
+    logger.addContext(context);
+    logger.resetKeys();
+    if (event && typeof event === 'object') appendReleaseKeys(event as Record<string, string>);
+    try {
+      const result = await run(event, context);
+      logger.info(`${step} done`, { result: summarize(result) });
+      return result;
+    } catch (e) {
+      const error = classifyAwsError(e, step) as Error;
+      const level = error instanceof ReleaseError && error.retryable ? 'warn' : 'error';
+      logger[level](`${step} failed: ${error.name}`, { error: { name: error.name, message: error.message } });
+      throw error;
+    }
+  };
+}
+
+function summarize(result: unknown): unknown {
+  return result && typeof result === 'object' && 'artifact' in result ? { ...(result as object), attributes: undefined, recipe: undefined } : result;
+}
+
+/** Parses a step's input; a state that does not fit means the execution input was tampered with. */
+export function parseStepInput<S extends z.ZodType>(schema: S, event: unknown, step: string): z.infer<S> {
+  const parsed = schema.safeParse(event);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new InvalidRelease(`${step} received an unexpected state: ${issue.message}; start a new execution from the release request`, issue.path.join('.') || undefined);
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { InvalidRelease } from './errors';
+
+/**
+ * Per-package configuration (`config/packages.json`, deployed as the PACKAGES_CONFIG environment
+ * variable). Only configured packages can be released: an upload for an unknown package fails fast.
+ */
+export const DEFAULT_VERSION_POLICIES = ['if-newer', 'always', 'never'] as const;
+export type DefaultVersionPolicy = (typeof DEFAULT_VERSION_POLICIES)[number];
+
+export const PackageSettingsSchema = z.strictObject({
+  /** OpenSearch custom package this IoT package feeds; resolved by name on every run. Default: the IoT package name. */
+  opensearchPackage: z.string().optional(),
+  /** When the new version becomes the package's default. Default: `if-newer`. */
+  defaultVersionPolicy: z.enum(DEFAULT_VERSION_POLICIES).optional(),
+  /** Description used when neither the request nor the object metadata gives one. */
+  description: z.string().optional(),
+  /** Tags put on every new package version (request tags win on the same key). */
+  tags: z.record(z.string(), z.string()).optional(),
+});
+export type PackageSettings = z.infer<typeof PackageSettingsSchema>;
+
+export const PackagesConfigSchema = z.strictObject({
+  $comment: z.string().optional(),
+  packages: z.record(z.string(), PackageSettingsSchema),
+});
+export type PackagesConfig = z.infer<typeof PackagesConfigSchema>;
+
+/** Parses configuration text; a broken configuration is a deployment error, reported as InvalidRelease. */
+export function parsePackagesConfig(text: string | undefined): PackagesConfig {
+  if (!text) return { packages: {} };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new InvalidRelease(`PACKAGES_CONFIG is not valid JSON (${(e as Error).message}); fix config/packages.json and redeploy`);
+  }
+  const parsed = PackagesConfigSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new InvalidRelease(`PACKAGES_CONFIG ${issue.path.join('.')}: ${issue.message}; fix config/packages.json and redeploy`);
+  }
+  return parsed.data;
+}
+
+export function packageSettings(config: PackagesConfig, packageName: string): PackageSettings {
+  const settings = config.packages[packageName];
+  if (!settings) {
+    const known = Object.keys(config.packages);
+    throw new InvalidRelease(
+      `package "${packageName}" has no configuration; add it under "packages" in config/packages.json` +
+        (known.length ? ` (configured: ${known.join(', ')})` : ''),
+      'packageName',
+    );
+  }
+  return settings;
+}

@@ -1,0 +1,133 @@
+/**
+ * Errors the pipeline raises on purpose. Each class's `name` is exactly what the state machine's
+ * `ErrorEquals` matches (Lambda reports `error.name` as the error type), so renaming one means
+ * changing `statemachines/release.asl.json` too — `test/asl.test.ts` checks they agree.
+ */
+
+/** Base: carries a message a person can act on. `retryable` mirrors the ASL retry policy. */
+export abstract class ReleaseError extends Error {
+  abstract readonly retryable: boolean;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The input cannot be turned into a valid release. Fix the input (key, manifest, config); retrying will not help. */
+export class InvalidRelease extends ReleaseError {
+  override readonly name = 'InvalidRelease';
+  readonly retryable = false;
+  constructor(
+    message: string,
+    /** Which field was wrong, e.g. `versionName` or `attributes.build`. */
+    readonly field?: string,
+  ) {
+    super(field ? `${field}: ${message}` : message);
+  }
+}
+
+/** The artifact (or the pinned version of it) does not exist in S3. */
+export class ArtifactNotFound extends ReleaseError {
+  override readonly name = 'ArtifactNotFound';
+  readonly retryable = false;
+}
+
+/** The IoT version name already exists with a different artifact: never overwrite a released version. */
+export class VersionConflict extends ReleaseError {
+  override readonly name = 'VersionConflict';
+  readonly retryable = false;
+}
+
+/** No OpenSearch package with the configured name exists in this account and region. */
+export class OpenSearchPackageNotFound extends ReleaseError {
+  override readonly name = 'OpenSearchPackageNotFound';
+  readonly retryable = false;
+}
+
+/** The OpenSearch package is processing another update (COPYING / VALIDATING). Retried with backoff. */
+export class OpenSearchPackageBusy extends ReleaseError {
+  override readonly name = 'OpenSearchPackageBusy';
+  readonly retryable = true;
+}
+
+/** OpenSearch rejected this release's content (COPY_FAILED / VALIDATION_FAILED). Fix the artifact. */
+export class OpenSearchPackageFailed extends ReleaseError {
+  override readonly name = 'OpenSearchPackageFailed';
+  readonly retryable = false;
+  constructor(
+    readonly status: string,
+    readonly errorDetails: { ErrorType?: string; ErrorMessage?: string } | undefined,
+    packageName: string,
+  ) {
+    super(
+      `OpenSearch package ${packageName} is ${status}` +
+        (errorDetails ? `: ${errorDetails.ErrorType ?? 'Error'}: ${errorDetails.ErrorMessage ?? ''}` : ''),
+    );
+  }
+}
+
+/** The OpenSearch package did not become AVAILABLE within the poll budget. Redrive polls again. */
+export class OpenSearchNotReady extends ReleaseError {
+  override readonly name = 'OpenSearchNotReady';
+  readonly retryable = false;
+}
+
+/**
+ * A throttle, 5xx or network failure from an AWS call that outlasted the SDK's own retries.
+ * The state machine retries it with backoff; the step converges by looking when it runs again.
+ */
+export class TransientAwsError extends ReleaseError {
+  override readonly name = 'TransientAwsError';
+  readonly retryable = true;
+}
+
+/** Names the ASL must treat as retryable / non-retryable: one list, read by the ASL test. */
+export const RETRYABLE_ERROR_NAMES = ['TransientAwsError', 'OpenSearchPackageBusy'] as const;
+export const TERMINAL_ERROR_NAMES = [
+  'InvalidRelease',
+  'ArtifactNotFound',
+  'VersionConflict',
+  'OpenSearchPackageNotFound',
+  'OpenSearchPackageFailed',
+  'OpenSearchNotReady',
+] as const;
+
+interface SdkErrorShape {
+  name?: string;
+  $fault?: 'client' | 'server';
+  $retryable?: unknown;
+  $metadata?: { httpStatusCode?: number };
+  code?: string;
+}
+
+const THROTTLING_NAMES = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'SlowDown',
+  'ProvisionedThroughputExceededException',
+]);
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
+
+/** True for errors worth retrying later: throttling, 5xx, and network failures. */
+export function isTransient(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const e = error as Error & SdkErrorShape;
+  if (e.name === 'TimeoutError' || (e.code && NETWORK_CODES.has(e.code))) return true;
+  if (e.name && THROTTLING_NAMES.has(e.name)) return true;
+  if (e.$retryable) return true;
+  const status = e.$metadata?.httpStatusCode;
+  return e.$fault === 'server' || (status !== undefined && status >= 500);
+}
+
+/** Re-raise transient SDK errors under the one name the ASL retries; anything else unchanged. */
+export function classifyAwsError(error: unknown, what: string): unknown {
+  if (error instanceof ReleaseError || !isTransient(error)) return error;
+  const e = error as Error;
+  return new TransientAwsError(`${what} failed transiently: ${e.name}: ${e.message}`, { cause: error });
+}
+
+/** The SDK's error name, or undefined for non-errors. */
+export function awsErrorName(error: unknown): string | undefined {
+  return error instanceof Error ? error.name : undefined;
+}

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { IOT, OPENSEARCH, STEP_FUNCTIONS } from './constraints';
+
+/**
+ * Deterministic identities derived from the artifact: the same artifact always yields the same
+ * clientToken, execution name and OpenSearch commit message, which is what makes retries,
+ * duplicate events and redrives converge instead of creating things twice.
+ */
+
+export interface ArtifactIdentity {
+  bucket: string;
+  key: string;
+  /** S3 version id; absent only for unversioned buckets, where the ETag pins the bytes instead. */
+  version?: string;
+  etag?: string;
+}
+
+/** 64 hex chars (sha256): inside IoT's 36–64 non-whitespace ClientToken constraint. */
+export function deriveClientToken(artifact: ArtifactIdentity): string {
+  const pin = artifact.version ? `version:${artifact.version}` : `etag:${normaliseEtag(artifact.etag ?? '')}`;
+  const token = sha256(['pkgrelease/v1', artifact.bucket, artifact.key, pin].join('\n'));
+  return token.slice(0, IOT.clientToken.max);
+}
+
+/** A token for a different request made on behalf of the same release (e.g. another default version). */
+export function deriveSubToken(clientToken: string, purpose: string): string {
+  return sha256(`${clientToken}\n${purpose}`).slice(0, IOT.clientToken.max);
+}
+
+/** First 16 hex chars: enough to tell releases apart in commit messages and execution names. */
+export function shortToken(clientToken: string): string {
+  return clientToken.replace(/[^0-9a-zA-Z]/g, '').slice(0, 16).toLowerCase();
+}
+
+export function normaliseEtag(etag: string): string {
+  return etag.replace(/^"|"$/g, '');
+}
+
+/**
+ * Execution name: `<package>-<version>-<token16>`, cut to 80 chars by shortening the package part,
+ * and characters Step Functions forbids replaced by `_`. Deterministic, so a duplicate
+ * S3 event maps to the same name and StartExecution answers ExecutionAlreadyExists.
+ */
+export function executionName(packageName: string, versionName: string, clientToken: string): string {
+  const clean = (s: string) => s.replace(/[^0-9A-Za-z._@=+-]/g, '_');
+  const tail = `-${clean(versionName)}-${shortToken(clientToken)}`;
+  const room = STEP_FUNCTIONS.executionName.max - tail.length;
+  return `${clean(packageName).slice(0, Math.max(1, room))}${tail}`.slice(0, STEP_FUNCTIONS.executionName.max);
+}
+
+/**
+ * OpenSearch's package API has no idempotency token, so the release identity lives in the
+ * CommitMessage (≤160 chars): `pkgrelease v=<version> t=<token16> p=<package, cut to fit>`.
+ */
+export function commitMessage(packageName: string, versionName: string, clientToken: string): string {
+  const head = commitHead(versionName, shortToken(clientToken));
+  return head + packageName.slice(0, OPENSEARCH.commitMessage.max - head.length);
+}
+
+export interface CommitIdentity {
+  versionName: string;
+  token: string;
+  /** As written: possibly cut short, so compare with `isCommitOf`. */
+  packageName: string;
+}
+
+export function parseCommitMessage(message: string | undefined): CommitIdentity | undefined {
+  const m = /^pkgrelease v=(\S+) t=(\S+) p=(\S*)$/.exec(message ?? '');
+  return m ? { versionName: m[1]!, token: m[2]!, packageName: m[3]! } : undefined;
+}
+
+/** Whether a parsed commit was written for a release of `packageName` (any version). */
+export function isCommitOf(commit: CommitIdentity, packageName: string): boolean {
+  const head = commitHead(commit.versionName, commit.token);
+  return commit.packageName === packageName.slice(0, OPENSEARCH.commitMessage.max - head.length);
+}
+
+function commitHead(versionName: string, token16: string): string {
+  return `pkgrelease v=${versionName} t=${token16} p=`;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

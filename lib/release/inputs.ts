@@ -1,0 +1,99 @@
+import { S3EventNotificationEventBridgeSchema, S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
+import { z } from 'zod';
+import { DEFAULT_VERSION_POLICIES } from './config';
+import { InvalidRelease } from './errors';
+import { decodeEventKey, parseReleaseKey } from './key-convention';
+import { ReleaseManifestSchema } from './manifest';
+
+/**
+ * Everything Prepare accepts, turned into one unpinned draft. Which shape an input has is decided
+ * by a marker field, so the error for a malformed input names the field of the shape the caller meant.
+ */
+export interface ReleaseDraft {
+  source: 's3-event' | 'manifest' | 'request';
+  packageName: string;
+  versionName: string;
+  artifact: { bucket: string; key: string; version?: string; etag?: string };
+  description?: string;
+  attributes?: Record<string, string>;
+  tags?: Record<string, string>;
+  recipe?: string;
+  opensearchPackage?: string;
+  defaultVersionPolicy?: (typeof DEFAULT_VERSION_POLICIES)[number];
+  clientToken?: string;
+}
+
+/** A release request written by hand or by the trigger (canonical members are accepted too). */
+export const ReleaseRequestInputSchema = z.strictObject({
+  packageName: z.string(),
+  versionName: z.string(),
+  artifact: z.strictObject({
+    bucket: z.string().min(1),
+    key: z.string().min(1),
+    version: z.string().min(1).optional(),
+    etag: z.string().min(1).optional(),
+  }),
+  description: z.string().optional(),
+  attributes: z.record(z.string(), z.string()).optional(),
+  tags: z.record(z.string(), z.string()).optional(),
+  recipe: z.string().optional(),
+  opensearchPackage: z.string().optional(),
+  opensearch: z.strictObject({ packageName: z.string() }).optional(),
+  defaultVersionPolicy: z.enum(DEFAULT_VERSION_POLICIES).optional(),
+  clientToken: z.string().optional(),
+  execution: z.string().optional(),
+});
+
+export function parseReleaseInput(input: unknown): ReleaseDraft {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) {
+    throw new InvalidRelease('input must be a JSON object: a release request, a release manifest or an S3 event');
+  }
+  const o = input as Record<string, unknown>;
+  if ('Records' in o) return fromS3Notification(parse(S3Schema, input, 'S3 event'));
+  if ('detail-type' in o) return fromEventBridge(parse(S3EventNotificationEventBridgeSchema, input, 'S3 EventBridge event'));
+  if ('manifestVersion' in o) {
+    const m = parse(ReleaseManifestSchema, input, 'manifest');
+    return {
+      source: 'manifest',
+      packageName: m.package,
+      versionName: m.version,
+      artifact: { bucket: m.artifact.bucket, key: m.artifact.key, version: m.artifact.versionId },
+      description: m.description,
+      attributes: m.attributes,
+      tags: m.tags,
+      recipe: m.recipe,
+      opensearchPackage: m.opensearchPackage,
+      defaultVersionPolicy: m.defaultVersionPolicy,
+      clientToken: m.clientToken,
+    };
+  }
+  const r = parse(ReleaseRequestInputSchema, input, 'release request');
+  const { opensearch, execution: _execution, ...rest } = r;
+  return { source: 'request', ...rest, opensearchPackage: r.opensearchPackage ?? opensearch?.packageName };
+}
+
+function fromS3Notification(event: z.infer<typeof S3Schema>): ReleaseDraft {
+  if (event.Records.length !== 1) {
+    throw new InvalidRelease(`an S3 event must carry exactly one record, got ${event.Records.length}; start one release per object`, 'Records');
+  }
+  const { bucket, object } = event.Records[0]!.s3;
+  return fromObject(bucket.name, decodeEventKey(object.key), object.versionId, object.eTag);
+}
+
+function fromEventBridge(event: z.infer<typeof S3EventNotificationEventBridgeSchema>): ReleaseDraft {
+  const { bucket, object } = event.detail;
+  return fromObject(bucket.name, decodeEventKey(object.key), object['version-id'], object.etag);
+}
+
+function fromObject(bucket: string, key: string, version?: string, etag?: string): ReleaseDraft {
+  const { packageName, versionName } = parseReleaseKey(key);
+  return { source: 's3-event', packageName, versionName, artifact: { bucket, key, version, etag } };
+}
+
+function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = issue.path.join('.') || undefined;
+  throw new InvalidRelease(`invalid ${what}: ${issue.message}`, field);
+}

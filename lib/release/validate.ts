@@ -1,0 +1,63 @@
+import { attributesByteSize, checkString, IOT, OPENSEARCH, type StringConstraint } from './constraints';
+import { InvalidRelease } from './errors';
+
+/**
+ * Checks the release fields against the API models before anything is written, so bad input fails
+ * with one named error that says what to fix, instead of failing halfway through the AWS calls.
+ */
+export function validateReleaseFields(r: {
+  packageName: string;
+  versionName: string;
+  description?: string;
+  attributes?: Record<string, string>;
+  tags?: Record<string, string>;
+  recipe?: string;
+  clientToken: string;
+  opensearchPackage: string;
+}): void {
+  check(r.packageName, IOT.packageName, 'packageName', 'IoT package name');
+  check(r.versionName, IOT.versionName, 'versionName', 'version name');
+  if (r.description !== undefined) {
+    check(r.description, IOT.description, 'description', 'description', 'remove control characters such as newlines and tabs');
+  }
+  if (r.recipe !== undefined) check(r.recipe, IOT.recipe, 'recipe', 'recipe');
+  if (r.attributes) {
+    for (const [k, v] of Object.entries(r.attributes)) {
+      check(k, IOT.attributeKey, `attributes.${k}`, 'attribute key');
+      check(v, IOT.attributeValue, `attributes.${k}`, 'attribute value', 'values must be non-empty with no control characters');
+    }
+    const size = attributesByteSize(r.attributes);
+    if (size > IOT.attributesMaxBytes) {
+      throw new InvalidRelease(
+        `attributes total ${size} bytes; IoT allows at most ${IOT.attributesMaxBytes} bytes (3 KB) of keys and values together — move large data into the artifact`,
+        'attributes',
+      );
+    }
+  }
+  if (r.tags) {
+    const count = Object.keys(r.tags).length;
+    if (count > IOT.tagCount.max) throw new InvalidRelease(`${count} tags given; at most ${IOT.tagCount.max} are allowed`, 'tags');
+    for (const [k, v] of Object.entries(r.tags)) {
+      check(k, IOT.tagKey, `tags.${k}`, 'tag key');
+      check(v, IOT.tagValue, `tags.${k}`, 'tag value');
+    }
+  }
+  check(r.clientToken, IOT.clientToken, 'clientToken', 'clientToken', 'omit it to derive one from the artifact');
+  check(
+    r.opensearchPackage,
+    OPENSEARCH.packageName,
+    'opensearchPackage',
+    'OpenSearch package name',
+    'OpenSearch names are lower-case letters, digits and hyphens; set "opensearchPackage" for this package in config/packages.json',
+  );
+}
+
+function check(value: string, c: StringConstraint, field: string, what: string, hint?: string): void {
+  const problem = checkString(value, c);
+  if (problem) throw new InvalidRelease(`${what} "${truncate(value)}" ${problem}${hint ? `; ${hint}` : ''}`, field);
+}
+
+function truncate(s: string): string {
+  const printable = JSON.stringify(s).slice(1, -1);
+  return printable.length > 80 ? `${printable.slice(0, 77)}...` : printable;
+}
