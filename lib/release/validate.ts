@@ -15,8 +15,7 @@ export function validateReleaseFields(r: {
   clientToken: string;
   opensearchPackage: string;
 }): void {
-  check(r.packageName, IOT.packageName, 'packageName', 'IoT package name');
-  check(r.versionName, IOT.versionName, 'versionName', 'version name');
+  validateNames(r.packageName, r.versionName);
   if (r.description !== undefined) {
     check(r.description, IOT.description, 'description', 'description', 'remove control characters such as newlines and tabs');
   }
@@ -50,6 +49,12 @@ export function validateReleaseFields(r: {
     'OpenSearch package name',
     'OpenSearch names are lower-case letters, digits and hyphens; set "opensearchPackage" for this package in config/packages.json',
   );
+}
+
+/** The names come first: everything else (configuration, S3 look-ups) is keyed on them. */
+export function validateNames(packageName: string, versionName: string): void {
+  check(packageName, IOT.packageName, 'packageName', 'IoT package name');
+  check(versionName, IOT.versionName, 'versionName', 'version name');
 }
 
 function check(value: string, c: StringConstraint, field: string, what: string, hint?: string): void {

@@ -5,7 +5,7 @@ import { ArtifactNotFound, InvalidRelease } from '../errors';
 import { deriveClientToken, normaliseEtag } from '../identity';
 import { type ReleaseDraft, parseReleaseInput } from '../inputs';
 import { type ReleaseRequest, withoutUndefined } from '../request';
-import { validateReleaseFields } from '../validate';
+import { validateNames, validateReleaseFields } from '../validate';
 
 export interface PrepareDeps {
   s3: S3Client;
@@ -23,6 +23,7 @@ export const METADATA_KEYS = { description: 'description', attributes: 'attribut
  */
 export async function prepareRelease(input: unknown, deps: PrepareDeps): Promise<ReleaseRequest> {
   const draft = parseReleaseInput(input);
+  validateNames(draft.packageName, draft.versionName);
   const settings = packageSettings(deps.config, draft.packageName);
   const opensearchPackage = draft.opensearchPackage ?? settings.opensearchPackage ?? draft.packageName;
 

@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+/** `pkgrelease local …`: the local twin and engine. */
+export function registerLocalCommands(_program: Command): void {}

@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+/** Operator commands against the deployed stack (status, redrive, start). */
+export function registerOperatorCommands(_program: Command): void {}

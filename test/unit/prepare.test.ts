@@ -1,0 +1,133 @@
+import { HeadObjectCommand, NotFound, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { readFileSync } from 'node:fs';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ArtifactNotFound, InvalidRelease } from '../../lib/release/errors';
+import { deriveClientToken } from '../../lib/release/identity';
+import { prepareRelease } from '../../lib/release/steps/prepare';
+import { BUCKET, CONFIG } from '../fixtures/release';
+
+const s3 = mockClient(S3Client);
+const deps = () => ({ s3: new S3Client({}), config: CONFIG, artifactBucket: BUCKET });
+
+/** The real EventBridge sample, pointed at our bucket and a key of our choosing. */
+function eventBridgeEvent(key: string, versionId = 'v-abc123') {
+  const sample = JSON.parse(readFileSync(new URL('../fixtures/events/s3-eventbridge-object-created.json', import.meta.url), 'utf8'));
+  sample.detail.bucket.name = BUCKET;
+  sample.detail.object.key = key;
+  sample.detail.object['version-id'] = versionId;
+  return sample;
+}
+
+function objectExists(metadata: Record<string, string> = {}) {
+  s3.on(HeadObjectCommand).resolves({ VersionId: 'v-abc123', ETag: '"etag-1"', Metadata: metadata });
+}
+
+describe('prepare: accepted inputs become one canonical release request', () => {
+  beforeEach(() => s3.reset());
+
+  it('maps an S3 EventBridge event by the key convention, pins the version and derives the token', async () => {
+    objectExists({ description: 'Nightly agent', attributes: '{"build":"42"}' });
+    const release = await prepareRelease(eventBridgeEvent('releases/edge-agent/1.2.0/agent.zip'), deps());
+    const artifact = { bucket: BUCKET, key: 'releases/edge-agent/1.2.0/agent.zip', version: 'v-abc123', etag: 'etag-1' };
+    expect(release).toEqual({
+      packageName: 'edge-agent',
+      versionName: '1.2.0',
+      artifact,
+      description: 'Nightly agent',
+      attributes: { build: '42' },
+      tags: { team: 'edge' },
+      opensearch: { packageName: 'edge-agent-dict' },
+      defaultVersionPolicy: 'if-newer',
+      clientToken: deriveClientToken(artifact),
+    });
+    expect(release.clientToken).toMatch(/^\S{36,64}$/);
+    expect(s3.commandCalls(HeadObjectCommand)[0]!.args[0].input).toEqual({ Bucket: BUCKET, Key: artifact.key, VersionId: 'v-abc123' });
+  });
+
+  it('accepts a release manifest and a hand-written request, with the same token for the same artifact', async () => {
+    objectExists();
+    const manifest = await prepareRelease(
+      { manifestVersion: 1, package: 'edge-agent', version: '1.2.0', artifact: { bucket: BUCKET, key: 'releases/edge-agent/1.2.0/agent.zip' } },
+      deps(),
+    );
+    const request = await prepareRelease(
+      { packageName: 'edge-agent', versionName: '1.2.0', artifact: { bucket: BUCKET, key: 'releases/edge-agent/1.2.0/agent.zip' } },
+      deps(),
+    );
+    const event = await prepareRelease(eventBridgeEvent('releases/edge-agent/1.2.0/agent.zip'), deps());
+    expect(manifest.clientToken).toBe(event.clientToken);
+    expect(request).toEqual(manifest);
+  });
+
+  it('decodes URL-encoded keys from S3 notifications before looking the object up', async () => {
+    objectExists();
+    const notification = JSON.parse(readFileSync(new URL('../fixtures/events/s3-decoded-key.json', import.meta.url), 'utf8'));
+    notification.Records[0].s3.bucket.name = BUCKET;
+    notification.Records[0].s3.object.key = 'releases/edge-agent/1.2.0/my+agent%2B1.zip';
+    const release = await prepareRelease(notification, deps());
+    expect(release.artifact.key).toBe('releases/edge-agent/1.2.0/my agent+1.zip');
+  });
+
+  it('keeps a clientToken the request carries', async () => {
+    objectExists();
+    const token = 'release-token-0123456789-0123456789-abcdef';
+    const release = await prepareRelease(
+      { packageName: 'edge-agent', versionName: '1.2.0', artifact: { bucket: BUCKET, key: 'releases/edge-agent/1.2.0/agent.zip' }, clientToken: token },
+      deps(),
+    );
+    expect(release.clientToken).toBe(token);
+  });
+});
+
+describe('prepare: bad input fails with a named error that says what to fix, and writes nothing', () => {
+  beforeEach(() => s3.reset());
+
+  const manifest = (over: Record<string, unknown> = {}) => ({
+    manifestVersion: 1,
+    package: 'edge-agent',
+    version: '1.2.0',
+    artifact: { bucket: BUCKET, key: 'releases/edge-agent/1.2.0/agent.zip' },
+    ...over,
+  });
+
+  const cases: [string, () => unknown, RegExp, 'before-s3' | 'after-head'][] = [
+    ['a key outside the convention', () => eventBridgeEvent('uploads/agent.zip'), /releases\/<package>\/<version>\/<file>/, 'before-s3'],
+    ['a package name breaking the pattern', () => manifest({ package: 'edge agent!' }), /packageName.*must match/, 'before-s3'],
+    ['a version name over 64 characters', () => manifest({ version: '1'.repeat(65) }), /versionName.*at most 64/, 'before-s3'],
+    ['a version with "+" build metadata (URL-encoded key)', () => eventBridgeEvent('releases/edge-agent/1.2.0%2Bbuild.7/agent.zip'), /versionName: version name "1\.2\.0\+build\.7" must match/, 'before-s3'],
+    ['a key whose package has a space (form-encoded "+")', () => eventBridgeEvent('releases/edge+agent/1.2.0/agent.zip'), /packageName: IoT package name "edge agent"/, 'before-s3'],
+    ['attributes over 3 KB', () => manifest({ attributes: { notes: 'x'.repeat(3100) } }), /attributes.*3 KB/, 'before-s3'],
+    ['a description with control characters', () => manifest({ description: 'line one\nline two' }), /description.*control characters/, 'before-s3'],
+    ['a package with no configuration', () => manifest({ package: 'unknown-pkg' }), /no configuration.*config\/packages\.json/, 'before-s3'],
+    ['a malformed manifest field', () => manifest({ artifact: { bucket: BUCKET } }), /artifact\.key/, 'before-s3'],
+    ['an artifact in another bucket', () => manifest({ artifact: { bucket: 'other-bucket', key: 'releases/edge-agent/1.2.0/agent.zip' } }), /artifact bucket/, 'before-s3'],
+    ['an OpenSearch name the service would refuse', () => manifest({ opensearchPackage: 'Edge_Agent' }), /opensearchPackage.*lower-case/, 'before-s3'],
+    ['a clientToken that is too short', () => manifest({ clientToken: 'short' }), /clientToken.*at least 36/, 'before-s3'],
+  ];
+
+  it.each(cases)('rejects %s with InvalidRelease', async (_name, input, message, when) => {
+    objectExists();
+    const error = await prepareRelease(input(), deps()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidRelease);
+    expect((error as Error).name).toBe('InvalidRelease');
+    expect((error as Error).message).toMatch(message);
+    if (when === 'before-s3') expect(s3.calls()).toHaveLength(0);
+  });
+
+  it('rejects an S3 object version that does not exist with ArtifactNotFound', async () => {
+    s3.on(HeadObjectCommand).rejects(new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } }));
+    const error = await prepareRelease(manifest({ artifact: { bucket: BUCKET, key: 'releases/edge-agent/1.2.0/agent.zip', versionId: 'nope' } }), deps()).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ArtifactNotFound);
+    expect((error as Error).message).toMatch(/version nope does not exist/);
+    // Only the read was made.
+    expect(s3.calls().map((c) => c.args[0].constructor.name)).toEqual(['HeadObjectCommand']);
+  });
+
+  it('rejects attributes metadata that is not a JSON object', async () => {
+    objectExists({ attributes: 'build=42' });
+    await expect(prepareRelease(manifest(), deps())).rejects.toThrow(/x-amz-meta-attributes must be a JSON object/);
+  });
+});
