@@ -1,0 +1,58 @@
+import type { Context } from 'aws-lambda';
+
+/**
+ * The step Lambdas as the local engine runs them: the same handler modules that are bundled
+ * for AWS, keyed by the ASL placeholder that names their ARN (serverless.yml maps the same
+ * placeholders in DefinitionSubstitutions).
+ */
+// Handlers differ in their event types; the engine only passes JSON through.
+type Handler = (event: never, context: Context) => Promise<unknown>;
+
+export interface LocalFunction {
+  name: string;
+  load: () => Promise<{ handler: Handler }>;
+}
+
+export const STEP_FUNCTIONS_BY_PLACEHOLDER: Record<string, LocalFunction> = {
+  PrepareFunctionArn: { name: 'prepare', load: () => import('../../functions/prepare/handler') },
+  CreateVersionFunctionArn: { name: 'createVersion', load: () => import('../../functions/create-version/handler') },
+  UpdateOpenSearchFunctionArn: { name: 'updateOpenSearch', load: () => import('../../functions/update-opensearch/handler') },
+  CheckOpenSearchFunctionArn: { name: 'checkOpenSearch', load: () => import('../../functions/check-opensearch/handler') },
+  PromoteFunctionArn: { name: 'promote', load: () => import('../../functions/promote/handler') },
+};
+
+export const TRIGGER_FUNCTION: LocalFunction = { name: 'trigger', load: () => import('../../functions/trigger/handler') };
+
+/** A Lambda-like context: function name (part of every idempotency key) and remaining time. */
+export function lambdaContext(functionName: string, timeoutSeconds: number): Context {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `pkgrelease-local-${functionName}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:pkgrelease-local-${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: crypto.randomUUID(),
+    logGroupName: `/aws/lambda/pkgrelease-local-${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/**
+ * Invokes a handler the way Lambda reports results to Step Functions: a thrown error becomes
+ * `{ name: errorType, message: errorMessage }` — nothing else of it crosses the boundary.
+ */
+export async function invokeLocally(fn: LocalFunction, event: unknown, timeoutSeconds: number): Promise<unknown> {
+  const { handler } = await fn.load();
+  try {
+    // A JSON round trip, as the Lambda service does, so no handler sees another's objects.
+    return JSON.parse(JSON.stringify((await handler(JSON.parse(JSON.stringify(event)) as never, lambdaContext(fn.name, timeoutSeconds))) ?? null));
+  } catch (e) {
+    const err = e as Error;
+    throw Object.assign(new Error(err.message), { name: err.name || 'Error' });
+  }
+}

@@ -1,0 +1,180 @@
+import './polyfills';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { STEP_FUNCTIONS } from '../../lib/release/constraints';
+import { type AslDefinition, loadDefinitionText, placeholders, substitute } from './definition';
+import { type ExecutionRecord, failedState, type StateRecord } from './executions';
+import { invokeLocally, type LocalFunction, STEP_FUNCTIONS_BY_PLACEHOLDER } from './functions';
+
+export interface LocalStepFunctionsOptions {
+  region?: string;
+  accountId?: string;
+  stateMachineName?: string;
+  /** Milliseconds every Wait state pauses (instead of its Seconds). */
+  waitMs?: number;
+  /** Milliseconds before each retry (instead of the ASL's backoff). */
+  retryMs?: number;
+  /** Executions recorded by an earlier run (the state dir). */
+  executions?: ExecutionRecord[];
+  /** Called whenever a state is entered, left, retried or failed, and when an execution ends. */
+  onProgress?: (execution: ExecutionRecord, state?: StateRecord) => void;
+}
+
+/** An error the local StartExecution / RedriveExecution raise, named as Step Functions names it. */
+export class LocalSfnError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+/**
+ * The local stand-in for a Standard state machine: runs `statemachines/release.asl.json` with
+ * aws-local-stepfunctions, each Task calling the real handler module, and keeps Step Functions'
+ * rules that the product relies on: execution names (valid, unique; the same name and input
+ * while known → no second execution) and Redrive (resume at the failed state with its input).
+ */
+export class LocalStepFunctions {
+  readonly stateMachineArn: string;
+  private readonly region: string;
+  private readonly accountId: string;
+  private readonly text = loadDefinitionText();
+  private readonly functionsByArn = new Map<string, LocalFunction>();
+  private readonly arns: Record<string, string> = {};
+  private readonly records = new Map<string, ExecutionRecord>();
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(private readonly options: LocalStepFunctionsOptions = {}) {
+    this.region = options.region ?? 'us-east-1';
+    this.accountId = options.accountId ?? '000000000000';
+    const name = options.stateMachineName ?? 'pkgrelease-local';
+    this.stateMachineArn = `arn:aws:states:${this.region}:${this.accountId}:stateMachine:${name}`;
+    for (const placeholder of placeholders(this.text)) {
+      const fn = STEP_FUNCTIONS_BY_PLACEHOLDER[placeholder];
+      if (!fn) throw new Error(`no local function for ASL placeholder \${${placeholder}}`);
+      const arn = `arn:aws:lambda:${this.region}:${this.accountId}:function:pkgrelease-local-${fn.name}`;
+      this.arns[placeholder] = arn;
+      this.functionsByArn.set(arn, fn);
+    }
+    for (const record of options.executions ?? []) this.records.set(record.name, record);
+  }
+
+  /** StartExecution. Same name + same input while known → the existing execution, nothing new. */
+  start(name: string, input: unknown): { status: 'started' | 'already-exists'; execution: ExecutionRecord } {
+    if (!STEP_FUNCTIONS.executionName.pattern.test(name) || name.length > STEP_FUNCTIONS.executionName.max) {
+      throw new LocalSfnError('InvalidName', `Invalid Name: '${name}'`);
+    }
+    const known = this.records.get(name);
+    if (known) {
+      if (JSON.stringify(known.input) === JSON.stringify(input) && known.status === 'RUNNING') return { status: 'already-exists', execution: known };
+      throw new LocalSfnError('ExecutionAlreadyExists', `Execution Already Exists: '${known.executionArn}'`);
+    }
+    const execution: ExecutionRecord = {
+      name,
+      executionArn: this.stateMachineArn.replace(':stateMachine:', ':execution:') + `:${name}`,
+      status: 'RUNNING',
+      input,
+      startDate: new Date().toISOString(),
+      redriveCount: 0,
+      states: [],
+    };
+    this.records.set(name, execution);
+    this.track(this.run(execution, this.definition().StartAt, input));
+    return { status: 'started', execution };
+  }
+
+  /** RedriveExecution: resume a failed execution at the state that failed, with that state's input. */
+  redrive(name: string): ExecutionRecord {
+    const execution = this.records.get(name);
+    if (!execution) throw new LocalSfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${name}'`);
+    const failed = failedState(execution);
+    if (execution.status === 'RUNNING' || execution.status === 'SUCCEEDED' || !failed) {
+      throw new LocalSfnError('ExecutionNotRedrivable', `Execution ${name} is ${execution.status}; only failed, timed out or aborted executions can be redriven`);
+    }
+    Object.assign(execution, { status: 'RUNNING', error: undefined, cause: undefined, stopDate: undefined });
+    execution.redriveCount += 1;
+    this.track(this.run(execution, failed.name, failed.input));
+    return execution;
+  }
+
+  get(name: string): ExecutionRecord | undefined {
+    return this.records.get(name);
+  }
+
+  list(): ExecutionRecord[] {
+    return [...this.records.values()];
+  }
+
+  /** Resolves when no execution is running (including ones started while waiting). */
+  async settled(): Promise<void> {
+    while (this.running.size) await Promise.all([...this.running]);
+  }
+
+  private definition(startAt?: string): AslDefinition {
+    const def = substitute(this.text, this.arns);
+    return startAt ? { ...def, StartAt: startAt } : def;
+  }
+
+  private track(p: Promise<void>): void {
+    this.running.add(p);
+    void p.finally(() => this.running.delete(p));
+  }
+
+  private async run(execution: ExecutionRecord, startAt: string, input: unknown): Promise<void> {
+    const definition = this.definition(startAt);
+    const taskResourceLocalHandlers: Record<string, (input: never) => Promise<never>> = {};
+    const waitTimeOverrides: Record<string, number> = {};
+    const retryIntervalOverrides: Record<string, number> = {};
+    for (const [stateName, state] of Object.entries(definition.States)) {
+      if (state.Type === 'Task') {
+        const fn = this.functionsByArn.get(state.Resource ?? '');
+        if (!fn) throw new Error(`state ${stateName} has no local function for ${state.Resource}`);
+        // Lambda's timeout is what the handler sees as remaining time; the ASL's Task timeout bounds it.
+        taskResourceLocalHandlers[stateName] = (taskInput) => invokeLocally(fn, taskInput, state.TimeoutSeconds ?? 60) as Promise<never>;
+        if (this.options.retryMs !== undefined) retryIntervalOverrides[stateName] = this.options.retryMs;
+      }
+      if (state.Type === 'Wait' && this.options.waitMs !== undefined) waitTimeOverrides[stateName] = this.options.waitMs;
+    }
+
+    const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+    const started = machine.run(input as never, {
+      overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never, waitTimeOverrides, retryIntervalOverrides },
+      context: {
+        Execution: { Id: execution.executionArn, Name: execution.name, Input: execution.input, StartTime: execution.startDate, RedriveCount: execution.redriveCount },
+        StateMachine: { Id: this.stateMachineArn, Name: this.stateMachineArn.split(':').pop() },
+      } as never,
+    });
+    const logging = this.record(execution, started.eventLogs);
+    try {
+      execution.output = await started.result;
+      execution.status = 'SUCCEEDED';
+    } catch {
+      execution.status = execution.error === 'States.Timeout' ? 'TIMED_OUT' : 'FAILED';
+    }
+    await logging;
+    execution.stopDate = new Date().toISOString();
+    this.options.onProgress?.(execution);
+  }
+
+  private async record(execution: ExecutionRecord, events: AsyncGenerator<unknown>): Promise<void> {
+    let current: StateRecord | undefined;
+    for await (const raw of events) {
+      const event = raw as { type: string; state?: { name: string; type: string; input: unknown; output?: unknown }; Error?: string; Cause?: unknown };
+      if (event.type === 'StateEntered' && event.state) {
+        current = { name: event.state.name, type: event.state.type, status: 'ENTERED', input: event.state.input, retries: 0 };
+        execution.states.push(current);
+      } else if (event.type === 'StateExited' && current) {
+        Object.assign(current, { status: 'SUCCEEDED', output: event.state?.output, error: undefined, cause: undefined });
+      } else if (event.type === 'StateFailed' && current) {
+        Object.assign(current, { status: 'FAILED', error: event.Error, cause: String(event.Cause ?? '') });
+      } else if (event.type === 'StateRetried' && current) {
+        Object.assign(current, { status: 'ENTERED', retries: current.retries + 1 });
+      } else if (event.type === 'ExecutionFailed') {
+        execution.error = event.Error;
+        execution.cause = String(event.Cause ?? '');
+      } else if (event.type === 'ExecutionTimeout') {
+        execution.error = 'States.Timeout';
+      }
+      if (event.type.startsWith('State')) this.options.onProgress?.(execution, current);
+    }
+  }
+}

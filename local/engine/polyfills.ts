@@ -1,0 +1,17 @@
+/**
+ * aws-local-stepfunctions uses `Promise.withResolvers` (Node ≥ 22). These machines run Node 20,
+ * so provide it before the engine is loaded. Standard behaviour, per the TC39 proposal.
+ */
+const P = Promise as unknown as { withResolvers?: <T>() => { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } };
+if (typeof P.withResolvers !== 'function') {
+  P.withResolvers = <T>() => {
+    let resolve!: (v: T) => void;
+    let reject!: (e: unknown) => void;
+    const promise = new Promise<T>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    return { promise, resolve, reject };
+  };
+}
+export {};

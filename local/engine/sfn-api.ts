@@ -1,0 +1,105 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type ExecutionRecord, failedState } from './executions';
+import { type LocalStepFunctions, LocalSfnError } from './local-sfn';
+
+/**
+ * Step Functions' HTTP API (awsJson1_0: `POST /`, `X-Amz-Target: AWSStepFunctions.<Operation>`)
+ * in front of the local engine, so the real trigger handler's SDK call — and the operator CLI —
+ * reach it through `AWS_ENDPOINT_URL_SFN` exactly as they reach AWS.
+ */
+export interface SfnApi {
+  endpoint: string;
+  calls: Record<string, { succeeded: number; failed: number }>;
+  close(): Promise<void>;
+}
+
+type Operation = (body: Record<string, unknown>) => unknown;
+
+export async function startSfnApi(engine: LocalStepFunctions): Promise<SfnApi> {
+  const calls: SfnApi['calls'] = {};
+  const operations: Record<string, Operation> = {
+    StartExecution: (b) => {
+      checkMachine(engine, b.stateMachineArn);
+      const { execution } = engine.start(String(b.name ?? crypto.randomUUID()), JSON.parse(String(b.input ?? '{}')));
+      return { executionArn: execution.executionArn, startDate: epoch(execution.startDate) };
+    },
+    DescribeExecution: (b) => describe(find(engine, b.executionArn)),
+    ListExecutions: (b) => {
+      checkMachine(engine, b.stateMachineArn);
+      const executions = engine
+        .list()
+        .filter((e) => !b.statusFilter || e.status === b.statusFilter)
+        .sort((x, y) => y.startDate.localeCompare(x.startDate))
+        .map((e) => ({ executionArn: e.executionArn, stateMachineArn: engine.stateMachineArn, name: e.name, status: e.status, startDate: epoch(e.startDate), stopDate: e.stopDate ? epoch(e.stopDate) : undefined, redriveCount: e.redriveCount }));
+      return { executions };
+    },
+    RedriveExecution: (b) => {
+      const execution = engine.redrive(find(engine, b.executionArn).name);
+      return { redriveDate: epoch(new Date().toISOString()), executionArn: execution.executionArn };
+    },
+  };
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+      const key = `states:${operation}`;
+      calls[key] ??= { succeeded: 0, failed: 0 };
+      let status = 200;
+      let payload: unknown;
+      try {
+        const op = operations[operation];
+        if (!op) throw new LocalSfnError('UnknownOperationException', `${operation} is not supported by the local Step Functions`);
+        payload = op(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
+        calls[key].succeeded++;
+      } catch (e) {
+        const err = e as Error;
+        status = err instanceof LocalSfnError ? 400 : 500;
+        payload = { __type: `com.amazonaws.swf.service.v2.model#${err.name}`, message: err.message };
+        calls[key].failed++;
+      }
+      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify(payload));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    calls,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+function checkMachine(engine: LocalStepFunctions, arn: unknown): void {
+  if (arn !== engine.stateMachineArn) throw new LocalSfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${String(arn)}'`);
+}
+
+function find(engine: LocalStepFunctions, arn: unknown): ExecutionRecord {
+  const execution = engine.list().find((e) => e.executionArn === arn);
+  if (!execution) throw new LocalSfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${String(arn)}'`);
+  return execution;
+}
+
+function describe(e: ExecutionRecord) {
+  const failed = failedState(e);
+  return {
+    executionArn: e.executionArn,
+    name: e.name,
+    status: e.status,
+    input: JSON.stringify(e.input),
+    output: e.output === undefined ? undefined : JSON.stringify(e.output),
+    error: e.error,
+    cause: e.cause,
+    startDate: epoch(e.startDate),
+    stopDate: e.stopDate ? epoch(e.stopDate) : undefined,
+    redriveCount: e.redriveCount,
+    redriveStatus: e.status !== 'RUNNING' && e.status !== 'SUCCEEDED' && failed ? 'REDRIVABLE' : 'NOT_REDRIVABLE',
+  };
+}
+
+function epoch(iso: string): number {
+  return Date.parse(iso) / 1000;
+}
