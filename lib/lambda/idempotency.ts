@@ -12,17 +12,22 @@ import { withoutUndefined } from '../release/request';
  */
 const RECORD_TTL_SECONDS = 7 * 24 * 3600;
 
-let store: DynamoDBPersistenceLayer | undefined;
-function persistenceStore(): DynamoDBPersistenceLayer {
+/**
+ * A persistence layer keeps the first configuration it is given (key path, key prefix), so each
+ * function gets its own — one per Lambda in AWS, one per step name in the local engine's process.
+ */
+const stores = new Map<string, DynamoDBPersistenceLayer>();
+function persistenceStore(functionName: string): DynamoDBPersistenceLayer {
   const tableName = process.env.IDEMPOTENCY_TABLE;
   if (!tableName) throw new Error('IDEMPOTENCY_TABLE is not set');
-  store ??= new DynamoDBPersistenceLayer({ tableName });
+  let store = stores.get(functionName);
+  if (!store) stores.set(functionName, (store = new DynamoDBPersistenceLayer({ tableName })));
   return store;
 }
 
-/** Forget the cached store (the local engine points it at a new DynamoDB between runs). */
+/** Forget the cached stores (the local engine points them at a new DynamoDB between runs). */
 export function resetIdempotencyStore(): void {
-  store = undefined;
+  stores.clear();
 }
 
 /**
@@ -39,6 +44,6 @@ export async function runIdempotent<P extends object, R>(
   config.registerLambdaContext(context);
   // The DynamoDB layer refuses `undefined` members, so results are stored without them.
   const storable = async (p: P) => withoutUndefined(await fn(p));
-  const idempotent = makeIdempotent(storable, { persistenceStore: persistenceStore(), config, keyPrefix: context.functionName });
+  const idempotent = makeIdempotent(storable, { persistenceStore: persistenceStore(context.functionName), config, keyPrefix: context.functionName });
   return idempotent(payload);
 }

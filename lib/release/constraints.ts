@@ -30,6 +30,9 @@ export const IOT = {
   tagValue: { shape: 'TagValue', min: 0, max: 256 },
   tagCount: { min: 1, max: 50 },
   listMaxResults: { min: 1, max: 100 },
+  /** PackageVersionArtifact.s3Location members (`S3Bucket`, `S3Key`: length ≥ 1). */
+  s3Bucket: { shape: 'S3Bucket', min: 1, max: Number.MAX_SAFE_INTEGER },
+  s3Key: { shape: 'S3Key', min: 1, max: Number.MAX_SAFE_INTEGER },
   versionStatuses: ['DRAFT', 'PUBLISHED', 'DEPRECATED'] as const,
   versionActions: ['PUBLISH', 'DEPRECATE'] as const,
 } as const satisfies Record<string, unknown>;
@@ -43,6 +46,13 @@ export const OPENSEARCH = {
   s3BucketName: { shape: 'S3BucketName', min: 3, max: 63 },
   s3Key: { shape: 'S3Key', min: 1, max: 1024 },
   domainName: { shape: 'DomainName', min: 3, max: 28, pattern: /^[a-z][a-z0-9-]+$/ },
+  /** Only for ZIP-PLUGIN packages. */
+  engineVersion: {
+    shape: 'EngineVersion',
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    pattern: /^Elasticsearch_[0-9]{1}\.[0-9]{1,2}$|^OpenSearch_[0-9]{1,2}\.[0-9]{1,2}$/,
+  },
   filterValue: { shape: 'DescribePackagesFilterValue', min: 1, max: Number.MAX_SAFE_INTEGER, pattern: /^[0-9a-zA-Z*._\\/?-]+$/ },
   maxResults: { min: 0, max: 100 },
   packageTypes: ['TXT-DICTIONARY', 'ZIP-PLUGIN', 'PACKAGE-LICENSE', 'PACKAGE-CONFIG'] as const,

@@ -1,0 +1,233 @@
+import { CreatePackageCommand, OpenSearchClient } from '@aws-sdk/client-opensearch';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { resetAwsClients } from '../lib/clients/aws';
+import { resetIdempotencyStore } from '../lib/lambda/idempotency';
+import { logger } from '../lib/lambda/logger';
+import type { PackagesConfig } from '../lib/release/config';
+import { type ExecutionRecord, executionClientToken } from './engine/executions';
+import { invokeLocally, TRIGGER_FUNCTION } from './engine/functions';
+import { LocalStepFunctions } from './engine/local-sfn';
+import { type SfnApi, startSfnApi } from './engine/sfn-api';
+import { type CallCounts, type FaultRule, type OpenSearchTiming, startTwin, type Twin, type TwinCatalog } from './twin';
+
+/**
+ * One local "AWS account": the twin's services, the state machine engine behind a Step Functions
+ * API, and the S3 → EventBridge → trigger path. The handlers find everything through the same
+ * environment variables they read in Lambda.
+ */
+export const LOCAL_BUCKET = 'pkgrelease-local-artifacts';
+const EXECUTIONS_FILE = 'executions.json';
+
+export interface LocalSessionOptions {
+  config: PackagesConfig;
+  stateDir?: string;
+  seed?: number;
+  faults?: FaultRule[];
+  opensearchTiming?: OpenSearchTiming;
+  /** Wait-state pause and retry pause in ms (the ASL's 30 s / backoff are for AWS). */
+  waitMs?: number;
+  retryMs?: number;
+  /** Powertools log level for the handlers (default SILENT: the CLI prints its own progress). */
+  logLevel?: string;
+  onProgress?: (execution: ExecutionRecord) => void;
+}
+
+export interface LocalReport {
+  executions: {
+    name: string;
+    status: string;
+    error: string | null;
+    cause: string | null;
+    clientToken: string | null;
+    redriveCount: number;
+    states: string[];
+  }[];
+  catalog: TwinCatalog;
+  calls: CallCounts;
+}
+
+export interface UploadOptions {
+  metadata?: Record<string, string>;
+  /** How many copies of the "Object Created" event EventBridge delivers (at-least-once). */
+  duplicateEvents?: number;
+}
+
+export class LocalSession {
+  private readonly deliveries = new Set<Promise<unknown>>();
+  private readonly savedEnv: Record<string, string | undefined> = {};
+  /** The trigger's dead-letter queue: events whose delivery failed after Lambda's async retries. */
+  readonly triggerErrors: { key: string; error: string; message: string }[] = [];
+
+  private constructor(
+    readonly twin: Twin,
+    readonly engine: LocalStepFunctions,
+    private readonly sfnApi: SfnApi,
+    private readonly options: LocalSessionOptions,
+  ) {}
+
+  static async start(options: LocalSessionOptions): Promise<LocalSession> {
+    const twin = await startTwin({ seed: options.seed, faults: options.faults, opensearchTiming: options.opensearchTiming, stateDir: options.stateDir });
+    const executionsPath = options.stateDir ? join(options.stateDir, EXECUTIONS_FILE) : undefined;
+    const engine = new LocalStepFunctions({
+      region: twin.region,
+      accountId: twin.accountId,
+      waitMs: options.waitMs ?? 20,
+      retryMs: options.retryMs ?? 10,
+      executions: executionsPath && existsSync(executionsPath) ? (JSON.parse(readFileSync(executionsPath, 'utf8')) as ExecutionRecord[]) : [],
+      onProgress: (execution) => options.onProgress?.(execution),
+    });
+    const sfnApi = await startSfnApi(engine);
+    const session = new LocalSession(twin, engine, sfnApi, options);
+    session.useEnvironment();
+    twin.s3.ensureBucket(LOCAL_BUCKET);
+    // EventBridge rule: Object Created under releases/ in the artifact bucket → trigger Lambda.
+    twin.s3.onObjectCreated((e) => {
+      if (e.bucket === LOCAL_BUCKET && e.key.startsWith('releases/')) session.deliver(e, 1);
+    });
+    return session;
+  }
+
+  /** The environment a deployed Lambda would have, pointing at the twin. */
+  private useEnvironment(): void {
+    const env: Record<string, string> = {
+      ...this.twin.env(),
+      AWS_ENDPOINT_URL_SFN: this.sfnApi.endpoint,
+      IDEMPOTENCY_TABLE: this.twin.idempotencyTable,
+      PACKAGES_CONFIG: JSON.stringify(this.options.config),
+      ARTIFACT_BUCKET: LOCAL_BUCKET,
+      STAGING_BUCKET: LOCAL_BUCKET,
+      STAGING_PREFIX: 'staging/',
+      STATE_MACHINE_ARN: this.engine.stateMachineArn,
+      POWERTOOLS_LOG_LEVEL: this.options.logLevel ?? 'SILENT',
+    };
+    for (const [k, v] of Object.entries(env)) {
+      this.savedEnv[k] = process.env[k];
+      process.env[k] = v;
+    }
+    logger.setLogLevel(env.POWERTOOLS_LOG_LEVEL as never);
+    resetAwsClients();
+    resetIdempotencyStore();
+  }
+
+  /** An SDK client of the twin's, for set-up and uploads (what a person's script would use). */
+  s3(): S3Client {
+    return new S3Client({ forcePathStyle: true });
+  }
+
+  /** Creates an OpenSearch custom package (as a person would before the first release). */
+  async createOpenSearchPackage(name: string, type: 'TXT-DICTIONARY' | 'ZIP-PLUGIN' | 'PACKAGE-CONFIG' | 'PACKAGE-LICENSE', initialContent: string | Buffer): Promise<void> {
+    const key = `opensearch-init/${name}`;
+    await this.s3().send(new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: key, Body: initialContent }));
+    await new OpenSearchClient({}).send(
+      new CreatePackageCommand({ PackageName: name, PackageType: type, PackageSource: { S3BucketName: LOCAL_BUCKET, S3Key: key } }),
+    );
+  }
+
+  /** PutObject into the artifact bucket; the drop path starts the release. */
+  async upload(key: string, body: string | Buffer, opts: UploadOptions = {}): Promise<{ versionId: string }> {
+    const extra = (opts.duplicateEvents ?? 1) - 1;
+    const out = await this.s3().send(new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: key, Body: body, Metadata: opts.metadata }));
+    if (extra > 0) {
+      const object = this.twin.s3.getObject(LOCAL_BUCKET, key, out.VersionId);
+      this.deliver({ bucket: LOCAL_BUCKET, key, versionId: out.VersionId!, etag: object.etag, size: object.body.length }, extra);
+    }
+    return { versionId: out.VersionId! };
+  }
+
+  /** Start an execution directly, as CodePipeline's Step Functions action or a person would. */
+  start(name: string, input: unknown): ExecutionRecord {
+    return this.engine.start(name, input).execution;
+  }
+
+  /** Waits until every delivered event has been handled and every execution has ended. */
+  async settled(): Promise<void> {
+    while (this.deliveries.size) await Promise.allSettled([...this.deliveries]);
+    await this.engine.settled();
+    this.save();
+  }
+
+  report(): LocalReport {
+    const stCalls = Object.entries(this.sfnApi.calls);
+    return {
+      executions: this.engine.list().map((e) => ({
+        name: e.name,
+        status: e.status,
+        error: e.error ?? null,
+        cause: e.cause ?? null,
+        clientToken: executionClientToken(e) ?? null,
+        redriveCount: e.redriveCount,
+        states: e.states.map((s) => s.name),
+      })),
+      catalog: this.twin.catalog(),
+      calls: { ...this.twin.calls(), ...Object.fromEntries(stCalls.map(([k, v]) => [k, { ...v }])) },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.settled();
+    await Promise.all([this.sfnApi.close(), this.twin.close()]);
+    for (const [k, v] of Object.entries(this.savedEnv)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    resetAwsClients();
+    resetIdempotencyStore();
+  }
+
+  private save(): void {
+    if (!this.options.stateDir) return;
+    mkdirSync(this.options.stateDir, { recursive: true });
+    writeFileSync(join(this.options.stateDir, EXECUTIONS_FILE), JSON.stringify(this.engine.list(), null, 1));
+  }
+
+  private async invokeAsync(event: unknown): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await invokeLocally(TRIGGER_FUNCTION, event, 30);
+      } catch (err) {
+        if (attempt >= ASYNC_RETRIES) throw err;
+        await new Promise((r) => setTimeout(r, (this.options.retryMs ?? 10) * 5 * (attempt + 1)));
+      }
+    }
+  }
+
+  /** EventBridge delivering "Object Created" to the trigger Lambda, `copies` times. */
+  private deliver(e: { bucket: string; key: string; versionId: string; etag: string; size: number }, copies: number): void {
+    for (let i = 0; i < copies; i++) {
+      const event = objectCreatedEvent(e, this.twin.region, this.twin.accountId);
+      const delivery = this.invokeAsync(event).catch((err: Error) => {
+        this.triggerErrors.push({ key: e.key, error: err.name, message: err.message });
+      });
+      this.deliveries.add(delivery);
+      void delivery.finally(() => this.deliveries.delete(delivery));
+    }
+  }
+}
+
+/** Lambda's asynchronous invocation retries a failed event twice before its on-failure destination. */
+const ASYNC_RETRIES = 2;
+
+/** The EventBridge "Object Created" event S3 sends (shape of shared/aws-events), key form-encoded. */
+export function objectCreatedEvent(e: { bucket: string; key: string; versionId: string; etag: string; size: number }, region: string, account: string) {
+  return {
+    version: '0',
+    id: crypto.randomUUID(),
+    'detail-type': 'Object Created',
+    source: 'aws.s3',
+    account,
+    time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    region,
+    resources: [`arn:aws:s3:::${e.bucket}`],
+    detail: {
+      version: '0',
+      bucket: { name: e.bucket },
+      object: { key: encodeURIComponent(e.key).replace(/%2F/g, '/').replace(/%20/g, '+'), size: e.size, etag: e.etag.replace(/"/g, ''), 'version-id': e.versionId, sequencer: Date.now().toString(16).toUpperCase() },
+      'request-id': crypto.randomUUID().slice(0, 16).toUpperCase(),
+      requester: account,
+      'source-ip-address': '127.0.0.1',
+      reason: 'PutObject',
+    },
+  };
+}
