@@ -7,7 +7,7 @@ import { updateOpenSearch } from '../../lib/release/steps/update-opensearch';
 
 export const handler = stepHandler('updateOpenSearch', async (event: unknown, context: Context) => {
   const release = parseStepInput(ReleaseStateSchema, event, 'updateOpenSearch');
-  const { opensearch, s3 } = awsClients();
-  const deps = { opensearch, s3, stagingBucket: process.env.STAGING_BUCKET || undefined, stagingPrefix: process.env.STAGING_PREFIX ?? 'staging/' };
+  const { opensearch, opensearchWrites, s3 } = awsClients();
+  const deps = { opensearch, opensearchWrites, s3, stagingBucket: process.env.STAGING_BUCKET || undefined, stagingPrefix: process.env.STAGING_PREFIX ?? 'staging/' };
   return runIdempotent((r: typeof release) => updateOpenSearch(r, deps), release, context);
 });

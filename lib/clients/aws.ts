@@ -11,6 +11,11 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 export interface AwsClients {
   iot: IoTClient;
   opensearch: OpenSearchClient;
+  /**
+   * For OpenSearch UpdatePackage only: no SDK retries. The call has no idempotency token, so a
+   * response lost to a 5xx must not be blindly re-sent; the step re-reads the version history first.
+   */
+  opensearchWrites: OpenSearchClient;
   s3: S3Client;
   sfn: SFNClient;
 }
@@ -22,6 +27,7 @@ export function awsClients(): AwsClients {
   cached ??= {
     iot: new IoTClient({}),
     opensearch: new OpenSearchClient({}),
+    opensearchWrites: new OpenSearchClient({ maxAttempts: 1 }),
     // A custom S3 endpoint (the local twin) cannot resolve `<bucket>.<host>`: use path-style there.
     s3: new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL) }),
     sfn: new SFNClient({}),

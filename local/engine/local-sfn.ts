@@ -135,7 +135,10 @@ export class LocalStepFunctions {
       if (state.Type === 'Wait' && this.options.waitMs !== undefined) waitTimeOverrides[stateName] = this.options.waitMs;
     }
 
-    const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+    // A redrive starts mid-flow, which leaves earlier states unreachable: the definition itself was
+    // validated when the execution first started.
+    const resumed = startAt !== this.definition().StartAt;
+    const machine = new StateMachine(definition as never, { validationOptions: resumed ? { noValidate: true } : { checkArn: false } });
     const started = machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never, waitTimeOverrides, retryIntervalOverrides },
       context: {

@@ -10,6 +10,8 @@ import { compareVersions } from '../version-order';
 
 export interface UpdateOpenSearchDeps {
   opensearch: OpenSearchClient;
+  /** Client for UpdatePackage, without SDK retries (see AwsClients.opensearchWrites). */
+  opensearchWrites?: OpenSearchClient;
   s3: S3Client;
   /** Where the immutable copy of the pinned bytes goes; default: the artifact's bucket. */
   stagingBucket?: string;
@@ -58,7 +60,7 @@ export async function updateOpenSearch(release: ReleaseRequest, deps: UpdateOpen
   const staging = { bucket: deps.stagingBucket ?? release.artifact.bucket, key: stagingKey(release, deps.stagingPrefix) };
   await copyObjectVersion(deps.s3, release.artifact, staging);
   try {
-    await updatePackage(deps.opensearch, { packageId: pkg.PackageID, ...staging, commitMessage: message });
+    await updatePackage(deps.opensearchWrites ?? deps.opensearch, { packageId: pkg.PackageID, ...staging, commitMessage: message });
   } catch (e) {
     // Raced with another update that started after our look: the package is busy now.
     if ((e as Error).name === 'ConflictException') throw new OpenSearchPackageBusy(`OpenSearch package ${name} is being updated by another release; retrying later`);

@@ -1,0 +1,29 @@
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { Context } from 'aws-lambda';
+import { awsClients } from '../../lib/clients/aws';
+import { logger } from '../../lib/lambda/logger';
+import { buildNotification } from '../../lib/notifications/format';
+import { publishNotification } from '../../lib/notifications/publish';
+
+/**
+ * EventBridge "Step Functions Execution Status Change" (FAILED / TIMED_OUT / ABORTED) → one SNS
+ * message on FAILURE_TOPIC_ARN naming the release, the failed state, error, cause and console link.
+ * Errors are thrown, so Lambda's asynchronous retries (and on-failure destination) apply.
+ */
+let sns: SNSClient | undefined;
+
+export const handler = async (event: unknown, context: Context): Promise<void> => {
+  logger.addContext(context);
+  const topicArn = process.env.FAILURE_TOPIC_ARN;
+  if (!topicArn) throw new Error('FAILURE_TOPIC_ARN is not set');
+
+  const note = await buildNotification(event, { sfn: awsClients().sfn });
+  if (!note) {
+    logger.info('not a failure status: nothing to send');
+    return;
+  }
+  if (note.lookupError) logger.warn('execution history not readable; sending without the failed state', { error: note.lookupError });
+  sns ??= new SNSClient({});
+  const messageId = await publishNotification(sns, topicArn, note);
+  logger.info('failure notification sent', { subject: note.subject, messageId });
+};

@@ -1,0 +1,92 @@
+/**
+ * ASL (Amazon States Language, JSONPath) → Mermaid `stateDiagram-v2`: every state, its Next /
+ * Choices / Default / Catch transitions, `End` and terminal states to `[*]`. Parallel branches and
+ * Map processors are drawn as composite states. Pure: the docs generator and its test call it.
+ */
+
+interface AslState {
+  Type: string;
+  Next?: string;
+  End?: boolean;
+  Default?: string;
+  Choices?: AslRule[];
+  Catch?: { ErrorEquals: string[]; Next: string }[];
+  Branches?: AslMachine[];
+  Iterator?: AslMachine;
+  ItemProcessor?: AslMachine;
+}
+
+export interface AslMachine {
+  StartAt: string;
+  States: Record<string, AslState>;
+}
+
+type AslRule = Record<string, unknown> & { Next?: string };
+
+export function aslToMermaid(machine: AslMachine): string {
+  return ['stateDiagram-v2', ...renderMachine(machine, '    ', new Ids())].join('\n');
+}
+
+function renderMachine(machine: AslMachine, indent: string, ids: Ids): string[] {
+  const id = (name: string) => ids.of(name);
+  const lines: string[] = [];
+  for (const name of Object.keys(machine.States)) {
+    if (id(name) !== name) lines.push(`${indent}state "${label(name)}" as ${id(name)}`);
+  }
+  lines.push(`${indent}[*] --> ${id(machine.StartAt)}`);
+  for (const [name, state] of Object.entries(machine.States)) {
+    const from = id(name);
+    const edge = (to: string, text?: string) => lines.push(`${indent}${from} --> ${to}${text ? `: ${label(text)}` : ''}`);
+    for (const sub of [...(state.Branches ?? []), state.ItemProcessor ?? state.Iterator].filter((m) => m !== undefined)) {
+      lines.push(`${indent}state ${from} {`, ...renderMachine(sub, `${indent}    `, ids), `${indent}}`);
+    }
+    for (const rule of state.Choices ?? []) if (rule.Next) edge(id(rule.Next), describeRule(rule));
+    if (state.Default) edge(id(state.Default), 'Default');
+    for (const c of state.Catch ?? []) edge(id(c.Next), `Catch ${c.ErrorEquals.join(', ')}`);
+    if (state.Next) edge(id(state.Next));
+    if (state.End || state.Type === 'Succeed' || state.Type === 'Fail') edge('[*]');
+  }
+  return lines;
+}
+
+/** `{"Variable":"$.x","BooleanEquals":true}` → `$.x BooleanEquals true`; And / Or / Not nest. */
+export function describeRule(rule: Record<string, unknown>): string {
+  if (Array.isArray(rule.And)) return rule.And.map((r) => `(${describeRule(r)})`).join(' And ');
+  if (Array.isArray(rule.Or)) return rule.Or.map((r) => `(${describeRule(r)})`).join(' Or ');
+  if (rule.Not && typeof rule.Not === 'object') return `Not (${describeRule(rule.Not as Record<string, unknown>)})`;
+  const op = Object.keys(rule).find((k) => k !== 'Variable' && k !== 'Next' && k !== 'Comment');
+  return op ? `${String(rule.Variable)} ${op} ${JSON.stringify(rule[op])}` : String(rule.Variable ?? '');
+}
+
+/** Mermaid ids allow letters, digits and `_`; other names are declared `state "name" as id`. */
+class Ids {
+  private readonly byName = new Map<string, string>();
+  private readonly used = new Set<string>();
+
+  of(name: string): string {
+    let id = this.byName.get(name);
+    if (id) return id;
+    const base = name.replace(/[^A-Za-z0-9_]/g, '_');
+    id = base;
+    for (let n = 2; this.used.has(id); n++) id = `${base}_${n}`;
+    this.byName.set(name, id);
+    this.used.add(id);
+    return id;
+  }
+}
+
+/** Text Mermaid shows verbatim: no quotes, colons, semicolons or `#` (its entity escape). */
+function label(text: string): string {
+  return text.replace(/[":;#]/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Replaces what lies between `start` and `end` marker lines with `content` (markers kept).
+ * Undefined when the markers are missing, so callers decide whether that is an error.
+ */
+export function replaceBetweenMarkers(markdown: string, start: string, end: string, content: string): string | undefined {
+  const from = markdown.indexOf(start);
+  const to = markdown.indexOf(end, from + start.length);
+  if (from < 0 || to < 0) return undefined;
+  return `${markdown.slice(0, from + start.length)}\n${content.trimEnd()}\n${markdown.slice(to)}`;
+}
