@@ -111,6 +111,11 @@ export class LocalSession {
     resetIdempotencyStore();
   }
 
+  /** Where the local Step Functions API listens (AWS_ENDPOINT_URL_SFN). */
+  get sfnEndpoint(): string {
+    return this.sfnApi.endpoint;
+  }
+
   /** An SDK client of the twin's, for set-up and uploads (what a person's script would use). */
   s3(): S3Client {
     return new S3Client({ forcePathStyle: true });

@@ -1,4 +1,66 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import { demo, publish, redrive, reset, runScenario, serve, showState } from '../local/actions';
 
-/** `pkgrelease local …`: the local twin and engine. */
-export function registerLocalCommands(_program: Command): void {}
+const DEFAULT_STATE_DIR = '.pkgrelease';
+const stateDirOption = () => new Option('--state-dir <dir>', 'where local state persists between commands').default(DEFAULT_STATE_DIR);
+const jsonOption = () => new Option('--json', 'print one JSON document (executions, catalog, calls) on stdout and nothing else');
+
+/** `pkgrelease local …`: the same state machine and handlers against the local twin of AWS. */
+export function registerLocalCommands(program: Command): void {
+  const local = program
+    .command('local')
+    .description('run releases on this machine against a local twin of IoT, OpenSearch, S3, DynamoDB and Step Functions');
+
+  local
+    .command('publish')
+    .description('upload a file into the local artifact bucket and run the release it triggers')
+    .argument('<file>', 'the artifact to release')
+    .requiredOption('--package <name>', 'IoT software package name')
+    .requiredOption('--version <name>', 'package version name')
+    .option('--key <key>', 'object key (default: releases/<package>/<version>/<file name>)')
+    .option('--opensearch-package <name>', 'OpenSearch package it feeds (first release of a package only)')
+    .addOption(stateDirOption())
+    .addOption(jsonOption())
+    .action((file: string, opts) => publish(file, opts));
+
+  local
+    .command('run')
+    .description('run a scenario file: packages, uploads (offsets, duplicates), manifests, faults, timing, seed')
+    .argument('<scenario>', 'scenario JSON file (see examples/scenario.json)')
+    .addOption(jsonOption())
+    .action((path: string, opts) => runScenario(path, opts));
+
+  local
+    .command('serve')
+    .description('keep the twin running: prints AWS_ENDPOINT_URL_* lines; every object put under releases/ is released')
+    .addOption(stateDirOption())
+    .option('--config <file>', 'package configuration (config/packages.json format); default: the state dir\'s')
+    .action((opts) => serve(opts));
+
+  local
+    .command('state')
+    .description('show the local executions, catalog and call counts')
+    .addOption(stateDirOption())
+    .addOption(jsonOption())
+    .action((opts) => showState(opts));
+
+  local
+    .command('redrive')
+    .description('resume a failed local execution at the state that failed, as the console\'s Redrive does')
+    .argument('<execution-name>', 'name of the failed execution (see "local state")')
+    .addOption(stateDirOption())
+    .addOption(jsonOption())
+    .action((name: string, opts) => redrive(name, opts));
+
+  local
+    .command('reset')
+    .description('delete the local state directory')
+    .addOption(stateDirOption())
+    .action((opts) => reset(opts));
+
+  local
+    .command('demo')
+    .description('a short scripted release on a fresh state dir: two versions of one package, then the catalog')
+    .addOption(jsonOption())
+    .action((opts) => demo(opts));
+}

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
-import { awsClients } from '../../lib/clients/aws';
+import * as z from 'zod';
+import { opensearchClient } from '../../lib/clients/aws';
 import { runIdempotent } from '../../lib/lambda/idempotency';
 import { parseStepInput, stepHandler } from '../../lib/lambda/step-handler';
 import { ReleaseStateSchema } from '../../lib/release/request';
@@ -26,7 +26,7 @@ const CheckStateSchema = ReleaseStateSchema.extend({
 export const handler = stepHandler('checkOpenSearch', async (event: unknown, context: Context) => {
   const state = parseStepInput(CheckStateSchema, event, 'checkOpenSearch');
   return runIdempotent(
-    (s: typeof state) => checkOpenSearch({ release: s, update: s.steps.updateOpenSearch, poll: s.poll }, awsClients().opensearch),
+    (s: typeof state) => checkOpenSearch({ release: s, update: s.steps.updateOpenSearch, poll: s.poll }, opensearchClient()),
     state,
     context,
     '[clientToken, poll.count]',

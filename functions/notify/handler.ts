@@ -1,6 +1,6 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
-import { awsClients } from '../../lib/clients/aws';
+import { sfnClient } from '../../lib/clients/aws';
 import { logger } from '../../lib/lambda/logger';
 import { buildNotification } from '../../lib/notifications/format';
 import { publishNotification } from '../../lib/notifications/publish';
@@ -17,7 +17,7 @@ export const handler = async (event: unknown, context: Context): Promise<void> =
   const topicArn = process.env.FAILURE_TOPIC_ARN;
   if (!topicArn) throw new Error('FAILURE_TOPIC_ARN is not set');
 
-  const note = await buildNotification(event, { sfn: awsClients().sfn });
+  const note = await buildNotification(event, { sfn: sfnClient() });
   if (!note) {
     logger.info('not a failure status: nothing to send');
     return;

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { awsClients } from '../../lib/clients/aws';
+import { s3Client } from '../../lib/clients/aws';
 import { runIdempotent } from '../../lib/lambda/idempotency';
 import { appendReleaseKeys } from '../../lib/lambda/logger';
 import { stepHandler } from '../../lib/lambda/step-handler';
@@ -20,7 +20,7 @@ interface PrepareEvent {
  */
 export const handler = stepHandler('prepare', async (event: PrepareEvent, context: Context) => {
   const release = await prepareRelease(event?.input, {
-    s3: awsClients().s3,
+    s3: s3Client(),
     config: parsePackagesConfig(process.env.PACKAGES_CONFIG),
     artifactBucket: process.env.ARTIFACT_BUCKET || undefined,
   });

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { awsClients } from '../../lib/clients/aws';
+import { iotClient } from '../../lib/clients/aws';
 import { runIdempotent } from '../../lib/lambda/idempotency';
 import { parseStepInput, stepHandler } from '../../lib/lambda/step-handler';
 import { ReleaseStateSchema } from '../../lib/release/request';
@@ -7,5 +7,5 @@ import { promote } from '../../lib/release/steps/promote';
 
 export const handler = stepHandler('promote', async (event: unknown, context: Context) => {
   const release = parseStepInput(ReleaseStateSchema, event, 'promote');
-  return runIdempotent((r: typeof release) => promote(r, awsClients().iot), release, context);
+  return runIdempotent((r: typeof release) => promote(r, iotClient()), release, context);
 });

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { awsClients } from '../../lib/clients/aws';
+import { sfnClient } from '../../lib/clients/aws';
 import { runIdempotent } from '../../lib/lambda/idempotency';
 import { appendReleaseKeys } from '../../lib/lambda/logger';
 import { stepHandler } from '../../lib/lambda/step-handler';
@@ -9,7 +9,7 @@ import { requestFromS3Event, startRelease } from '../../lib/release/steps/trigge
 export const handler = stepHandler('trigger', async (event: unknown, context: Context) => {
   const request = requestFromS3Event(event);
   appendReleaseKeys(request);
-  const deps = { sfn: awsClients().sfn, stateMachineArn: requiredEnv('STATE_MACHINE_ARN') };
+  const deps = { sfn: sfnClient(), stateMachineArn: requiredEnv('STATE_MACHINE_ARN') };
   return runIdempotent((r: typeof request) => startRelease(r, deps), request, context);
 });
 

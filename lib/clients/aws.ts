@@ -4,38 +4,37 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 
 /**
- * The AWS access the release logic takes as an argument. Production builds them from the
+ * The AWS access the release logic takes as an argument. Production builds the clients from the
  * environment; the local twin is reached through the SDK's own `AWS_ENDPOINT_URL_<SERVICE>`
  * variables, so the code under test is exactly the code that runs in Lambda.
+ *
+ * One getter per client (lazily created, shared by a warm Lambda's invocations), so each
+ * function's bundle holds only the SDK clients it uses.
  */
-export interface AwsClients {
-  iot: IoTClient;
-  opensearch: OpenSearchClient;
-  /**
-   * For OpenSearch UpdatePackage only: no SDK retries. The call has no idempotency token, so a
-   * response lost to a 5xx must not be blindly re-sent; the step re-reads the version history first.
-   */
-  opensearchWrites: OpenSearchClient;
-  s3: S3Client;
-  sfn: SFNClient;
+const cache = new Map<string, unknown>();
+
+function cached<T>(key: string, create: () => T): T {
+  if (!cache.has(key)) cache.set(key, create());
+  return cache.get(key) as T;
 }
 
-let cached: AwsClients | undefined;
+export const iotClient = () => cached('iot', () => new IoTClient({}));
 
-/** Lazily created, shared across invocations of a warm Lambda. */
-export function awsClients(): AwsClients {
-  cached ??= {
-    iot: new IoTClient({}),
-    opensearch: new OpenSearchClient({}),
-    opensearchWrites: new OpenSearchClient({ maxAttempts: 1 }),
-    // A custom S3 endpoint (the local twin) cannot resolve `<bucket>.<host>`: use path-style there.
-    s3: new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL) }),
-    sfn: new SFNClient({}),
-  };
-  return cached;
-}
+export const opensearchClient = () => cached('opensearch', () => new OpenSearchClient({}));
+
+/**
+ * For OpenSearch UpdatePackage only: no SDK retries. The call has no idempotency token, so a
+ * response lost to a 5xx must not be blindly re-sent; the step re-reads the version history first.
+ */
+export const opensearchWriteClient = () => cached('opensearch-writes', () => new OpenSearchClient({ maxAttempts: 1 }));
+
+// A custom S3 endpoint (the local twin) cannot resolve `<bucket>.<host>`: use path-style there.
+export const s3Client = () =>
+  cached('s3', () => new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL) }));
+
+export const sfnClient = () => cached('sfn', () => new SFNClient({}));
 
 /** Forget cached clients (the local engine changes endpoints between runs in one process). */
 export function resetAwsClients(): void {
-  cached = undefined;
+  cache.clear();
 }

@@ -1,6 +1,6 @@
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ExecutionFailure, getExecutionFailure, readableCause } from '../clients/sfn';
 import { summariseReleaseInput } from './release-summary';
 

@@ -1,7 +1,7 @@
 /**
  * Errors the pipeline raises on purpose. Each class's `name` is exactly what the state machine's
  * `ErrorEquals` matches (Lambda reports `error.name` as the error type), so renaming one means
- * changing `statemachines/release.asl.json` too — `test/asl.test.ts` checks they agree.
+ * changing `statemachines/release.asl.json` too — `test/infra/asl.test.ts` checks they agree.
  */
 
 /** Base: carries a message a person can act on. `retryable` mirrors the ASL retry policy. */

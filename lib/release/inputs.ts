@@ -1,5 +1,5 @@
 import { S3EventNotificationEventBridgeSchema, S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_VERSION_POLICIES } from './config';
 import { InvalidRelease } from './errors';
 import { decodeEventKey, parseReleaseKey } from './key-convention';

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import * as z from 'zod';
+import { PackageSettingsSchema } from '../../lib/release/config';
+import { OPENSEARCH } from '../../lib/release/constraints';
+import { faultRulesSchema } from '../../local/twin';
+
+/**
+ * A local scenario (`pkgrelease local run <file>`): package configuration, OpenSearch packages to
+ * create first, uploads and manifest starts (each at an offset, so they can overlap or arrive out of
+ * order), faults, OpenSearch timing and a seed. See `examples/scenario.json` and the README.
+ */
+/** Exactly one source of bytes per upload. */
+const oneContentSource = (u: { content?: string; contentBase64?: string; file?: string }) =>
+  [u.content, u.contentBase64, u.file].filter((v) => v !== undefined).length === 1;
+
+export const ScenarioSchema = z.strictObject({
+  description: z.string().optional(),
+  seed: z.number().int().default(1),
+  packages: z.record(z.string(), PackageSettingsSchema).describe('config/packages.json "packages" for this run'),
+  opensearchPackages: z
+    .array(z.strictObject({ name: z.string(), type: z.enum(OPENSEARCH.packageTypes), content: z.string().default('initial\n') }))
+    .default([]),
+  opensearchTiming: z.strictObject({ copyingMs: z.number().int().nonnegative(), validatingMs: z.number().int().nonnegative() }).optional(),
+  faults: faultRulesSchema.default([]),
+  uploads: z
+    .array(
+      z
+        .strictObject({
+          key: z.string().describe('Object key, normally releases/<package>/<version>/<file>'),
+          content: z.string().optional().describe('Inline content (UTF-8)'),
+          contentBase64: z.string().optional().describe('Inline binary content'),
+          file: z.string().optional().describe('A file, relative to the scenario file'),
+          metadata: z.record(z.string(), z.string()).optional(),
+          duplicateEvents: z.number().int().positive().default(1),
+          startAtMs: z.number().int().nonnegative().default(0),
+        })
+        .refine(oneContentSource, { message: 'give exactly one of content, contentBase64 or file' }),
+    )
+    .default([]),
+  manifests: z
+    .array(
+      z.strictObject({
+        /** As CodePipeline's Step Functions action would: the manifest is the execution input. */
+        executionName: z.string().optional(),
+        startAtMs: z.number().int().nonnegative().default(0),
+        manifest: z.unknown().describe('A release manifest (validated by the pipeline itself, like CodePipeline input)'),
+      }),
+    )
+    .default([]),
+});
+export type Scenario = z.infer<typeof ScenarioSchema>;
+
+export class ScenarioError extends Error {
+  override name = 'ScenarioError';
+}
+
+export function loadScenario(path: string): { scenario: Scenario; baseDir: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new ScenarioError(`cannot read scenario ${path}: ${(e as Error).message}`);
+  }
+  const parsed = ScenarioSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ScenarioError(`scenario ${path}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return { scenario: parsed.data, baseDir: dirname(resolve(path)) };
+}
+
+export function uploadBody(upload: { content?: string; contentBase64?: string; file?: string }, baseDir: string): Buffer {
+  if (upload.content !== undefined) return Buffer.from(upload.content, 'utf8');
+  if (upload.contentBase64 !== undefined) return Buffer.from(upload.contentBase64, 'base64');
+  return readFileSync(resolve(baseDir, upload.file!));
+}
+

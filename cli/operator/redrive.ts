@@ -1,0 +1,75 @@
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { describeExecution, listExecutionsSince, redriveExecution } from '../../lib/clients/sfn';
+import { deriveSubToken } from '../../lib/release/identity';
+
+/** What happened to one execution. `failed` means the attempt itself failed (e.g. throttled): try again. */
+export interface RedriveOutcome {
+  executionArn: string;
+  name: string;
+  result: 'redriven' | 'skipped' | 'failed';
+  detail: string;
+}
+
+/** Statuses `--all-failed` picks. ABORTED is left out: a person stopped those on purpose (redrive one by ARN). */
+export const ALL_FAILED_STATUSES = ['FAILED', 'TIMED_OUT'] as const;
+
+/**
+ * RedriveExecution's clientToken: one per execution and redrive attempt. Running the command again
+ * before the redrive is counted reuses the token (Step Functions answers idempotently); once it is
+ * counted, the execution is RUNNING (not redrivable) and is skipped.
+ */
+export function redriveToken(executionArn: string, redriveCount: number): string {
+  return deriveSubToken(executionArn, `redrive/${redriveCount}`);
+}
+
+/** `arn:…:execution:<machine>:<name>` → `<name>`. */
+export function executionNameOf(executionArn: string): string {
+  return executionArn.split(':').slice(7).join(':') || executionArn;
+}
+
+export async function redriveOne(sfn: SFNClient, executionArn: string): Promise<RedriveOutcome> {
+  const outcome = (result: RedriveOutcome['result'], detail: string): RedriveOutcome => ({
+    executionArn,
+    name: executionNameOf(executionArn),
+    result,
+    detail,
+  });
+  try {
+    const d = await describeExecution(sfn, executionArn);
+    if (d.redriveStatus === 'NOT_REDRIVABLE') {
+      return outcome('skipped', d.redriveStatusReason ?? `execution is ${d.status} and cannot be redriven`);
+    }
+    const count = d.redriveCount ?? 0;
+    const r = await redriveExecution(sfn, executionArn, redriveToken(executionArn, count));
+    if (r.status === 'not-redrivable') return outcome('skipped', r.reason);
+    return outcome('redriven', `redrive #${count + 1} of a ${d.status} execution; it resumes at the failed state`);
+  } catch (e) {
+    const err = e as Error;
+    const hint = err.name === 'ThrottlingException' ? ' (throttled after the SDK retries; run the command again)' : '';
+    return outcome('failed', `${err.name}: ${err.message}${hint}`);
+  }
+}
+
+/** ARNs of FAILED / TIMED_OUT executions that started since `since`, newest first. */
+export async function failedExecutionArns(sfn: SFNClient, stateMachineArn: string, since: Date): Promise<string[]> {
+  const arns: string[] = [];
+  for await (const e of listExecutionsSince(sfn, stateMachineArn, since)) {
+    if ((ALL_FAILED_STATUSES as readonly (string | undefined)[]).includes(e.status)) arns.push(e.executionArn!);
+  }
+  return arns;
+}
+
+export interface RedriveSummary {
+  redriven: number;
+  skipped: number;
+  failed: number;
+}
+
+export function summarise(outcomes: RedriveOutcome[]): RedriveSummary {
+  const count = (r: RedriveOutcome['result']) => outcomes.filter((o) => o.result === r).length;
+  return { redriven: count('redriven'), skipped: count('skipped'), failed: count('failed') };
+}
+
+export function summaryLine(s: RedriveSummary): string {
+  return `${s.redriven} redriven, ${s.skipped} skipped, ${s.failed} failed`;
+}

@@ -1,0 +1,111 @@
+import type { ExecutionListItem, SFNClient } from '@aws-sdk/client-sfn';
+import { describeExecution, getExecutionFailure, listExecutionsSince, readableCause } from '../../lib/clients/sfn';
+import { executionConsoleUrl, FAILURE_STATUSES } from '../../lib/notifications/format';
+import { summariseReleaseInput } from '../../lib/notifications/release-summary';
+import { withoutUndefined } from '../../lib/release/request';
+import { mapLimit } from './concurrency';
+
+/** One execution as `pkgrelease status --json` prints it (absent members are unknown or not applicable). */
+export interface ExecutionReport {
+  name: string;
+  executionArn: string;
+  status: string;
+  startDate: string;
+  stopDate?: string;
+  package?: string;
+  version?: string;
+  clientToken?: string;
+  failedState?: string;
+  error?: string;
+  cause?: string;
+  redriveStatus?: string;
+  redriveStatusReason?: string;
+  redriveCount?: number;
+  consoleUrl: string;
+  /** Describe/history calls that failed (e.g. throttled after the SDK's retries); the rest is still shown. */
+  lookupError?: string;
+}
+
+export interface StatusReport {
+  stateMachineArn: string;
+  since: string;
+  failedOnly: boolean;
+  executions: ExecutionReport[];
+}
+
+export interface StatusOptions {
+  stateMachineArn: string;
+  since: Date;
+  failedOnly?: boolean;
+  /** Describe/history calls in flight at once (each execution costs one or two). */
+  concurrency?: number;
+}
+
+export async function collectStatus(sfn: SFNClient, opts: StatusOptions): Promise<StatusReport> {
+  const listed: ExecutionListItem[] = [];
+  for await (const execution of listExecutionsSince(sfn, opts.stateMachineArn, opts.since)) {
+    if (!opts.failedOnly || isFailure(execution.status)) listed.push(execution);
+  }
+  const executions = await mapLimit(listed, opts.concurrency ?? 4, (e) => reportExecution(sfn, e));
+  return { stateMachineArn: opts.stateMachineArn, since: opts.since.toISOString(), failedOnly: Boolean(opts.failedOnly), executions };
+}
+
+async function reportExecution(sfn: SFNClient, item: ExecutionListItem): Promise<ExecutionReport> {
+  const arn = item.executionArn!;
+  const report: ExecutionReport = {
+    name: item.name ?? arn,
+    executionArn: arn,
+    status: item.status ?? 'UNKNOWN',
+    startDate: item.startDate!.toISOString(),
+    stopDate: item.stopDate?.toISOString(),
+    redriveCount: item.redriveCount,
+    consoleUrl: executionConsoleUrl(arn),
+  };
+  try {
+    const d = await describeExecution(sfn, arn);
+    Object.assign(report, summariseReleaseInput(d.input), {
+      status: d.status ?? report.status,
+      redriveStatus: d.redriveStatus,
+      redriveStatusReason: d.redriveStatusReason,
+      redriveCount: d.redriveCount ?? report.redriveCount,
+      error: d.error,
+      cause: readableCause(d.cause),
+    });
+    if (isFailure(report.status)) {
+      const f = await getExecutionFailure(sfn, arn);
+      Object.assign(report, { failedState: f.state, error: report.error ?? f.error, cause: report.cause ?? f.cause });
+    }
+  } catch (e) {
+    report.lookupError = `${(e as Error).name}: ${(e as Error).message}`;
+  }
+  return withoutUndefined(report);
+}
+
+export function isFailure(status: string | undefined): boolean {
+  return (FAILURE_STATUSES as readonly (string | undefined)[]).includes(status);
+}
+
+/** The human view: one line per execution, and an indented cause line under each failure. */
+export function renderStatusTable(report: StatusReport, width = 160): string {
+  if (report.executions.length === 0) {
+    return `No ${report.failedOnly ? 'failed ' : ''}executions since ${report.since}.`;
+  }
+  const header = ['STARTED (UTC)', 'STATUS', 'RELEASE', 'FAILED STATE', 'ERROR', 'REDRIVE'];
+  const rows = report.executions.map((e) => [
+    e.startDate.slice(0, 16).replace('T', ' '),
+    e.status,
+    e.package ? `${e.package}@${e.version ?? '?'}` : e.name,
+    e.failedState ?? '',
+    e.error ?? '',
+    e.redriveStatus ? `${e.redriveStatus}${e.redriveCount ? ` (${e.redriveCount}x)` : ''}` : '',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const out = [line(header)];
+  report.executions.forEach((e, i) => {
+    out.push(line(rows[i]!));
+    const note = e.lookupError ? `lookup failed: ${e.lookupError}` : e.cause ? `cause: ${e.cause.replace(/\s+/g, ' ')}` : undefined;
+    if (note) out.push(`  ${note.length > width - 2 ? `${note.slice(0, width - 5)}...` : note}`);
+  });
+  return out.join('\n');
+}

@@ -1,0 +1,199 @@
+/**
+ * The local twin: in-process stand-ins for IoT Software Package Catalog, OpenSearch custom
+ * packages, S3 and DynamoDB, reached by the real AWS SDK v3 over HTTP on 127.0.0.1. Production
+ * code finds them only through the SDK's standard endpoint variables (see `env()`).
+ */
+import { join } from 'node:path';
+import { FaultInjector, type FaultRule } from './faults';
+import { CallRecorder, startServiceServer, type CallCounts, type Protocol, type Route, type ServiceName, type ServiceServer } from './http';
+import { IotCatalog, iotProtocol, type IotCatalogView, type IotStateJson } from './iot';
+import { OpenSearchApi, opensearchProtocol } from './opensearch';
+import { DEFAULT_TIMING, OpenSearchPackages, type OpenSearchStateJson, type OpenSearchTiming, type PackageStatus } from './opensearch-packages';
+import { S3Store, type S3StateJson } from './s3-store';
+import { s3Protocol, s3Routes } from './s3';
+import { startDynamo, type DynamoTwin } from './dynamo';
+import { StateDir } from './persist';
+
+export type { FaultRule, FaultKind } from './faults';
+export { faultRuleSchema, faultRulesSchema } from './faults';
+export type { CallCounts } from './http';
+export type { OpenSearchTiming } from './opensearch-packages';
+export type { ObjectCreatedEvent, ObjectCreatedListener, S3ObjectVersion, S3Store } from './s3-store';
+
+/** Environment variable carrying the Powertools idempotency table name to the handlers (as in serverless.yml). */
+export const IDEMPOTENCY_TABLE_ENV = 'IDEMPOTENCY_TABLE';
+
+export interface TwinOptions {
+  /** Seeds fault decisions, S3 version ids and OpenSearch package ids (default 1). */
+  seed?: number;
+  faults?: FaultRule[];
+  opensearchTiming?: OpenSearchTiming;
+  /** Persist IoT / OpenSearch / S3 / DynamoDB state here and reload it on start. */
+  stateDir?: string;
+  region?: string;
+  accountId?: string;
+  idempotencyTable?: string;
+}
+
+export interface TwinCatalog {
+  iot: IotCatalogView;
+  opensearch: {
+    [packageName: string]: {
+      id: string;
+      status: PackageStatus;
+      availableVersion: string | null;
+      history: { version: string; commitMessage: string | null; createdAt: string }[];
+      errorDetails?: { ErrorType: string; ErrorMessage: string };
+    };
+  };
+}
+
+export interface Twin {
+  readonly endpoints: Readonly<{ iot: string; opensearch: string; s3: string; dynamodb: string }>;
+  readonly region: string;
+  readonly accountId: string;
+  readonly credentials: { accessKeyId: string; secretAccessKey: string };
+  readonly idempotencyTable: string;
+  /** Direct access to the twin's S3 objects (put/get/list, onObjectCreated). */
+  readonly s3: S3Store;
+  /** Variables that point unmodified SDK clients at the twin. */
+  env(): Record<string, string>;
+  /** IoT and OpenSearch state for display. */
+  catalog(): TwinCatalog;
+  /** Requests per `service:Operation`, failed = any non-2xx (injected faults included). */
+  calls(): CallCounts;
+  resetCalls(): void;
+  /** Replaces the fault rules (validated with faultRulesSchema). */
+  setFaults(rules: FaultRule[]): void;
+  close(): Promise<void>;
+}
+
+const FILES = { iot: 'iot.json', opensearch: 'opensearch.json', s3: 's3.json' } as const;
+
+export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
+  const seed = options.seed ?? 1;
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '000000000000';
+  const idempotencyTable = options.idempotencyTable ?? 'pkgrelease-idempotency';
+  const credentials = { accessKeyId: 'twin', secretAccessKey: 'twin-secret' };
+
+  const s3 = new S3Store(seed);
+  const iot = new IotCatalog(region, accountId);
+  const packages = new OpenSearchPackages(s3, options.opensearchTiming ?? DEFAULT_TIMING, seed);
+
+  const state = options.stateDir ? new StateDir(options.stateDir) : undefined;
+  if (state) {
+    const s3State = state.readJson<S3StateJson>(FILES.s3);
+    if (s3State) s3.importState(s3State, (hash) => state.readBlob(hash));
+    const iotState = state.readJson<IotStateJson>(FILES.iot);
+    if (iotState) iot.importState(iotState);
+    const osState = state.readJson<OpenSearchStateJson>(FILES.opensearch);
+    if (osState) packages.importState(osState);
+    s3.onChange = () =>
+      state.schedule(FILES.s3, () => {
+        const { state: json, bodies } = s3.exportState();
+        for (const [hash, body] of bodies) state.writeBlob(hash, body);
+        return json;
+      });
+    iot.onChange = () => state.schedule(FILES.iot, () => iot.exportState());
+    packages.onChange = () => state.schedule(FILES.opensearch, () => packages.exportState());
+  }
+
+  const faults = new FaultInjector(seed, options.faults ?? []);
+  const recorder = new CallRecorder();
+  const servers: ServiceServer[] = [];
+  let dynamo: DynamoTwin | undefined;
+  try {
+    const start = async (service: ServiceName, routes: Route[], protocol: Protocol) => {
+      const server = await startServiceServer({ service, routes, protocol, faults, recorder });
+      servers.push(server);
+      return server.url;
+    };
+    const endpoints = {
+      iot: await start('iot', iot.routes(), iotProtocol),
+      opensearch: await start('es', new OpenSearchApi(packages, accountId).routes(), opensearchProtocol),
+      s3: await start('s3', s3Routes(s3), s3Protocol),
+      dynamodb: '',
+    };
+    dynamo = await startDynamo({
+      tableName: idempotencyTable,
+      region,
+      credentials,
+      path: options.stateDir ? join(options.stateDir, 'dynamodb') : undefined,
+    });
+    endpoints.dynamodb = dynamo.endpoint;
+    const dynamoTwin = dynamo;
+
+    let closing: Promise<void> | undefined;
+    return {
+      endpoints,
+      region,
+      accountId,
+      credentials,
+      idempotencyTable,
+      s3,
+      env: () => ({
+        AWS_ENDPOINT_URL_IOT: endpoints.iot,
+        AWS_ENDPOINT_URL_OPENSEARCH: endpoints.opensearch,
+        AWS_ENDPOINT_URL_S3: endpoints.s3,
+        AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+        AWS_REGION: region,
+        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+        // Plain bodies and no checksum round trips; the S3 stand-in copes with either way.
+        AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+        AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+        [IDEMPOTENCY_TABLE_ENV]: idempotencyTable,
+      }),
+      catalog: () => ({
+        iot: iot.view(),
+        opensearch: Object.fromEntries(
+          packages.all().map((p) => [
+            p.name,
+            {
+              id: p.id,
+              status: packages.status(p),
+              availableVersion: p.availableVersion ?? null,
+              history: p.history.map((h) => ({ version: h.version, commitMessage: h.commitMessage ?? null, createdAt: new Date(h.createdAt).toISOString() })),
+              ...(p.errorDetails && !p.pending && { errorDetails: { ...p.errorDetails } }),
+            },
+          ]),
+        ),
+      }),
+      calls: () => recorder.snapshot(),
+      resetCalls: () => recorder.reset(),
+      setFaults: (rules) => faults.setRules(rules),
+      close: () =>
+        (closing ??= (async () => {
+          await Promise.all([...servers.map((s) => s.close()), dynamoTwin.close()]);
+          state?.flush();
+        })()),
+    };
+  } catch (err) {
+    await Promise.allSettled([...servers.map((s) => s.close()), dynamo?.close()]);
+    throw err;
+  }
+}
+
+export type TwinService = 'iot' | 'opensearch' | 's3' | 'dynamodb';
+
+export interface TwinClientConfig {
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  endpoint: string;
+}
+
+export interface TwinS3ClientConfig extends TwinClientConfig {
+  forcePathStyle: true;
+  requestChecksumCalculation: 'WHEN_REQUIRED';
+  responseChecksumValidation: 'WHEN_REQUIRED';
+}
+
+/** Explicit SDK client config for one stand-in (tests); S3 also gets path-style and checksum modes. */
+export function clientConfig(twin: Twin, service: 's3'): TwinS3ClientConfig;
+export function clientConfig(twin: Twin, service: Exclude<TwinService, 's3'>): TwinClientConfig;
+export function clientConfig(twin: Twin, service: TwinService): TwinClientConfig | TwinS3ClientConfig {
+  const base = { region: twin.region, credentials: { ...twin.credentials }, endpoint: twin.endpoints[service] };
+  if (service !== 's3') return base;
+  return { ...base, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' };
+}

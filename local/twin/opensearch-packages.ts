@@ -1,0 +1,248 @@
+/**
+ * OpenSearch custom-package state: packages, their asynchronous import (COPYING → VALIDATING →
+ * AVAILABLE, or COPY_FAILED / VALIDATION_FAILED), version history and domain associations.
+ *
+ * Status is computed lazily from timestamps whenever the state is looked at, never by timers:
+ * nothing to clean up on close, and a test that waits `copyingMs + validatingMs` sees AVAILABLE.
+ * The copy reads the twin S3 object *as it was at copy time* (startedAt + copyingMs), so a later
+ * upload to the same key does not leak into an earlier import.
+ */
+import { OPENSEARCH } from '../../lib/release/constraints';
+import { Prng, deriveSeed } from './faults';
+import type { S3Store } from './s3-store';
+
+export type PackageType = (typeof OPENSEARCH.packageTypes)[number];
+export type PackageStatus = 'COPYING' | 'VALIDATING' | 'AVAILABLE' | 'COPY_FAILED' | 'VALIDATION_FAILED';
+type SettledStatus = 'AVAILABLE' | 'COPY_FAILED' | 'VALIDATION_FAILED';
+
+export interface ErrorDetails {
+  ErrorType: string;
+  ErrorMessage: string;
+}
+
+export interface OpenSearchTiming {
+  copyingMs: number;
+  validatingMs: number;
+  /** ASSOCIATING → ACTIVE; defaults to copyingMs + validatingMs. */
+  associatingMs?: number;
+}
+
+export const DEFAULT_TIMING: OpenSearchTiming = { copyingMs: 20, validatingMs: 20 };
+
+interface PendingImport {
+  version: string;
+  startedAt: number;
+  source: { bucket: string; key: string };
+  /** Decided at copy time, revealed at copy time (COPY_FAILED) or after validation. */
+  outcome?: { status: SettledStatus; errorDetails?: ErrorDetails };
+}
+
+export interface HistoryEntry {
+  version: string;
+  commitMessage?: string;
+  createdAt: number;
+}
+
+export interface OsPackage {
+  id: string;
+  name: string;
+  type: PackageType;
+  description?: string;
+  engineVersion?: string;
+  configuration?: unknown;
+  encryption?: unknown;
+  createdAt: number;
+  lastUpdatedAt: number;
+  availableVersion?: string;
+  /** Status once no import is pending. */
+  settled: SettledStatus;
+  errorDetails?: ErrorDetails;
+  /** Newest last. */
+  history: HistoryEntry[];
+  pending?: PendingImport;
+}
+
+export interface Association {
+  packageId: string;
+  domainName: string;
+  packageVersion: string;
+  startedAt: number;
+}
+
+export interface OpenSearchStateJson {
+  prngState: number;
+  packages: OsPackage[];
+  associations: Association[];
+}
+
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
+/** Whether the bytes fit the package type. Assumption: license / config packages accept any bytes. */
+function validateContent(type: PackageType, body: Buffer): ErrorDetails | undefined {
+  if (type === 'TXT-DICTIONARY') {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(body);
+    } catch {
+      return { ErrorType: 'INVALID_PACKAGE_CONTENT', ErrorMessage: 'TXT-DICTIONARY package is not valid UTF-8 text' };
+    }
+    if (body.includes(0)) return { ErrorType: 'INVALID_PACKAGE_CONTENT', ErrorMessage: 'TXT-DICTIONARY package contains NUL bytes' };
+  }
+  if (type === 'ZIP-PLUGIN' && !body.subarray(0, 4).equals(ZIP_MAGIC)) {
+    return { ErrorType: 'INVALID_PACKAGE_CONTENT', ErrorMessage: 'ZIP-PLUGIN package is not a zip archive' };
+  }
+  return undefined;
+}
+
+export class OpenSearchPackages {
+  private readonly packages = new Map<string, OsPackage>();
+  /** Keyed by `${packageId} ${domainName}`. */
+  private readonly associations = new Map<string, Association>();
+  private readonly prng: Prng;
+  onChange: () => void = () => {};
+
+  constructor(
+    private readonly s3: S3Store,
+    private readonly timing: OpenSearchTiming,
+    seed: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.prng = new Prng(deriveSeed(seed, 'opensearch'));
+  }
+
+  get(id: string): OsPackage | undefined {
+    const pkg = this.packages.get(id);
+    if (pkg) this.settle(pkg);
+    return pkg;
+  }
+
+  byName(name: string): OsPackage | undefined {
+    return [...this.packages.values()].find((p) => p.name === name);
+  }
+
+  all(): OsPackage[] {
+    const list = [...this.packages.values()];
+    for (const pkg of list) this.settle(pkg);
+    return list;
+  }
+
+  /** Current status, settling a finished import first. */
+  status(pkg: OsPackage): PackageStatus {
+    return this.settle(pkg);
+  }
+
+  create(input: Pick<OsPackage, 'name' | 'type' | 'description' | 'engineVersion' | 'configuration' | 'encryption'>, source: PendingImport['source']): OsPackage {
+    const now = this.now();
+    const pkg: OsPackage = { ...input, id: this.newId(), createdAt: now, lastUpdatedAt: now, settled: 'AVAILABLE', history: [] };
+    this.packages.set(pkg.id, pkg);
+    this.startImport(pkg, source, undefined);
+    return pkg;
+  }
+
+  /**
+   * Starts a new import. Assumption (not documented by AWS): the history entry `vN` is appended
+   * now, at UpdatePackage time with CreatedAt = now, whether or not the import later succeeds;
+   * AvailablePackageVersion only moves when it does.
+   */
+  update(pkg: OsPackage, source: PendingImport['source'], changes: { description?: string; commitMessage?: string; configuration?: unknown; encryption?: unknown }): void {
+    if (changes.description !== undefined) pkg.description = changes.description;
+    if (changes.configuration !== undefined) pkg.configuration = changes.configuration;
+    if (changes.encryption !== undefined) pkg.encryption = changes.encryption;
+    pkg.lastUpdatedAt = this.now();
+    this.startImport(pkg, source, changes.commitMessage);
+  }
+
+  delete(pkg: OsPackage): void {
+    this.packages.delete(pkg.id);
+    this.onChange();
+  }
+
+  associate(pkg: OsPackage, domainName: string): Association {
+    const assoc: Association = { packageId: pkg.id, domainName, packageVersion: pkg.availableVersion ?? '', startedAt: this.now() };
+    this.associations.set(`${pkg.id} ${domainName}`, assoc);
+    this.onChange();
+    return assoc;
+  }
+
+  dissociate(packageId: string, domainName: string): Association | undefined {
+    const key = `${packageId} ${domainName}`;
+    const assoc = this.associations.get(key);
+    if (assoc) {
+      this.associations.delete(key);
+      this.onChange();
+    }
+    return assoc;
+  }
+
+  association(packageId: string, domainName: string): Association | undefined {
+    return this.associations.get(`${packageId} ${domainName}`);
+  }
+
+  associationsOf(filter: { packageId?: string; domainName?: string }): Association[] {
+    return [...this.associations.values()].filter(
+      (a) => (filter.packageId === undefined || a.packageId === filter.packageId) && (filter.domainName === undefined || a.domainName === filter.domainName),
+    );
+  }
+
+  associationStatus(a: Association): 'ASSOCIATING' | 'ACTIVE' {
+    const ms = this.timing.associatingMs ?? this.timing.copyingMs + this.timing.validatingMs;
+    return this.now() < a.startedAt + ms ? 'ASSOCIATING' : 'ACTIVE';
+  }
+
+  exportState(): OpenSearchStateJson {
+    return { prngState: this.prng.state, packages: [...this.packages.values()], associations: [...this.associations.values()] };
+  }
+
+  importState(state: OpenSearchStateJson): void {
+    this.prng.state = state.prngState;
+    this.packages.clear();
+    this.associations.clear();
+    for (const p of state.packages) this.packages.set(p.id, p);
+    for (const a of state.associations) this.associations.set(`${a.packageId} ${a.domainName}`, a);
+  }
+
+  private startImport(pkg: OsPackage, source: PendingImport['source'], commitMessage: string | undefined): void {
+    const now = this.now();
+    const version = `v${pkg.history.length + 1}`;
+    pkg.history.push(commitMessage === undefined ? { version, createdAt: now } : { version, commitMessage, createdAt: now });
+    pkg.pending = { version, startedAt: now, source };
+    this.settle(pkg); // with copyingMs 0 the copy happens right away
+    this.onChange();
+  }
+
+  private settle(pkg: OsPackage): PackageStatus {
+    const job = pkg.pending;
+    if (!job) return pkg.settled;
+    const now = this.now();
+    const copyAt = job.startedAt + this.timing.copyingMs;
+    if (now < copyAt) return 'COPYING';
+    job.outcome ??= this.copy(pkg.type, job.source, copyAt);
+    // A failed copy shows at once; content problems only after the validation phase.
+    if (job.outcome.status !== 'COPY_FAILED' && now < copyAt + this.timing.validatingMs) return 'VALIDATING';
+    pkg.settled = job.outcome.status;
+    pkg.errorDetails = job.outcome.errorDetails;
+    if (job.outcome.status === 'AVAILABLE') pkg.availableVersion = job.version;
+    pkg.pending = undefined;
+    this.onChange();
+    return pkg.settled;
+  }
+
+  private copy(type: PackageType, source: PendingImport['source'], at: number): NonNullable<PendingImport['outcome']> {
+    const where = `s3://${source.bucket}/${source.key}`;
+    const object = this.s3.hasBucket(source.bucket) ? this.s3.objectAt(source.bucket, source.key, at) : undefined;
+    if (!object) return { status: 'COPY_FAILED', errorDetails: { ErrorType: 'S3_OBJECT_NOT_FOUND', ErrorMessage: `The S3 object ${where} does not exist` } };
+    // The custom-packages docs: OpenSearch cannot import objects encrypted with SSE-KMS.
+    if (object.serverSideEncryption === 'aws:kms') {
+      return { status: 'COPY_FAILED', errorDetails: { ErrorType: 'S3_ACCESS_DENIED', ErrorMessage: `The S3 object ${where} is encrypted with SSE-KMS, which OpenSearch cannot read` } };
+    }
+    const problem = validateContent(type, object.body);
+    return problem ? { status: 'VALIDATION_FAILED', errorDetails: problem } : { status: 'AVAILABLE' };
+  }
+
+  /** `F` + 9 digits, like real custom package ids, drawn from the seeded PRNG. */
+  private newId(): string {
+    for (;;) {
+      const id = `F${this.prng.string(9, '0123456789')}`;
+      if (!this.packages.has(id)) return id;
+    }
+  }
+}

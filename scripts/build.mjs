@@ -1,0 +1,164 @@
+#!/usr/bin/env node
+/**
+ * Bundles every Lambda (functions/<dir>/handler.ts) with esbuild and zips each bundle to
+ * <outDir>/<dir>.zip, whose only entry is `index.mjs` (serverless.yml: `handler: index.handler`,
+ * `package.artifact: dist/<dir>.zip`).
+ *
+ *   npm run build                        # -> dist/*.zip, prints sizes, exit 1 if one is > 250 KB
+ *   node scripts/build.mjs --out /tmp/x  # another output directory (PKGRELEASE_DIST_DIR for packaging)
+ *
+ * ESM for Node 22 with the AWS SDK bundled (not external: the bundle pins the SDK version it was
+ * tested with). The banner gives CommonJS dependencies a `require` inside the ESM bundle.
+ * Zips are deterministic (fixed timestamps and modes), so an unchanged function keeps its hash.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+import yazl from 'yazl';
+
+export const MAX_ZIP_BYTES = 250 * 1024;
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// Inside the zip: a fixed date (DOS time starts in 1980) keeps builds byte-for-byte reproducible.
+const ZIP_MTIME = new Date('2020-01-01T00:00:00Z');
+
+const BANNER = [
+  "import { createRequire as __pkgreleaseCreateRequire } from 'node:module';",
+  'const require = __pkgreleaseCreateRequire(import.meta.url);',
+].join('\n');
+
+/**
+ * `import { z } from 'zod'` binds zod's namespace object, which esbuild must then keep whole: every
+ * schema type, the JSON-schema converters and ~40 locales (~445 KB minified, in every function).
+ * `import * as z from 'zod'` names the same members (zod's index re-exports them) and lets esbuild
+ * keep only the ones used (~95 KB). This plugin applies that rewrite to our sources and to
+ * dependencies (the Powertools parser schemas import zod that way), without changing behaviour.
+ */
+const ZOD_NAMED_NAMESPACE = /\bimport\s*\{\s*z\s*\}\s*from\s*(['"])zod\1/g;
+export const zodNamespaceImports = {
+  name: 'zod-namespace-imports',
+  setup(build) {
+    build.onLoad({ filter: /\.(?:[cm]?ts|[cm]?js)$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes('zod')) return undefined;
+      const rewritten = source.replace(ZOD_NAMED_NAMESPACE, "import * as z from 'zod'");
+      if (rewritten === source) return undefined;
+      return { contents: rewritten, loader: /\.[cm]?ts$/.test(args.path) ? 'ts' : 'js' };
+    });
+  },
+};
+
+/** Directories under functionsDir that contain a handler.ts, sorted. */
+export async function discoverFunctions(functionsDir) {
+  const entries = await readdir(functionsDir, { withFileTypes: true }).catch((e) => {
+    if (e.code === 'ENOENT') return [];
+    throw e;
+  });
+  const dirs = [];
+  for (const entry of entries) {
+    if (!entry.isDirectory()) continue;
+    const handler = join(functionsDir, entry.name, 'handler.ts');
+    if (await stat(handler).then((s) => s.isFile(), () => false)) dirs.push(entry.name);
+  }
+  return dirs.sort();
+}
+
+function zipFile(zipPath, name, contents) {
+  return new Promise((resolvePromise, reject) => {
+    const zip = new yazl.ZipFile();
+    zip.addBuffer(Buffer.from(contents), name, { mtime: ZIP_MTIME, mode: 0o100644, compress: true, compressionLevel: 9 });
+    zip.end();
+    const out = createWriteStream(zipPath);
+    zip.outputStream.on('error', reject).pipe(out).on('error', reject).on('close', resolvePromise);
+  });
+}
+
+/**
+ * Builds all functions. Returns one entry per function; throws if none is found.
+ * Size limits are reported, not thrown: the caller decides (the CLI exits 1).
+ *
+ * @param {{ root?: string, functionsDir?: string, outDir?: string, minify?: boolean }} [options]
+ */
+export async function build(options = {}) {
+  const root = resolve(options.root ?? ROOT);
+  const functionsDir = resolve(root, options.functionsDir ?? 'functions');
+  const outDir = resolve(root, options.outDir ?? 'dist');
+  const names = await discoverFunctions(functionsDir);
+  if (names.length === 0) throw new Error(`no functions found (expected ${relative(root, functionsDir) || '.'}/<dir>/handler.ts)`);
+
+  await mkdir(outDir, { recursive: true });
+  // In the default dist/, drop zips of functions that no longer exist (another --out directory may
+  // hold zips that are not ours: there, only our <dir>.zip files are overwritten).
+  if (outDir === resolve(root, 'dist')) {
+    for (const file of await readdir(outDir)) {
+      if (file.endsWith('.zip') && !names.includes(file.slice(0, -4))) await rm(join(outDir, file), { force: true });
+    }
+  }
+
+  const result = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: names.map((name) => ({ in: join(functionsDir, name, 'handler.ts'), out: name })),
+    outdir: outDir,
+    write: false,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    outExtension: { '.js': '.mjs' },
+    banner: { js: BANNER },
+    minify: options.minify ?? true,
+    treeShaking: true,
+    legalComments: 'none',
+    sourcemap: false,
+    charset: 'utf8',
+    logLevel: 'warning',
+    metafile: false,
+    plugins: [zodNamespaceImports],
+  });
+
+  const byName = new Map(result.outputFiles.map((f) => [relative(outDir, f.path).replace(/\.mjs$/, ''), f]));
+  const built = [];
+  for (const name of names) {
+    const output = byName.get(name);
+    if (!output) throw new Error(`esbuild produced no output for ${name}`);
+    const zipPath = join(outDir, `${name}.zip`);
+    await zipFile(zipPath, 'index.mjs', output.contents);
+    const { size } = await stat(zipPath);
+    built.push({ name, zipPath, bytes: size, bundleBytes: output.contents.byteLength, tooBig: size > MAX_ZIP_BYTES });
+  }
+  return built;
+}
+
+export function formatTable(built) {
+  const kb = (n) => (n / 1024).toFixed(1);
+  const width = Math.max(8, ...built.map((b) => b.name.length));
+  const lines = [`${'function'.padEnd(width)}  ${'zip KB'.padStart(8)}  ${'bundle KB'.padStart(9)}`];
+  for (const b of built) {
+    lines.push(`${b.name.padEnd(width)}  ${kb(b.bytes).padStart(8)}  ${kb(b.bundleBytes).padStart(9)}${b.tooBig ? `  > ${MAX_ZIP_BYTES / 1024} KB` : ''}`);
+  }
+  return lines.join('\n');
+}
+
+async function main(argv) {
+  const outIndex = argv.indexOf('--out');
+  const outDir = outIndex >= 0 ? argv[outIndex + 1] : undefined;
+  if (outIndex >= 0 && !outDir) throw new Error('--out needs a directory');
+  const started = Date.now();
+  const built = await build({ outDir: outDir && resolve(process.cwd(), outDir) });
+  console.log(formatTable(built));
+  console.log(`${built.length} functions in ${Date.now() - started} ms -> ${relative(process.cwd(), dirname(built[0].zipPath)) || '.'}`);
+  const tooBig = built.filter((b) => b.tooBig);
+  if (tooBig.length) {
+    console.error(`zip larger than ${MAX_ZIP_BYTES / 1024} KB: ${tooBig.map((b) => b.name).join(', ')}`);
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main(process.argv.slice(2)).catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,111 @@
+/**
+ * The state machine's error policy, checked against the error names in lib/release/errors.ts and
+ * the function settings in serverless.yml (no packaging needed; runs in milliseconds).
+ */
+import aslValidator from 'asl-validator';
+import { describe, expect, it } from 'vitest';
+import { RETRYABLE_ERROR_NAMES, TERMINAL_ERROR_NAMES } from '../../lib/release/errors';
+import { allStates, aslPlaceholders, lambdaLogicalId, readAslText, readServerlessYml, type Json, type JsonObject } from './project';
+
+/** Errors every Task must retry with backoff and jitter (DESIGN.md §2, "Error policy"). */
+const LAMBDA_SERVICE_ERRORS = ['Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException', 'Lambda.TooManyRequestsException'];
+const TRANSIENT_STEP_ERRORS = ['TransientAwsError', 'IdempotencyAlreadyInProgressError'];
+/** Wildcards would retry validation and conflict errors too. */
+const WILDCARD_ERRORS = ['States.ALL', 'States.TaskFailed'];
+
+const aslText = readAslText();
+const machine = JSON.parse(aslText) as JsonObject;
+const yml = readServerlessYml();
+const substitutions = yml.resources.Resources.ReleaseStateMachine?.Properties?.DefinitionSubstitutions as Record<string, { 'Fn::GetAtt': [string, string] }>;
+
+/** Placeholder -> serverless.yml function key, through DefinitionSubstitutions' Fn::GetAtt. */
+const functionOfPlaceholder = new Map(
+  Object.entries(substitutions ?? {}).map(([placeholder, value]) => {
+    const logicalId = value['Fn::GetAtt']?.[0];
+    const key = Object.keys(yml.functions).find((k) => lambdaLogicalId(k) === logicalId);
+    return [placeholder, key] as const;
+  }),
+);
+
+const tasks = allStates(machine).filter(([, s]) => s.Type === 'Task');
+type Retrier = { ErrorEquals: string[]; IntervalSeconds?: number; MaxAttempts?: number; BackoffRate?: number; MaxDelaySeconds?: number; JitterStrategy?: string };
+type Catcher = { ErrorEquals: string[]; Next: string };
+const retriers = (state: JsonObject) => (state.Retry ?? []) as unknown as Retrier[];
+const placeholderOf = (state: JsonObject) => /^\$\{([A-Za-z0-9_]+)\}$/.exec(String(state.Resource))?.[1];
+
+describe('statemachines/release.asl.json', () => {
+  it('is valid Amazon States Language once the placeholders are substituted', () => {
+    const substituted = aslText.replace(/\$\{([A-Za-z0-9_]+)\}/g, (_, name: string) => `arn:aws:lambda:us-east-1:123456789012:function:pkgrelease-test-${name}`);
+    const result = aslValidator(JSON.parse(substituted));
+    expect(result.errorsText(), result.errorsText()).toBe('');
+    expect(result.isValid).toBe(true);
+  });
+
+  it('has an overall execution timeout', () => {
+    expect(machine.TimeoutSeconds).toBeTypeOf('number');
+    expect(machine.TimeoutSeconds as number).toBeGreaterThan(0);
+  });
+
+  it('has a DefinitionSubstitutions entry in serverless.yml for every ${placeholder}, and no other', () => {
+    expect(substitutions).toBeDefined();
+    expect(Object.keys(substitutions).sort()).toEqual(aslPlaceholders(aslText));
+  });
+
+  it('maps every substitution to a function defined in serverless.yml', () => {
+    for (const [placeholder, key] of functionOfPlaceholder) {
+      expect(key, `${placeholder} -> ${JSON.stringify(substitutions[placeholder])}`).toBeDefined();
+    }
+  });
+
+  it('retries every retryable error name somewhere', () => {
+    const retried = new Set(tasks.flatMap(([, s]) => retriers(s).flatMap((r) => r.ErrorEquals)));
+    for (const name of RETRYABLE_ERROR_NAMES) expect(retried, name).toContain(name);
+  });
+
+  it('has Task states', () => {
+    expect(tasks.length).toBeGreaterThanOrEqual(5);
+  });
+
+  describe.each(tasks.map(([name, state]) => ({ name, state })))('Task $name', ({ name, state }) => {
+    it('invokes a function through a ${placeholder}', () => {
+      const placeholder = placeholderOf(state);
+      expect(placeholder, `${name}.Resource = ${String(state.Resource)}`).toBeDefined();
+      expect(functionOfPlaceholder.get(placeholder!), `${placeholder} has no function`).toBeDefined();
+    });
+
+    it('retries Lambda service errors and transient step errors with backoff and full jitter', () => {
+      const rs = retriers(state);
+      for (const error of [...LAMBDA_SERVICE_ERRORS, ...TRANSIENT_STEP_ERRORS]) {
+        const r = rs.find((x) => x.ErrorEquals.includes(error));
+        expect(r, `${name} does not retry ${error}`).toBeDefined();
+      }
+      for (const r of rs) {
+        const what = `${name} retrier [${r.ErrorEquals.join(', ')}]`;
+        expect(r.BackoffRate, what).toBeGreaterThan(1);
+        expect(r.JitterStrategy, what).toBe('FULL');
+        expect(r.MaxAttempts ?? 3, what).toBeGreaterThan(0);
+      }
+    });
+
+    it('never retries terminal errors or wildcards', () => {
+      const retried = retriers(state).flatMap((r) => r.ErrorEquals);
+      for (const error of [...TERMINAL_ERROR_NAMES, ...WILDCARD_ERRORS]) expect(retried, `${name} retries ${error}`).not.toContain(error);
+    });
+
+    it('does not Catch into a Fail state (Redrive must resume at the failed step)', () => {
+      const states = machine.States as Record<string, Json>;
+      for (const c of (state.Catch ?? []) as unknown as Catcher[]) {
+        const target = states[c.Next] as JsonObject | undefined;
+        expect(target?.Type, `${name} catches [${c.ErrorEquals.join(', ')}] into ${c.Next}`).not.toBe('Fail');
+      }
+    });
+
+    it('has a TimeoutSeconds no shorter than its Lambda timeout', () => {
+      const key = functionOfPlaceholder.get(placeholderOf(state) ?? '');
+      const lambdaTimeout = key ? yml.functions[key]?.timeout : undefined;
+      expect(lambdaTimeout, `serverless.yml functions.${key}.timeout`).toBeTypeOf('number');
+      expect(state.TimeoutSeconds, `${name}.TimeoutSeconds`).toBeTypeOf('number');
+      expect(state.TimeoutSeconds as number).toBeGreaterThanOrEqual(lambdaTimeout!);
+    });
+  });
+});

@@ -1,0 +1,49 @@
+/**
+ * config/to-env.cjs turns config/packages.json into PACKAGES_CONFIG while osls packages the
+ * service: a broken configuration must fail packaging, not every release after deployment.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parsePackagesConfig } from '../../lib/release/config';
+
+const require = createRequire(import.meta.url);
+const toEnv = require('../../config/to-env.cjs') as (() => string) & { packagesConfig(file: string): string };
+
+const dir = mkdtempSync(join(tmpdir(), 'pkgrelease-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const envOf = (config: unknown) => {
+  const file = join(dir, `packages-${n++}.json`);
+  writeFileSync(file, typeof config === 'string' ? config : JSON.stringify(config));
+  return toEnv.packagesConfig(file);
+};
+
+describe('config/packages.json -> PACKAGES_CONFIG', () => {
+  it('is the compact JSON of config/packages.json without $comment, and the runtime parser accepts it', () => {
+    const text = toEnv();
+    expect(text).not.toContain('\n');
+    expect(JSON.parse(text)).toEqual({ packages: { 'edge-agent': { opensearchPackage: 'edge-agent', defaultVersionPolicy: 'if-newer' } } });
+    expect(parsePackagesConfig(text).packages['edge-agent']?.defaultVersionPolicy).toBe('if-newer');
+  });
+
+  it('keeps every documented setting', () => {
+    const config = { packages: { a: { opensearchPackage: 'b', defaultVersionPolicy: 'never', description: 'd', tags: { team: 'x' } } } };
+    expect(JSON.parse(envOf(config))).toEqual(config);
+    expect(parsePackagesConfig(envOf(config))).toEqual(config);
+  });
+
+  it.each([
+    ['not JSON', '{"packages": '],
+    ['no packages map', { pkgs: {} }],
+    ['an unknown setting', { packages: { a: { defaultPolicy: 'always' } } }],
+    ['an unknown policy', { packages: { a: { defaultVersionPolicy: 'sometimes' } } }],
+    ['a non-string tag', { packages: { a: { tags: { n: 1 } } } }],
+    ['an invalid package name', { packages: { 'a b': {} } }],
+    ['more than fits in the Lambda environment', { packages: Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`package-${i}`, { description: 'x'.repeat(40) }])) }],
+  ])('fails packaging on %s', (_, config) => {
+    expect(() => envOf(config)).toThrow(/packages-\d+\.json/);
+  });
+});

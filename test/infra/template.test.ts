@@ -1,0 +1,490 @@
+/**
+ * Builds the functions and packages the service, then checks the CloudFormation template osls
+ * generates — what would actually be deployed.
+ *
+ * How packaging runs here (and anywhere, offline): `serverless package` needs no AWS account, no
+ * credentials and no network. The test runs
+ *
+ *   env -i PATH=… HOME=<tmp>/home PKGRELEASE_DIST_DIR=<tmp>/dist \
+ *     node node_modules/osls/bin/serverless.js package --stage test --package <tmp>/package
+ *
+ * with an otherwise empty environment (no AWS_* variables, no profile, a throwaway HOME for osls'
+ * local state), after building the zips into <tmp>/dist with scripts/build.mjs, so it never touches
+ * dist/ or .serverless/ of the working tree and parallel runs do not collide. The same command
+ * works under `unshare -rn` (no network namespace). By hand: `npm run build && npx serverless package --stage dev`.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build, discoverFunctions, MAX_ZIP_BYTES, type BuiltFunction } from '../../scripts/build.mjs';
+import { aslPlaceholders, lambdaLogicalId, readAslText, readServerlessYml, ROOT, type Json, type JsonObject } from './project';
+
+const STAGE = 'test';
+
+/**
+ * The only actions allowed with `Resource: '*'` in identity policies, each because the action has
+ * no resource-level permissions (AWS Service Authorization Reference):
+ */
+const RESOURCE_STAR_ALLOWED = new Set([
+  // Every IoT Software Package Catalog call also checks this account-level setting (API reference:
+  // "Requires permission to access the … and GetIndexingConfiguration actions").
+  'iot:GetIndexingConfiguration',
+  // OpenSearch custom-package actions have no resource types (packages are not IAM resources).
+  'es:DescribePackages',
+  'es:GetPackageVersionHistory',
+  'es:UpdatePackage',
+  // Step Functions logging to CloudWatch Logs uses vended-log delivery; the developer guide's policy
+  // for it requires Resource '*'.
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+]);
+
+/** Function key (serverless.yml) -> functions/<dir>, timeout, and the environment it must get. */
+const FUNCTIONS: Record<string, { dir: string; timeout: number; env: string[] }> = {
+  trigger: { dir: 'trigger', timeout: 30, env: ['STATE_MACHINE_ARN'] },
+  prepare: { dir: 'prepare', timeout: 30, env: ['ARTIFACT_BUCKET'] },
+  createVersion: { dir: 'create-version', timeout: 30, env: [] },
+  updateOpenSearch: { dir: 'update-opensearch', timeout: 90, env: ['STAGING_BUCKET', 'STAGING_PREFIX'] },
+  checkOpenSearch: { dir: 'check-opensearch', timeout: 30, env: [] },
+  promote: { dir: 'promote', timeout: 30, env: [] },
+};
+/** What the build will find (collected before the tests run, so each gets its own size test). */
+const FUNCTION_DIRS = await discoverFunctions(join(ROOT, 'functions'));
+const COMMON_ENV = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL', 'IDEMPOTENCY_TABLE', 'PACKAGES_CONFIG'];
+
+type Resource = { Type: string; Properties: JsonObject; DependsOn?: Json; DeletionPolicy?: string };
+type Statement = { Sid?: string; Effect: 'Allow' | 'Deny'; Action?: string | string[]; NotAction?: Json; Resource?: Json; Principal?: Json; Condition?: JsonObject };
+
+let tmp: string;
+let built: BuiltFunction[];
+let template: { Resources: Record<string, Resource>; Outputs: JsonObject };
+let state: { service: { functions: Record<string, { package?: { artifact?: string } }> } };
+
+const asArray = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
+const resource = (id: string): Resource => {
+  const r = template.Resources[id];
+  if (!r) throw new Error(`no resource ${id} in the template`);
+  return r;
+};
+const ofType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+const getAtt = (id: string, attr = 'Arn') => ({ 'Fn::GetAtt': [id, attr] });
+const ref = (id: string) => ({ Ref: id });
+const roleIdOf = (functionKey: string) => (resource(lambdaLogicalId(functionKey)).Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+const roleStatements = (roleId: string): Statement[] =>
+  ((resource(roleId).Properties.Policies ?? []) as JsonObject[]).flatMap((p) => (p.PolicyDocument as JsonObject).Statement as unknown as Statement[]);
+
+/** Identity policies: inline role policies, managed policies, standalone policies. */
+function identityStatements(): Array<{ where: string; statement: Statement }> {
+  const out: Array<{ where: string; statement: Statement }> = [];
+  for (const [id, r] of Object.entries(template.Resources)) {
+    if (r.Type === 'AWS::IAM::Role') {
+      for (const p of (r.Properties.Policies ?? []) as JsonObject[]) {
+        for (const s of (p.PolicyDocument as JsonObject).Statement as unknown as Statement[]) out.push({ where: `${id}/${String(p.PolicyName)}`, statement: s });
+      }
+    }
+    if (r.Type === 'AWS::IAM::ManagedPolicy' || r.Type === 'AWS::IAM::Policy') {
+      for (const s of (r.Properties.PolicyDocument as JsonObject).Statement as unknown as Statement[]) out.push({ where: id, statement: s });
+    }
+  }
+  return out;
+}
+
+/** Resource policies (bucket, queue, topic, key). */
+function resourcePolicyStatements(): Array<{ where: string; statement: Statement }> {
+  const field: Record<string, string> = {
+    'AWS::S3::BucketPolicy': 'PolicyDocument',
+    'AWS::SQS::QueuePolicy': 'PolicyDocument',
+    'AWS::SNS::TopicPolicy': 'PolicyDocument',
+    'AWS::KMS::Key': 'KeyPolicy',
+  };
+  return Object.entries(template.Resources).flatMap(([id, r]) =>
+    field[r.Type] ? ((r.Properties[field[r.Type]!] as JsonObject).Statement as unknown as Statement[]).map((statement) => ({ where: id, statement })) : [],
+  );
+}
+
+/** Name of the single entry of a zip with one file (local file header at offset 0). */
+function onlyZipEntry(zipPath: string): string {
+  const buf = readFileSync(zipPath);
+  expect(buf.readUInt32LE(0), `${zipPath} is not a zip`).toBe(0x04034b50);
+  const entries = buf.readUInt16LE(buf.length - 22 + 10); // end of central directory: total entries
+  expect(entries, `${zipPath} entries`).toBe(1);
+  return buf.toString('utf8', 30, 30 + buf.readUInt16LE(26));
+}
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'pkgrelease-infra-'));
+  const distDir = join(tmp, 'dist');
+  built = await build({ outDir: distDir });
+
+  const packageDir = join(tmp, 'package');
+  await promisify(execFile)(
+    process.execPath,
+    [join(ROOT, 'node_modules/osls/bin/serverless.js'), 'package', '--stage', STAGE, '--package', packageDir],
+    {
+      cwd: ROOT,
+      timeout: 60_000,
+      maxBuffer: 16 * 1024 * 1024,
+      // Deliberately no AWS_* variables and a throwaway HOME: packaging must not need an account.
+      env: { PATH: process.env.PATH ?? '', HOME: join(tmp, 'home'), PKGRELEASE_DIST_DIR: distDir, SLS_TELEMETRY_DISABLED: '1' },
+    },
+  ).catch((e: Error & { stdout?: string; stderr?: string }) => {
+    throw new Error(`serverless package failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+  });
+  template = JSON.parse(readFileSync(join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8'));
+  state = JSON.parse(readFileSync(join(packageDir, 'serverless-state.json'), 'utf8'));
+}, 90_000);
+
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('npm run build', () => {
+  it('produces one zip per functions/<dir>/handler.ts, each with index.mjs only', () => {
+    expect(built.map((b) => b.name)).toEqual(FUNCTION_DIRS);
+    for (const b of built) expect(onlyZipEntry(b.zipPath), b.name).toBe('index.mjs');
+  });
+
+  it.each(FUNCTION_DIRS)('keeps %s.zip within 250 KB', (dir) => {
+    const b = built.find((x) => x.name === dir);
+    expect(b, dir).toBeDefined();
+    expect(MAX_ZIP_BYTES).toBe(250 * 1024);
+    expect(b!.bytes, `${dir}.zip is ${(b!.bytes / 1024).toFixed(1)} KB`).toBeLessThanOrEqual(MAX_ZIP_BYTES);
+  });
+
+  it('deploys every function directory, and nothing else', () => {
+    const deployed = Object.values(readServerlessYml().functions).map((f) => /\/([^/]+)\.zip$/.exec(f.package?.artifact ?? '')?.[1]);
+    expect(deployed.sort(), 'functions/<dir> vs serverless.yml functions.*.package.artifact').toEqual(FUNCTION_DIRS);
+  });
+});
+
+describe('serverless package (CloudFormation template)', () => {
+  describe('functions', () => {
+    it.each(Object.entries(FUNCTIONS))('%s: runtime, architecture, memory, timeout, handler, environment', (key, spec) => {
+      const fn = resource(lambdaLogicalId(key));
+      expect(fn.Type).toBe('AWS::Lambda::Function');
+      const p = fn.Properties;
+      expect(p.Runtime).toBe('nodejs22.x');
+      expect(p.Architectures).toEqual(['arm64']);
+      expect(p.MemorySize).toBe(256);
+      expect(p.Timeout).toBe(spec.timeout);
+      // index.handler <-> index.mjs, the zip's only entry.
+      expect(p.Handler).toBe('index.handler');
+      const vars = (p.Environment as JsonObject).Variables as JsonObject;
+      for (const name of [...COMMON_ENV, ...spec.env]) expect(vars, `${key} env`).toHaveProperty(name);
+      expect(vars.POWERTOOLS_SERVICE_NAME).toBe('pkgrelease');
+      expect(vars.IDEMPOTENCY_TABLE).toEqual(ref('IdempotencyTable'));
+      const config = JSON.parse(vars.PACKAGES_CONFIG as string);
+      expect(config).toEqual({ packages: expect.any(Object) });
+    });
+
+    it('ships each function as the prebuilt dist/<dir>.zip', () => {
+      for (const [key, spec] of Object.entries(FUNCTIONS)) {
+        const artifact = state.service.functions[key]?.package?.artifact;
+        expect(artifact && basename(artifact), key).toBe(`${spec.dir}.zip`);
+        expect((resource(lambdaLogicalId(key)).Properties.Code as JsonObject).S3Key).toMatch(new RegExp(`/${spec.dir}\\.zip$`));
+      }
+    });
+
+    it('gives the update step its staging location in the artifact bucket', () => {
+      const vars = (resource('UpdateOpenSearchLambdaFunction').Properties.Environment as JsonObject).Variables as JsonObject;
+      expect(vars.STAGING_BUCKET).toEqual(ref('ArtifactBucket'));
+      expect(vars.STAGING_PREFIX).toBe('staging/');
+      const trigger = (resource('TriggerLambdaFunction').Properties.Environment as JsonObject).Variables as JsonObject;
+      expect(trigger.STATE_MACHINE_ARN).toEqual(ref('ReleaseStateMachine'));
+    });
+
+    it('keeps function logs for 30 days', () => {
+      for (const key of Object.keys(FUNCTIONS)) {
+        const logicalId = lambdaLogicalId(key).replace(/LambdaFunction$/, 'LogGroup');
+        expect(resource(logicalId).Properties.RetentionInDays, logicalId).toBe(30);
+      }
+    });
+  });
+
+  describe('state machine', () => {
+    const aslText = readAslText();
+
+    it('is a STANDARD machine whose Definition is the ASL file verbatim (placeholders intact)', () => {
+      const sm = resource('ReleaseStateMachine');
+      expect(sm.Type).toBe('AWS::StepFunctions::StateMachine');
+      expect(sm.Properties.StateMachineType).toBe('STANDARD');
+      expect(sm.Properties.Definition).toEqual(JSON.parse(aslText));
+      const definitionText = JSON.stringify(sm.Properties.Definition);
+      for (const placeholder of aslPlaceholders(aslText)) expect(definitionText).toContain(`\${${placeholder}}`);
+    });
+
+    it('substitutes exactly the ASL placeholders with the step functions ARNs', () => {
+      const subs = resource('ReleaseStateMachine').Properties.DefinitionSubstitutions as JsonObject;
+      expect(Object.keys(subs).sort()).toEqual(aslPlaceholders(aslText));
+      expect(subs).toEqual({
+        PrepareFunctionArn: getAtt('PrepareLambdaFunction'),
+        CreateVersionFunctionArn: getAtt('CreateVersionLambdaFunction'),
+        UpdateOpenSearchFunctionArn: getAtt('UpdateOpenSearchLambdaFunction'),
+        CheckOpenSearchFunctionArn: getAtt('CheckOpenSearchLambdaFunction'),
+        PromoteFunctionArn: getAtt('PromoteLambdaFunction'),
+      });
+    });
+
+    it('logs errors only, without execution data, to a 30-day log group', () => {
+      const logging = resource('ReleaseStateMachine').Properties.LoggingConfiguration as JsonObject;
+      expect(logging.Level).toBe('ERROR');
+      expect(logging.IncludeExecutionData).toBe(false);
+      expect(logging.Destinations).toEqual([{ CloudWatchLogsLogGroup: { LogGroupArn: getAtt('ReleaseStateMachineLogGroup') } }]);
+      expect(resource('ReleaseStateMachineLogGroup').Properties.RetentionInDays).toBe(30);
+    });
+
+    it('may invoke exactly the five step functions (and their qualified ARNs)', () => {
+      const roleId = (resource('ReleaseStateMachine').Properties.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const invoke = roleStatements(roleId).filter((s) => asArray(s.Action).includes('lambda:InvokeFunction'));
+      expect(invoke).toHaveLength(1);
+      const steps = ['Prepare', 'CreateVersion', 'UpdateOpenSearch', 'CheckOpenSearch', 'Promote'];
+      expect(asArray(invoke[0]!.Resource)).toEqual(steps.flatMap((s) => [getAtt(`${s}LambdaFunction`), { 'Fn::Sub': `\${${s}LambdaFunction.Arn}:*` }]));
+    });
+  });
+
+  describe('IAM', () => {
+    it('has no Allow statement with Action "*" or "<service>:*", or NotAction', () => {
+      // Not vacuous: 7 roles + the operator policy, and the bucket/queue/topic/key policies.
+      expect(identityStatements().length).toBeGreaterThanOrEqual(25);
+      expect(resourcePolicyStatements().length).toBeGreaterThanOrEqual(5);
+      for (const { where, statement } of [...identityStatements(), ...resourcePolicyStatements()]) {
+        if (statement.Effect !== 'Allow') continue;
+        expect(statement.NotAction, where).toBeUndefined();
+        for (const action of asArray(statement.Action)) expect(action, `${where} ${statement.Sid ?? ''}`).not.toMatch(/^(\*|[a-z0-9-]+:\*)$/i);
+      }
+    });
+
+    it('uses Resource "*" only for actions without resource-level permissions', () => {
+      for (const { where, statement } of identityStatements()) {
+        if (statement.Effect !== 'Allow') continue;
+        expect(statement.Resource, where).toBeDefined();
+        if (!asArray(statement.Resource).includes('*' as Json)) continue;
+        for (const action of asArray(statement.Action)) expect(RESOURCE_STAR_ALLOWED, `${where}: ${action} on Resource '*'`).toContain(action);
+      }
+    });
+
+    it('grants no resource policy to everyone', () => {
+      for (const { where, statement } of resourcePolicyStatements()) {
+        if (statement.Effect !== 'Allow') continue;
+        expect(statement.Principal, where).not.toBe('*');
+        expect(JSON.stringify(statement.Principal), where).not.toMatch(/"AWS":"\*"/);
+      }
+    });
+
+    it('gives every function its own role, trusted by Lambda only', () => {
+      expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
+      const roles = Object.keys(FUNCTIONS).map(roleIdOf);
+      expect(new Set(roles).size).toBe(roles.length);
+      for (const roleId of roles) {
+        const trust = resource(roleId).Properties.AssumeRolePolicyDocument as JsonObject;
+        expect(trust.Statement).toEqual([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
+        expect(resource(roleId).Properties.ManagedPolicyArns).toBeUndefined();
+      }
+    });
+
+    it.each(Object.keys(FUNCTIONS))('%s: writes only its own log group and only the idempotency table', (key) => {
+      const statements = roleStatements(roleIdOf(key));
+      const logGroup = lambdaLogicalId(key).replace(/LambdaFunction$/, 'LogGroup');
+      const logs = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('logs:')));
+      expect(logs).toEqual([{ Sid: 'OwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(logGroup) }]);
+      const dynamo = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')));
+      expect(dynamo).toHaveLength(1);
+      expect(asArray(dynamo[0]!.Action).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+      expect(dynamo[0]!.Resource).toEqual(getAtt('IdempotencyTable'));
+    });
+
+    it('grants each function exactly its actions', () => {
+      const actions = (key: string) => [...new Set(roleStatements(roleIdOf(key)).flatMap((s) => asArray(s.Action)))].filter((a) => !/^(logs|dynamodb):/.test(a)).sort();
+      expect(actions('trigger')).toEqual(['sqs:SendMessage', 'states:StartExecution']);
+      expect(actions('prepare')).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket']);
+      expect(actions('createVersion')).toEqual(
+        ['iot:CreatePackage', 'iot:CreatePackageVersion', 'iot:GetIndexingConfiguration', 'iot:GetPackage', 'iot:GetPackageVersion', 'iot:TagResource', 's3:GetObject', 's3:GetObjectVersion'].sort(),
+      );
+      expect(actions('updateOpenSearch')).toEqual(
+        ['es:DescribePackages', 'es:GetPackageVersionHistory', 'es:UpdatePackage', 's3:GetObject', 's3:GetObjectVersion', 's3:GetObjectVersionTagging', 's3:ListBucket', 's3:PutObject', 's3:PutObjectTagging'].sort(),
+      );
+      expect(actions('checkOpenSearch')).toEqual(['es:DescribePackages', 'es:GetPackageVersionHistory']);
+      expect(actions('promote')).toEqual(
+        ['iot:GetIndexingConfiguration', 'iot:GetPackage', 'iot:GetPackageVersion', 'iot:ListPackageVersions', 'iot:UpdatePackage', 'iot:UpdatePackageVersion'].sort(),
+      );
+    });
+
+    it('scopes S3 object access to releases/ (read) and staging/ (write)', () => {
+      const objectArn = (prefix: string) => ({ 'Fn::Sub': `\${ArtifactBucket.Arn}/${prefix}*` });
+      for (const key of Object.keys(FUNCTIONS)) {
+        for (const s of roleStatements(roleIdOf(key))) {
+          const s3 = asArray(s.Action).filter((a) => a.startsWith('s3:'));
+          if (!s3.length) continue;
+          if (s3.includes('s3:ListBucket')) {
+            expect(s3, key).toEqual(['s3:ListBucket']);
+            expect(s.Resource, key).toEqual(getAtt('ArtifactBucket'));
+          } else if (s3.some((a) => a.startsWith('s3:Put'))) {
+            expect(key).toBe('updateOpenSearch');
+            expect(s.Resource).toEqual(objectArn('staging/'));
+          } else {
+            expect(s.Resource, `${key} ${s.Sid}`).toEqual(objectArn('releases/'));
+          }
+        }
+      }
+    });
+
+    it('scopes IoT package actions to the package and version ARNs', () => {
+      for (const key of ['createVersion', 'promote']) {
+        const iot = roleStatements(roleIdOf(key)).filter((s) => asArray(s.Action).some((a) => a.startsWith('iot:') && a !== 'iot:GetIndexingConfiguration'));
+        expect(iot).toHaveLength(1);
+        expect(iot[0]!.Resource).toEqual([
+          { 'Fn::Sub': 'arn:${AWS::Partition}:iot:${AWS::Region}:${AWS::AccountId}:package/*' },
+          { 'Fn::Sub': 'arn:${AWS::Partition}:iot:${AWS::Region}:${AWS::AccountId}:package/*/version/*' },
+        ]);
+      }
+    });
+
+    it('lets the trigger start this state machine only', () => {
+      const start = roleStatements(roleIdOf('trigger')).filter((s) => asArray(s.Action).includes('states:StartExecution'));
+      expect(start.map((s) => s.Resource)).toEqual([ref('ReleaseStateMachine')]);
+    });
+
+    it('offers an operator policy for starting, inspecting, stopping and redriving executions', () => {
+      const doc = resource('ReleaseOperatorPolicy').Properties.PolicyDocument as JsonObject;
+      const actions = (doc.Statement as unknown as Statement[]).flatMap((s) => asArray(s.Action));
+      for (const a of ['states:StartExecution', 'states:RedriveExecution', 'states:DescribeExecution', 'states:StopExecution', 'states:ListExecutions', 'states:GetExecutionHistory']) {
+        expect(actions).toContain(a);
+      }
+    });
+  });
+
+  describe('artifact bucket', () => {
+    it('is versioned, private, SSE-S3, owner-enforced and sends events to EventBridge', () => {
+      const p = resource('ArtifactBucket').Properties;
+      expect(p.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      expect(p.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      expect(p.BucketEncryption).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
+      expect(p.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+      expect(p.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+      expect(resource('ArtifactBucket').DeletionPolicy).toBe('Retain');
+    });
+
+    it('expires noncurrent staging/ versions, never release versions', () => {
+      const rules = ((resource('ArtifactBucket').Properties.LifecycleConfiguration as JsonObject).Rules as JsonObject[]).filter((r) => r.NoncurrentVersionExpiration);
+      expect(rules).toHaveLength(1);
+      expect(rules[0]!.Prefix).toBe('staging/');
+      expect(rules[0]!.Status).toBe('Enabled');
+    });
+
+    it('denies requests without TLS', () => {
+      const policy = resource('ArtifactBucketPolicy').Properties;
+      expect(policy.Bucket).toEqual(ref('ArtifactBucket'));
+      expect((policy.PolicyDocument as JsonObject).Statement).toContainEqual({
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [getAtt('ArtifactBucket'), { 'Fn::Sub': '${ArtifactBucket.Arn}/*' }],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      });
+    });
+  });
+
+  it('idempotency table: on-demand, key id, TTL on expiration, point-in-time recovery', () => {
+    const p = resource('IdempotencyTable').Properties;
+    expect(resource('IdempotencyTable').Type).toBe('AWS::DynamoDB::Table');
+    expect(p.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(p.KeySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }]);
+    expect(p.AttributeDefinitions).toEqual([{ AttributeName: 'id', AttributeType: 'S' }]);
+    expect(p.TimeToLiveSpecification).toEqual({ AttributeName: 'expiration', Enabled: true });
+    expect(p.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+  });
+
+  describe('trigger', () => {
+    const triggerRule = () => {
+      const rules = ofType('AWS::Events::Rule').filter(([, r]) => asArray(r.Properties.Targets as JsonObject[]).some((t) => JSON.stringify(t.Arn) === JSON.stringify(getAtt('TriggerLambdaFunction'))));
+      expect(rules).toHaveLength(1);
+      return rules[0]![1];
+    };
+
+    it('runs on Object Created under releases/ in the artifact bucket', () => {
+      expect(triggerRule().Properties.EventPattern).toEqual({
+        source: ['aws.s3'],
+        'detail-type': ['Object Created'],
+        detail: { bucket: { name: [ref('ArtifactBucket')] }, object: { key: [{ prefix: 'releases/' }] } },
+      });
+    });
+
+    it('dead-letters events EventBridge cannot deliver, with a queue policy for that rule only', () => {
+      const rule = triggerRule();
+      const target = (rule.Properties.Targets as JsonObject[])[0]!;
+      expect(target.DeadLetterConfig).toEqual({ Arn: getAtt('TriggerDeadLetterQueue') });
+      expect(target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: expect.any(Number), MaximumRetryAttempts: expect.any(Number) });
+      const statements = (resource('TriggerDeadLetterQueuePolicy').Properties.PolicyDocument as JsonObject).Statement as unknown as Statement[];
+      expect(statements).toHaveLength(1);
+      expect(statements[0]).toMatchObject({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: getAtt('TriggerDeadLetterQueue') });
+      const sourceArn = JSON.stringify(statements[0]!.Condition);
+      expect(sourceArn).toContain(`:rule/${String(rule.Properties.Name)}`);
+    });
+
+    it('sends failed asynchronous invocations (after 2 retries) to the dead-letter queue', () => {
+      const [config] = ofType('AWS::Lambda::EventInvokeConfig').filter(([, r]) => JSON.stringify(r.Properties.FunctionName) === JSON.stringify(ref('TriggerLambdaFunction')));
+      expect(config).toBeDefined();
+      expect(config![1].Properties.MaximumRetryAttempts).toBe(2);
+      expect(config![1].Properties.DestinationConfig).toEqual({ OnFailure: { Destination: getAtt('TriggerDeadLetterQueue') } });
+      const send = roleStatements(roleIdOf('trigger')).filter((s) => asArray(s.Action).includes('sqs:SendMessage'));
+      expect(send.map((s) => s.Resource)).toEqual([getAtt('TriggerDeadLetterQueue')]);
+    });
+
+    it('encrypts the dead-letter queue with SSE-SQS', () => {
+      expect(resource('TriggerDeadLetterQueue').Properties.SqsManagedSseEnabled).toBe(true);
+    });
+  });
+
+  describe('failure notification', () => {
+    it('forwards FAILED / TIMED_OUT / ABORTED executions of this machine to the failure topic', () => {
+      const rule = resource('ReleaseFailedRule');
+      const pattern = rule.Properties.EventPattern as JsonObject;
+      expect(pattern.source).toEqual(['aws.states']);
+      expect(pattern['detail-type']).toEqual(['Step Functions Execution Status Change']);
+      const detail = pattern.detail as JsonObject;
+      expect([...(detail.status as string[])].sort()).toEqual(['ABORTED', 'FAILED', 'TIMED_OUT']);
+      expect(detail.stateMachineArn).toEqual([ref('ReleaseStateMachine')]);
+      expect(rule.Properties.Targets).toEqual([{ Id: expect.any(String), Arn: ref('FailureTopic') }]);
+    });
+
+    it('encrypts the topic with a key EventBridge may use, and lets only that rule publish', () => {
+      expect(resource('FailureTopic').Properties.KmsMasterKeyId).toEqual(getAtt('FailureTopicKey'));
+      expect(resource('FailureTopicKey').Properties.EnableKeyRotation).toBe(true);
+      const keyStatements = (resource('FailureTopicKey').Properties.KeyPolicy as JsonObject).Statement as unknown as Statement[];
+      expect(keyStatements).toContainEqual(
+        expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:GenerateDataKey*', 'kms:Decrypt'] }),
+      );
+      const topicStatements = (resource('FailureTopicPolicy').Properties.PolicyDocument as JsonObject).Statement as unknown as Statement[];
+      expect(topicStatements).toEqual([
+        expect.objectContaining({
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sns:Publish',
+          Resource: ref('FailureTopic'),
+          Condition: { ArnEquals: { 'aws:SourceArn': getAtt('ReleaseFailedRule') } },
+        }),
+      ]);
+    });
+  });
+
+  it('outputs what operators need', () => {
+    for (const name of ['ArtifactBucketName', 'StateMachineArn', 'FailureTopicArn', 'IdempotencyTableName', 'TriggerDeadLetterQueueUrl']) {
+      expect(template.Outputs, name).toHaveProperty(name);
+    }
+    expect(template.Outputs.TriggerDeadLetterQueueUrl).toMatchObject({ Value: ref('TriggerDeadLetterQueue') });
+  });
+
+  it('declares the same functions in serverless.yml as the test expects', () => {
+    expect(Object.keys(readServerlessYml().functions).sort()).toEqual(Object.keys(FUNCTIONS).sort());
+  });
+});

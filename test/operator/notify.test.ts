@@ -1,0 +1,184 @@
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { getExecutionFailure } from '../../lib/clients/sfn';
+import { buildNotification, formatNotification, redact, subjectLine } from '../../lib/notifications/format';
+import { throttled } from './aws-errors';
+
+const sfn = mockClient(SFNClient);
+const sns = mockClient(SNSClient);
+
+function statusChange(): any {
+  return JSON.parse(readFileSync(new URL('./fixtures/sfn-execution-status-change-failed.json', import.meta.url), 'utf8'));
+}
+
+function codePipelineJob(): any {
+  return JSON.parse(readFileSync(new URL('../fixtures/events/codepipeline-codePipelineEvent.json', import.meta.url), 'utf8'));
+}
+
+/** Newest first, as GetExecutionHistory returns it with reverseOrder. */
+const historyNewestFirst = [
+  { id: 12, type: 'ExecutionFailed', executionFailedEventDetails: { error: 'VersionConflict', cause: '{"errorMessage":"conflict"}' } },
+  { id: 11, type: 'LambdaFunctionFailed', lambdaFunctionFailedEventDetails: { error: 'VersionConflict', cause: '{"errorMessage":"conflict"}' } },
+  { id: 10, type: 'LambdaFunctionStarted' },
+  { id: 9, type: 'LambdaFunctionScheduled' },
+  { id: 8, type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'CreateVersion' } },
+  { id: 7, type: 'TaskStateExited', stateExitedEventDetails: { name: 'Prepare' } },
+].map((e) => ({ timestamp: new Date(), ...e })) as HistoryEvent[];
+
+describe('failure notification', () => {
+  beforeEach(() => {
+    sfn.reset();
+    sns.reset();
+  });
+
+  it('names package, version, failed state, error and cause, and links the execution in the console', async () => {
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: historyNewestFirst });
+    const event = statusChange();
+
+    const note = await buildNotification(event, { sfn: new SFNClient({}) });
+
+    expect(note!.subject).toBe('pkgrelease FAILED: edge-agent@1.2.0 at CreateVersion (VersionConflict)');
+    const lines = note!.message.split('\n');
+    expect(lines).toContain('Package:       edge-agent');
+    expect(lines).toContain('Version:       1.2.0');
+    expect(lines).toContain('Failed state:  CreateVersion');
+    expect(lines).toContain('Error:         VersionConflict');
+    // The Lambda cause's message, without its stack trace.
+    expect(note!.message).toContain('Cause:         edge-agent@1.2.0 already exists with a different artifact');
+    expect(note!.message).not.toContain('index.mjs');
+    expect(lines).toContain('Client token:  5c1f0e6a3b9d2e4700c2f1d9a8b7e6f5d4c3b2a1908f7e6d5c4b3a2918f7e6d5');
+    expect(lines).toContain(
+      'Console: https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/' +
+        'arn:aws:states:eu-west-1:123456789012:execution:pkgrelease-prod-release:edge-agent-1.2.0-5c1f0e6a3b9d2e47',
+    );
+    expect(lines).toContain('Started:       2025-03-14T09:26:52.345Z');
+    expect(lines).toContain('Redrive:       REDRIVABLE');
+    expect(sfn.commandCalls(GetExecutionHistoryCommand)[0]!.args[0].input).toMatchObject({
+      executionArn: event.detail.executionArn,
+      reverseOrder: true,
+      includeExecutionData: false,
+    });
+  });
+
+  it('never copies credentials from the input: a CodePipeline-style input yields no release fields', () => {
+    const job = codePipelineJob();
+    const creds = job['CodePipeline.job'].data.artifactCredentials;
+    const event = statusChange();
+    event.detail.input = JSON.stringify(job);
+    event.detail.error = 'States.Runtime';
+    // A States.Runtime cause quotes the state's input.
+    event.detail.cause = `An error occurred while executing the state 'Prepare'. The JSONPath '$.x' could not be found in the input '${JSON.stringify(job)}'`;
+
+    const note = formatNotification(event, { state: 'Prepare' });
+
+    for (const secret of [creds.accessKeyId, creds.secretAccessKey, creds.sessionToken]) {
+      expect(note.message).not.toContain(secret);
+      expect(note.subject).not.toContain(secret);
+    }
+    expect(note.message).toContain('Package:       unknown (not in the execution input)');
+    expect(note.message).toContain("could not be found in the input '<omitted>'");
+    expect(note.subject).toBe('pkgrelease FAILED: edge-agent-1.2.0-5c1f0e6a3b9d2e47 at Prepare (States.Runtime)');
+  });
+
+  it('masks credential fields in any cause', () => {
+    expect(redact('{"accessKeyId":"AKIA1","secretAccessKey":"s3cr3t","sessionToken":"tok","other":"kept"}')).toBe(
+      '{"accessKeyId":"<redacted>","secretAccessKey":"<redacted>","sessionToken":"<redacted>","other":"kept"}',
+    );
+    expect(redact('{\\"secretAccessKey\\":\\"s3cr3t\\"}')).toBe('{\\"secretAccessKey\\":\\"<redacted>\\"}');
+  });
+
+  it('keeps the subject under 100 printable ASCII characters on one line', () => {
+    const event = statusChange();
+    event.detail.input = JSON.stringify({ packageName: 'p'.repeat(128), versionName: 'v'.repeat(64), artifact: { bucket: 'b', key: 'k' } });
+    const note = formatNotification(event, { state: 'UpdateOpenSearch' });
+    expect(note.subject.length).toBeLessThanOrEqual(99);
+    expect(note.subject).toMatch(/^pkgrelease FAILED: p+\.\.\.$/);
+    expect(subjectLine('a\nb\u0007 ü')).toBe('a b? ?');
+  });
+
+  it('still notifies when the history cannot be read (throttled), without the failed state', async () => {
+    sfn.on(GetExecutionHistoryCommand).rejects(throttled());
+    const note = await buildNotification(statusChange(), { sfn: new SFNClient({}) });
+    expect(note!.lookupError).toBe('ThrottlingException: Rate exceeded');
+    expect(note!.subject).toBe('pkgrelease FAILED: edge-agent@1.2.0 (VersionConflict)');
+    expect(note!.message).toContain('Failed state:  unknown');
+  });
+
+  it('uses the history\'s error for TIMED_OUT and ABORTED events, and ignores other statuses', async () => {
+    const event = statusChange();
+    Object.assign(event.detail, { status: 'TIMED_OUT', error: null, cause: null });
+    sfn.on(GetExecutionHistoryCommand).resolves({
+      events: [
+        { id: 3, timestamp: new Date(), type: 'ExecutionTimedOut', executionTimedOutEventDetails: { error: 'States.Timeout', cause: 'overall timeout' } },
+        { id: 2, timestamp: new Date(), type: 'WaitStateEntered', stateEnteredEventDetails: { name: 'WaitForOpenSearch' } },
+      ],
+    });
+    const note = await buildNotification(event, { sfn: new SFNClient({}) });
+    expect(note!.subject).toBe('pkgrelease TIMED_OUT: edge-agent@1.2.0 at WaitForOpenSearch (States.Timeout)');
+
+    await expect(buildNotification({ ...event, detail: { ...event.detail, status: 'SUCCEEDED' } }, { sfn: new SFNClient({}) })).resolves.toBeUndefined();
+    await expect(buildNotification({ source: 'aws.s3' }, { sfn: new SFNClient({}) })).rejects.toThrow();
+  });
+
+  it('reads history pages until it finds the state the failure happened in', async () => {
+    const [failed, lambdaFailed, ...rest] = historyNewestFirst;
+    sfn
+      .on(GetExecutionHistoryCommand)
+      .resolvesOnce({ events: [failed!], nextToken: 'p2' })
+      .resolvesOnce({ events: [lambdaFailed!, rest[0]!], nextToken: 'p3' })
+      .resolvesOnce({ events: rest.slice(1), nextToken: 'p4' });
+    await expect(getExecutionFailure(new SFNClient({}), 'arn:exec')).resolves.toEqual({
+      state: 'CreateVersion',
+      error: 'VersionConflict',
+      cause: 'conflict',
+    });
+    expect(sfn.commandCalls(GetExecutionHistoryCommand)).toHaveLength(3);
+  });
+});
+
+describe('notify handler', () => {
+  const env = { ...process.env };
+  beforeEach(() => {
+    sfn.reset();
+    sns.reset();
+    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+    process.env.AWS_REGION = 'eu-west-1';
+    process.env.FAILURE_TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:pkgrelease-prod-failures';
+  });
+  afterEach(() => {
+    process.env = { ...env };
+  });
+
+  it('publishes one message to FAILURE_TOPIC_ARN', async () => {
+    const { handler } = await import('../../functions/notify/handler');
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: historyNewestFirst });
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+
+    await handler(statusChange(), { functionName: 'notify', awsRequestId: 'r-1' } as Context);
+
+    const calls = sns.commandCalls(PublishCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.args[0].input).toMatchObject({
+      TopicArn: process.env.FAILURE_TOPIC_ARN,
+      Subject: 'pkgrelease FAILED: edge-agent@1.2.0 at CreateVersion (VersionConflict)',
+      Message: expect.stringContaining('Failed state:  CreateVersion'),
+    });
+  });
+
+  it('fails loudly without a topic, and publishes nothing for a non-failure status', async () => {
+    const { handler } = await import('../../functions/notify/handler');
+    const context = { functionName: 'notify', awsRequestId: 'r-2' } as Context;
+    delete process.env.FAILURE_TOPIC_ARN;
+    await expect(handler(statusChange(), context)).rejects.toThrow(/FAILURE_TOPIC_ARN/);
+
+    process.env.FAILURE_TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:t';
+    const succeeded = statusChange();
+    succeeded.detail.status = 'SUCCEEDED';
+    await handler(succeeded, context);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+});

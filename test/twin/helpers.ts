@@ -1,0 +1,42 @@
+/** Shared helpers for the twin tests: real SDK clients pointed at a twin, and error capture. */
+import { IoTClient } from '@aws-sdk/client-iot';
+import { OpenSearchClient } from '@aws-sdk/client-opensearch';
+import { S3Client } from '@aws-sdk/client-s3';
+import { clientConfig, type Twin } from '../../local/twin';
+
+/** maxAttempts 1 unless told otherwise, so an injected or modelled error surfaces as is. */
+export function clients(twin: Twin, maxAttempts = 1) {
+  return {
+    iot: new IoTClient({ ...clientConfig(twin, 'iot'), maxAttempts }),
+    os: new OpenSearchClient({ ...clientConfig(twin, 'opensearch'), maxAttempts }),
+    s3: new S3Client({ ...clientConfig(twin, 's3'), maxAttempts }),
+  };
+}
+
+export type SdkError = Error & { $metadata: { httpStatusCode?: number; attempts?: number }; [member: string]: unknown };
+
+/** The error a promise rejects with; fails the test if it resolves. */
+export async function failure(promise: Promise<unknown>): Promise<SdkError> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as SdkError;
+  }
+  throw new Error('expected the call to fail, it succeeded');
+}
+
+/** A valid IoT clientToken (36–64 non-whitespace characters). */
+export const token = (n: number | string) => `test-token-${String(n).padStart(28, '0')}`;
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `read` until `done` holds (or throws after `timeoutMs`). */
+export async function waitFor<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 2000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await sleep(5);
+  }
+}
