@@ -75,9 +75,9 @@ class Ids {
   }
 }
 
-/** Text Mermaid shows verbatim: no quotes, colons, semicolons or `#` (its entity escape). */
+/** Text Mermaid shows verbatim: single quotes for double, no colons, semicolons or `#` (its entity escape). */
 function label(text: string): string {
-  return text.replace(/[":;#]/g, ' ').replace(/\s+/g, ' ').trim();
+  return text.replace(/"/g, "'").replace(/[:;#]/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
 /**
