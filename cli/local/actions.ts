@@ -140,6 +140,14 @@ export async function serve(opts: { stateDir: string; config?: string }): Promis
   const config = opts.config ? parsePackagesConfig(readFileSync(opts.config, 'utf8')) : loadLocalConfig(opts.stateDir);
   const progress = createProgress('plain', process.stdout);
   const session = await LocalSession.start({ config, stateDir: opts.stateDir, onProgress: (e) => progress.update(e), waitMs: 1000, retryMs: 500 });
+  const created: string[] = [];
+  for (const [name, settings] of Object.entries(config.packages)) {
+    const opensearchName = settings.opensearchPackage ?? name;
+    if (session.twin.catalog().opensearch[opensearchName]) continue;
+    // The OpenSearch package must exist before the first release (in AWS you create it once).
+    await session.createOpenSearchPackage(opensearchName, 'TXT-DICTIONARY', '# created by pkgrelease local serve\n');
+    created.push(opensearchName);
+  }
   const env = { ...session.twin.env(), AWS_ENDPOINT_URL_SFN: session.sfnEndpoint, AWS_DEFAULT_REGION: session.twin.region };
   const lines = [
     '# pkgrelease local twin — paste into a shell to point the AWS CLI or any AWS SDK at it:',
@@ -147,6 +155,7 @@ export async function serve(opts: { stateDir: string; config?: string }): Promis
     `# artifact bucket: ${LOCAL_BUCKET} (S3 clients: use path-style addressing)`,
     `# release: aws s3 cp agent.zip s3://${LOCAL_BUCKET}/releases/<package>/<version>/agent.zip`,
     `# configured packages: ${Object.keys(config.packages).join(', ') || '(none: pass --config or run "pkgrelease local publish" once)'}`,
+    ...(created.length ? [`# created OpenSearch packages (TXT-DICTIONARY): ${created.join(', ')}`] : []),
     `# state machine: ${session.engine.stateMachineArn}`,
     '# Ctrl-C stops the twin; state is kept in ' + opts.stateDir,
   ];
