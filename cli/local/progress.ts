@@ -44,11 +44,17 @@ function plainProgress(out: NodeJS.WritableStream): Progress {
 
 function liveProgress(): Progress {
   const executions = new Map<string, ExecutionRecord>();
-  let render: (() => void) | undefined;
+  let render: ((latest?: ExecutionRecord) => void) | undefined;
+  const counts = () => {
+    const all = [...executions.values()];
+    const running = all.filter((x) => x.status === 'RUNNING').length;
+    const succeeded = all.filter((x) => x.status === 'SUCCEEDED').length;
+    return { running, succeeded, other: all.length - running - succeeded };
+  };
   return {
     update(e) {
       executions.set(e.name, e);
-      render?.();
+      render?.(e);
     },
     async around(title, work) {
       let result: Awaited<ReturnType<typeof work>> | undefined;
@@ -57,19 +63,21 @@ function liveProgress(): Progress {
           {
             title,
             task: async (_ctx, task) => {
-              render = () => {
-                task.output = [...executions.values()].map(describe).join('\n');
+              // Title: the tally; output bar (last line only): the latest state change.
+              render = (latest) => {
+                const c = counts();
+                task.title = `${title} — ${c.running} running, ${c.succeeded} succeeded${c.other ? `, ${c.other} failed` : ''}`;
+                if (latest) task.output = describe(latest);
               };
               result = await work();
               render();
               render = undefined;
-              const failed = [...executions.values()].filter((x) => x.status !== 'SUCCEEDED').length;
-              task.title = `${title}: ${executions.size - failed} succeeded, ${failed} not`;
+              if (counts().other) throw new Error(`${counts().other} execution(s) did not succeed`);
             },
-            rendererOptions: { persistentOutput: true, bottomBar: Infinity },
+            rendererOptions: { outputBar: true },
           },
         ],
-        { rendererOptions: { collapseErrors: false } },
+        { exitOnError: false, rendererOptions: { collapseErrors: false } },
       );
       await list.run();
       return result as Awaited<ReturnType<typeof work>>;

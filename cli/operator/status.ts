@@ -104,8 +104,8 @@ export function renderStatusTable(report: StatusReport, width = 160): string {
   const out = [line(header)];
   report.executions.forEach((e, i) => {
     out.push(line(rows[i]!));
-    const note = e.lookupError ? `lookup failed: ${e.lookupError}` : e.cause ? `cause: ${e.cause.replace(/\s+/g, ' ')}` : undefined;
-    if (note) out.push(`  ${note.length > width - 2 ? `${note.slice(0, width - 5)}...` : note}`);
+    const notes = [e.cause && `cause: ${e.cause.replace(/\s+/g, ' ')}`, e.lookupError && `lookup failed: ${e.lookupError}`];
+    for (const note of notes) if (note) out.push(`  ${note.length > width - 2 ? `${note.slice(0, width - 5)}...` : note}`);
   });
   return out.join('\n');
 }
