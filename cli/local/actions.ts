@@ -66,19 +66,38 @@ export function defaultOpenSearchName(packageName: string): string {
   return name.slice(0, OPENSEARCH.packageName.max);
 }
 
-export async function publish(file: string, opts: OutputOptions & { package: string; version: string; key?: string; stateDir: string; opensearchPackage?: string }): Promise<void> {
+interface PublishOptions {
+  package: string;
+  version: string;
+  key?: string;
+  opensearchPackage?: string;
+}
+
+/** Adds the package to the local configuration on its first release (what config/packages.json does in AWS). */
+function configurePackage(stateDir: string, opts: PublishOptions): PackagesConfig {
+  const config = loadLocalConfig(stateDir);
+  config.packages[opts.package] ??= { opensearchPackage: opts.opensearchPackage ?? defaultOpenSearchName(opts.package) };
+  saveLocalConfig(stateDir, config);
+  return config;
+}
+
+/** Uploads `body` under the key convention, creating the OpenSearch package first if needed. */
+async function publishInto(session: LocalSession, config: PackagesConfig, fileName: string, body: Buffer, opts: PublishOptions): Promise<void> {
+  const opensearchName = config.packages[opts.package]?.opensearchPackage ?? opts.package;
+  if (!session.twin.catalog().opensearch[opensearchName]) {
+    // A person creates the OpenSearch package once, before the first release: do it for them locally.
+    await session.createOpenSearchPackage(opensearchName, fileName.endsWith('.zip') ? 'ZIP-PLUGIN' : 'TXT-DICTIONARY', body);
+  }
+  await session.upload(opts.key ?? releaseKey(opts.package, opts.version, fileName), body);
+  await session.settled();
+}
+
+export async function publish(file: string, opts: OutputOptions & PublishOptions & { stateDir: string }): Promise<void> {
   const body = readFileSync(file);
-  const config = loadLocalConfig(opts.stateDir);
-  const settings = (config.packages[opts.package] ??= { opensearchPackage: opts.opensearchPackage ?? defaultOpenSearchName(opts.package) });
-  saveLocalConfig(opts.stateDir, config);
-  const opensearchName = settings.opensearchPackage ?? opts.package;
-  await withSession({ config, stateDir: opts.stateDir }, opts, `Releasing ${opts.package}@${opts.version}`, async (session) => {
-    if (!session.twin.catalog().opensearch[opensearchName]) {
-      // A person creates the OpenSearch package once, before the first release: do it for them locally.
-      await session.createOpenSearchPackage(opensearchName, file.endsWith('.zip') ? 'ZIP-PLUGIN' : 'TXT-DICTIONARY', body);
-    }
-    await session.upload(opts.key ?? releaseKey(opts.package, opts.version, basename(file)), body);
-  });
+  const config = configurePackage(opts.stateDir, opts);
+  await withSession({ config, stateDir: opts.stateDir }, opts, `Releasing ${opts.package}@${opts.version}`, (session) =>
+    publishInto(session, config, basename(file), body, opts),
+  );
 }
 
 export async function runScenario(path: string, opts: OutputOptions): Promise<void> {
@@ -121,17 +140,18 @@ export function reset(opts: { stateDir: string }): void {
   process.stderr.write(`removed ${opts.stateDir}\n`);
 }
 
-/** `npm run demo`: on a fresh state dir, publish two versions of a package and print the catalog. */
+/** `npm run demo`: on a fresh state dir, release two versions of one package and print the catalog. */
 export async function demo(opts: OutputOptions): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'pkgrelease-demo-'));
+  const stateDir = mkdtempSync(join(tmpdir(), 'pkgrelease-demo-'));
+  const release = { package: 'edge-agent', opensearchPackage: 'edge-agent-synonyms' };
   try {
-    const v1 = join(dir, 'synonyms.txt');
-    writeFileSync(v1, 'laptop, notebook\nphone, mobile\n');
-    await publish(v1, { ...opts, package: 'edge-agent', version: '1.0.0', stateDir: join(dir, 'state') });
-    writeFileSync(v1, 'laptop, notebook\nphone, mobile, handset\ntablet, slate\n');
-    await publish(v1, { ...opts, package: 'edge-agent', version: '1.1.0', stateDir: join(dir, 'state') });
+    const config = configurePackage(stateDir, { ...release, version: '1.0.0' });
+    await withSession({ config, stateDir }, opts, 'Demo: releasing edge-agent 1.0.0, then 1.1.0', async (session) => {
+      await publishInto(session, config, 'synonyms.txt', Buffer.from('laptop, notebook\nphone, mobile\n'), { ...release, version: '1.0.0' });
+      await publishInto(session, config, 'synonyms.txt', Buffer.from('laptop, notebook\nphone, mobile, handset\ntablet, slate\n'), { ...release, version: '1.1.0' });
+    });
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(stateDir, { recursive: true, force: true });
   }
 }
 

@@ -62,6 +62,15 @@ describe('pkgrelease CLI', () => {
     expect(report.calls['iot:CreatePackageVersion']).toEqual({ succeeded: 3, failed: 1 });
   });
 
+  it('local demo releases two versions on a fresh state dir and prints one JSON document', async () => {
+    const { stdout, code } = await pkgrelease('local', 'demo', '--json');
+    const report = JSON.parse(stdout) as LocalReport;
+    expect(code).toBe(0);
+    expect(report.executions.map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(report.catalog.iot['edge-agent']).toMatchObject({ defaultVersion: '1.1.0', versions: { '1.0.0': { status: 'PUBLISHED' }, '1.1.0': { status: 'PUBLISHED' } } });
+    expect(report.catalog.opensearch['edge-agent-synonyms']!.status).toBe('AVAILABLE');
+  });
+
   it('local run exits 1 and names the error when a release fails', async () => {
     const dir = tempDir();
     const scenario = join(dir, 'bad.json');
