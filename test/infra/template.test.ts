@@ -56,7 +56,10 @@ const FUNCTIONS: Record<string, { dir: string; timeout: number; env: string[] }>
   updateOpenSearch: { dir: 'update-opensearch', timeout: 90, env: ['STAGING_BUCKET', 'STAGING_PREFIX'] },
   checkOpenSearch: { dir: 'check-opensearch', timeout: 30, env: [] },
   promote: { dir: 'promote', timeout: 30, env: [] },
+  notify: { dir: 'notify', timeout: 30, env: ['FAILURE_TOPIC_ARN'] },
 };
+/** Functions that keep no Powertools idempotency records (no access to the table). */
+const WITHOUT_IDEMPOTENCY = new Set(['notify']);
 /** What the build will find (collected before the tests run, so each gets its own size test). */
 const FUNCTION_DIRS = await discoverFunctions(join(ROOT, 'functions'));
 const COMMON_ENV = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL', 'IDEMPOTENCY_TABLE', 'PACKAGES_CONFIG'];
@@ -253,9 +256,9 @@ describe('serverless package (CloudFormation template)', () => {
 
   describe('IAM', () => {
     it('has no Allow statement with Action "*" or "<service>:*", or NotAction', () => {
-      // Not vacuous: 7 roles + the operator policy, and the bucket/queue/topic/key policies.
-      expect(identityStatements().length).toBeGreaterThanOrEqual(25);
-      expect(resourcePolicyStatements().length).toBeGreaterThanOrEqual(5);
+      // Not vacuous: 8 roles + the operator policy, and the bucket and two queue policies.
+      expect(identityStatements().length).toBeGreaterThanOrEqual(29);
+      expect(resourcePolicyStatements().length).toBeGreaterThanOrEqual(3);
       for (const { where, statement } of [...identityStatements(), ...resourcePolicyStatements()]) {
         if (statement.Effect !== 'Allow') continue;
         expect(statement.NotAction, where).toBeUndefined();
@@ -291,12 +294,16 @@ describe('serverless package (CloudFormation template)', () => {
       }
     });
 
-    it.each(Object.keys(FUNCTIONS))('%s: writes only its own log group and only the idempotency table', (key) => {
+    it.each(Object.keys(FUNCTIONS))('%s: writes only its own log group and at most the idempotency table', (key) => {
       const statements = roleStatements(roleIdOf(key));
       const logGroup = lambdaLogicalId(key).replace(/LambdaFunction$/, 'LogGroup');
       const logs = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('logs:')));
       expect(logs).toEqual([{ Sid: 'OwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(logGroup) }]);
       const dynamo = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')));
+      if (WITHOUT_IDEMPOTENCY.has(key)) {
+        expect(dynamo).toEqual([]);
+        return;
+      }
       expect(dynamo).toHaveLength(1);
       expect(asArray(dynamo[0]!.Action).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
       expect(dynamo[0]!.Resource).toEqual(getAtt('IdempotencyTable'));
@@ -316,6 +323,7 @@ describe('serverless package (CloudFormation template)', () => {
       expect(actions('promote')).toEqual(
         ['iot:GetIndexingConfiguration', 'iot:GetPackage', 'iot:GetPackageVersion', 'iot:ListPackageVersions', 'iot:UpdatePackage', 'iot:UpdatePackageVersion'].sort(),
       );
+      expect(actions('notify')).toEqual(['sns:Publish', 'sqs:SendMessage', 'states:DescribeExecution', 'states:GetExecutionHistory']);
     });
 
     it('scopes S3 object access to releases/ (read) and staging/ (write)', () => {
@@ -446,42 +454,85 @@ describe('serverless package (CloudFormation template)', () => {
   });
 
   describe('failure notification', () => {
-    it('forwards FAILED / TIMED_OUT / ABORTED executions of this machine to the failure topic', () => {
+    const executionsArn = { 'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${ReleaseStateMachine.Name}:*' };
+
+    it('sends FAILED / TIMED_OUT / ABORTED executions of this machine to the notify function', () => {
       const rule = resource('ReleaseFailedRule');
+      expect(rule.Type).toBe('AWS::Events::Rule');
       const pattern = rule.Properties.EventPattern as JsonObject;
       expect(pattern.source).toEqual(['aws.states']);
       expect(pattern['detail-type']).toEqual(['Step Functions Execution Status Change']);
       const detail = pattern.detail as JsonObject;
       expect([...(detail.status as string[])].sort()).toEqual(['ABORTED', 'FAILED', 'TIMED_OUT']);
       expect(detail.stateMachineArn).toEqual([ref('ReleaseStateMachine')]);
-      expect(rule.Properties.Targets).toEqual([{ Id: expect.any(String), Arn: ref('FailureTopic') }]);
+      const targets = rule.Properties.Targets as JsonObject[];
+      expect(targets).toHaveLength(1);
+      expect(targets[0]).toMatchObject({ Id: expect.any(String), Arn: getAtt('NotifyLambdaFunction') });
     });
 
-    it('encrypts the topic with a key EventBridge may use, and lets only that rule publish', () => {
-      expect(resource('FailureTopic').Properties.KmsMasterKeyId).toEqual(getAtt('FailureTopicKey'));
-      expect(resource('FailureTopicKey').Properties.EnableKeyRotation).toBe(true);
-      const keyStatements = (resource('FailureTopicKey').Properties.KeyPolicy as JsonObject).Statement as unknown as Statement[];
-      expect(keyStatements).toContainEqual(
-        expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:GenerateDataKey*', 'kms:Decrypt'] }),
-      );
-      const topicStatements = (resource('FailureTopicPolicy').Properties.PolicyDocument as JsonObject).Statement as unknown as Statement[];
-      expect(topicStatements).toEqual([
+    it('lets only that rule invoke the notify function', () => {
+      const permissions = ofType('AWS::Lambda::Permission').filter(([, r]) => JSON.stringify(r.Properties.FunctionName).includes('"NotifyLambdaFunction"'));
+      expect(permissions).toHaveLength(1);
+      expect(permissions[0]![1].Properties).toEqual({
+        Action: 'lambda:InvokeFunction',
+        FunctionName: getAtt('NotifyLambdaFunction'),
+        Principal: 'events.amazonaws.com',
+        SourceArn: getAtt('ReleaseFailedRule'),
+      });
+    });
+
+    it('gives the notify function the topic ARN', () => {
+      const vars = (resource('NotifyLambdaFunction').Properties.Environment as JsonObject).Variables as JsonObject;
+      expect(vars.FAILURE_TOPIC_ARN).toEqual(ref('FailureTopic'));
+    });
+
+    it('dead-letters events EventBridge cannot deliver, with a queue policy for that rule only', () => {
+      const target = (resource('ReleaseFailedRule').Properties.Targets as JsonObject[])[0]!;
+      expect(target.DeadLetterConfig).toEqual({ Arn: getAtt('NotifyDeadLetterQueue') });
+      expect(target.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: expect.any(Number), MaximumRetryAttempts: expect.any(Number) });
+      const statements = (resource('NotifyDeadLetterQueuePolicy').Properties.PolicyDocument as JsonObject).Statement as unknown as Statement[];
+      expect(statements).toEqual([
         expect.objectContaining({
           Effect: 'Allow',
           Principal: { Service: 'events.amazonaws.com' },
-          Action: 'sns:Publish',
-          Resource: ref('FailureTopic'),
+          Action: 'sqs:SendMessage',
+          Resource: getAtt('NotifyDeadLetterQueue'),
           Condition: { ArnEquals: { 'aws:SourceArn': getAtt('ReleaseFailedRule') } },
         }),
       ]);
     });
+
+    it('sends failed asynchronous invocations (after 2 retries) to the SSE dead-letter queue', () => {
+      const [config] = ofType('AWS::Lambda::EventInvokeConfig').filter(([, r]) => JSON.stringify(r.Properties.FunctionName) === JSON.stringify(ref('NotifyLambdaFunction')));
+      expect(config).toBeDefined();
+      expect(config![1].Properties.MaximumRetryAttempts).toBe(2);
+      expect(config![1].Properties.DestinationConfig).toEqual({ OnFailure: { Destination: getAtt('NotifyDeadLetterQueue') } });
+      expect(resource('NotifyDeadLetterQueue').Properties.SqsManagedSseEnabled).toBe(true);
+    });
+
+    it('lets the notify role read executions of this machine, publish to the topic and dead-letter, nothing more', () => {
+      const statements = roleStatements(roleIdOf('notify')).filter((s) => !asArray(s.Action).some((a) => a.startsWith('logs:')));
+      expect(statements.map(({ Sid: _sid, ...s }) => s)).toEqual([
+        { Effect: 'Allow', Action: ['states:GetExecutionHistory', 'states:DescribeExecution'], Resource: executionsArn },
+        { Effect: 'Allow', Action: 'sns:Publish', Resource: ref('FailureTopic') },
+        { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: getAtt('NotifyDeadLetterQueue') },
+      ]);
+    });
+
+    it('encrypts the topic with the AWS managed key; no topic policy, no customer managed key', () => {
+      expect(resource('FailureTopic').Properties.KmsMasterKeyId).toBe('alias/aws/sns');
+      expect(ofType('AWS::SNS::TopicPolicy')).toEqual([]);
+      expect(ofType('AWS::KMS::Key')).toEqual([]);
+      expect(ofType('AWS::KMS::Alias')).toEqual([]);
+    });
   });
 
   it('outputs what operators need', () => {
-    for (const name of ['ArtifactBucketName', 'StateMachineArn', 'FailureTopicArn', 'IdempotencyTableName', 'TriggerDeadLetterQueueUrl']) {
+    for (const name of ['ArtifactBucketName', 'StateMachineArn', 'FailureTopicArn', 'IdempotencyTableName', 'TriggerDeadLetterQueueUrl', 'NotifyDeadLetterQueueUrl']) {
       expect(template.Outputs, name).toHaveProperty(name);
     }
     expect(template.Outputs.TriggerDeadLetterQueueUrl).toMatchObject({ Value: ref('TriggerDeadLetterQueue') });
+    expect(template.Outputs.NotifyDeadLetterQueueUrl).toMatchObject({ Value: ref('NotifyDeadLetterQueue') });
   });
 
   it('declares the same functions in serverless.yml as the test expects', () => {
