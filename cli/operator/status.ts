@@ -1,5 +1,5 @@
-import type { ExecutionListItem, SFNClient } from '@aws-sdk/client-sfn';
-import { describeExecution, getExecutionFailure, listExecutionsSince, readableCause } from '../../lib/clients/sfn';
+import type { DescribeExecutionCommandOutput, ExecutionListItem, SFNClient } from '@aws-sdk/client-sfn';
+import { describeExecution, type ExecutionFailure, getExecutionFailure, listExecutionsSince, readableCause } from '../../lib/clients/sfn';
 import { executionConsoleUrl, FAILURE_STATUSES } from '../../lib/notifications/format';
 import { summariseReleaseInput } from '../../lib/notifications/release-summary';
 import { withoutUndefined } from '../../lib/release/request';
@@ -52,33 +52,34 @@ export async function collectStatus(sfn: SFNClient, opts: StatusOptions): Promis
 
 async function reportExecution(sfn: SFNClient, item: ExecutionListItem): Promise<ExecutionReport> {
   const arn = item.executionArn!;
-  const report: ExecutionReport = {
+  let described: DescribeExecutionCommandOutput | undefined;
+  let failure: ExecutionFailure = {};
+  let lookupError: string | undefined;
+  try {
+    described = await describeExecution(sfn, arn);
+    if (isFailure(described.status ?? item.status)) failure = await getExecutionFailure(sfn, arn);
+  } catch (e) {
+    lookupError = `${(e as Error).name}: ${(e as Error).message}`;
+  }
+  const release = summariseReleaseInput(described?.input);
+  return withoutUndefined({
     name: item.name ?? arn,
     executionArn: arn,
-    status: item.status ?? 'UNKNOWN',
+    status: described?.status ?? item.status ?? 'UNKNOWN',
     startDate: item.startDate!.toISOString(),
-    stopDate: item.stopDate?.toISOString(),
-    redriveCount: item.redriveCount,
+    stopDate: (described?.stopDate ?? item.stopDate)?.toISOString(),
+    package: release.package,
+    version: release.version,
+    clientToken: release.clientToken,
+    failedState: failure.state,
+    error: described?.error ?? failure.error,
+    cause: readableCause(described?.cause) ?? failure.cause,
+    redriveStatus: described?.redriveStatus,
+    redriveStatusReason: described?.redriveStatusReason,
+    redriveCount: described?.redriveCount ?? item.redriveCount,
     consoleUrl: executionConsoleUrl(arn),
-  };
-  try {
-    const d = await describeExecution(sfn, arn);
-    Object.assign(report, summariseReleaseInput(d.input), {
-      status: d.status ?? report.status,
-      redriveStatus: d.redriveStatus,
-      redriveStatusReason: d.redriveStatusReason,
-      redriveCount: d.redriveCount ?? report.redriveCount,
-      error: d.error,
-      cause: readableCause(d.cause),
-    });
-    if (isFailure(report.status)) {
-      const f = await getExecutionFailure(sfn, arn);
-      Object.assign(report, { failedState: f.state, error: report.error ?? f.error, cause: report.cause ?? f.cause });
-    }
-  } catch (e) {
-    report.lookupError = `${(e as Error).name}: ${(e as Error).message}`;
-  }
-  return withoutUndefined(report);
+    lookupError,
+  });
 }
 
 export function isFailure(status: string | undefined): boolean {

@@ -29,7 +29,7 @@ describe('aslToMermaid', () => {
         '    Load --> Broken: Catch States.ALL',
         '    Load --> Ready_',
         '    Ready_ --> Done: $.ready BooleanEquals true',
-        '    Ready_ --> Wait: ($.n NumericLessThan 3) And (Not ($.s StringEquals  x ))',
+        "    Ready_ --> Wait: ($.n NumericLessThan 3) And (Not ($.s StringEquals 'x'))",
         '    Ready_ --> Broken: Default',
         '    Wait --> Load',
         '    Done --> [*]',
