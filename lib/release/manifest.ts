@@ -4,7 +4,7 @@ import { DEFAULT_VERSION_POLICIES } from './config';
 /**
  * Release manifest, version 1: what a CodePipeline build (InputType FilePath) or a person hands to
  * the state machine. `schemas/release-manifest.v1.schema.json` is generated from this schema
- * (`npm run schemas`) and a test fails when the two drift apart.
+ * (`npm run docs`) and a test fails when the two drift apart.
  */
 export const MANIFEST_VERSION = 1;
 

@@ -326,7 +326,7 @@ describe('serverless package (CloudFormation template)', () => {
       expect(actions('notify')).toEqual(['sns:Publish', 'sqs:SendMessage', 'states:DescribeExecution', 'states:GetExecutionHistory']);
     });
 
-    it('scopes S3 object access to releases/ (read) and staging/ (write)', () => {
+    it('scopes S3 object access to releases/ and builds/ (read) and staging/ (write)', () => {
       const objectArn = (prefix: string) => ({ 'Fn::Sub': `\${ArtifactBucket.Arn}/${prefix}*` });
       for (const key of Object.keys(FUNCTIONS)) {
         for (const s of roleStatements(roleIdOf(key))) {
@@ -339,7 +339,7 @@ describe('serverless package (CloudFormation template)', () => {
             expect(key).toBe('updateOpenSearch');
             expect(s.Resource).toEqual(objectArn('staging/'));
           } else {
-            expect(s.Resource, `${key} ${s.Sid}`).toEqual(objectArn('releases/'));
+            expect(s.Resource, `${key} ${s.Sid}`).toEqual([objectArn('releases/'), objectArn('builds/')]);
           }
         }
       }

@@ -101,6 +101,7 @@ describe('prepare: bad input fails with a named error that says what to fix, and
     ['a description with control characters', () => manifest({ description: 'line one\nline two' }), /description.*control characters/, 'before-s3'],
     ['a package with no configuration', () => manifest({ package: 'unknown-pkg' }), /no configuration.*config\/packages\.json/, 'before-s3'],
     ['a malformed manifest field', () => manifest({ artifact: { bucket: BUCKET } }), /artifact\.key/, 'before-s3'],
+    ['a manifest artifact outside releases/ and builds/', () => manifest({ artifact: { bucket: BUCKET, key: 'tmp/agent.zip' } }), /outside releases\/ and builds\//, 'before-s3'],
     ['an artifact in another bucket', () => manifest({ artifact: { bucket: 'other-bucket', key: 'releases/edge-agent/1.2.0/agent.zip' } }), /artifact bucket/, 'before-s3'],
     ['an OpenSearch name the service would refuse', () => manifest({ opensearchPackage: 'Edge_Agent' }), /opensearchPackage.*lower-case/, 'before-s3'],
     ['a clientToken that is too short', () => manifest({ clientToken: 'short' }), /clientToken.*at least 36/, 'before-s3'],

@@ -4,6 +4,7 @@ import { packageSettings, type PackagesConfig } from '../config';
 import { ArtifactNotFound, InvalidRelease } from '../errors';
 import { deriveClientToken, normaliseEtag } from '../identity';
 import { type ReleaseDraft, parseReleaseInput } from '../inputs';
+import { ARTIFACT_PREFIXES } from '../key-convention';
 import { type ReleaseRequest, withoutUndefined } from '../request';
 import { validateNames, validateReleaseFields } from '../validate';
 
@@ -31,6 +32,12 @@ export async function prepareRelease(input: unknown, deps: PrepareDeps): Promise
     throw new InvalidRelease(
       `artifact is in bucket "${draft.artifact.bucket}"; releases read from the stack's artifact bucket "${deps.artifactBucket}"`,
       'artifact.bucket',
+    );
+  }
+  if (deps.artifactBucket && !ARTIFACT_PREFIXES.some((prefix) => draft.artifact.key.startsWith(prefix))) {
+    throw new InvalidRelease(
+      `artifact key "${draft.artifact.key}" is outside ${ARTIFACT_PREFIXES.join(' and ')}; the pipeline reads artifacts only there (use builds/ for manifest releases)`,
+      'artifact.key',
     );
   }
   // Validate what we already know before touching S3: bad names fail with no AWS call at all.
