@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { RETRYABLE_ERROR_NAMES, TERMINAL_ERROR_NAMES } from '../../lib/release/errors';
+
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const asl = readFileSync(new URL('../../statemachines/release.asl.json', import.meta.url), 'utf8');
+
+describe('README', () => {
+  it('has a runbook row for every error the pipeline raises or retries', () => {
+    const retried = [...new Set([...asl.matchAll(/"ErrorEquals": \[([^\]]*)\]/g)].flatMap((m) => m[1]!.split(',').map((e) => e.trim().replace(/"/g, ''))))];
+    const named = [...TERMINAL_ERROR_NAMES, ...RETRYABLE_ERROR_NAMES, ...retried.filter((e) => !e.startsWith('Lambda.'))];
+    for (const name of named) expect(readme, name).toMatch(new RegExp(`^\\| \`${name.replace('.', '\\.')}\` \\|`, 'm'));
+  });
+
+  it('gives the two commands of a fresh clone', () => {
+    expect(readme).toContain('npm ci');
+    expect(readme).toContain('npm test');
+    expect(readme).toContain('npm run demo');
+  });
+});
