@@ -34,6 +34,10 @@ export async function startSfnApi(engine: LocalStepFunctions): Promise<SfnApi> {
         .map((e) => ({ executionArn: e.executionArn, stateMachineArn: engine.stateMachineArn, name: e.name, status: e.status, startDate: epoch(e.startDate), stopDate: e.stopDate ? epoch(e.stopDate) : undefined, redriveCount: e.redriveCount }));
       return { executions };
     },
+    GetExecutionHistory: (b) => {
+      const events = history(find(engine, b.executionArn));
+      return { events: b.reverseOrder ? events.reverse() : events };
+    },
     RedriveExecution: (b) => {
       const execution = engine.redrive(find(engine, b.executionArn).name);
       return { redriveDate: epoch(new Date().toISOString()), executionArn: execution.executionArn };
@@ -98,6 +102,25 @@ function describe(e: ExecutionRecord) {
     redriveCount: e.redriveCount,
     redriveStatus: e.status !== 'RUNNING' && e.status !== 'SUCCEEDED' && failed ? 'REDRIVABLE' : 'NOT_REDRIVABLE',
   };
+}
+
+/**
+ * The execution's history in Step Functions' event shapes, rebuilt from what the engine recorded:
+ * enough for the operator CLI's `status` to name the failed state, error and cause.
+ */
+function history(e: ExecutionRecord) {
+  const events: Record<string, unknown>[] = [];
+  const add = (type: string, details?: Record<string, unknown>) => events.push({ id: events.length + 1, type, timestamp: epoch(e.startDate), ...details });
+  add('ExecutionStarted', { executionStartedEventDetails: { input: JSON.stringify(e.input) } });
+  for (const state of e.states) {
+    const kind = state.type === 'Task' ? 'Task' : state.type;
+    add(`${kind}StateEntered`, { stateEnteredEventDetails: { name: state.name } });
+    if (state.status === 'FAILED') add('LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: { error: state.error, cause: state.cause } });
+    if (state.status === 'SUCCEEDED') add(`${kind}StateExited`, { stateExitedEventDetails: { name: state.name } });
+  }
+  if (e.status === 'FAILED') add('ExecutionFailed', { executionFailedEventDetails: { error: e.error, cause: e.cause } });
+  if (e.status === 'SUCCEEDED') add('ExecutionSucceeded', {});
+  return events;
 }
 
 function epoch(iso: string): number {

@@ -3,7 +3,7 @@ import { headObject } from '../../clients/s3';
 import { packageSettings, type PackagesConfig } from '../config';
 import { ArtifactNotFound, InvalidRelease } from '../errors';
 import { deriveClientToken, normaliseEtag } from '../identity';
-import { type ReleaseDraft, parseReleaseInput } from '../inputs';
+import { parseReleaseInput } from '../inputs';
 import { ARTIFACT_PREFIXES } from '../key-convention';
 import { type ReleaseRequest, withoutUndefined } from '../request';
 import { validateNames, validateReleaseFields } from '../validate';
@@ -92,4 +92,3 @@ function mergeTags(base?: Record<string, string>, extra?: Record<string, string>
   return Object.keys(tags).length ? tags : undefined;
 }
 
-export type { ReleaseDraft };

@@ -4,7 +4,7 @@ import { findPackageByName, getVersionHistory, updatePackage } from '../../clien
 import { copyObjectVersion } from '../../clients/s3';
 import { OPENSEARCH } from '../constraints';
 import { OpenSearchPackageBusy, OpenSearchPackageNotFound } from '../errors';
-import { commitMessage, isCommitOf, parseCommitMessage, shortToken } from '../identity';
+import { type CommitIdentity, commitMessage, isCommitOf, parseCommitMessage, shortToken } from '../identity';
 import type { ReleaseRequest } from '../request';
 import { compareVersions } from '../version-order';
 
@@ -47,9 +47,9 @@ export async function updateOpenSearch(release: ReleaseRequest, deps: UpdateOpen
 
   const commits = (await getVersionHistory(deps.opensearch, pkg.PackageID))
     .map((h) => parseCommitMessage(h.CommitMessage))
-    .filter((c) => c !== undefined && isCommitOf(c, release.packageName));
-  if (commits.some((c) => c!.token === shortToken(release.clientToken))) return { ...base, outcome: 'already-applied' };
-  const newer = commits.find((c) => compareVersions(c!.versionName, release.versionName) > 0);
+    .filter((c): c is CommitIdentity => c !== undefined && isCommitOf(c, release.packageName));
+  if (commits.some((c) => c.token === shortToken(release.clientToken))) return { ...base, outcome: 'already-applied' };
+  const newer = commits.find((c) => compareVersions(c.versionName, release.versionName) > 0);
   if (newer) return { ...base, outcome: 'superseded', supersededBy: newer.versionName };
 
   if ((OPENSEARCH.busyStatuses as readonly string[]).includes(pkg.PackageStatus ?? '')) {
