@@ -29,6 +29,7 @@ export function stepHandler<E, R>(
   };
 }
 
+/** Attributes and recipe are `@sensitive` in the IoT model: never logged. */
 function summarize(result: unknown): unknown {
   return result && typeof result === 'object' && 'artifact' in result ? { ...(result as object), attributes: undefined, recipe: undefined } : result;
 }

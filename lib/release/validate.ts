@@ -12,7 +12,8 @@ export function validateReleaseFields(r: {
   attributes?: Record<string, string>;
   tags?: Record<string, string>;
   recipe?: string;
-  clientToken: string;
+  /** Checked when present (Prepare derives one when the request carries none). */
+  clientToken?: string;
   opensearchPackage: string;
 }): void {
   validateNames(r.packageName, r.versionName);
@@ -41,7 +42,7 @@ export function validateReleaseFields(r: {
       check(v, IOT.tagValue, `tags.${k}`, 'tag value');
     }
   }
-  check(r.clientToken, IOT.clientToken, 'clientToken', 'clientToken', 'omit it to derive one from the artifact');
+  if (r.clientToken !== undefined) check(r.clientToken, IOT.clientToken, 'clientToken', 'clientToken', 'omit it to derive one from the artifact');
   check(
     r.opensearchPackage,
     OPENSEARCH.packageName,

@@ -41,7 +41,7 @@ export async function prepareRelease(input: unknown, deps: PrepareDeps): Promise
     );
   }
   // Validate what we already know before touching S3: bad names fail with no AWS call at all.
-  validateReleaseFields({ ...draft, clientToken: draft.clientToken ?? 'x'.repeat(64), opensearchPackage });
+  validateReleaseFields({ ...draft, opensearchPackage });
 
   const head = await headObject(deps.s3, draft.artifact.bucket, draft.artifact.key, draft.artifact.version);
   if (!head) {
