@@ -94,7 +94,6 @@ export class LocalSession {
     const env: Record<string, string> = {
       ...this.twin.env(),
       AWS_ENDPOINT_URL_SFN: this.sfnApi.endpoint,
-      IDEMPOTENCY_TABLE: this.twin.idempotencyTable,
       PACKAGES_CONFIG: JSON.stringify(this.options.config),
       ARTIFACT_BUCKET: LOCAL_BUCKET,
       STAGING_BUCKET: LOCAL_BUCKET,
@@ -154,7 +153,6 @@ export class LocalSession {
   }
 
   report(): LocalReport {
-    const stCalls = Object.entries(this.sfnApi.calls);
     return {
       executions: this.engine.list().map((e) => ({
         name: e.name,
@@ -166,7 +164,7 @@ export class LocalSession {
         states: e.states.map((s) => s.name),
       })),
       catalog: this.twin.catalog(),
-      calls: { ...this.twin.calls(), ...Object.fromEntries(stCalls.map(([k, v]) => [k, { ...v }])) },
+      calls: { ...this.twin.calls(), ...structuredClone(this.sfnApi.calls) },
     };
   }
 

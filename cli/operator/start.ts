@@ -1,9 +1,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { headObject } from '../../lib/clients/s3';
 import { startExecution, type StartResult } from '../../lib/clients/sfn';
-import { ArtifactNotFound, InvalidRelease } from '../../lib/release/errors';
-import { deriveClientToken, executionName, normaliseEtag } from '../../lib/release/identity';
+import { pinArtifact } from '../../lib/release/artifact';
+import { InvalidRelease } from '../../lib/release/errors';
+import { deriveClientToken, executionName } from '../../lib/release/identity';
 import { parseReleaseInput, type ReleaseDraft } from '../../lib/release/inputs';
 import { parseReleaseKey } from '../../lib/release/key-convention';
 import { withoutUndefined } from '../../lib/release/request';
@@ -40,12 +40,7 @@ export async function planFromManifest(s3: S3Client, manifest: unknown): Promise
 
 async function plan(s3: S3Client, draft: ReleaseDraft): Promise<PlannedStart> {
   validateNames(draft.packageName, draft.versionName);
-  const { bucket, key, version } = draft.artifact;
-  const head = await headObject(s3, bucket, key, version);
-  if (!head) {
-    throw new ArtifactNotFound(`s3://${bucket}/${key}${version ? ` version ${version}` : ''} does not exist; check the key (not URL-encoded) and the version id`);
-  }
-  const artifact = { bucket, key, version: head.VersionId ?? version, etag: head.ETag ? normaliseEtag(head.ETag) : draft.artifact.etag };
+  const { artifact } = await pinArtifact(s3, draft.artifact);
   const clientToken = draft.clientToken ?? deriveClientToken(artifact);
   const { source: _source, ...fields } = draft;
   const input = withoutUndefined({ ...fields, artifact, clientToken });

@@ -1,8 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { headObject } from '../../clients/s3';
+import { pinArtifact } from '../artifact';
 import { packageSettings, type PackagesConfig } from '../config';
-import { ArtifactNotFound, InvalidRelease } from '../errors';
-import { deriveClientToken, normaliseEtag } from '../identity';
+import { InvalidRelease } from '../errors';
+import { deriveClientToken } from '../identity';
 import { parseReleaseInput } from '../inputs';
 import { ARTIFACT_PREFIXES } from '../key-convention';
 import { type ReleaseRequest, withoutUndefined } from '../request';
@@ -43,28 +43,16 @@ export async function prepareRelease(input: unknown, deps: PrepareDeps): Promise
   // Validate what we already know before touching S3: bad names fail with no AWS call at all.
   validateReleaseFields({ ...draft, opensearchPackage });
 
-  const head = await headObject(deps.s3, draft.artifact.bucket, draft.artifact.key, draft.artifact.version);
-  if (!head) {
-    throw new ArtifactNotFound(
-      `s3://${draft.artifact.bucket}/${draft.artifact.key}` +
-        (draft.artifact.version ? ` version ${draft.artifact.version}` : '') +
-        ' does not exist; check the key (not URL-encoded) and the version id',
-    );
-  }
-  const etag = normaliseEtag(head.ETag ?? draft.artifact.etag ?? '');
-  if (draft.artifact.etag && !draft.artifact.version && normaliseEtag(draft.artifact.etag) !== etag) {
-    throw new ArtifactNotFound(`s3://${draft.artifact.bucket}/${draft.artifact.key} changed since the event (ETag ${etag}); upload it again to release it`);
-  }
-  const artifact = { bucket: draft.artifact.bucket, key: draft.artifact.key, version: head.VersionId ?? draft.artifact.version, etag };
+  const { artifact, metadata } = await pinArtifact(deps.s3, draft.artifact);
 
   const release: ReleaseRequest = {
     packageName: draft.packageName,
     versionName: draft.versionName,
     artifact,
-    description: draft.description ?? head.Metadata?.[METADATA_KEYS.description] ?? settings.description,
-    attributes: draft.attributes ?? parseAttributesMetadata(head.Metadata?.[METADATA_KEYS.attributes]),
+    description: draft.description ?? metadata[METADATA_KEYS.description] ?? settings.description,
+    attributes: draft.attributes ?? parseAttributesMetadata(metadata[METADATA_KEYS.attributes]),
     tags: mergeTags(settings.tags, draft.tags),
-    recipe: draft.recipe ?? head.Metadata?.[METADATA_KEYS.recipe],
+    recipe: draft.recipe ?? metadata[METADATA_KEYS.recipe],
     opensearch: { packageName: opensearchPackage },
     defaultVersionPolicy: draft.defaultVersionPolicy ?? settings.defaultVersionPolicy ?? 'if-newer',
     clientToken: draft.clientToken ?? deriveClientToken(artifact),
