@@ -1,11 +1,14 @@
 import { CreatePackageCommand, OpenSearchClient } from '@aws-sdk/client-opensearch';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { resetAwsClients } from '../lib/clients/aws';
 import { resetIdempotencyStore } from '../lib/lambda/idempotency';
 import { logger } from '../lib/lambda/logger';
 import type { PackagesConfig } from '../lib/release/config';
+import { OPENSEARCH } from '../lib/release/constraints';
+import { BUILDS_PREFIX, KEY_CONVENTION, RELEASES_PREFIX } from '../lib/release/key-convention';
 import { type ExecutionRecord, executionClientToken } from './engine/executions';
 import { invokeLocally, TRIGGER_FUNCTION } from './engine/functions';
 import { LocalStepFunctions } from './engine/local-sfn';
@@ -18,7 +21,12 @@ import { type CallCounts, type FaultRule, type OpenSearchTiming, startTwin, type
  * environment variables they read in Lambda.
  */
 export const LOCAL_BUCKET = 'pkgrelease-local-artifacts';
-const EXECUTIONS_FILE = 'executions.json';
+export const EXECUTIONS_FILE = 'executions.json';
+/** Keys the session itself writes into the artifact bucket (never releases). */
+const INTERNAL_PREFIXES = ['opensearch-init/', 'staging/'];
+
+/** Where each service listens relative to the base port (`local serve --port`): Step Functions on the base port itself. */
+export const PORT_OFFSETS = { sfn: 0, s3: 1, iot: 2, opensearch: 3, dynamodb: 4 } as const;
 
 export interface LocalSessionOptions {
   config: PackagesConfig;
@@ -32,6 +40,14 @@ export interface LocalSessionOptions {
   /** Powertools log level for the handlers (default SILENT: the CLI prints its own progress). */
   logLevel?: string;
   onProgress?: (execution: ExecutionRecord) => void;
+  /** Fixed ports from this base (see PORT_OFFSETS); absent: ports chosen by the OS. */
+  basePort?: number;
+  /** Non-API requests on the Step Functions port (the serve's report and web console). */
+  fallback?: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Read before each S3 event is delivered, so a configuration changed while serving applies. */
+  reloadConfig?: () => PackagesConfig;
+  /** An object landed in the artifact bucket and no release started for it, and why. */
+  onNotReleased?: (key: string, reason: string) => void;
 }
 
 export interface LocalReport {
@@ -56,7 +72,7 @@ export interface UploadOptions {
 
 export class LocalSession {
   private readonly deliveries = new Set<Promise<unknown>>();
-  private readonly savedEnv: Record<string, string | undefined> = {};
+  private restoreEnv: () => void = () => undefined;
   /** The trigger's dead-letter queue: events whose delivery failed after Lambda's async retries. */
   readonly triggerErrors: { key: string; error: string; message: string }[] = [];
 
@@ -68,46 +84,50 @@ export class LocalSession {
   ) {}
 
   static async start(options: LocalSessionOptions): Promise<LocalSession> {
-    const twin = await startTwin({ seed: options.seed, faults: options.faults, opensearchTiming: options.opensearchTiming, stateDir: options.stateDir });
+    const base = options.basePort;
+    const ports = base ? { s3: base + PORT_OFFSETS.s3, iot: base + PORT_OFFSETS.iot, opensearch: base + PORT_OFFSETS.opensearch, dynamodb: base + PORT_OFFSETS.dynamodb } : undefined;
+    const twin = await startTwin({ seed: options.seed, faults: options.faults, opensearchTiming: options.opensearchTiming, stateDir: options.stateDir, ports });
     const executionsPath = options.stateDir ? join(options.stateDir, EXECUTIONS_FILE) : undefined;
+    let session: LocalSession | undefined;
     const engine = new LocalStepFunctions({
       region: twin.region,
       accountId: twin.accountId,
       waitMs: options.waitMs ?? 20,
       retryMs: options.retryMs ?? 10,
       executions: executionsPath && existsSync(executionsPath) ? (JSON.parse(readFileSync(executionsPath, 'utf8')) as ExecutionRecord[]) : [],
-      onProgress: (execution) => options.onProgress?.(execution),
+      onProgress: (execution) => {
+        // Every change is on disk soon after it happens: a killed process loses at most one turn.
+        session?.scheduleSave();
+        options.onProgress?.(execution);
+      },
     });
-    const sfnApi = await startSfnApi(engine);
-    const session = new LocalSession(twin, engine, sfnApi, options);
-    session.useEnvironment();
+    const sfnApi = await startSfnApi(engine, { port: base ? base + PORT_OFFSETS.sfn : undefined, fallback: options.fallback }).catch(async (e) => {
+      await twin.close();
+      throw e;
+    });
+    session = new LocalSession(twin, engine, sfnApi, options);
+    const live = session;
+    live.useEnvironment();
     twin.s3.ensureBucket(LOCAL_BUCKET);
     // EventBridge rule: Object Created under releases/ in the artifact bucket → trigger Lambda.
     twin.s3.onObjectCreated((e) => {
-      if (e.bucket === LOCAL_BUCKET && e.key.startsWith('releases/')) session.deliver(e, 1);
+      if (e.bucket !== LOCAL_BUCKET || INTERNAL_PREFIXES.some((p) => e.key.startsWith(p))) return;
+      if (e.key.startsWith(RELEASES_PREFIX)) return live.deliver(e, 1);
+      const builds = e.key.startsWith(BUILDS_PREFIX) ? ` (${BUILDS_PREFIX} holds artifacts released by a manifest: pkgrelease start --manifest)` : '';
+      options.onNotReleased?.(e.key, `no release started: only keys ${KEY_CONVENTION} trigger one${builds}`);
     });
-    return session;
+    return live;
   }
 
   /** The environment a deployed Lambda would have, pointing at the twin. */
   private useEnvironment(): void {
-    const env: Record<string, string> = {
-      ...this.twin.env(),
-      AWS_ENDPOINT_URL_SFN: this.sfnApi.endpoint,
-      PACKAGES_CONFIG: JSON.stringify(this.options.config),
-      ARTIFACT_BUCKET: LOCAL_BUCKET,
-      STAGING_BUCKET: LOCAL_BUCKET,
-      STAGING_PREFIX: 'staging/',
-      STATE_MACHINE_ARN: this.engine.stateMachineArn,
-      POWERTOOLS_LOG_LEVEL: this.options.logLevel ?? 'SILENT',
-    };
-    for (const [k, v] of Object.entries(env)) {
-      this.savedEnv[k] = process.env[k];
-      process.env[k] = v;
-    }
-    logger.setLogLevel(env.POWERTOOLS_LOG_LEVEL as never);
-    resetAwsClients();
-    resetIdempotencyStore();
+    this.restoreEnv = applyHandlerEnvironment({
+      twinEnv: this.twin.env(),
+      sfnEndpoint: this.sfnApi.endpoint,
+      config: this.options.config,
+      stateMachineArn: this.engine.stateMachineArn,
+      logLevel: this.options.logLevel,
+    });
   }
 
   /** Where the local Step Functions API listens (AWS_ENDPOINT_URL_SFN). */
@@ -121,12 +141,8 @@ export class LocalSession {
   }
 
   /** Creates an OpenSearch custom package (as a person would before the first release). */
-  async createOpenSearchPackage(name: string, type: 'TXT-DICTIONARY' | 'ZIP-PLUGIN' | 'PACKAGE-CONFIG' | 'PACKAGE-LICENSE', initialContent: string | Buffer): Promise<void> {
-    const key = `opensearch-init/${name}`;
-    await this.s3().send(new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: key, Body: initialContent }));
-    await new OpenSearchClient({}).send(
-      new CreatePackageCommand({ PackageName: name, PackageType: type, PackageSource: { S3BucketName: LOCAL_BUCKET, S3Key: key } }),
-    );
+  async createOpenSearchPackage(name: string, type: OpenSearchPackageType, initialContent: string | Buffer): Promise<void> {
+    await createOpenSearchPackage(this.s3(), new OpenSearchClient({}), name, type, initialContent);
   }
 
   /** PutObject into the artifact bucket; the drop path starts the release. */
@@ -171,18 +187,25 @@ export class LocalSession {
   async close(): Promise<void> {
     await this.settled();
     await Promise.all([this.sfnApi.close(), this.twin.close()]);
-    for (const [k, v] of Object.entries(this.savedEnv)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    resetAwsClients();
-    resetIdempotencyStore();
+    this.restoreEnv();
   }
 
+  private saveScheduled: NodeJS.Immediate | undefined;
+
+  /** Coalesces a burst of progress events into one write on the next event-loop turn. */
+  private scheduleSave(): void {
+    this.saveScheduled ??= setImmediate(() => this.save());
+  }
+
+  /** Atomic (temp file + rename), so a reader never sees half a file. */
   private save(): void {
+    if (this.saveScheduled) clearImmediate(this.saveScheduled);
+    this.saveScheduled = undefined;
     if (!this.options.stateDir) return;
     mkdirSync(this.options.stateDir, { recursive: true });
-    writeFileSync(join(this.options.stateDir, EXECUTIONS_FILE), JSON.stringify(this.engine.list(), null, 1));
+    const file = join(this.options.stateDir, EXECUTIONS_FILE);
+    writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(this.engine.list(), null, 1));
+    renameSync(`${file}.${process.pid}.tmp`, file);
   }
 
   private async invokeAsync(event: unknown): Promise<unknown> {
@@ -198,15 +221,61 @@ export class LocalSession {
 
   /** EventBridge delivering "Object Created" to the trigger Lambda, `copies` times. */
   private deliver(e: { bucket: string; key: string; versionId: string; etag: string; size: number }, copies: number): void {
+    if (this.options.reloadConfig) process.env.PACKAGES_CONFIG = JSON.stringify(this.options.reloadConfig());
     for (let i = 0; i < copies; i++) {
       const event = objectCreatedEvent(e, this.twin.region, this.twin.accountId);
       const delivery = this.invokeAsync(event).catch((err: Error) => {
         this.triggerErrors.push({ key: e.key, error: err.name, message: err.message });
+        this.options.onNotReleased?.(e.key, `no release started: the trigger failed with ${err.name}: ${err.message}`);
       });
       this.deliveries.add(delivery);
       void delivery.finally(() => this.deliveries.delete(delivery));
     }
   }
+}
+
+export type OpenSearchPackageType = (typeof OPENSEARCH.packageTypes)[number];
+
+/** Creates an OpenSearch custom package in the twin through its APIs (a session's, or a running serve's). */
+export async function createOpenSearchPackage(s3: S3Client, opensearch: OpenSearchClient, name: string, type: OpenSearchPackageType, initialContent: string | Buffer): Promise<void> {
+  const key = `opensearch-init/${name}`;
+  await s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: key, Body: initialContent }));
+  await opensearch.send(new CreatePackageCommand({ PackageName: name, PackageType: type, PackageSource: { S3BucketName: LOCAL_BUCKET, S3Key: key } }));
+}
+
+/**
+ * Sets the environment a deployed Lambda would have, pointing at a twin (this process's, or a
+ * running serve's), and resets the clients and stores built from it. Returns the undo.
+ */
+export function applyHandlerEnvironment(p: { twinEnv: Record<string, string>; sfnEndpoint: string; config: PackagesConfig; stateMachineArn: string; logLevel?: string }): () => void {
+  const env: Record<string, string> = {
+    ...p.twinEnv,
+    AWS_ENDPOINT_URL_SFN: p.sfnEndpoint,
+    PACKAGES_CONFIG: JSON.stringify(p.config),
+    ARTIFACT_BUCKET: LOCAL_BUCKET,
+    STAGING_BUCKET: LOCAL_BUCKET,
+    STAGING_PREFIX: 'staging/',
+    STATE_MACHINE_ARN: p.stateMachineArn,
+    POWERTOOLS_LOG_LEVEL: p.logLevel ?? 'SILENT',
+  };
+  const saved: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(env)) {
+    saved[k] = process.env[k];
+    process.env[k] = v;
+  }
+  const reset = () => {
+    resetAwsClients();
+    resetIdempotencyStore();
+  };
+  logger.setLogLevel(env.POWERTOOLS_LOG_LEVEL as never);
+  reset();
+  return () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    reset();
+  };
 }
 
 /** Lambda's asynchronous invocation retries a failed event twice before its on-failure destination. */

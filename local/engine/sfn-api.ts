@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ExecutionRecord, failedState } from './executions';
 import { type LocalStepFunctions, LocalSfnError } from './local-sfn';
@@ -16,8 +16,23 @@ export interface SfnApi {
 
 type Operation = (body: Record<string, unknown>) => unknown;
 
-export async function startSfnApi(engine: LocalStepFunctions): Promise<SfnApi> {
+/** The operations this API implements (the README lists them; anything else is UnknownOperationException). */
+export const SFN_API_OPERATIONS = ['StartExecution', 'DescribeExecution', 'ListExecutions', 'GetExecutionHistory', 'RedriveExecution', 'ListStateMachines'] as const;
+
+export interface SfnApiOptions {
+  /** Fixed port (`local serve --port`, the serve's base port); 0 or absent: one chosen by the OS. */
+  port?: number;
+  /**
+   * Handles every request that is not a Step Functions API call (no `X-Amz-Target` header), e.g. a
+   * web console at `/` on the same port. Without it such requests get 404.
+   */
+  fallback?: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+export async function startSfnApi(engine: LocalStepFunctions, options: SfnApiOptions = {}): Promise<SfnApi> {
   const calls: SfnApi['calls'] = {};
+  // The local machine exists for as long as this API does.
+  const startedAt = Date.now() / 1000;
   const operations: Record<string, Operation> = {
     StartExecution: (b) => {
       checkMachine(engine, b.stateMachineArn);
@@ -42,9 +57,17 @@ export async function startSfnApi(engine: LocalStepFunctions): Promise<SfnApi> {
       const execution = engine.redrive(find(engine, b.executionArn).name);
       return { redriveDate: epoch(new Date().toISOString()), executionArn: execution.executionArn };
     },
-  };
+    ListStateMachines: () => ({
+      stateMachines: [{ stateMachineArn: engine.stateMachineArn, name: engine.stateMachineArn.split(':').pop(), type: 'STANDARD', creationDate: startedAt }],
+    }),
+  } satisfies Record<(typeof SFN_API_OPERATIONS)[number], Operation>;
 
   const server: Server = createServer((req, res) => {
+    if (!req.headers['x-amz-target']) {
+      if (options.fallback) return options.fallback(req, res);
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not a Step Functions API call (no X-Amz-Target header)\n');
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -54,7 +77,7 @@ export async function startSfnApi(engine: LocalStepFunctions): Promise<SfnApi> {
       let status = 200;
       let payload: unknown;
       try {
-        const op = operations[operation];
+        const op = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
         if (!op) throw new LocalSfnError('UnknownOperationException', `${operation} is not supported by the local Step Functions`);
         payload = op(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
         calls[key].succeeded++;
@@ -68,12 +91,19 @@ export async function startSfnApi(engine: LocalStepFunctions): Promise<SfnApi> {
       res.end(JSON.stringify(payload));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
     calls,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -108,7 +138,7 @@ function describe(e: ExecutionRecord) {
  * The execution's history in Step Functions' event shapes, rebuilt from what the engine recorded:
  * enough for the operator CLI's `status` to name the failed state, error and cause.
  */
-function history(e: ExecutionRecord) {
+export function history(e: ExecutionRecord) {
   const events: Record<string, unknown>[] = [];
   const add = (type: string, details?: Record<string, unknown>) => events.push({ id: events.length + 1, type, timestamp: epoch(e.startDate), ...details });
   add('ExecutionStarted', { executionStartedEventDetails: { input: JSON.stringify(e.input) } });

@@ -179,6 +179,8 @@ export interface ServiceServerOptions {
   protocol: Protocol;
   faults: FaultInjector;
   recorder: CallRecorder;
+  /** Fixed port (`local serve --port`); 0 or absent: one chosen by the OS. */
+  port?: number;
 }
 
 export interface ServiceServer {
@@ -247,7 +249,7 @@ async function dispatch(
   }
 }
 
-/** Starts one stand-in on 127.0.0.1 with a port chosen by the OS. */
+/** Starts one stand-in on 127.0.0.1, on `opts.port` or a port chosen by the OS. */
 export async function startServiceServer(opts: ServiceServerOptions): Promise<ServiceServer> {
   const compiled = opts.routes.map(compile);
   const server = http.createServer((req, res) => {
@@ -263,7 +265,10 @@ export async function startServiceServer(opts: ServiceServerOptions): Promise<Se
         res.destroy();
       });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', resolve);
+  });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

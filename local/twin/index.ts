@@ -33,6 +33,8 @@ export interface TwinOptions {
   region?: string;
   accountId?: string;
   idempotencyTable?: string;
+  /** Fixed ports per stand-in (`local serve --port`); absent: chosen by the OS. */
+  ports?: Partial<Record<TwinService, number>>;
 }
 
 export interface TwinCatalog {
@@ -105,7 +107,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   let dynamo: DynamoTwin | undefined;
   try {
     const start = async (service: ServiceName, routes: Route[], protocol: Protocol) => {
-      const server = await startServiceServer({ service, routes, protocol, faults, recorder });
+      const port = options.ports?.[service === 'es' ? 'opensearch' : service];
+      const server = await startServiceServer({ service, routes, protocol, faults, recorder, port });
       servers.push(server);
       return server.url;
     };
@@ -120,6 +123,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       region,
       credentials,
       path: options.stateDir ? join(options.stateDir, 'dynamodb') : undefined,
+      port: options.ports?.dynamodb,
     });
     endpoints.dynamodb = dynamo.endpoint;
     const dynamoTwin = dynamo;
