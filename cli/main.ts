@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerLocalCommands } from './commands/local';
 import { registerOperatorCommands } from './commands/operator';
+import { registerValidateCommand } from './commands/validate';
 import { cliFlags, EXIT } from './errors';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .configureHelp({ showGlobalOptions: true });
   registerLocalCommands(program);
   registerOperatorCommands(program);
+  registerValidateCommand(program);
   return program;
 }
 

@@ -11,11 +11,12 @@ import { validateReleaseFields } from './validate';
  * or one whose kind does not fit the OpenSearch package type.
  */
 export interface PreflightInput {
-  /** Object key the artifact is (or will be) uploaded under. */
-  key: string;
+  /** Object key under releases/ the artifact is (or will be) uploaded under; absent for a manifest release (builds/). */
+  key?: string;
   packageName: string;
   versionName: string;
   sizeBytes: number;
+  fileName?: string;
   config: PackagesConfig;
   /** OpenSearch package type, when known (`--type`, or the existing package's). */
   opensearchType?: string;
@@ -26,8 +27,8 @@ export interface PreflightResult {
 }
 
 export function preflightRelease(p: PreflightInput): PreflightResult {
-  const fromKey = parseReleaseKey(p.key);
-  if (fromKey.packageName !== p.packageName || fromKey.versionName !== p.versionName) {
+  const fromKey = p.key === undefined ? undefined : parseReleaseKey(p.key);
+  if (fromKey && (fromKey.packageName !== p.packageName || fromKey.versionName !== p.versionName)) {
     throw new InvalidRelease(
       `key "${p.key}" names ${fromKey.packageName}@${fromKey.versionName}, not ${p.packageName}@${p.versionName}; the key decides what is released`,
       'artifact.key',
@@ -39,7 +40,7 @@ export function preflightRelease(p: PreflightInput): PreflightResult {
   if (p.sizeBytes === 0) {
     throw new InvalidRelease('the artifact is empty (0 bytes): OpenSearch would import nothing; check the build output', 'artifact');
   }
-  if (p.opensearchType !== undefined) checkType(p.opensearchType, fromKey.fileName);
+  if (p.opensearchType !== undefined && p.fileName !== undefined) checkType(p.opensearchType, p.fileName);
   return { opensearchPackage };
 }
 

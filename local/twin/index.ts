@@ -201,3 +201,17 @@ export function clientConfig(twin: Twin, service: TwinService): TwinClientConfig
   if (service !== 's3') return base;
   return { ...base, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' };
 }
+
+/**
+ * Every `service:Operation` the twin implements (what fault rules and call counts name), read from
+ * the stand-ins' own route tables so the list cannot drift from what is served.
+ */
+export function twinOperations(): string[] {
+  const s3 = new S3Store(1);
+  const routes = {
+    iot: new IotCatalog('us-east-1', '000000000000').routes(),
+    es: new OpenSearchApi(new OpenSearchPackages(s3, DEFAULT_TIMING, 1), '000000000000').routes(),
+    s3: s3Routes(s3),
+  };
+  return Object.entries(routes).flatMap(([service, list]) => [...new Set(list.map((r) => `${service}:${r.operation}`))]).sort();
+}
