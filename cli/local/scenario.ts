@@ -77,7 +77,9 @@ export function loadScenario(path: string): { scenario: Scenario; baseDir: strin
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new ScenarioError(`cannot read scenario ${path}: ${(e as Error).message}`);
+    const err = e as NodeJS.ErrnoException;
+    if (err.code) throw e; // a file error (missing, a directory): reported with its path
+    throw new ScenarioError(`scenario ${path} is not JSON (${err.message}): fix the syntax`);
   }
   const parsed = ScenarioSchema.safeParse(json);
   if (!parsed.success) {
