@@ -22,6 +22,8 @@ import { type CallCounts, type FaultRule, type OpenSearchTiming, startTwin, type
  */
 export const LOCAL_BUCKET = 'pkgrelease-local-artifacts';
 export const EXECUTIONS_FILE = 'executions.json';
+/** Call counts of every earlier command on the state dir (`local state` shows the total). */
+const CALLS_FILE = 'calls.json';
 /** Keys the session itself writes into the artifact bucket (never releases). */
 const INTERNAL_PREFIXES = ['opensearch-init/', 'staging/'];
 
@@ -73,6 +75,7 @@ export interface UploadOptions {
 export class LocalSession {
   private readonly deliveries = new Set<Promise<unknown>>();
   private restoreEnv: () => void = () => undefined;
+  private readonly priorCalls: CallCounts;
   /** The trigger's dead-letter queue: events whose delivery failed after Lambda's async retries. */
   readonly triggerErrors: { key: string; error: string; message: string }[] = [];
 
@@ -81,7 +84,10 @@ export class LocalSession {
     readonly engine: LocalStepFunctions,
     private readonly sfnApi: SfnApi,
     private readonly options: LocalSessionOptions,
-  ) {}
+  ) {
+    const file = options.stateDir ? join(options.stateDir, CALLS_FILE) : undefined;
+    this.priorCalls = file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as CallCounts) : {};
+  }
 
   static async start(options: LocalSessionOptions): Promise<LocalSession> {
     const base = options.basePort;
@@ -184,6 +190,15 @@ export class LocalSession {
     };
   }
 
+  /** Call counts of this session plus every earlier one on the state dir. */
+  totalCalls(): CallCounts {
+    const total = structuredClone(this.priorCalls);
+    for (const [op, c] of Object.entries(this.report().calls)) {
+      total[op] = { succeeded: (total[op]?.succeeded ?? 0) + c.succeeded, failed: (total[op]?.failed ?? 0) + c.failed };
+    }
+    return total;
+  }
+
   async close(): Promise<void> {
     await this.settled();
     await Promise.all([this.sfnApi.close(), this.twin.close()]);
@@ -203,9 +218,13 @@ export class LocalSession {
     this.saveScheduled = undefined;
     if (!this.options.stateDir) return;
     mkdirSync(this.options.stateDir, { recursive: true });
-    const file = join(this.options.stateDir, EXECUTIONS_FILE);
-    writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(this.engine.list(), null, 1));
-    renameSync(`${file}.${process.pid}.tmp`, file);
+    const write = (name: string, data: unknown) => {
+      const file = join(this.options.stateDir!, name);
+      writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(data, null, 1));
+      renameSync(`${file}.${process.pid}.tmp`, file);
+    };
+    write(EXECUTIONS_FILE, this.engine.list());
+    write(CALLS_FILE, this.totalCalls());
   }
 
   private async invokeAsync(event: unknown): Promise<unknown> {

@@ -51,7 +51,7 @@ export async function showState(opts: OutputOptions & { stateDir: string; config
     },
     async () => {
       const config = readConfig(configSource(opts.stateDir, opts.config));
-      await withSession({ config, stateDir: opts.stateDir }, opts, 'Local state', async () => undefined, (before) => before, { failOnError: false });
+      await withSession({ config, stateDir: opts.stateDir }, opts, 'Local state', async () => undefined, (before) => before, { failOnError: false, totalCalls: true });
     },
   );
 }

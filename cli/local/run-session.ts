@@ -15,7 +15,7 @@ export async function withSession(
   title: string,
   work: (session: LocalSession) => Promise<void>,
   only?: (names: Set<string>) => Set<string>,
-  opts: { failOnError: boolean } = { failOnError: true },
+  opts: { failOnError?: boolean; totalCalls?: boolean } = {},
 ): Promise<LocalReport> {
   const progress = createProgress(progressMode(Boolean(out.json)));
   const before = new Set<string>();
@@ -26,11 +26,11 @@ export async function withSession(
       await work(session);
       await session.settled();
     });
-    const report = session.report();
+    const report = opts.totalCalls ? { ...session.report(), calls: session.totalCalls() } : session.report();
     const shown = only ? only(before) : new Set(report.executions.map((e) => e.name).filter((n) => !before.has(n)));
     const result = { ...report, executions: report.executions.filter((e) => shown.has(e.name)) };
     if (session.triggerErrors.length) result.executions.push(...session.triggerErrors.map((t) => ({ name: `trigger ${t.key}`, status: 'FAILED', error: t.error, cause: t.message, clientToken: null, redriveCount: 0, states: [] })));
-    print(result, out, opts.failOnError);
+    print(result, out, opts.failOnError ?? true);
     return result;
   } finally {
     await session.close();

@@ -43,7 +43,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
       config,
       stateDir: opts.stateDir,
       basePort: opts.port,
-      fallback: serveRoutes(() => ({ ...session!.report(), notReleased })),
+      fallback: serveRoutes(() => ({ ...session!.report(), calls: session!.totalCalls(), notReleased })),
       reloadConfig: () => readConfig(source),
       onNotReleased: (key, reason) => {
         notReleased.push({ key, reason, at: new Date().toISOString() });
