@@ -47,7 +47,7 @@ export function explain(e: unknown): string {
   if (e instanceof UsageError || e instanceof CliFailure || e.name === 'ScenarioError') return e.message;
   if (e.name === 'ExecutionDoesNotExist') return `${e.message}; list the executions with "pkgrelease local state" (or "pkgrelease status")`;
   if (e.name === 'ThrottlingException') return `${e.name}: ${e.message} (AWS kept throttling after the SDK's retries; try again shortly)`;
-  if (e.name === 'CredentialsProviderError') return `${e.message} (configure AWS credentials, e.g. --profile or AWS_PROFILE)`;
+  if (e.name === 'CredentialsProviderError') return `${e.message} (configure AWS credentials: --profile <name>, AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)`;
   if (/^Region (is missing|not accepted)/.test(e.message)) return 'no AWS region: pass --region, set AWS_REGION, or use a profile with a region';
   if (e instanceof ReleaseError || e.name !== 'Error') return `${e.name}: ${e.message}`;
   return `${e.message}${cliFlags.debug ? '' : ' (run with --debug for the stack)'}`;

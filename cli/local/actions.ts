@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { RedriveExecutionCommand } from '@aws-sdk/client-sfn';
 import type { PackagesConfig } from '../../lib/release/config';
-import { CliFailure } from '../errors';
 import { configSource, configureFor, readConfig, stateConfigSource } from './config';
 import { publishInto } from './publish';
 import { refuseUnfixable } from './redrive-check';
 import { loadScenario, uploadBody } from './scenario';
 import { executionArnOf, fetchReport, twinClients, waitForExecution } from './serve-client';
 import { type OutputOptions, onStateDir, print, withSession } from './run-session';
-import { accessStateDir } from './state-dir';
+import { lockStateDir } from './state-dir';
 
 /** The local commands' behaviour; `cli/commands/local.ts` only declares their options. */
 export type { OutputOptions } from './run-session';
@@ -81,10 +80,9 @@ export async function redrive(name: string, opts: OutputOptions & { stateDir: st
 }
 
 export async function reset(opts: { stateDir: string }): Promise<void> {
-  const access = await accessStateDir(opts.stateDir, 'pkgrelease local reset', { serveAllowed: false, wait: false });
-  if (access.mode !== 'locked') throw new CliFailure('unreachable: reset never talks to a serve');
+  const release = await lockStateDir(opts.stateDir, 'pkgrelease local reset', { wait: false });
   rmSync(opts.stateDir, { recursive: true, force: true });
-  access.release();
+  release();
   process.stderr.write(`removed ${opts.stateDir}\n`);
 }
 

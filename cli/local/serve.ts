@@ -4,7 +4,7 @@ import { CliFailure } from '../errors';
 import { configSource, readConfig } from './config';
 import { createProgress } from './progress';
 import { type NotReleased, REPORT_PATH, type ServedReport } from './serve-client';
-import { accessStateDir, liveServe, removeServeInfo, type ServeInfo, writeServeInfo } from './state-dir';
+import { liveServe, lockStateDir, removeServeInfo, type ServeInfo, writeServeInfo } from './state-dir';
 
 /**
  * `local serve`: the twin as a long-lived server on fixed ports; every object put under releases/
@@ -31,8 +31,7 @@ function serveRoutes(report: () => ServedReport) {
 }
 
 export async function serve(opts: ServeOptions): Promise<void> {
-  const access = await accessStateDir(opts.stateDir, 'pkgrelease local serve', { serveAllowed: false });
-  if (access.mode !== 'locked') throw new CliFailure('unreachable: a serve never serves through another');
+  const release = await lockStateDir(opts.stateDir, 'pkgrelease local serve');
   try {
     const source = configSource(opts.stateDir, opts.config);
     const config = readConfig(source);
@@ -87,7 +86,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
     removeServeInfo(opts.stateDir);
     await session.close();
   } finally {
-    access.release();
+    release();
   }
 }
 

@@ -64,6 +64,13 @@ export function removeServeInfo(stateDir: string): void {
   rmSync(join(stateDir, SERVE_FILE), { force: true });
 }
 
+/** The state dir's lock for a command that must own it (serve, reset): a running serve is an error. */
+export async function lockStateDir(stateDir: string, command: string, opts: { wait?: boolean } = {}): Promise<() => void> {
+  const access = await accessStateDir(stateDir, command, { serveAllowed: false, ...opts });
+  if (access.mode === 'serve') throw new Error('accessStateDir returned a serve although serveAllowed is false');
+  return access.release;
+}
+
 export type StateDirAccess = { mode: 'serve'; serve: ServeInfo } | { mode: 'locked'; release: () => void };
 
 /**

@@ -98,6 +98,25 @@ describe('operator commands against a running serve (the twin\'s Step Functions 
     expect(state.executions.find((e) => e.name === names.transientB)).toMatchObject({ status: 'FAILED', redriveCount: 0 });
   });
 
+  it('local redrive through the serve: refuses InvalidRelease, redrives a transient failure via RedriveExecution', async () => {
+    const refused = await pkgrelease(['local', 'redrive', names.invalid, '--state-dir', stateDir]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^pkgrelease: not redriving .*: it failed with InvalidRelease/);
+    const r = await pkgrelease(['local', 'redrive', names.transientB, '--state-dir', stateDir, '--json']);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as LocalReport).executions).toEqual([expect.objectContaining({ name: names.transientB, status: 'SUCCEEDED', redriveCount: 1 })]);
+    expect(serve.output()).toContain(`${names.transientB}: SUCCEEDED`);
+    const logs = await pkgrelease(['local', 'logs', names.transientB, '--state-dir', stateDir]);
+    expect(logs.stdout).toMatch(/ExecutionSucceeded/);
+  });
+
+  it('--profile is used as the AWS CLI uses it (a missing profile fails even with keys in the environment)', async () => {
+    const r = await pkgrelease(['status', '--state-machine-arn', machine, '--profile', 'no-such-profile'], { env: { ...env, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/pkgrelease: .*credentials.*--profile/);
+    expect((await pkgrelease(['status', '--state-machine-arn', machine], { env })).code).toBe(0);
+  });
+
   it('logs <execution-arn> reads GetExecutionHistory: error, cause and next step', async () => {
     const r = await pkgrelease(['logs', arnOf(names.invalid)], { env });
     expect(r.code).toBe(0);

@@ -60,6 +60,12 @@ describe('one state dir, several commands', () => {
       const sfn = new SFNClient({ endpoint: `http://127.0.0.1:${serve.info.port}`, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
       const { stateMachines } = await sfn.send(new ListStateMachinesCommand({}));
       expect(stateMachines!.map((m) => m.stateMachineArn)).toEqual([serve.info.stateMachineArn]);
+      // The state dir is the serve's: a second serve or a reset on it is refused, saying why.
+      for (const args of [['local', 'serve', '--port', String(serve.info.port + 10)], ['local', 'reset']]) {
+        const refused = await pkgrelease([...args, '--state-dir', stateDir], { cwd });
+        expect(refused.code).toBe(1);
+        expect(refused.stderr).toMatch(new RegExp(`^pkgrelease: "pkgrelease local serve" \\(pid ${serve.info.pid}, port ${serve.info.port}\\) is using .*: stop it first`));
+      }
       // The port is taken: a second serve on another state dir says so.
       const clash = await pkgrelease(['local', 'serve', '--state-dir', join(cwd, 'other'), '--port', String(serve.info.port)], { cwd });
       expect(clash.code).toBe(1);
