@@ -29,7 +29,7 @@ export async function withSession(
     const report = opts.totalCalls ? { ...session.report(), calls: session.totalCalls() } : session.report();
     const shown = only ? only(before) : new Set(report.executions.map((e) => e.name).filter((n) => !before.has(n)));
     const result = { ...report, executions: report.executions.filter((e) => shown.has(e.name)) };
-    if (session.triggerErrors.length) result.executions.push(...session.triggerErrors.map((t) => ({ name: `trigger ${t.key}`, status: 'FAILED', error: t.error, cause: t.message, clientToken: null, redriveCount: 0, states: [] })));
+    if (session.triggerErrors.length) result.executions.push(...session.triggerErrors.map((t) => ({ name: `trigger ${t.key}`, status: 'FAILED', error: t.error, cause: t.message, clientToken: null, redriveCount: 0, states: [], stateStats: {} })));
     print(result, out, opts.failOnError ?? true);
     return result;
   } finally {

@@ -49,8 +49,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
         process.stdout.write(`s3://${LOCAL_BUCKET}/${key}: ${reason}\n`);
       },
       onProgress: (e) => progress.update(e),
-      waitMs: 1000,
-      retryMs: 500,
+      timeScale: 0.05,
     });
     const created: string[] = [];
     for (const [name, settings] of Object.entries(config.packages)) {

@@ -18,8 +18,6 @@ beforeAll(async () => {
   const session = await LocalSession.start({
     config: { packages: { 'edge-agent': {} } },
     stateDir,
-    waitMs: 1,
-    retryMs: 0,
     faults: [{ operation: 'iot:UpdatePackageVersion', kind: 'error5xx', times: 1000 }],
   });
   await session.createOpenSearchPackage('edge-agent', 'TXT-DICTIONARY', 'x\n');
