@@ -10,6 +10,9 @@ export interface StateRecord {
   error?: string;
   cause?: string;
   retries: number;
+  /** When the state was entered and when it stopped (absent in records written before they were kept). */
+  enteredDate?: string;
+  stoppedDate?: string;
 }
 
 export interface ExecutionRecord {
