@@ -110,6 +110,10 @@ export function catalogEffect(catalog: ReturnType<ConsoleDeps['catalog']>, relea
       ? { package: release.package, version: release.version, versionStatus: (release.version && iotPackage?.versions[release.version]?.status) || null, defaultVersion: iotPackage?.defaultVersion ?? null }
       : null,
     // Every member the twin reports (status, available version, domains once they exist), history narrowed to this release.
-    opensearch: os ? { name: release.opensearchPackage, ...os, history: os.history.filter((h) => ofThisRelease(h.commitMessage)) } : null,
+    opensearch: os
+      ? { name: release.opensearchPackage, ...os, history: os.history.filter((h) => ofThisRelease(h.commitMessage)) }
+      : release.opensearchPackage
+        ? { name: release.opensearchPackage, status: 'does not exist', history: [] }
+        : null,
   };
 }

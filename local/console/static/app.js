@@ -60,6 +60,13 @@ function time(iso) {
   return iso ? new Date(iso).toLocaleString(undefined, { hour12: false }) : '';
 }
 
+/** Event timestamps to the millisecond, as the AWS console's event table shows them. */
+function clock(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return `${d.toLocaleTimeString(undefined, { hour12: false })}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}
+
 function pretty(text) {
   if (text === undefined || text === null || text === '') return '';
   try {
@@ -194,7 +201,7 @@ async function executionPage(arn) {
         el('td', {}, el('a', { href: 'javascript:void 0', onclick: () => select(s.name) }, s.name)),
         el('td', {}, badge(s.outcome, `o-${s.outcome}`)), el('td', {}, s.entries), el('td', {}, s.retries), el('td', {}, s.error ?? ''))));
     events.replaceChildren(...detail.events.map((e) =>
-      el('tr', {}, el('td', {}, e.id), el('td', { class: 'mono' }, e.type), el('td', {}, e.details?.name ?? ''), el('td', {}, time(e.timestamp)),
+      el('tr', {}, el('td', {}, e.id), el('td', { class: 'mono' }, e.type), el('td', {}, e.details?.name ?? ''), el('td', { class: 'mono' }, clock(e.timestamp)),
         el('td', { class: 'mono' }, [e.details?.error, e.details?.cause].filter(Boolean).join(': ')))));
     effect.replaceChildren(renderEffect(detail.effect));
     io.replaceChildren(el('h3', {}, 'Input'), el('pre', {}, pretty(x.input)), ...(x.output ? [el('h3', {}, 'Output'), el('pre', {}, pretty(x.output))] : []));
