@@ -169,7 +169,7 @@ export async function serve(opts: { stateDir: string; config?: string }): Promis
     await session.createOpenSearchPackage(opensearchName, 'TXT-DICTIONARY', '# created by pkgrelease local serve\n');
     created.push(opensearchName);
   }
-  const consoleUrl = mountConsole(session);
+  const consoleUrl = mountConsole(session, config);
   const env = { ...session.twin.env(), AWS_ENDPOINT_URL_SFN: session.sfnEndpoint, AWS_DEFAULT_REGION: session.twin.region };
   const lines = [
     `# console: ${consoleUrl}  (open it in a browser: upload, watch and redrive releases)`,

@@ -13,4 +13,6 @@ export interface ConsoleDeps {
   /** The artifact bucket whose `releases/` drops start releases. */
   bucket: string;
   catalog: () => TwinCatalog;
+  /** Package names the configuration allows (others fail at Prepare with InvalidRelease): offered in the upload form. */
+  configuredPackages: () => string[];
 }

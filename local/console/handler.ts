@@ -32,6 +32,7 @@ const GET: Record<string, Route> = {
   '/api/executions': (deps, url) => listExecutions(deps, url.searchParams.get('status') || undefined),
   '/api/execution': (deps, url) => executionDetail(deps, required(url, 'arn')),
   '/api/catalog': async (deps) => deps.catalog(),
+  '/api/packages': async (deps) => deps.configuredPackages(),
 };
 
 const POST: Record<string, Route> = {
@@ -59,6 +60,11 @@ async function handle(deps: ConsoleDeps, req: IncomingMessage, res: ServerRespon
     const { file, type } = STATIC[url.pathname]!;
     res.writeHead(200, { 'content-type': type, 'cache-control': 'no-cache' });
     res.end(readFileSync(file));
+    return;
+  }
+  if (url.pathname === '/favicon.ico') {
+    res.writeHead(204);
+    res.end();
     return;
   }
   const route = (req.method === 'GET' ? GET : req.method === 'POST' ? POST : {})[url.pathname];

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { mountConsole } from '../../local/console/mount';
 import type { LocalSession } from '../../local/session';
-import { startSession } from '../e2e/harness';
+import { CONFIG, startSession } from '../e2e/harness';
 
 /**
  * Headless Chromium for the console tests, from the system (Debian's `chromium` package, which
@@ -32,5 +32,5 @@ export function launchChromium(executablePath: string): Promise<Browser> {
  */
 export async function startConsoleSession(): Promise<{ session: LocalSession; url: string }> {
   const session = await startSession();
-  return { session, url: mountConsole(session) };
+  return { session, url: mountConsole(session, CONFIG) };
 }

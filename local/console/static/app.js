@@ -129,7 +129,13 @@ function executionsPage() {
 
 function uploadPanel() {
   const file = el('input', { type: 'file', id: 'upload-file', required: true });
-  const pkg = el('input', { id: 'upload-package', placeholder: 'edge-agent', required: true, size: 18 });
+  const pkg = el('input', { id: 'upload-package', placeholder: 'edge-agent', required: true, size: 18, list: 'configured-packages' });
+  const configured = el('datalist', { id: 'configured-packages' });
+  const hint = el('span', { class: 'muted' });
+  api('/api/packages').then((names) => {
+    configured.replaceChildren(...names.map((n) => el('option', { value: n })));
+    hint.textContent = names.length ? `Configured packages: ${names.join(', ')}.` : 'No package is configured: start serve with --config config/packages.json.';
+  });
   const version = el('input', { id: 'upload-version', placeholder: '1.4.0', required: true, size: 10 });
   const result = el('p', { class: 'message', id: 'upload-result' });
   const form = el('form', { class: 'inline', id: 'upload-form', onsubmit: submit },
@@ -145,8 +151,8 @@ function uploadPanel() {
   }
   return el('section', { class: 'panel' },
     el('h2', {}, 'Upload an artifact'),
-    el('p', { class: 'muted' }, 'PutObject under releases/<package>/<version>/<file>, the same drop path as aws s3 cp: the S3 event starts the release.'),
-    form, result);
+    el('p', { class: 'muted' }, 'PutObject under releases/<package>/<version>/<file>, the same drop path as aws s3 cp: the S3 event starts the release. ', hint),
+    form, configured, result);
 }
 
 // ---- execution page -----------------------------------------------------------------------------
@@ -258,8 +264,11 @@ async function renderGraph(box, states, onSelect) {
     const id = ids[s.name];
     if (!id) continue;
     lines.push(`    class ${id} ${s.outcome.replace('-', '')}`);
-    const polls = s.retries + Math.max(0, s.entries - 1);
-    if (polls > 0) lines.push(`    ${id} : ${s.entries > 1 ? `entered ${s.entries}x` : ''}${s.entries > 1 && s.retries ? ', ' : ''}${s.retries ? `${s.retries} retries` : ''}`);
+    const polls = [s.entries > 1 && `entered ${s.entries}x`, s.retries > 0 && `${s.retries} retries`].filter(Boolean).join(', ');
+    if (!polls) continue;
+    // A state's first description line is its title: keep the name there (declared states have it already).
+    if (id === s.name) lines.push(`    ${id} : ${s.name}`);
+    lines.push(`    ${id} : ${polls}`);
   }
   const { svg, bindFunctions } = await window.mermaid.render(`graph-${++renderCount}`, lines.join('\n'));
   box.innerHTML = svg;
