@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
+import { ExecutionStatus } from '@aws-sdk/client-sfn';
 import { executionDetail, graph, listExecutions } from './read-model';
 import { redrive, startAgain, upload } from './actions';
 import type { ConsoleDeps } from './deps';
@@ -29,7 +30,7 @@ type Route = (deps: ConsoleDeps, url: URL, body: Buffer) => Promise<unknown>;
 
 const GET: Record<string, Route> = {
   '/api/graph': async () => graph(),
-  '/api/executions': (deps, url) => listExecutions(deps, url.searchParams.get('status') || undefined),
+  '/api/executions': (deps, url) => listExecutions(deps, status(url)),
   '/api/execution': (deps, url) => executionDetail(deps, required(url, 'arn')),
   '/api/catalog': async (deps) => deps.catalog(),
   '/api/packages': async (deps) => deps.configuredPackages(),
@@ -77,6 +78,14 @@ async function handle(deps: ConsoleDeps, req: IncomingMessage, res: ServerRespon
 
 class BadRequest extends Error {
   override name = 'BadRequest';
+}
+
+function status(url: URL): ExecutionStatus | undefined {
+  const value = url.searchParams.get('status') || undefined;
+  if (value !== undefined && !(Object.values(ExecutionStatus) as string[]).includes(value)) {
+    throw new BadRequest(`status "${value}" is not one of ${Object.values(ExecutionStatus).join(', ')}`);
+  }
+  return value as ExecutionStatus | undefined;
 }
 
 function required(url: URL, name: string): string {

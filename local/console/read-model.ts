@@ -1,7 +1,8 @@
-import { type HistoryEvent, paginateGetExecutionHistory } from '@aws-sdk/client-sfn';
-import { collectStatus, type ExecutionReport } from '../../cli/operator/status';
+import { type ExecutionListItem, type ExecutionStatus, type HistoryEvent, paginateGetExecutionHistory } from '@aws-sdk/client-sfn';
+import { mapLimit } from '../../cli/operator/concurrency';
+import { type ExecutionReport, reportExecution } from '../../cli/operator/status';
 import { aslToMermaidWithIds } from '../../lib/docs/mermaid';
-import { describeExecution } from '../../lib/clients/sfn';
+import { describeExecution, listExecutionsSince } from '../../lib/clients/sfn';
 import { summariseReleaseInput } from '../../lib/notifications/release-summary';
 import { isCommitOf, parseCommitMessage } from '../../lib/release/identity';
 import { type RedriveAdvice, redriveAdvice } from '../../lib/release/redrive-policy';
@@ -21,10 +22,17 @@ export function graph(): { mermaid: string; ids: Record<string, string>; states:
   return { mermaid, ids, states: Object.keys(ids) };
 }
 
-export async function listExecutions(deps: ConsoleDeps, status?: string): Promise<ExecutionReport[]> {
-  const report = await collectStatus(deps.sfn, { stateMachineArn: deps.stateMachineArn, since: new Date(0) });
-  const executions = status ? report.executions.filter((e) => e.status === status) : report.executions;
-  return withoutCredentials(executions);
+/** The page polls the list every second: the newest executions are what a person watches. */
+export const LIST_LIMIT = 100;
+
+/** Newest first, as `pkgrelease status` reports them (describe, and the failed state from the history). */
+export async function listExecutions(deps: ConsoleDeps, status?: ExecutionStatus): Promise<ExecutionReport[]> {
+  const items: ExecutionListItem[] = [];
+  for await (const item of listExecutionsSince(deps.sfn, deps.stateMachineArn, new Date(0), status)) {
+    items.push(item);
+    if (items.length >= LIST_LIMIT) break;
+  }
+  return withoutCredentials(await mapLimit(items, 8, (item) => reportExecution(deps.sfn, item)));
 }
 
 export interface Release {

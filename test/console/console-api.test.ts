@@ -99,5 +99,8 @@ describe('local console API', () => {
     expect(failed.every((e) => e.status === 'FAILED')).toBe(true);
     const all = (await call('GET', '/api/executions')).body as unknown as { startDate: string }[];
     expect(all.map((e) => e.startDate)).toEqual([...all.map((e) => e.startDate)].sort().reverse());
+    const bad = await call('GET', '/api/executions?status=BROKEN');
+    expect(bad.status).toBe(400);
+    expect(bad.body.reason).toMatch(/BROKEN.*FAILED/);
   });
 });

@@ -119,7 +119,8 @@ function executionsPage() {
         ),
       );
       if (!executions.length) rows.replaceChildren(el('tr', {}, el('td', { colspan: 8, class: 'muted' }, 'No executions yet: upload an artifact above.')));
-      document.getElementById('updated').textContent = `updated ${new Date().toLocaleTimeString(undefined, { hour12: false })}`;
+      const limited = executions.length >= 100 ? ' · showing the newest 100' : '';
+      document.getElementById('updated').textContent = `updated ${new Date().toLocaleTimeString(undefined, { hour12: false })}${limited}`;
     } finally {
       if (location.hash.slice(1) === '/' || location.hash === '') poll(refresh);
     }
