@@ -47,7 +47,7 @@ describe.skipIf(!executablePath)('local console in headless Chromium', () => {
     expect(await row('edge-plugin').textContent()).toContain('UpdateOpenSearchOpenSearchPackageNotFound');
 
     await page.selectOption('#status-filter', 'FAILED');
-    await expect.poll(() => page.locator('#executions tr[data-name]').count()).toBe(1);
+    await expect.poll(() => page.locator('#executions tr[data-name]').count(), { timeout: 5_000 }).toBe(1);
     expect(await page.locator('#executions tr[data-name]').textContent()).toContain('edge-plugin');
   });
 

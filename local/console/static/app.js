@@ -271,7 +271,14 @@ async function renderGraph(box, states, onSelect) {
     if (id === s.name) lines.push(`    ${id} : ${s.name}`);
     lines.push(`    ${id} : ${polls}`);
   }
-  const { svg, bindFunctions } = await window.mermaid.render(`graph-${++renderCount}`, lines.join('\n'));
+  let rendered;
+  try {
+    rendered = await window.mermaid.render(`graph-${++renderCount}`, lines.join('\n'));
+  } catch (e) {
+    box.replaceChildren(el('p', { class: 'message error' }, `Mermaid could not draw the state machine: ${e.message}`), el('pre', {}, lines.join('\n')));
+    return;
+  }
+  const { svg, bindFunctions } = rendered;
   box.innerHTML = svg;
   bindFunctions?.(box);
   const byId = Object.fromEntries(Object.entries(ids).map(([name, id]) => [id, name]));
