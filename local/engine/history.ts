@@ -40,10 +40,10 @@ function addState(state: StateRecord, add: Add, data: (v: unknown) => object, ou
   add(`${state.type}StateEntered`, state.enteredDate, { stateEnteredEventDetails: { name: state.name, ...data(state.input) } });
   if (state.type === 'Task') {
     const scheduled = () => add('LambdaFunctionScheduled', state.enteredDate, { lambdaFunctionScheduledEventDetails: { ...data(state.input) } });
-    // Only the final attempt's error is recorded; each retried attempt failed with an error its Retry matched.
+    const retriedErrors = retriedAttemptErrors(state);
     for (let retried = 0; retried < state.retries; retried++) {
       scheduled();
-      add('LambdaFunctionFailed', state.enteredDate, { lambdaFunctionFailedEventDetails: {} });
+      add('LambdaFunctionFailed', state.enteredDate, { lambdaFunctionFailedEventDetails: retriedErrors[retried] ? { error: retriedErrors[retried] } : {} });
     }
     scheduled();
     if (state.status === 'FAILED') add('LambdaFunctionFailed', state.stoppedDate, { lambdaFunctionFailedEventDetails: { error: state.error, cause: state.cause } });
@@ -52,6 +52,16 @@ function addState(state: StateRecord, add: Add, data: (v: unknown) => object, ou
     add(`${state.type}StateFailed`, state.stoppedDate, { stateFailedEventDetails: { error: state.error, cause: state.cause } });
   }
   if (state.status === 'SUCCEEDED') add(`${state.type}StateExited`, state.stoppedDate, { stateExitedEventDetails: { name: state.name, ...out(state.output) } });
+}
+
+/**
+ * The errors of the attempts that were retried: the engine counts errors by name, not in order, so
+ * the names are right and their order is by name; causes are kept only for the final attempt.
+ */
+function retriedAttemptErrors(state: StateRecord): string[] {
+  const names = Object.entries(state.errors ?? {}).flatMap(([name, count]) => Array<string>(count).fill(name));
+  if (state.status === 'FAILED' && state.error) names.splice(names.indexOf(state.error), 1);
+  return names;
 }
 
 function epoch(iso: string): number {
