@@ -60,7 +60,8 @@ function addState(state: StateRecord, add: Add, data: (v: unknown) => object, ou
  */
 function retriedAttemptErrors(state: StateRecord): string[] {
   const names = Object.entries(state.errors ?? {}).flatMap(([name, count]) => Array<string>(count).fill(name));
-  if (state.status === 'FAILED' && state.error) names.splice(names.indexOf(state.error), 1);
+  const final = state.status === 'FAILED' && state.error ? names.indexOf(state.error) : -1;
+  if (final >= 0) names.splice(final, 1);
   return names;
 }
 

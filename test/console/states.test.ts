@@ -20,12 +20,13 @@ describe('state outcomes from the execution history', () => {
     const e = record(
       [
         { name: 'Prepare', type: 'Task', status: 'SUCCEEDED', input: {}, output: { packageName: 'p' }, retries: 0 },
-        { name: 'Check', type: 'Task', status: 'ENTERED', input: { n: 1 }, retries: 2 },
+        { name: 'Check', type: 'Task', status: 'ENTERED', input: { n: 1 }, retries: 2, errors: { OpenSearchPackageBusy: 2 } },
       ],
       'RUNNING',
     );
     const events = history(e);
     expect(events.filter((ev) => ev.type === 'LambdaFunctionScheduled')).toHaveLength(1 + 3);
+    expect(events.filter((ev) => ev.type === 'LambdaFunctionFailed').map((ev) => ev.lambdaFunctionFailedEventDetails?.error)).toEqual(['OpenSearchPackageBusy', 'OpenSearchPackageBusy']);
     const views = stateViews(events, NAMES, 'RUNNING');
     expect(views.map((v) => [v.name, v.outcome, v.retries])).toEqual([
       ['Prepare', 'succeeded', 0],

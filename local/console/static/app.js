@@ -260,16 +260,28 @@ function legend() {
 async function renderGraph(box, states, onSelect) {
   graphCache ??= await api('/api/graph');
   const { mermaid, ids } = graphCache;
-  const lines = [mermaid, ...Object.entries(OUTCOME_STYLE).map(([cls, style]) => `    classDef ${cls} ${style}`)];
+  const byId = Object.fromEntries(Object.entries(ids).map(([name, id]) => [id, name]));
+  const notes = {};
+  const note = (id, text) => (notes[id] ??= []).push(text);
+  // Mermaid places a self-loop's label over its neighbours: the retry loop's words go inside the state.
+  const diagram = mermaid.split('\n').map((line) => {
+    const loop = /^(\s*)(\S+) --> \2: (.+)$/.exec(line);
+    if (!loop) return line;
+    note(loop[2], loop[3]);
+    return `${loop[1]}${loop[2]} --> ${loop[2]}`;
+  });
+  const lines = [...diagram, ...Object.entries(OUTCOME_STYLE).map(([cls, style]) => `    classDef ${cls} ${style}`)];
   for (const s of states) {
     const id = ids[s.name];
     if (!id) continue;
     lines.push(`    class ${id} ${s.outcome.replace('-', '')}`);
     const polls = [s.entries > 1 && `entered ${s.entries}x`, s.retries > 0 && `${s.retries} retries`].filter(Boolean).join(', ');
-    if (!polls) continue;
+    if (polls) note(id, polls);
+  }
+  for (const [id, texts] of Object.entries(notes)) {
     // A state's first description line is its title: keep the name there (declared states have it already).
-    if (id === s.name) lines.push(`    ${id} : ${s.name}`);
-    lines.push(`    ${id} : ${polls}`);
+    if (id === byId[id]) lines.push(`    ${id} : ${id}`);
+    for (const text of texts) lines.push(`    ${id} : ${text}`);
   }
   let rendered;
   try {
@@ -281,7 +293,6 @@ async function renderGraph(box, states, onSelect) {
   const { svg, bindFunctions } = rendered;
   box.innerHTML = svg;
   bindFunctions?.(box);
-  const byId = Object.fromEntries(Object.entries(ids).map(([name, id]) => [id, name]));
   const outcome = Object.fromEntries(states.map((s) => [s.name, s.outcome]));
   for (const node of box.querySelectorAll('g.node')) {
     // Mermaid names state nodes "<diagram>-state-<id>-<n>" (or "state-<id>-<n>").
