@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { ExecutionStatus } from '@aws-sdk/client-sfn';
-import { executionDetail, graph, listExecutions } from './read-model';
+import { executionDetail, graph, LIST_LIMIT, listExecutions } from './read-model';
 import { redrive, startAgain, upload } from './actions';
 import type { ConsoleDeps } from './deps';
 
@@ -30,7 +30,7 @@ type Route = (deps: ConsoleDeps, url: URL, body: Buffer) => Promise<unknown>;
 
 const GET: Record<string, Route> = {
   '/api/graph': async () => graph(),
-  '/api/executions': (deps, url) => listExecutions(deps, status(url)),
+  '/api/executions': async (deps, url) => ({ executions: await listExecutions(deps, status(url)), limit: LIST_LIMIT }),
   '/api/execution': (deps, url) => executionDetail(deps, required(url, 'arn')),
   '/api/catalog': async (deps) => deps.catalog(),
   '/api/packages': async (deps) => deps.configuredPackages(),

@@ -86,7 +86,7 @@ describe('local console API', () => {
     const input = { 'CodePipeline.job': { data: { artifactCredentials: { accessKeyId: 'AKIAEXAMPLEKEY', secretAccessKey: 'wJalrSECRETvalue', sessionToken: 'SESSIONtokenValue' } } } };
     await sfn.send(new StartExecutionCommand({ stateMachineArn: session.engine.stateMachineArn, name: 'with-credentials', input: JSON.stringify(input) }));
     await session.settled();
-    const texts = [JSON.stringify((await call('GET', `/api/execution?arn=${encodeURIComponent(arnOf('with-credentials'))}`)).body), JSON.stringify((await call('GET', '/api/executions')).body)];
+    const texts = [JSON.stringify((await call('GET', `/api/execution?arn=${encodeURIComponent(arnOf('with-credentials'))}`)).body), JSON.stringify((await call('GET', '/api/executions')).body.executions)];
     for (const text of texts) {
       expect(text).toContain('with-credentials');
       expect(text).not.toMatch(/AKIAEXAMPLEKEY|wJalrSECRETvalue|SESSIONtokenValue/);
@@ -94,10 +94,10 @@ describe('local console API', () => {
   });
 
   it('filters the executions list by status, newest first', async () => {
-    const failed = (await call('GET', '/api/executions?status=FAILED')).body as unknown as { status: string; startDate: string }[];
+    const failed = (await call('GET', '/api/executions?status=FAILED')).body.executions as { status: string; startDate: string }[];
     expect(failed.length).toBeGreaterThan(0);
     expect(failed.every((e) => e.status === 'FAILED')).toBe(true);
-    const all = (await call('GET', '/api/executions')).body as unknown as { startDate: string }[];
+    const all = (await call('GET', '/api/executions')).body.executions as { startDate: string }[];
     expect(all.map((e) => e.startDate)).toEqual([...all.map((e) => e.startDate)].sort().reverse());
     const bad = await call('GET', '/api/executions?status=BROKEN');
     expect(bad.status).toBe(400);

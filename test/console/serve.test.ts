@@ -32,5 +32,5 @@ it('local serve prints the console URL on loopback and serves the page there', a
   });
   expect(await (await fetch(url)).text()).toContain('pkgrelease — local console');
   expect(await (await fetch(new URL('/api/packages', url))).json()).toEqual(['edge-agent']);
-  expect(await (await fetch(new URL('/api/executions', url))).json()).toEqual([]);
+  expect(await (await fetch(new URL('/api/executions', url))).json()).toEqual({ executions: [], limit: 100 });
 });

@@ -103,7 +103,7 @@ function executionsPage() {
   );
   async function refresh() {
     try {
-      const executions = await api(`/api/executions${filter.value ? `?status=${filter.value}` : ''}`);
+      const { executions, limit } = await api(`/api/executions${filter.value ? `?status=${filter.value}` : ''}`);
       rows.replaceChildren(
         ...executions.map((e) =>
           el('tr', { 'data-name': e.name },
@@ -119,7 +119,7 @@ function executionsPage() {
         ),
       );
       if (!executions.length) rows.replaceChildren(el('tr', {}, el('td', { colspan: 8, class: 'muted' }, 'No executions yet: upload an artifact above.')));
-      const limited = executions.length >= 100 ? ' · showing the newest 100' : '';
+      const limited = executions.length >= limit ? ` · showing the newest ${limit}` : '';
       document.getElementById('updated').textContent = `updated ${new Date().toLocaleTimeString(undefined, { hour12: false })}${limited}`;
     } finally {
       if (location.hash.slice(1) === '/' || location.hash === '') poll(refresh);
