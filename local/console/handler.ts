@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { ExecutionStatus } from '@aws-sdk/client-sfn';
@@ -18,12 +18,15 @@ export type { ConsoleDeps } from './deps';
 export const CONSOLE_HEADER = 'x-pkgrelease-console';
 const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
 
-const STATIC: Record<string, { file: URL | string; type: string }> = {
-  '/': { file: new URL('./static/index.html', import.meta.url), type: 'text/html; charset=utf-8' },
-  '/app.js': { file: new URL('./static/app.js', import.meta.url), type: 'text/javascript; charset=utf-8' },
-  '/style.css': { file: new URL('./static/style.css', import.meta.url), type: 'text/css; charset=utf-8' },
+const STATIC_DIR = new URL('./static/', import.meta.url);
+const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
+
+/** The page's files by URL path (listed once: nothing outside static/ can be asked for), and Mermaid. */
+const STATIC: Record<string, string | URL> = {
+  '/': new URL('index.html', STATIC_DIR),
+  ...Object.fromEntries(readdirSync(STATIC_DIR).map((name) => [`/${name}`, new URL(name, STATIC_DIR)])),
   // Mermaid from node_modules: the page loads nothing from the internet.
-  '/vendor/mermaid.min.js': { file: createRequire(import.meta.url).resolve('mermaid/dist/mermaid.min.js'), type: 'text/javascript; charset=utf-8' },
+  '/vendor/mermaid.min.js': createRequire(import.meta.url).resolve('mermaid/dist/mermaid.min.js'),
 };
 
 type Route = (deps: ConsoleDeps, url: URL, body: Buffer) => Promise<unknown>;
@@ -58,8 +61,8 @@ async function handle(deps: ConsoleDeps, req: IncomingMessage, res: ServerRespon
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(host)) return send(res, 403, { ok: false, reason: `the console answers only on loopback, not for host "${host}"` });
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   if (req.method === 'GET' && STATIC[url.pathname]) {
-    const { file, type } = STATIC[url.pathname]!;
-    res.writeHead(200, { 'content-type': type, 'cache-control': 'no-cache' });
+    const file = STATIC[url.pathname]!;
+    res.writeHead(200, { 'content-type': TYPES[String(file).split('.').pop()!] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
     res.end(readFileSync(file));
     return;
   }

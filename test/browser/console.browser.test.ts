@@ -16,11 +16,13 @@ describe.skipIf(!executablePath)('local console in headless Chromium', () => {
   let url: string;
   let browser: Browser;
   let page: Page;
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     ({ session, url } = await startConsoleSession());
     browser = await launchChromium(executablePath!);
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
   });
 
   afterAll(async () => {
@@ -76,5 +78,6 @@ describe.skipIf(!executablePath)('local console in headless Chromium', () => {
     expect(await iot.locator('h3').textContent()).toContain('default: 1.0.0');
     expect(await iot.locator('tr[data-version="1.0.0"]').textContent()).toContain('PUBLISHED');
     expect(await page.locator('#catalog-opensearch [data-package="edge-plugin"]').textContent()).toContain('pkgrelease v=1.0.0');
+    expect(pageErrors).toEqual([]);
   });
 });
