@@ -4,8 +4,14 @@ import { api, badge, el, generic, historyTable, main, poll } from './dom.js';
 export async function catalogPage() {
   const box = el('div', { id: 'catalog' });
   main.replaceChildren(el('h1', {}, 'Catalog'), box);
+  let lastSeen;
   async function refresh() {
     const catalog = await api('/api/catalog');
+    if (location.hash === '#/catalog') poll(refresh);
+    // Re-render only on change, so reading or copying from the page is not disturbed.
+    const seen = JSON.stringify(catalog);
+    if (seen === lastSeen) return;
+    lastSeen = seen;
     const iot = Object.entries(catalog.iot ?? {});
     const os = Object.entries(catalog.opensearch ?? {});
     box.replaceChildren(
@@ -23,7 +29,6 @@ export async function catalogPage() {
           return el('div', { 'data-package': name }, el('h3', {}, name), generic(rest), el('h4', {}, 'Version history'), history?.length ? historyTable(history) : el('p', { class: 'muted' }, 'empty'));
         }) : el('p', { class: 'muted' }, 'No packages yet.')),
     );
-    if (location.hash === '#/catalog') poll(refresh);
   }
   refresh();
 }

@@ -29,6 +29,7 @@ export async function executionPage(arn) {
   let selected;
   let graphKey;
   let detail;
+  let lastSeen;
 
   async function refresh() {
     try {
@@ -39,6 +40,11 @@ export async function executionPage(arn) {
       return;
     }
     const x = detail.execution;
+    // Re-render only on change (a redrive from the CLI shows up too), so reading a state's input is not disturbed.
+    const seen = JSON.stringify([x.status, x.redriveCount, detail.events.length, detail.effect]);
+    if (location.hash.startsWith('#/execution/')) poll(refresh);
+    if (seen === lastSeen) return;
+    lastSeen = seen;
     head.replaceChildren(el('span', { class: 'mono' }, x.name), badge(x.status, `s-${x.status}`),
       detail.release.package ? el('span', { class: 'muted' }, `${detail.release.package} @ ${detail.release.version ?? '?'}`) : '');
     renderActions(x);
@@ -57,7 +63,6 @@ export async function executionPage(arn) {
     effect.replaceChildren(renderEffect(detail.effect));
     io.replaceChildren(el('h3', {}, 'Input'), el('pre', {}, pretty(x.input)), ...(x.output ? [el('h3', {}, 'Output'), el('pre', {}, pretty(x.output))] : []));
     if (selected) select(selected);
-    if (x.status === 'RUNNING' && location.hash.startsWith('#/execution/')) poll(refresh);
   }
 
   function renderActions(x) {
