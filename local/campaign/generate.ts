@@ -34,6 +34,8 @@ export interface PlannedUpload {
    * per name wins, the others fail with VersionConflict; `rejected`: OpenSearch refuses the bytes.
    */
   kind: 'valid' | 'identical' | 'conflicting' | 'rejected';
+  /** Uploaded once every release of the first wave has ended (and been redriven). */
+  secondWave?: boolean;
 }
 
 export interface CampaignPlan {
@@ -47,6 +49,8 @@ export interface CampaignPlan {
     opensearchTiming: { copyingMs: number; validatingMs: number };
     faults: FaultRule[];
     uploads: { key: string; content: string; duplicateEvents: number; startAtMs: number }[];
+    /** Played after the first wave has settled: re-uploads of released versions. */
+    secondWave: { key: string; content: string; duplicateEvents: number; startAtMs: number }[];
     manifests: { executionName: string; startAtMs: number; manifest: unknown }[];
   };
   uploads: PlannedUpload[];
@@ -76,9 +80,8 @@ export function generateCampaign(options: CampaignOptions): CampaignPlan {
     const rejected = options.faults && chance(0.03);
     const content = rejected ? `bad\u0000bytes ${packageName} ${versionName}\n` : words(packageName, versionName, 'v');
     uploads.push({ key, content, startAtMs: at(), duplicateEvents: chance(0.15) ? 2 + Math.floor(prng.next() * 2) : 1, packageName, versionName, kind: rejected ? 'rejected' : 'valid' });
-    // Identical re-uploads: half race the first upload, half come once it is likely released.
-    const late = () => 3 * spread + 1500 + at();
-    if (!rejected && chance(0.1)) uploads.push({ key, content, startAtMs: chance(0.5) ? at() : late(), duplicateEvents: 1, packageName, versionName, kind: 'identical' });
+    // Identical re-uploads: half race the first upload, half come in the second wave, after it ended.
+    if (!rejected && chance(0.1)) uploads.push({ key, content, startAtMs: at(), duplicateEvents: 1, packageName, versionName, kind: 'identical', secondWave: chance(0.5) });
     if (!rejected && chance(0.03)) uploads.push({ key, content: words(packageName, versionName, 'other'), startAtMs: at(), duplicateEvents: 1, packageName, versionName, kind: 'conflicting' });
   }
   // A conflicting upload races the first: either may win the name, so both become "conflicting".
@@ -118,8 +121,13 @@ export function generateCampaign(options: CampaignOptions): CampaignPlan {
       opensearchPackages: packages.map((p) => ({ name: `${p}-dict`, type: 'TXT-DICTIONARY' as const, content: 'initial\n' })),
       opensearchTiming: options.faults ? { copyingMs: 40, validatingMs: 40 } : { copyingMs: 5, validatingMs: 5 },
       faults,
-      uploads: [...uploads].sort((a, b) => a.startAtMs - b.startAtMs).map(({ key, content, duplicateEvents, startAtMs }) => ({ key, content, duplicateEvents, startAtMs })),
+      uploads: scenarioUploads(uploads.filter((u) => !u.secondWave)),
+      secondWave: scenarioUploads(uploads.filter((u) => u.secondWave)),
       manifests,
     },
   };
+}
+
+function scenarioUploads(uploads: PlannedUpload[]): CampaignPlan['scenario']['uploads'] {
+  return [...uploads].sort((a, b) => a.startAtMs - b.startAtMs).map(({ key, content, duplicateEvents, startAtMs }) => ({ key, content, duplicateEvents, startAtMs }));
 }
