@@ -1,7 +1,7 @@
 import { CreatePackageCommand, OpenSearchClient } from '@aws-sdk/client-opensearch';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
 import { resetAwsClients } from '../lib/clients/aws';
 import { resetIdempotencyStore } from '../lib/lambda/idempotency';
@@ -43,8 +43,6 @@ export interface LocalSessionOptions {
   onProgress?: (execution: ExecutionRecord) => void;
   /** Fixed ports from this base (see PORT_OFFSETS); absent: ports chosen by the OS. */
   basePort?: number;
-  /** Non-API requests on the Step Functions port (the serve's report and web console). */
-  fallback?: (req: IncomingMessage, res: ServerResponse) => void;
   /** Read before each S3 event is delivered, so a configuration changed while serving applies. */
   reloadConfig?: () => PackagesConfig;
   /** An object landed in the artifact bucket and no release started for it, and why. */
@@ -107,7 +105,7 @@ export class LocalSession {
         options.onProgress?.(execution);
       },
     });
-    const sfnApi = await startSfnApi(engine, { port: base ? base + PORT_OFFSETS.sfn : undefined, fallback: options.fallback }).catch(async (e) => {
+    const sfnApi = await startSfnApi(engine, { port: base ? base + PORT_OFFSETS.sfn : undefined }).catch(async (e) => {
       await twin.close();
       throw e;
     });
@@ -139,6 +137,16 @@ export class LocalSession {
   /** Where the local Step Functions API listens (AWS_ENDPOINT_URL_SFN). */
   get sfnEndpoint(): string {
     return this.sfnApi.endpoint;
+  }
+
+  /** Serves `handler` on the Step Functions API's port for every request that is not an API call (the console). */
+  mountOnApiPort(handler: RequestListener): void {
+    this.sfnApi.fallback = handler;
+  }
+
+  /** What answers non-API requests now (to chain a handler in front of it). */
+  get apiPortHandler(): RequestListener | undefined {
+    return this.sfnApi.fallback;
   }
 
   /** An SDK client of the twin's, for set-up and uploads (what a person's script would use). */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecutionRecord } from '../../local/engine/executions';
-import { history } from '../../local/engine/sfn-api';
+import { executionHistory as recordHistory } from '../../local/engine/history';
 import { EXECUTIONS_FILE } from '../../local/session';
 import { UsageError } from '../errors';
 import { executionHistory, renderHistory } from '../operator/logs';
@@ -14,7 +14,7 @@ import { liveServe } from './state-dir';
  */
 export async function localLogs(name: string, opts: { stateDir: string; json?: boolean }): Promise<void> {
   const serve = liveServe(opts.stateDir);
-  const events = serve ? await executionHistory(twinClients(serve).sfn, executionArnOf(serve, name)) : history(recordOf(opts.stateDir, name));
+  const events = serve ? await executionHistory(twinClients(serve).sfn, executionArnOf(serve, name)) : recordHistory(recordOf(opts.stateDir, name), false);
   process.stdout.write(opts.json ? `${JSON.stringify({ events }, null, 2)}\n` : `${renderHistory(events as never)}\n`);
 }
 

@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestListener } from 'node:http';
+import { mountConsole } from '../../local/console/mount';
 import { LOCAL_BUCKET, LocalSession, PORT_OFFSETS } from '../../local/session';
 import { CliFailure } from '../errors';
 import { configSource, readConfig } from './config';
@@ -19,13 +20,14 @@ export interface ServeOptions {
   port: number;
 }
 
-/** Routes for the pkgrelease CLI itself on the serve port; a web console can take over the rest. */
-function serveRoutes(report: () => ServedReport) {
-  return (req: IncomingMessage, res: ServerResponse) => {
+/** The CLI's own route on the serve port (the report other commands read); everything else goes to `next` (the console). */
+function serveRoutes(report: () => ServedReport, next: RequestListener | undefined): RequestListener {
+  return (req, res) => {
     if (req.method === 'GET' && req.url === REPORT_PATH) {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(report()));
       return;
     }
+    if (next) return next(req, res);
     res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${req.url}\n`);
   };
 }
@@ -37,12 +39,10 @@ export async function serve(opts: ServeOptions): Promise<void> {
     const config = readConfig(source);
     const progress = createProgress('plain', process.stdout);
     const notReleased: NotReleased[] = [];
-    let session: LocalSession | undefined;
-    session = await LocalSession.start({
+    const session = await LocalSession.start({
       config,
       stateDir: opts.stateDir,
       basePort: opts.port,
-      fallback: serveRoutes(() => ({ ...session!.report(), calls: session!.totalCalls(), notReleased })),
       reloadConfig: () => readConfig(source),
       onNotReleased: (key, reason) => {
         notReleased.push({ key, reason, at: new Date().toISOString() });
@@ -59,6 +59,8 @@ export async function serve(opts: ServeOptions): Promise<void> {
       await session.createOpenSearchPackage(opensearchName, 'TXT-DICTIONARY', '# created by pkgrelease local serve\n');
       created.push(opensearchName);
     }
+    const consoleUrl = mountConsole(session, config);
+    session.mountOnApiPort(serveRoutes(() => ({ ...session.report(), calls: session.totalCalls(), notReleased }), session.apiPortHandler));
     const info: ServeInfo = {
       pid: process.pid,
       port: opts.port,
@@ -69,6 +71,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
     };
     writeServeInfo(opts.stateDir, info);
     const lines = [
+      `# console: ${consoleUrl}  (open it in a browser: upload, watch and redrive releases)`,
       ...exportLines(info),
       `# configured packages (${source.file}): ${Object.keys(config.packages).join(', ') || '(none yet: "pkgrelease local publish" adds them)'}`,
       ...(created.length ? [`# created OpenSearch packages (TXT-DICTIONARY): ${created.join(', ')}`] : []),
