@@ -1,9 +1,12 @@
-import type { LocalReport } from '../../local/session';
-import { LocalSession, type LocalSessionOptions } from '../../local/session';
+import { type LocalReport, LocalSession, type LocalSessionOptions } from '../../local/session';
 import { createProgress, progressMode } from './progress';
 import { allSucceeded, formatReport } from './report';
 import { accessStateDir, type ServeInfo } from './state-dir';
 
+/**
+ * How a local command runs: on the state dir (locked) in a session of its own, or through the
+ * running serve; then one report, human or `--json`.
+ */
 export interface OutputOptions {
   json?: boolean;
 }
