@@ -159,6 +159,17 @@ describe('updateOpenSearch', () => {
     expect(fakes.lease.row?.owner).toBeUndefined();
   });
 
+  it('our earlier import was overwritten by an update we did not make (a redrive): re-applies, and names the NEW entry', async () => {
+    const fakes = install({ pkg: idle([initial, { PackageVersion: 'v2', CommitMessage: OURS }, { PackageVersion: 'v3', CommitMessage: 'by hand' }]) });
+
+    const result = await updateOpenSearch(ours(), deps());
+
+    expect(mutations(fakes)).toHaveLength(2);
+    expect(fakes.pkg.history.at(-1)).toEqual({ PackageVersion: 'v4', CommitMessage: OURS });
+    // CheckOpenSearch's fast path compares AvailablePackageVersion with this: it must be v4, not v2.
+    expect(result).toMatchObject({ outcome: 'importing', packageVersion: 'v4' });
+  });
+
   it("someone else's import failed last: this release imports over it", async () => {
     const fakes = install({ pkg: { status: 'COPY_FAILED', available: 'v1', history: [initial, { PackageVersion: 'v2', CommitMessage: 'by hand' }] } });
     await expect(updateOpenSearch(ours(), deps())).resolves.toMatchObject({ outcome: 'importing', packageVersion: 'v3' });
