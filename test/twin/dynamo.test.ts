@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, Put
 import { makeIdempotent, IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lambdaContext } from '../../local/engine/functions';
 import { type DynamoTwin, startDynamo } from '../../local/twin/dynamo';
 import { failure, waitFor } from './helpers';
 
@@ -94,6 +95,7 @@ describe('twin DynamoDB: a failed condition returns the old item when asked', ()
       { step: 'initialize', name: 'deleteAfterFailedPut' },
     );
     const config = new IdempotencyConfig({ eventKeyJmesPath: 'clientToken' });
+    config.registerLambdaContext(lambdaContext('createVersion', 60));
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const first = makeIdempotent(
