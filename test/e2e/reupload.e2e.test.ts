@@ -48,7 +48,7 @@ describe('uploading a released version again', () => {
 
     // One IoT version, still pinned to the first upload.
     expect(after.catalog.iot).toEqual(before.catalog.iot);
-    expect(after.catalog.iot['edge-agent']!.versions['1.0.0']!.artifact.s3Location.version).toBe(first.versionId);
+    expect(after.catalog.iot['edge-agent']!.versions['1.0.0']!.artifact?.s3Location?.version).toBe(first.versionId);
     // No OpenSearch update: the same history, and no staging copy for this release's token.
     expect(after.catalog.opensearch['edge-agent-dict']!.history).toEqual(before.catalog.opensearch['edge-agent-dict']!.history);
     const staged = session.twin.s3.listObjects(LOCAL_BUCKET, 'staging/').map((o) => o.key);

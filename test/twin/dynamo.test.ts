@@ -99,13 +99,13 @@ describe('twin DynamoDB: a failed condition returns the old item when asked', ()
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const first = makeIdempotent(
-      async () => {
+      async (_event: { clientToken: string }) => {
         await gate;
         return { outcome: 'created' };
       },
       { persistenceStore: new DynamoDBPersistenceLayer({ tableName: TABLE, awsSdkV3Client: client }), config, keyPrefix: 'createVersion' },
     );
-    const concurrent = makeIdempotent(async () => ({ outcome: 'must not run' }), {
+    const concurrent = makeIdempotent(async (_event: { clientToken: string }) => ({ outcome: 'must not run' }), {
       persistenceStore: new DynamoDBPersistenceLayer({ tableName: TABLE, awsSdkV3Client: second }),
       config,
       keyPrefix: 'createVersion',
