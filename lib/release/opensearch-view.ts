@@ -1,5 +1,6 @@
 import type { OpenSearchClient, PackageDetails, PackageVersionHistory } from '@aws-sdk/client-opensearch';
-import { getVersionHistory } from '../clients/opensearch';
+import { describePackageById, getVersionHistory } from '../clients/opensearch';
+import { OpenSearchPackageNotFound } from './errors';
 import { OPENSEARCH } from './constraints';
 import { type CommitIdentity, isCommitOf, parseCommitMessage, shortToken } from './identity';
 import type { ReleaseRequest } from './request';
@@ -21,8 +22,15 @@ export interface OpenSearchView {
   errorDetails?: PackageDetails['ErrorDetails'];
 }
 
-export async function lookAtPackage(opensearch: OpenSearchClient, pkg: PackageDetails): Promise<OpenSearchView> {
-  const history = newestFirst(await getVersionHistory(opensearch, pkg.PackageID!));
+/**
+ * Reads the package afresh (status, available version) and its history. Called under the lease, so
+ * what it sees cannot change until the holder acts; a description read before the lease was taken
+ * is stale by then and must not be used for a decision.
+ */
+export async function lookAtPackage(opensearch: OpenSearchClient, packageId: string, packageName: string): Promise<OpenSearchView> {
+  const pkg = await describePackageById(opensearch, packageId);
+  if (!pkg) throw new OpenSearchPackageNotFound(`OpenSearch package ${packageName} (${packageId}) no longer exists; check the package, then redrive`);
+  const history = newestFirst(await getVersionHistory(opensearch, packageId));
   const available = pkg.AvailablePackageVersion ?? null;
   const latest = history[0];
   return {

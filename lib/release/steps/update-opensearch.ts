@@ -77,12 +77,12 @@ export async function reconcileOpenSearch(release: ReleaseRequest, deps: UpdateO
   } catch (e) {
     // Held by another release: no need to wait if the package already serves ours or newer.
     if (!(e instanceof OpenSearchPackageLocked)) throw e;
-    const view = await lookAtPackage(deps.opensearch, pkg);
+    const view = await lookAtPackage(deps.opensearch, pkg.PackageID, name);
     if (servesReleaseOrNewer(view, release)) return done(base, view, release);
     throw e;
   }
 
-  const view = await lookAtPackage(deps.opensearch, pkg);
+  const view = await lookAtPackage(deps.opensearch, pkg.PackageID, name);
   if (servesReleaseOrNewer(view, release)) {
     await releaseLease(deps.lease, lease);
     return done(base, view, release);
