@@ -47,6 +47,8 @@ export interface Fakes {
   pkg: FakePackage;
   /** e.g. `lease:acquire ok`, `lease:renew lost`, `s3:CopyObject`, `es:UpdatePackage`, `es:DescribePackages`. */
   sequence: string[];
+  /** Runs once, right before the next lease write: what other releases do meanwhile. */
+  meanwhile?: () => void;
 }
 
 type LeaseOp = 'acquire' | 'renew' | 'release';
@@ -67,6 +69,9 @@ export function install(start: { lease?: LeaseRow; pkg: FakePackage }): Fakes {
   ddb.on(UpdateItemCommand).callsFake((input: UpdateItemCommandInput) => {
     const v = unmarshall(input.ExpressionAttributeValues ?? {}) as Record<string, string | number>;
     const op = leaseOp(input);
+    const meanwhile = fakes.meanwhile;
+    fakes.meanwhile = undefined;
+    meanwhile?.();
     const row = fakes.lease.row;
     const held = row?.owner === v[':owner'] && row?.fence === v[':fence'];
     const ok = op === 'acquire' ? !row?.owner || row.owner === v[':owner'] || row.leaseExpiresAt < Number(v[':now']) : held;

@@ -99,6 +99,21 @@ describe('updateOpenSearch', () => {
     expect(mutations(fakes)).toEqual([]);
   });
 
+  it('decides on what the package shows once the lease is held, not on the description read before it', async () => {
+    const fakes = install({ pkg: idle([initial]) });
+    // Between the lookup by name and the lease, a newer release's import starts and finishes.
+    fakes.meanwhile = () => {
+      fakes.pkg.history.push({ PackageVersion: 'v2', CommitMessage: NEWER });
+      fakes.pkg.available = 'v2';
+    };
+
+    const result = await updateOpenSearch(ours(), deps());
+
+    expect(result).toMatchObject({ outcome: 'superseded', servedVersion: '1.3.0' });
+    expect(mutations(fakes)).toEqual([]);
+    expect(fakes.sequence.indexOf('es:DescribePackages PackageID')).toBeGreaterThan(fakes.sequence.indexOf('lease:acquire ok'));
+  });
+
   it('serves a newer release: superseded, and the lease it took is released', async () => {
     const fakes = install({ pkg: idle([initial, { PackageVersion: 'v2', CommitMessage: NEWER }]) });
 
