@@ -116,6 +116,16 @@ describe('checkOpenSearch', () => {
       expect(fakes.lease.row).toMatchObject({ owner: EXECUTION, fence: 4 });
     });
 
+    it('the lease was lost (expired and freed) and our import was overwritten meanwhile: re-applies under a new lease', async () => {
+      const fakes = install({ lease: { fence: 9, leaseExpiresAt: 0 }, pkg: { status: 'AVAILABLE', available: 'v3', history: [initial, { PackageVersion: 'v2', CommitMessage: OURS }, { PackageVersion: 'v3', CommitMessage: 'by hand' }] } });
+
+      await expect(checkOpenSearch(ours(), importing, deps())).rejects.toThrow(OpenSearchNotReady);
+
+      expect(fakes.sequence.filter((c) => c.startsWith('lease:') || c === 'es:UpdatePackage')).toEqual(['lease:renew lost', 'lease:acquire ok', 'lease:renew ok', 'es:UpdatePackage']);
+      expect(fakes.pkg.history.at(-1)).toEqual({ PackageVersion: 'v4', CommitMessage: OURS });
+      expect(fakes.lease.row).toMatchObject({ owner: EXECUTION, fence: 10 });
+    });
+
     it('the lease expired and was freed (a redrive days later): our content is served, so served with no update', async () => {
       const fakes = install({ lease: { fence: 9, leaseExpiresAt: 0 }, pkg: { status: 'AVAILABLE', available: 'v2', history: [initial, { PackageVersion: 'v2', CommitMessage: OURS }] } });
 
