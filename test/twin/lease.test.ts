@@ -2,7 +2,7 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenSearchPackageLocked } from '../../lib/release/errors';
-import { acquireLease, type LeaseStore, openSearchLeaseKey, releaseLease, renewLease } from '../../lib/release/lease';
+import { acquireLease, expireLeaseOf, type LeaseStore, openSearchLeaseKey, releaseLease, renewLease } from '../../lib/release/lease';
 import { type DynamoTwin, startDynamo } from '../../local/twin/dynamo';
 
 /**
@@ -124,5 +124,32 @@ describe('OpenSearch package lease (DynamoDB conditional writes)', () => {
     expect((error as Error).message).toBe(
       `${key} is held by edge-agent@1.4.0 (execution edge-agent-1.4.0-abcdef0123456789) until ${new Date(held.expiresAt).toISOString()} unless renewed; waiting for it`,
     );
+  });
+
+  describe('expiry on an ended execution (the failure notification)', () => {
+    it("the ended holder's lease stays held for the grace period (a zombie's UpdatePackage may be in flight), then another owner takes it", async () => {
+      const s = store(undefined, 600);
+      const key = freshKey();
+      const held = await acquireLease(s, key, 'aborted-execution', 'edge-agent@1.0.0');
+
+      expect(await expireLeaseOf(s, key, 'aborted-execution', 120)).toBe(true);
+      // A call its still-running invocation issued after renewing lands while the lease is held.
+      expect(await renewLease(s, held)).toBeDefined();
+      await expect(acquireLease(s, key, 'execution-b', 'edge-agent@1.1.0')).rejects.toThrow(OpenSearchPackageLocked);
+      expect(await expireLeaseOf(s, key, 'aborted-execution', 120)).toBe(true);
+
+      s.clock.now += 120_001;
+      await expect(acquireLease(s, key, 'execution-b', 'edge-agent@1.1.0')).resolves.toMatchObject({ fence: held.fence + 1 });
+    });
+
+    it('never lengthens a lease, and touches only the named owner\'s', async () => {
+      const s = store(undefined, 60);
+      const key = freshKey();
+      await acquireLease(s, key, 'execution-a', 'edge-agent@1.0.0');
+      expect(await expireLeaseOf(s, key, 'execution-a', 120)).toBe(false);
+      expect(await expireLeaseOf(s, key, 'execution-b', 1)).toBe(false);
+      expect(await item(key)).toMatchObject({ owner: 'execution-a', leaseExpiresAt: s.clock.now + 60_000 });
+      expect(await expireLeaseOf(s, freshKey(), 'execution-a', 1)).toBe(false);
+    });
   });
 });
