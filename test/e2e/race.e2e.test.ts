@@ -48,7 +48,6 @@ describe('an older release delayed past a newer one', () => {
     // The older release has staged its bytes: its (delayed) UpdatePackage is next.
     await until(() => s.twin.s3.listObjects(LOCAL_BUCKET, `staging/edge-agent/${OLDER.version}/`).length === 1, 'the older release to stage its artifact');
     await new Promise((r) => setTimeout(r, 100));
-    const newerStartedAt = Date.now();
     await s.upload(`releases/edge-agent/${NEWER.version}/words.txt`, NEWER.body);
     await s.settled();
     const report = s.report();
@@ -68,9 +67,7 @@ describe('an older release delayed past a newer one', () => {
     expect(report.catalog.opensearch['edge-agent-dict']!.availableVersion).toBe(timeline.at(-1)!.packageVersion);
     expect(report.catalog.iot['edge-agent']!.defaultVersion).toBe(NEWER.version);
 
-    // The scenario really happened: the delay was spent while the newer release was running, and
-    // the newer release waited for the older one's lease instead of updating under it.
-    expect(Date.parse(newer.startDate)).toBeLessThan(newerStartedAt + DELAY_MS);
+    // The newer release waited for the older one's lease instead of updating under it.
     expect(report.executions.find((e) => e.name === newer.name)!.stateStats.UpdateOpenSearch!.errors.OpenSearchPackageLocked).toBeGreaterThan(0);
   });
 });
