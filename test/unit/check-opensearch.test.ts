@@ -5,6 +5,7 @@ import { commitMessage } from '../../lib/release/identity';
 import { checkOpenSearch } from '../../lib/release/steps/check-opensearch';
 import type { UpdateOpenSearchResult } from '../../lib/release/steps/update-opensearch';
 import { release } from '../fixtures/release';
+import { failure } from '../twin/helpers';
 import { deps, heldBy, install, type LeaseRow, mutations, NOW, os, PACKAGE_ID, TTL_SECONDS } from './opensearch-fakes';
 
 const EXECUTION = 'edge-agent-1.2.0-0123456789abcdef';
@@ -16,15 +17,6 @@ const initial = { PackageVersion: 'v1', CommitMessage: 'initial' };
 /** What UpdateOpenSearch returned: our import is v2, under the lease with fence 3. */
 const importing: UpdateOpenSearchResult = { packageId: PACKAGE_ID, packageName: 'edge-agent-dict', outcome: 'importing', commitMessage: OURS, packageVersion: 'v2', fence: 3 };
 const ourLease: LeaseRow = { owner: EXECUTION, holder: 'edge-agent@1.2.0', fence: 3, leaseExpiresAt: NOW + 1000 };
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected the step to fail, it succeeded');
-}
 
 const lookups = (sequence: string[]) => sequence.filter((c) => c.startsWith('es:Describe') || c === 'es:GetPackageVersionHistory');
 

@@ -14,6 +14,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { VersionConflict } from '../../lib/release/errors';
 import { createVersion } from '../../lib/release/steps/create-version';
 import { BUCKET, release } from '../fixtures/release';
+import { failure } from '../twin/helpers';
 
 const iot = mockClient(IoTClient);
 const s3 = mockClient(S3Client);
@@ -44,15 +45,6 @@ function bodies(byVersion: Record<string, string>) {
   for (const [version, body] of Object.entries(byVersion)) {
     s3.on(GetObjectCommand, { VersionId: version }).callsFake(() => ({ Body: Readable.from([Buffer.from(body)]) }));
   }
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected the step to fail, it succeeded');
 }
 
 const mutatingIot = () => ({

@@ -6,6 +6,7 @@ import { commitMessage } from '../../lib/release/identity';
 import { openSearchLeaseKey } from '../../lib/release/lease';
 import { updateOpenSearch } from '../../lib/release/steps/update-opensearch';
 import { release } from '../fixtures/release';
+import { failure } from '../twin/helpers';
 import { deps, heldBy, install, mutations, NOW, os, PACKAGE_ID, s3, TTL_SECONDS } from './opensearch-fakes';
 
 const EXECUTION = 'edge-agent-1.2.0-0123456789abcdef';
@@ -21,15 +22,6 @@ const idle = (history: { PackageVersion: string; CommitMessage?: string }[], ava
   available,
   history,
 });
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected the step to fail, it succeeded');
-}
 
 describe('updateOpenSearch', () => {
   it('takes the lease, stages the pinned version, renews the lease and only then calls UpdatePackage', async () => {
