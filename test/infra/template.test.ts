@@ -206,6 +206,11 @@ describe('serverless package (CloudFormation template)', () => {
       for (const { where, statement } of [...identityStatements(), ...resourcePolicyStatements()]) {
         if (statement.Effect !== 'Allow') continue;
         expect(statement.NotAction, where).toBeUndefined();
+        // The one exception: AWS's default key policy, which hands the key to this account's IAM policies.
+        if (where === 'FailureTopicKey' && statement.Sid === 'AccountIamPolicies') {
+          expect(statement.Principal).toEqual({ AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } });
+          continue;
+        }
         for (const action of asArray(statement.Action)) expect(action, `${where} ${statement.Sid ?? ''}`).not.toMatch(/^(\*|[a-z0-9-]+:\*)$/i);
       }
     });
@@ -247,7 +252,7 @@ describe('serverless package (CloudFormation template)', () => {
     });
 
     it('grants each function exactly its actions', () => {
-      const actions = (key: string) => [...new Set(roleStatements(roleIdOf(key)).flatMap((s) => asArray(s.Action)))].filter((a) => !/^(logs|dynamodb):/.test(a)).sort();
+      const actions = (key: string) => [...new Set(roleStatements(roleIdOf(key)).flatMap((s) => asArray(s.Action)))].filter((a) => !/^(logs|dynamodb|xray):/.test(a)).sort();
       expect(actions('trigger')).toEqual(['sqs:SendMessage', 'states:StartExecution']);
       expect(actions('prepare')).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket']);
       expect(actions('createVersion')).toEqual(
@@ -260,7 +265,7 @@ describe('serverless package (CloudFormation template)', () => {
       expect(actions('promote')).toEqual(
         ['iot:GetIndexingConfiguration', 'iot:GetPackage', 'iot:GetPackageVersion', 'iot:ListPackageVersions', 'iot:UpdatePackage', 'iot:UpdatePackageVersion'].sort(),
       );
-      expect(actions('notify')).toEqual(['sns:Publish', 'sqs:SendMessage', 'states:GetExecutionHistory']);
+      expect(actions('notify')).toEqual(['kms:Decrypt', 'kms:GenerateDataKey', 'sns:Publish', 'sqs:SendMessage', 'states:GetExecutionHistory']);
     });
 
     it('scopes S3 object access to releases/ and builds/ (read) and staging/ (write)', () => {
@@ -447,19 +452,61 @@ describe('serverless package (CloudFormation template)', () => {
     });
 
     it('lets the notify role read executions of this machine, publish to the topic and dead-letter, nothing more', () => {
-      const statements = roleStatements(roleIdOf('notify')).filter((s) => !asArray(s.Action).some((a) => a.startsWith('logs:')));
+      const statements = roleStatements(roleIdOf('notify')).filter((s) => !asArray(s.Action).some((a) => /^(logs|xray):/.test(a)));
       expect(statements.map(({ Sid: _sid, ...s }) => s)).toEqual([
         { Effect: 'Allow', Action: 'states:GetExecutionHistory', Resource: executionsArn },
         { Effect: 'Allow', Action: 'sns:Publish', Resource: ref('FailureTopic') },
+        { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: getAtt('FailureTopicKey') },
         { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: getAtt('NotifyDeadLetterQueue') },
       ]);
     });
 
-    it('encrypts the topic with the AWS managed key; no topic policy, no customer managed key', () => {
-      expect(resource('FailureTopic').Properties.KmsMasterKeyId).toBe('alias/aws/sns');
-      expect(ofType('AWS::SNS::TopicPolicy')).toEqual([]);
-      expect(ofType('AWS::KMS::Key')).toEqual([]);
-      expect(ofType('AWS::KMS::Alias')).toEqual([]);
+    it('encrypts the topic with a rotated customer managed key that CloudWatch alarms of this account may use', () => {
+      expect(resource('FailureTopic').Properties.KmsMasterKeyId).toEqual(ref('FailureTopicKey'));
+      const key = resource('FailureTopicKey').Properties;
+      expect(key.EnableKeyRotation).toBe(true);
+      const statements = (key.KeyPolicy as JsonObject).Statement as unknown as Statement[];
+      expect(statements.find((s) => s.Sid === 'CloudWatchAlarmsPublish')).toEqual({
+        Sid: 'CloudWatchAlarmsPublish',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } },
+      });
+      const topicPolicy = ofType('AWS::SNS::TopicPolicy');
+      expect(topicPolicy).toHaveLength(1);
+      expect((topicPolicy[0]![1].Properties.PolicyDocument as JsonObject).Statement).toEqual([
+        expect.objectContaining({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: ref('FailureTopic') }),
+      ]);
+    });
+  });
+
+  describe('operations', () => {
+    it.each(['TriggerDeadLetterQueue', 'NotifyDeadLetterQueue'])('%s: one message alarms on the failure topic', (queue) => {
+      const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => JSON.stringify(a.Properties.Dimensions).includes(`"${queue}"`));
+      expect(alarms).toHaveLength(1);
+      expect(alarms[0]![1].Properties).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: getAtt(queue, 'QueueName') }],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [ref('FailureTopic')],
+      });
+    });
+
+    it('expires staging/ copies after 30 days (longer than the 14 days of Redrive), never releases/ or builds/', () => {
+      const rules = (resource('ArtifactBucket').Properties.LifecycleConfiguration as JsonObject).Rules as JsonObject[];
+      const expiring = rules.filter((r) => r.ExpirationInDays !== undefined || r.NoncurrentVersionExpiration !== undefined);
+      expect(expiring).toEqual([expect.objectContaining({ Prefix: 'staging/', Status: 'Enabled', ExpirationInDays: 30 })]);
+      expect(expiring[0]!.ExpirationInDays as number).toBeGreaterThan(14);
+    });
+
+    it('traces with X-Ray only when asked (param tracing, default PassThrough)', () => {
+      expect(resource('PromoteLambdaFunction').Properties.TracingConfig).toEqual({ Mode: 'PassThrough' });
+      expect(resource('ReleaseStateMachine').Properties.TracingConfiguration).toEqual({ Enabled: { 'Fn::If': ['TracingActive', true, false] } });
+      expect(template.Conditions?.TracingActive).toEqual({ 'Fn::Equals': ['PassThrough', 'Active'] });
     });
   });
 
