@@ -41,6 +41,8 @@ export const ReleaseRequestInputSchema = z.strictObject({
   defaultVersionPolicy: z.enum(DEFAULT_VERSION_POLICIES).optional(),
   clientToken: z.string().optional(),
   execution: z.string().optional(),
+  /** Accepted in a canonical request, never obeyed: configuration decides (requireApproval). */
+  requireApproval: z.boolean().optional(),
 });
 
 /**
@@ -94,7 +96,7 @@ export function parseReleaseInput(input: unknown): ReleaseDraft {
     };
   }
   const r = parse(ReleaseRequestInputSchema, input, 'release request');
-  const { opensearch, execution: _execution, ...rest } = r;
+  const { opensearch, execution: _execution, requireApproval: _requireApproval, ...rest } = r;
   return { source: 'request', ...rest, opensearchPackage: r.opensearchPackage ?? opensearch?.packageName };
 }
 

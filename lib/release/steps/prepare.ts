@@ -37,6 +37,8 @@ export async function prepareRelease(input: unknown, deps: PrepareDeps): Promise
     opensearch: { packageName: opensearchPackage },
     defaultVersionPolicy,
     clientToken: draft.clientToken ?? deriveClientToken(artifact),
+    // From configuration only, like the OpenSearch package: a request cannot skip the approval.
+    requireApproval: settings.requireApproval ? true : undefined,
   };
   validateReleaseFields({ ...release, opensearchPackage });
   return withoutUndefined(release);
