@@ -178,6 +178,7 @@ describe('serverless package (CloudFormation template)', () => {
         UpdateOpenSearchFunctionArn: getAtt('UpdateOpenSearchLambdaFunction'),
         CheckOpenSearchFunctionArn: getAtt('CheckOpenSearchLambdaFunction'),
         PromoteFunctionArn: getAtt('PromoteLambdaFunction'),
+        NotificationTopicArn: ref('FailureTopic'),
       });
     });
 
@@ -480,6 +481,25 @@ describe('serverless package (CloudFormation template)', () => {
       expect((topicPolicy[0]![1].Properties.PolicyDocument as JsonObject).Statement).toEqual([
         expect.objectContaining({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: ref('FailureTopic') }),
       ]);
+    });
+  });
+
+  describe('approval', () => {
+    it('lets the state machine ask for approval on the topic (publish, with its key), nothing more', () => {
+      const roleId = (resource('ReleaseStateMachine').Properties.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const asking = roleStatements(roleId).filter((s) => asArray(s.Action).some((a) => /^(sns|kms):/.test(a)));
+      expect(asking.map(({ Sid: _sid, ...s }) => s)).toEqual([
+        { Effect: 'Allow', Action: 'sns:Publish', Resource: ref('FailureTopic') },
+        { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: getAtt('FailureTopicKey') },
+      ]);
+    });
+
+    it('keeps approving apart from releasing: SendTask* only in ReleaseApproverPolicy', () => {
+      const actionsOf = (id: string) => ((resource(id).Properties.PolicyDocument as JsonObject).Statement as unknown as Statement[]).flatMap((s) => asArray(s.Action));
+      expect(actionsOf('ReleaseApproverPolicy')).toEqual(expect.arrayContaining(['states:GetExecutionHistory', 'states:SendTaskSuccess', 'states:SendTaskFailure']));
+      expect(actionsOf('ReleaseApproverPolicy')).not.toContain('s3:PutObject');
+      expect(actionsOf('ReleaseOperatorPolicy').filter((a) => a.startsWith('states:SendTask'))).toEqual([]);
+      expect(template.Outputs.ReleaseApproverPolicyArn).toMatchObject({ Value: ref('ReleaseApproverPolicy') });
     });
   });
 
