@@ -244,7 +244,8 @@ describe('serverless package (CloudFormation template)', () => {
       expect(logs).toEqual([{ Sid: 'OwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(logGroup) }]);
       const dynamo = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')));
       if (WITHOUT_IDEMPOTENCY.has(key)) {
-        expect(dynamo).toEqual([]);
+        // notify only frees the OpenSearch lease a failed execution held.
+        expect(dynamo.map((d) => d.Action)).toEqual(['dynamodb:UpdateItem']);
         return;
       }
       expect(dynamo).toHaveLength(1);
@@ -259,11 +260,12 @@ describe('serverless package (CloudFormation template)', () => {
       expect(actions('createVersion')).toEqual(
         ['iot:CreatePackage', 'iot:CreatePackageVersion', 'iot:GetIndexingConfiguration', 'iot:GetPackageVersion', 'iot:TagResource', 's3:GetObject', 's3:GetObjectVersion', 's3:ListBucket'].sort(),
       );
-      expect(actions('updateOpenSearch')).toEqual(
-        ['es:DescribePackages', 'es:GetPackageVersionHistory', 'es:UpdatePackage', 's3:GetObject', 's3:GetObjectVersion', 's3:GetObjectVersionTagging', 's3:PutObject', 's3:PutObjectTagging'].sort(),
-      );
-      // The check re-applies a lost import: the same grants as updateOpenSearch.
-      expect(actions('checkOpenSearch')).toEqual(actions('updateOpenSearch'));
+      // CheckOpenSearch re-applies a lost import, so it may do what UpdateOpenSearch does.
+      for (const key of ['updateOpenSearch', 'checkOpenSearch']) {
+        expect(actions(key), key).toEqual(
+          ['es:DescribePackages', 'es:GetPackageVersionHistory', 'es:UpdatePackage', 's3:GetObject', 's3:GetObjectVersion', 's3:GetObjectVersionTagging', 's3:PutObject', 's3:PutObjectTagging'].sort(),
+        );
+      }
       expect(actions('promote')).toEqual(
         ['iot:GetIndexingConfiguration', 'iot:GetPackage', 'iot:GetPackageVersion', 'iot:ListPackageVersions', 'iot:UpdatePackage', 'iot:UpdatePackageVersion'].sort(),
       );
@@ -456,6 +458,7 @@ describe('serverless package (CloudFormation template)', () => {
     it('lets the notify role read executions of this machine, publish to the topic and dead-letter, nothing more', () => {
       const statements = roleStatements(roleIdOf('notify')).filter((s) => !asArray(s.Action).some((a) => /^(logs|xray):/.test(a)));
       expect(statements.map(({ Sid: _sid, ...s }) => s)).toEqual([
+        { Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: getAtt('IdempotencyTable') },
         { Effect: 'Allow', Action: 'states:GetExecutionHistory', Resource: executionsArn },
         { Effect: 'Allow', Action: 'sns:Publish', Resource: ref('FailureTopic') },
         { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: getAtt('FailureTopicKey') },
