@@ -7,6 +7,7 @@ export function registerOperatorCommands(program: Command): void {
   registerRedrive(program);
   registerStart(program);
   registerLogs(program);
+  registerApproval(program);
 }
 
 /** Each command's implementation is imported when it runs, so start-up and --help stay light. */
@@ -77,4 +78,19 @@ function registerLogs(program: Command): void {
     .argument('<execution-arn>', 'the execution (see "pkgrelease status"); for a local one: pkgrelease local logs <name>')
     .option('--json', 'print the events as GetExecutionHistory returns them')
     .action(action(async (arn: string, opts) => (await actions()).logs(arn, opts)));
+}
+
+function registerApproval(program: Command): void {
+  withTarget(program.command('approve'))
+    .description('let a release that waits for approval (package with requireApproval) go on to Promote')
+    .argument('<execution>', 'execution ARN, or its name with --stage / --state-machine-arn')
+    .option('--comment <text>', 'recorded in the execution as the approval step\'s result')
+    .addHelpText('after', '\nNeeds the ReleaseApproverPolicyArn stack output attached.\n\nExample:\n  pkgrelease approve edge-agent-1.2.0-0123abcd --stage prod')
+    .action(action(async (execution: string, opts) => (await actions()).answer('approved', execution, opts)));
+  withTarget(program.command('reject'))
+    .description('stop a release that waits for approval: it fails with ReleaseRejected before Promote')
+    .argument('<execution>', 'execution ARN, or its name with --stage / --state-machine-arn')
+    .requiredOption('--reason <text>', 'why: the cause the execution fails with')
+    .addHelpText('after', '\nExample:\n  pkgrelease reject edge-agent-1.2.0-0123abcd --stage prod --reason "fails the soak test"')
+    .action(action(async (execution: string, opts) => (await actions()).answer('rejected', execution, opts)));
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { executionConsoleUrl } from '../../lib/notifications/format';
 import { UsageError } from '../errors';
+import { answerApproval, type Decision } from './approve';
 import { operatorClients } from './clients';
 import { executionHistory, renderHistory } from './logs';
 import { redriveWithProgress } from './progress';
@@ -69,6 +70,16 @@ export async function logs(arn: string, opts: CommonOptions & { json?: boolean }
   if (!arn.startsWith('arn:')) throw new UsageError(`"${arn}" is not an execution ARN (arn:aws:states:<region>:<account>:execution:<machine>:<name>); for a local execution use "pkgrelease local logs <name>"`);
   const events = await executionHistory(clientsFor(opts, arn).sfn(), arn);
   console.log(opts.json ? JSON.stringify({ events }, null, 2) : renderHistory(events as never));
+}
+
+/** `approve` / `reject`: answers the release's approval task. A bare name is looked up under the state machine. */
+export async function answer(decision: Decision['decision'], execution: string, opts: CommonOptions & { comment?: string; reason?: string }): Promise<void> {
+  const clients = clientsFor(opts, execution.startsWith('arn:') ? execution : undefined);
+  const executionArn = execution.startsWith('arn:')
+    ? execution
+    : `${(await resolveStateMachineArn(opts, clients.cfn)).replace(':stateMachine:', ':execution:')}:${execution}`;
+  await answerApproval(clients.sfn(), executionArn, decision === 'approved' ? { decision, comment: opts.comment } : { decision, reason: opts.reason! });
+  console.log(`${decision}: ${executionArn}\n${executionConsoleUrl(executionArn)}`);
 }
 
 export async function readJson(file: string): Promise<unknown> {

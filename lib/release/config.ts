@@ -17,6 +17,11 @@ export const PackageSettingsSchema = z.strictObject({
   description: z.string().optional(),
   /** Tags put on every new package version (request tags win on the same key). */
   tags: z.record(z.string(), z.string()).optional(),
+  // Who may release what (README, "Security"): both off unless a package opts in.
+  /** May object metadata (`x-amz-meta-recipe`) set the version's job document? Default: no. */
+  allowRecipeFromMetadata: z.boolean().optional(),
+  /** Wait for `pkgrelease approve` before Promote. Default: no. */
+  requireApproval: z.boolean().optional(),
 });
 export type PackageSettings = z.infer<typeof PackageSettingsSchema>;
 
