@@ -55,7 +55,7 @@ function prepare(source: ConfigSource, planned: Planned, sizeBytes: number, opts
   if (opts.opensearchPackage && configured && configured !== opts.opensearchPackage) {
     throw new UsageError(`--opensearch-package ${opts.opensearchPackage} conflicts with ${source.file}, which says "${configured}": change one of them`);
   }
-  preflightRelease({ key: planned.key, packageName: planned.release.package, versionName: planned.release.version, sizeBytes, fileName: planned.key.split('/').pop(), config, opensearchType: opts.type });
+  preflightRelease({ bucket: LOCAL_BUCKET, key: planned.key, packageName: planned.release.package, versionName: planned.release.version, sizeBytes, config, opensearchType: opts.type });
   return config;
 }
 

@@ -24,13 +24,15 @@ export interface ValidateOptions {
 
 interface Artifact {
   where: string;
+  /** Absent for a local file: it would be uploaded under the key convention. */
+  bucket?: string;
   key?: string;
   fileName: string;
   sizeBytes: number;
 }
 
 export async function validate(target: string, opts: ValidateOptions): Promise<void> {
-  const artifact = target.startsWith('s3://') ? await s3Artifact(target, opts) : localArtifact(target, opts);
+  const artifact = target.startsWith('s3://') ? await s3Artifact(target, opts) : localArtifact(target);
   const fromKey = artifact.key && !artifact.key.startsWith(BUILDS_PREFIX) ? parseReleaseKey(artifact.key) : undefined;
   const packageName = opts.package ?? fromKey?.packageName;
   const versionName = opts.version ?? fromKey?.versionName;
@@ -38,21 +40,21 @@ export async function validate(target: string, opts: ValidateOptions): Promise<v
   const source = configSource('.', opts.config);
   if (source.extendable) throw new UsageError('no config/packages.json here: run in the project, or pass --config <file>');
   const config = readConfig(source);
-  const key = artifact.key?.startsWith(BUILDS_PREFIX) ? undefined : (artifact.key ?? releaseKey(packageName, versionName, artifact.fileName));
-  const { opensearchPackage } = preflightRelease({ key, packageName, versionName, sizeBytes: artifact.sizeBytes, fileName: artifact.fileName, config, opensearchType: opts.type });
-  console.log(`ok: ${artifact.where} releases ${packageName}@${versionName} (${artifact.sizeBytes} bytes) into OpenSearch package ${opensearchPackage}${key ? ` when uploaded as ${key}` : ''}`);
+  const key = artifact.key ?? releaseKey(packageName, versionName, artifact.fileName);
+  const { opensearchPackage } = preflightRelease({ bucket: artifact.bucket, key, packageName, versionName, sizeBytes: artifact.sizeBytes, config, opensearchType: opts.type });
+  console.log(`ok: ${artifact.where} releases ${packageName}@${versionName} (${artifact.sizeBytes} bytes) into OpenSearch package ${opensearchPackage}${artifact.key ? '' : ` when uploaded as ${key}`}`);
 }
 
-function localArtifact(file: string, opts: ValidateOptions): Artifact {
+function localArtifact(file: string): Artifact {
   const stat = statSync(file);
   if (!stat.isFile()) throw new UsageError(`${file} is not a file`);
   const fileName = basename(file);
-  return { where: file, fileName, sizeBytes: stat.size, key: opts.package && opts.version ? releaseKey(opts.package, opts.version, fileName) : undefined };
+  return { where: file, fileName, sizeBytes: stat.size };
 }
 
 async function s3Artifact(uri: string, opts: ValidateOptions): Promise<Artifact> {
   const { bucket, key } = parseS3Uri(uri);
   const head = await headObject(operatorClients({ region: opts.region, profile: opts.profile }).s3(), bucket, key);
   if (!head) throw new ArtifactNotFound(`${uri} does not exist; check the bucket and key (not URL-encoded)`);
-  return { where: uri, key, fileName: key.split('/').pop()!, sizeBytes: head.ContentLength ?? 0 };
+  return { where: uri, bucket, key, fileName: key.split('/').pop()!, sizeBytes: head.ContentLength ?? 0 };
 }

@@ -1,24 +1,24 @@
-import { packageSettings, type PackagesConfig } from './config';
+import { admitDraft } from './admit';
+import type { PackagesConfig } from './config';
 import { OPENSEARCH } from './constraints';
 import { InvalidRelease } from './errors';
-import { parseReleaseKey } from './key-convention';
-import { validateReleaseFields } from './validate';
 
 /**
  * The checks Prepare makes, run before an upload (`pkgrelease validate`, `pkgrelease local
- * publish`): the key convention, the names, the package's configuration and the fields Prepare
- * validates — through the same functions — plus what only the bytes can tell: an empty artifact,
- * or one whose kind does not fit the OpenSearch package type.
+ * publish`): the same admission the trigger and Prepare run (names, configuration, key, fields),
+ * plus what only the bytes can tell — an empty artifact, or one whose kind does not fit the
+ * OpenSearch package type.
  */
 export interface PreflightInput {
-  /** Object key under releases/ the artifact is (or will be) uploaded under; absent for a manifest release (builds/). */
-  key?: string;
+  /** Where it is, for an object already in S3 (no bucket is required of an upload still to come). */
+  bucket?: string;
+  /** Object key the artifact is (or will be) uploaded under: releases/… or builds/…. */
+  key: string;
   packageName: string;
   versionName: string;
   sizeBytes: number;
-  fileName?: string;
   config: PackagesConfig;
-  /** OpenSearch package type, when known (`--type`, or the existing package's). */
+  /** OpenSearch package type, when known (`--type`). */
   opensearchType?: string;
 }
 
@@ -27,20 +27,14 @@ export interface PreflightResult {
 }
 
 export function preflightRelease(p: PreflightInput): PreflightResult {
-  const fromKey = p.key === undefined ? undefined : parseReleaseKey(p.key);
-  if (fromKey && (fromKey.packageName !== p.packageName || fromKey.versionName !== p.versionName)) {
-    throw new InvalidRelease(
-      `key "${p.key}" names ${fromKey.packageName}@${fromKey.versionName}, not ${p.packageName}@${p.versionName}; the key decides what is released`,
-      'artifact.key',
-    );
-  }
-  const settings = packageSettings(p.config, p.packageName);
-  const opensearchPackage = settings.opensearchPackage ?? p.packageName;
-  validateReleaseFields({ packageName: p.packageName, versionName: p.versionName, description: settings.description, tags: settings.tags, opensearchPackage });
+  const { opensearchPackage } = admitDraft(
+    { source: 'request', packageName: p.packageName, versionName: p.versionName, artifact: { bucket: p.bucket ?? '', key: p.key } },
+    { config: p.config },
+  );
   if (p.sizeBytes === 0) {
     throw new InvalidRelease('the artifact is empty (0 bytes): OpenSearch would import nothing; check the build output', 'artifact');
   }
-  if (p.opensearchType !== undefined && p.fileName !== undefined) checkType(p.opensearchType, p.fileName);
+  if (p.opensearchType !== undefined) checkType(p.opensearchType, p.key.split('/').pop() ?? p.key);
   return { opensearchPackage };
 }
 

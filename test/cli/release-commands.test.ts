@@ -21,14 +21,15 @@ beforeAll(async () => {
     faults: [{ operation: 'iot:UpdatePackageVersion', kind: 'error5xx', times: 1000 }],
   });
   await session.createOpenSearchPackage('edge-agent', 'TXT-DICTIONARY', 'x\n');
-  await session.upload('releases/edge-agent/1.0.0+build/words.txt', 'alpha\n');
+  // Prepare refuses a recipe the package does not allow: InvalidRelease, a failure of the input.
+  await session.upload('releases/edge-agent/0.9.0/words.txt', 'alpha\n', { metadata: { recipe: '{"steps":[]}' } });
   await session.upload('releases/edge-agent/1.0.0/words.txt', 'alpha\n');
   await session.upload('releases/edge-agent/1.1.0/words.txt', 'beta\n');
   await session.close();
   const byVersion = (v: string) => session.engine.list().find((e) => (e.input as { versionName: string }).versionName === v)!;
-  expect(byVersion('1.0.0+build')).toMatchObject({ status: 'FAILED', error: 'InvalidRelease' });
+  expect(byVersion('0.9.0')).toMatchObject({ status: 'FAILED', error: 'InvalidRelease' });
   expect(byVersion('1.0.0')).toMatchObject({ status: 'FAILED', error: 'TransientAwsError' });
-  names.invalid = byVersion('1.0.0+build').name;
+  names.invalid = byVersion('0.9.0').name;
   names.transientA = byVersion('1.0.0').name;
   names.transientB = byVersion('1.1.0').name;
 });
@@ -38,7 +39,7 @@ describe('local commands on a state dir with failures', () => {
   it('local state is a report: exit 0 with failed executions, and it shows the calls of earlier commands', async () => {
     const r = await pkgrelease(['local', 'state', '--state-dir', stateDir]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/FAILED\s+edge-agent-1\.0\.0\+build/);
+    expect(r.stdout).toMatch(/FAILED\s+edge-agent-0\.9\.0-/);
     expect(r.stdout).toMatch(/iot:UpdatePackageVersion\s+0\/\d+/);
     expect(r.stdout).toMatch(/iot:CreatePackageVersion\s+2\/\d+/);
   });
@@ -58,7 +59,7 @@ describe('local commands on a state dir with failures', () => {
     const r = await pkgrelease(['local', 'logs', names.invalid, '--state-dir', stateDir]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/TaskStateEntered\s+Prepare/);
-    expect(r.stdout).toMatch(/ExecutionFailed\n\s+error: InvalidRelease\n\s+cause: versionName: .*\n\s+next:\s+fix the input and upload a new release/);
+    expect(r.stdout).toMatch(/ExecutionFailed\n\s+error: InvalidRelease\n\s+cause: .*x-amz-meta-recipe is not allowed.*\n\s+next:\s+fix the input and upload a new release/);
   });
 });
 
@@ -79,7 +80,7 @@ describe('operator commands against a running serve (the twin\'s Step Functions 
     const r = await pkgrelease(['status', '--state-machine-arn', machine, '--failed'], { env });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/FAILED\s+edge-agent@1\.0\.0\+build\s+Prepare\s+InvalidRelease\s+NO: NEW RELEASE/);
+    expect(r.stdout).toMatch(/FAILED\s+edge-agent@0\.9\.0\s+Prepare\s+InvalidRelease\s+NO: NEW RELEASE/);
     expect(r.stdout).toContain('  next: fix the input and upload a new release');
     expect(r.stdout).toMatch(/FAILED\s+edge-agent@1\.1\.0\s+Promote\s+TransientAwsError\s+REDRIVABLE/);
     const json = JSON.parse((await pkgrelease(['status', '--state-machine-arn', machine, '--failed', '--json'], { env })).stdout) as StatusReport;
@@ -140,7 +141,7 @@ describe('operator commands against a running serve (the twin\'s Step Functions 
     const wrongType = await pkgrelease(['validate', zip, '--package', 'edge-agent', '--version', '1.2.0', '--type', 'TXT-DICTIONARY']);
     expect(wrongType.code).toBe(1);
     expect(wrongType.stderr).toMatch(/^pkgrelease: InvalidRelease: opensearchType: edge-plugin-1\.0\.0\.zip is a \.zip; a TXT-DICTIONARY package takes a text file/);
-    const badVersion = await pkgrelease(['validate', zip, '--package', 'edge-agent', '--version', '1.2.0+build']);
+    const badVersion = await pkgrelease(['validate', zip, '--package', 'edge-agent', '--version', '1.2.0 beta']);
     expect(badVersion.code).toBe(1);
     expect(badVersion.stderr).toMatch(/versionName/);
   });
