@@ -112,5 +112,9 @@ describe('one state dir, several commands', () => {
     expect(a.stderr + b.stderr).toMatch(/waiting for "pkgrelease local publish .*" \(pid \d+\) to finish with/);
     const state = await pkgrelease(['local', 'state', '--state-dir', stateDir, '--json'], { cwd });
     expect((JSON.parse(state.stdout) as LocalReport).catalog.iot['edge-agent']!.defaultVersion).toBe('1.1.0');
+    // Without a serve too, an upload outside the key convention is a non-zero exit that says why.
+    const ignored = await pkgrelease(['local', 'publish', file('c.txt', 'gamma\n'), '--key', 'builds/edge-agent/c.txt', '--state-dir', stateDir], { cwd });
+    expect(ignored.code).toBe(1);
+    expect(ignored.stderr).toMatch(/pkgrelease: uploaded s3:\/\/pkgrelease-local-artifacts\/builds\/edge-agent\/c\.txt, but no release started/);
   });
 });
