@@ -59,7 +59,8 @@ export async function serve(opts: ServeOptions): Promise<void> {
       await session.createOpenSearchPackage(opensearchName, 'TXT-DICTIONARY', '# created by pkgrelease local serve\n');
       created.push(opensearchName);
     }
-    const consoleUrl = mountConsole(session, config);
+    // The console lists the packages configured now: the file is read again, as on every upload.
+    const consoleUrl = mountConsole(session, { get packages() { return readConfig(source).packages; } });
     session.mountOnApiPort(serveRoutes(() => ({ ...session.report(), calls: session.totalCalls(), notReleased }), session.apiPortHandler));
     const info: ServeInfo = {
       pid: process.pid,
