@@ -36,9 +36,12 @@ export function removeTempDirs(): void {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 }
 
-/** A base port unlikely to be taken (each serve uses it and the next four). */
+/**
+ * A base port unlikely to be taken (each serve uses it and the next four): below Linux's ephemeral
+ * range (32768+), where the ports the OS hands to other tests' servers live.
+ */
 export function freeBasePort(): number {
-  return 20000 + Math.floor(Math.random() * 8000) * 5;
+  return 10000 + Math.floor(Math.random() * 4000) * 5;
 }
 
 export interface RunningServe {
@@ -50,7 +53,17 @@ export interface RunningServe {
 }
 
 export async function startServe(stateDir: string, args: string[] = [], cwd = ROOT): Promise<RunningServe> {
-  const port = freeBasePort();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServeOn(freeBasePort(), stateDir, args, cwd);
+    } catch (e) {
+      // Another program took one of the five ports meanwhile: try other ones.
+      if (attempt >= 5 || !String(e).includes('EADDRINUSE')) throw e;
+    }
+  }
+}
+
+async function startServeOn(port: number, stateDir: string, args: string[], cwd: string): Promise<RunningServe> {
   const child: ChildProcess = spawn('node', [BIN, 'local', 'serve', '--state-dir', stateDir, '--port', String(port), ...args], { cwd, env: { ...process.env, CI: 'true' } });
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
