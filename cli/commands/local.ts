@@ -96,7 +96,7 @@ export function registerLocalCommands(program: Command): void {
     .option('--replay <file>', 'run a plan written by a failed campaign again')
     .option('--out <file>', 'where a failing plan is written', 'campaign-failure-{seed}.json')
     .addOption(jsonOption())
-    .action(async (opts) => (await import('../local/campaign')).campaign(opts));
+    .action(action(async (opts) => (await import('../local/campaign')).campaign(opts)));
 
   local
     .command('reset')
