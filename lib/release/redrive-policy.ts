@@ -22,6 +22,8 @@ export const REDRIVE_ADVICE: Readonly<Record<string, RedriveAdvice>> = {
   VersionConflict: { redrivable: false, action: 'released versions are never overwritten: upload under a new version name' },
   OpenSearchPackageFailed: { redrivable: false, action: 'OpenSearch rejected the content: fix the artifact and release it as a new version' },
   OpenSearchPackageNotFound: { redrivable: true, action: 'create the OpenSearch package (or fix "opensearchPackage"), then redrive' },
+  DomainConfigInvalid: { redrivable: true, action: 'fix "domains" in config/packages.json (or create the domain) and redeploy, then redrive' },
+  DomainAssociationFailed: { redrivable: true, action: 'fix what the domain reported (ErrorDetails), then redrive: it associates only the failed domains again' },
 };
 
 /** Anything not listed (transient AWS errors, timeouts, polls that ran out, Lambda errors) is redrivable. */
