@@ -1,0 +1,123 @@
+import type { DomainPackageDetails, OpenSearchClient } from '@aws-sdk/client-opensearch';
+import { associatePackage, getVersionHistory, listDomainsForPackage, listPackagesForDomain } from '../../clients/opensearch';
+import type { DomainSelection } from '../config';
+import { OPENSEARCH } from '../constraints';
+import { classify, type DomainReport, isAlreadyInDesiredState, type LeaseCheck, releaseIndex, report, summarize } from '../domain-state';
+import { DomainBusy, DomainConfigInvalid } from '../errors';
+import type { ReleaseRequest } from '../request';
+import type { UpdateOpenSearchResult } from './update-opensearch';
+
+export interface ApplyToDomainsInput {
+  release: ReleaseRequest;
+  update: Pick<UpdateOpenSearchResult, 'packageId' | 'packageName'>;
+  /** The package's `domains` setting (default `associated`). */
+  domains: DomainSelection;
+  /** Where this stack runs: a domain ARN of another region or account is a configuration error. */
+  where: { region: string; accountId?: string };
+}
+
+export interface ApplyToDomainsResult {
+  selection: 'associated' | 'listed' | 'none';
+  domains: DomainReport[];
+  /** When the associations were started (epoch ms): CheckDomains' poll budget counts from here. */
+  startedAt: number;
+}
+
+/**
+ * Step 5: apply the OpenSearch update to the package's domains (AssociatePackage per domain; the
+ * domain picks up the package's AvailablePackageVersion). Converges by looking: a domain already
+ * running this release's version, or a newer release's, is left alone, so a re-run or redrive makes
+ * no second association and an older release never touches a domain that runs a newer one.
+ * Domains busy with another operation are retried (DomainBusy) after the others were started.
+ */
+export async function applyToDomains(input: ApplyToDomainsInput, opensearch: OpenSearchClient, assertLease: LeaseCheck, now: () => number = Date.now): Promise<ApplyToDomainsResult> {
+  const startedAt = now();
+  if (input.domains === 'none') return { selection: 'none', domains: [], startedAt };
+  const { packageId } = input.update;
+  const targets = await currentAssociations(input, opensearch);
+  const index = releaseIndex(input.release, await getVersionHistory(opensearch, packageId));
+
+  const reports: DomainReport[] = [];
+  const busy: DomainReport[] = [];
+  for (const [domainName, entry] of targets) {
+    const verdict = classify(entry, index);
+    if (verdict === 'done') reports.push(report(domainName, entry, index, 'already-active'));
+    else if (verdict === 'applying') reports.push(report(domainName, entry, index, 'associating'));
+    else if (verdict === 'busy') busy.push(report(domainName, entry, index, 'busy'));
+    else reports.push(await associate(domainName, entry, input, opensearch, assertLease, index, busy));
+  }
+  if (busy.length) {
+    throw new DomainBusy(`domains busy with another operation: ${summarize(busy)}; started or done: ${summarize(reports)}; retrying later`);
+  }
+  return { selection: Array.isArray(input.domains) ? 'listed' : 'associated', domains: reports, startedAt };
+}
+
+/** AssociatePackage; "already in desired state" is success, any other conflict means the domain is busy. */
+async function associate(
+  domainName: string,
+  entry: DomainPackageDetails | undefined,
+  input: ApplyToDomainsInput,
+  opensearch: OpenSearchClient,
+  assertLease: LeaseCheck,
+  index: ReturnType<typeof releaseIndex>,
+  busy: DomainReport[],
+): Promise<DomainReport> {
+  await assertLease();
+  try {
+    const started = await associatePackage(opensearch, { packageId: input.update.packageId, domainName });
+    return report(domainName, started, index, 'associated');
+  } catch (e) {
+    if (isAlreadyInDesiredState(e)) return report(domainName, entry, index, 'already-active');
+    if ((e as Error).name === 'ConflictException') {
+      const r = report(domainName, entry, index, 'busy');
+      busy.push(r);
+      return r;
+    }
+    throw e;
+  }
+}
+
+/**
+ * The target domains with this package's association on each (undefined: not associated).
+ * Every listed domain is checked to exist here before anything changes.
+ */
+async function currentAssociations(input: ApplyToDomainsInput, opensearch: OpenSearchClient): Promise<Map<string, DomainPackageDetails | undefined>> {
+  const { packageId, packageName } = input.update;
+  if (!Array.isArray(input.domains)) {
+    const list = await listDomainsForPackage(opensearch, packageId);
+    return new Map(list.flatMap((d) => (d.DomainName ? [[d.DomainName, d] as const] : [])));
+  }
+  const names = input.domains.map((ref) => domainNameOf(ref, input.where));
+  const targets = new Map<string, DomainPackageDetails | undefined>();
+  const unknown: string[] = [];
+  for (const name of new Set(names)) {
+    try {
+      targets.set(name, (await listPackagesForDomain(opensearch, name)).find((p) => p.PackageID === packageId));
+    } catch (e) {
+      if ((e as Error).name !== 'ResourceNotFoundException') throw e;
+      unknown.push(name);
+    }
+  }
+  if (unknown.length) {
+    throw new DomainConfigInvalid(
+      `"domains" for OpenSearch package ${packageName} names domains that do not exist in ${input.where.region}: ${unknown.join(', ')}; ` +
+        'fix config/packages.json (or create the domains), redeploy, then redrive. No domain was changed.',
+    );
+  }
+  return targets;
+}
+
+/** A configured domain reference → the domain name; an ARN must name this region and account. */
+export function domainNameOf(ref: string, where: ApplyToDomainsInput['where']): string {
+  const arn = OPENSEARCH.domainArn.pattern.exec(ref);
+  if (!arn) return ref;
+  const [, region, account, name] = arn;
+  if (region !== where.region || (where.accountId !== undefined && account !== where.accountId)) {
+    throw new DomainConfigInvalid(
+      `"domains" names ${ref}, a domain in ${region} / account ${account}; this stack runs in ${where.region}` +
+        (where.accountId ? ` / account ${where.accountId}` : '') +
+        ' and OpenSearch packages only associate with domains of their own region. Fix config/packages.json, redeploy, then redrive. No domain was changed.',
+    );
+  }
+  return name!;
+}
