@@ -1,5 +1,6 @@
 import type { DomainPackageDetails, PackageVersionHistory } from '@aws-sdk/client-opensearch';
-import { isCommitOf, parseCommitMessage, shortToken } from './identity';
+import * as z from 'zod';
+import { isCommitOf, parseCommitMessage } from './identity';
 import type { ReleaseRequest } from './request';
 import { compareVersions } from './version-order';
 
@@ -14,12 +15,15 @@ import { compareVersions } from './version-order';
 export interface ReleaseIndex {
   release: ReleaseRequest;
   releaseOf(packageVersion: string | undefined): string | undefined;
-  /** Whether the package version carries this release or a newer one of the same IoT package. */
+  /**
+   * Whether the package version carries this release or a newer one of the same IoT package. One
+   * version name has one content (CreateVersion refuses another artifact under it), so the same
+   * version name counts as this release whichever upload wrote the commit.
+   */
   isOursOrNewer(packageVersion: string | undefined): boolean;
 }
 
 export function releaseIndex(release: ReleaseRequest, history: PackageVersionHistory[]): ReleaseIndex {
-  const ours = shortToken(release.clientToken);
   const commits = new Map(
     history.flatMap((h) => {
       const c = parseCommitMessage(h.CommitMessage);
@@ -31,7 +35,7 @@ export function releaseIndex(release: ReleaseRequest, history: PackageVersionHis
     releaseOf: (v) => (v ? commits.get(v)?.versionName : undefined),
     isOursOrNewer: (v) => {
       const c = v ? commits.get(v) : undefined;
-      return c !== undefined && (c.token === ours || compareVersions(c.versionName, release.versionName) > 0);
+      return c !== undefined && compareVersions(c.versionName, release.versionName) >= 0;
     },
   };
 }
@@ -61,16 +65,17 @@ export function classify(entry: DomainPackageDetails | undefined, index: Release
 }
 
 /** One domain's state as it goes into the execution output and the notification. */
-export interface DomainReport {
-  domainName: string;
+export const DomainReportSchema = z.object({
+  domainName: z.string(),
   /** DomainPackageStatus, or NOT_ASSOCIATED. */
-  status: string;
-  packageVersion: string | null;
+  status: z.string(),
+  packageVersion: z.string().nullable(),
   /** The release version that package version carries, when one of this package's releases wrote it. */
-  release: string | null;
+  release: z.string().nullable(),
   /** What this step did or saw. */
-  outcome: 'already-active' | 'associated' | 'associating' | 'active' | 'failed' | 'busy' | 'dissociated';
-}
+  outcome: z.enum(['already-active', 'associated', 'associating', 'active', 'failed', 'busy', 'dissociated']),
+});
+export type DomainReport = z.infer<typeof DomainReportSchema>;
 
 export function report(domainName: string, entry: DomainPackageDetails | undefined, index: ReleaseIndex, outcome: DomainReport['outcome']): DomainReport {
   return {

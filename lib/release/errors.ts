@@ -150,13 +150,16 @@ export class TransientAwsError extends ReleaseError {
 }
 
 /** Names the ASL must treat as retryable / non-retryable: one list, read by the ASL test. */
-export const RETRYABLE_ERROR_NAMES = ['TransientAwsError', 'OpenSearchPackageBusy', 'OpenSearchPackageLocked', 'OpenSearchNotReady'] as const;
+export const RETRYABLE_ERROR_NAMES = ['TransientAwsError', 'OpenSearchPackageBusy', 'OpenSearchPackageLocked', 'OpenSearchNotReady', 'DomainBusy', 'DomainsPending'] as const;
 export const TERMINAL_ERROR_NAMES = [
   'InvalidRelease',
   'ArtifactNotFound',
   'VersionConflict',
   'OpenSearchPackageNotFound',
   'OpenSearchPackageFailed',
+  'DomainConfigInvalid',
+  'DomainAssociationFailed',
+  'DomainNotReady',
 ] as const;
 
 interface SdkErrorShape {

@@ -36,6 +36,7 @@ const RESOURCE_STAR_ALLOWED = new Set([
   'es:DescribePackages',
   'es:GetPackageVersionHistory',
   'es:UpdatePackage',
+  'es:ListDomainsForPackage',
   // Step Functions logging to CloudWatch Logs uses vended-log delivery; the developer guide's policy
   // for it requires Resource '*'.
   'logs:CreateLogDelivery',
@@ -56,6 +57,8 @@ const FUNCTIONS: Record<string, { dir: string; timeout: number; env: string[] }>
   updateOpenSearch: { dir: 'update-opensearch', timeout: 90, env: ['STAGING_BUCKET', 'STAGING_PREFIX'] },
   checkOpenSearch: { dir: 'check-opensearch', timeout: 30, env: [] },
   promote: { dir: 'promote', timeout: 30, env: [] },
+  applyToDomains: { dir: 'apply-to-domains', timeout: 90, env: [] },
+  checkDomains: { dir: 'check-domains', timeout: 90, env: [] },
   notify: { dir: 'notify', timeout: 30, env: ['FAILURE_TOPIC_ARN'] },
 };
 /** Functions that keep no Powertools idempotency records (no access to the table). */
@@ -233,6 +236,8 @@ describe('serverless package (CloudFormation template)', () => {
         CreateVersionFunctionArn: getAtt('CreateVersionLambdaFunction'),
         UpdateOpenSearchFunctionArn: getAtt('UpdateOpenSearchLambdaFunction'),
         CheckOpenSearchFunctionArn: getAtt('CheckOpenSearchLambdaFunction'),
+        ApplyToDomainsFunctionArn: getAtt('ApplyToDomainsLambdaFunction'),
+        CheckDomainsFunctionArn: getAtt('CheckDomainsLambdaFunction'),
         PromoteFunctionArn: getAtt('PromoteLambdaFunction'),
       });
     });
@@ -245,11 +250,11 @@ describe('serverless package (CloudFormation template)', () => {
       expect(resource('ReleaseStateMachineLogGroup').Properties.RetentionInDays).toBe(30);
     });
 
-    it('may invoke exactly the five step functions (and their qualified ARNs)', () => {
+    it('may invoke exactly the seven step functions (and their qualified ARNs)', () => {
       const roleId = (resource('ReleaseStateMachine').Properties.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
       const invoke = roleStatements(roleId).filter((s) => asArray(s.Action).includes('lambda:InvokeFunction'));
       expect(invoke).toHaveLength(1);
-      const steps = ['Prepare', 'CreateVersion', 'UpdateOpenSearch', 'CheckOpenSearch', 'Promote'];
+      const steps = ['Prepare', 'CreateVersion', 'UpdateOpenSearch', 'CheckOpenSearch', 'ApplyToDomains', 'CheckDomains', 'Promote'];
       expect(asArray(invoke[0]!.Resource)).toEqual(steps.flatMap((s) => [getAtt(`${s}LambdaFunction`), { 'Fn::Sub': `\${${s}LambdaFunction.Arn}:*` }]));
     });
   });
@@ -323,6 +328,8 @@ describe('serverless package (CloudFormation template)', () => {
       expect(actions('promote')).toEqual(
         ['iot:GetIndexingConfiguration', 'iot:GetPackage', 'iot:GetPackageVersion', 'iot:ListPackageVersions', 'iot:UpdatePackage', 'iot:UpdatePackageVersion'].sort(),
       );
+      expect(actions('applyToDomains')).toEqual(['es:AssociatePackage', 'es:DescribePackages', 'es:GetPackageVersionHistory', 'es:ListDomainsForPackage', 'es:ListPackagesForDomain']);
+      expect(actions('checkDomains')).toEqual(['es:AssociatePackage', 'es:GetPackageVersionHistory', 'es:ListPackagesForDomain']);
       expect(actions('notify')).toEqual(['sns:Publish', 'sqs:SendMessage', 'states:DescribeExecution', 'states:GetExecutionHistory']);
     });
 

@@ -1,8 +1,9 @@
 import type { DomainPackageDetails, OpenSearchClient } from '@aws-sdk/client-opensearch';
-import { associatePackage, getVersionHistory, listDomainsForPackage, listPackagesForDomain } from '../../clients/opensearch';
+import * as z from 'zod';
+import { associatePackage, describePackageById, getVersionHistory, listDomainsForPackage, listPackagesForDomain } from '../../clients/opensearch';
 import type { DomainSelection } from '../config';
 import { OPENSEARCH } from '../constraints';
-import { classify, type DomainReport, isAlreadyInDesiredState, type LeaseCheck, releaseIndex, report, summarize } from '../domain-state';
+import { classify, type DomainReport, DomainReportSchema, isAlreadyInDesiredState, type LeaseCheck, releaseIndex, report, summarize } from '../domain-state';
 import { DomainBusy, DomainConfigInvalid } from '../errors';
 import type { ReleaseRequest } from '../request';
 import type { UpdateOpenSearchResult } from './update-opensearch';
@@ -16,12 +17,15 @@ export interface ApplyToDomainsInput {
   where: { region: string; accountId?: string };
 }
 
-export interface ApplyToDomainsResult {
-  selection: 'associated' | 'listed' | 'none';
-  domains: DomainReport[];
+export const ApplyToDomainsResultSchema = z.object({
+  selection: z.enum(['associated', 'listed', 'none']),
+  domains: z.array(DomainReportSchema),
   /** When the associations were started (epoch ms): CheckDomains' poll budget counts from here. */
-  startedAt: number;
-}
+  startedAt: z.number(),
+  /** The OpenSearch package type: ZIP-PLUGIN domains (blue/green) get a longer poll budget. */
+  packageType: z.string().optional(),
+});
+export type ApplyToDomainsResult = z.infer<typeof ApplyToDomainsResultSchema>;
 
 /**
  * Step 5: apply the OpenSearch update to the package's domains (AssociatePackage per domain; the
@@ -49,7 +53,8 @@ export async function applyToDomains(input: ApplyToDomainsInput, opensearch: Ope
   if (busy.length) {
     throw new DomainBusy(`domains busy with another operation: ${summarize(busy)}; started or done: ${summarize(reports)}; retrying later`);
   }
-  return { selection: Array.isArray(input.domains) ? 'listed' : 'associated', domains: reports, startedAt };
+  const packageType = (await describePackageById(opensearch, packageId))?.PackageType;
+  return { selection: Array.isArray(input.domains) ? 'listed' : 'associated', domains: reports, startedAt, ...(packageType && { packageType }) };
 }
 
 /** AssociatePackage; "already in desired state" is success, any other conflict means the domain is busy. */
