@@ -10,6 +10,7 @@ export const MUTATING = [
   'iot:UpdatePackageVersion',
   'iot:UpdatePackage',
   'es:UpdatePackage',
+  'es:AssociatePackage',
   's3:CopyObject',
 ] as const;
 
