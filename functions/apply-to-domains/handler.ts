@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { domainsClient, domainSettings, holdLease, whereFromContext } from '../../lib/lambda/domain-deps';
 import { parseStepInput, stepHandler } from '../../lib/lambda/step-handler';
 import { ReleaseStateSchema } from '../../lib/release/request';
-import { applyToDomains } from '../../lib/release/steps/apply-to-domains';
+import { applyToDomains, nothingToWaitFor } from '../../lib/release/steps/apply-to-domains';
 
 const ApplyStateSchema = ReleaseStateSchema.extend({
   steps: z.looseObject({ checkOpenSearch: z.looseObject({ packageId: z.string(), packageName: z.string() }) }),
@@ -20,5 +20,8 @@ export const handler = stepHandler('applyToDomains', async (event: unknown, cont
   const input = { release: state, update, domains: selection, where: whereFromContext(context) };
   if (selection === 'none') return applyToDomains(input, domainsClient(), async () => undefined);
   const held = await holdLease(state, update.packageName);
-  return { ...(await applyToDomains(input, domainsClient(), held.assertLease)), fence: held.lease.fence };
+  const result = await applyToDomains(input, domainsClient(), held.assertLease);
+  // Nothing started: nothing for CheckDomains to wait for under the lease, so let the next release in.
+  if (nothingToWaitFor(result)) await held.release();
+  return result;
 });

@@ -3,7 +3,7 @@ import { domainsClient, domainSettings, domainWaitMinutes, holdLease } from '../
 import { parseStepInput, stepHandler } from '../../lib/lambda/step-handler';
 import { ReleaseError } from '../../lib/release/errors';
 import { ReleaseStateSchema } from '../../lib/release/request';
-import { ApplyToDomainsResultSchema } from '../../lib/release/steps/apply-to-domains';
+import { ApplyToDomainsResultSchema, nothingToWaitFor } from '../../lib/release/steps/apply-to-domains';
 import { checkDomains } from '../../lib/release/steps/check-domains';
 
 /** The ASL passes the state and the context object's Execution (RedriveTime only exists after a redrive). */
@@ -25,7 +25,7 @@ const CheckEventSchema = z.object({
 export const handler = stepHandler('checkDomains', async (event: unknown) => {
   const { state, execution } = parseStepInput(CheckEventSchema, event, 'checkDomains');
   const { update, apply } = { update: state.steps.checkOpenSearch, apply: state.steps.applyToDomains };
-  if (apply.domains.length === 0) return { domains: [] };
+  if (nothingToWaitFor(apply)) return { domains: apply.domains };
   const held = await holdLease(state, update.packageName);
   const { settings } = domainSettings(state);
   try {

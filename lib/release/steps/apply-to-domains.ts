@@ -57,6 +57,11 @@ export async function applyToDomains(input: ApplyToDomainsInput, opensearch: Ope
   return { selection: Array.isArray(input.domains) ? 'listed' : 'associated', domains: reports, startedAt, ...(packageType && { packageType }) };
 }
 
+/** Every domain already ran this release or a newer one (or there is none): CheckDomains has nothing to wait for. */
+export function nothingToWaitFor(result: ApplyToDomainsResult): boolean {
+  return result.domains.every((d) => d.outcome === 'already-active');
+}
+
 /** AssociatePackage; "already in desired state" is success, any other conflict means the domain is busy. */
 async function associate(
   domainName: string,
