@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { domainsClient, domainSettings, holdLease, whereFromContext } from '../../lib/lambda/domain-deps';
+import { domainsClient, domainSettings, underLease, whereFromContext } from '../../lib/lambda/domain-deps';
 import { parseStepInput, stepHandler } from '../../lib/lambda/step-handler';
 import { ReleaseStateSchema } from '../../lib/release/request';
 import { applyToDomains, nothingToWaitFor } from '../../lib/release/steps/apply-to-domains';
@@ -19,9 +19,6 @@ export const handler = stepHandler('applyToDomains', async (event: unknown, cont
   const { selection } = domainSettings(state);
   const input = { release: state, update, domains: selection, where: whereFromContext(context) };
   if (selection === 'none') return applyToDomains(input, domainsClient(), async () => undefined);
-  const held = await holdLease(state, update.packageName);
-  const result = await applyToDomains(input, domainsClient(), held.assertLease);
   // Nothing started: nothing for CheckDomains to wait for under the lease, so let the next release in.
-  if (nothingToWaitFor(result)) await held.release();
-  return result;
+  return underLease(state, update.packageName, (assertLease) => applyToDomains(input, domainsClient(), assertLease), nothingToWaitFor);
 });

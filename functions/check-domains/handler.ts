@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { domainsClient, domainSettings, domainWaitMinutes, holdLease } from '../../lib/lambda/domain-deps';
+import { domainsClient, domainSettings, underLease } from '../../lib/lambda/domain-deps';
+import { domainWaitMinutes } from '../../lib/release/config';
 import { parseStepInput, stepHandler } from '../../lib/lambda/step-handler';
-import { ReleaseError } from '../../lib/release/errors';
 import { ReleaseStateSchema } from '../../lib/release/request';
 import { ApplyToDomainsResultSchema, nothingToWaitFor } from '../../lib/release/steps/apply-to-domains';
 import { checkDomains } from '../../lib/release/steps/check-domains';
@@ -26,25 +26,14 @@ export const handler = stepHandler('checkDomains', async (event: unknown) => {
   const { state, execution } = parseStepInput(CheckEventSchema, event, 'checkDomains');
   const { update, apply } = { update: state.steps.checkOpenSearch, apply: state.steps.applyToDomains };
   if (nothingToWaitFor(apply)) return { domains: apply.domains };
-  const held = await holdLease(state, update.packageName);
   const { settings } = domainSettings(state);
-  try {
-    const result = await checkDomains(
-      {
-        release: state,
-        update,
-        apply,
-        runStartedAt: Date.parse(execution.RedriveTime ?? execution.StartTime),
-        waitMinutes: domainWaitMinutes(settings, apply.packageType),
-      },
-      domainsClient(),
-      held.assertLease,
-    );
-    await held.release();
-    return result;
-  } catch (e) {
-    // Still waiting (or retrying): keep the lease. Failed for good: let the next release in.
-    if (e instanceof ReleaseError && !e.retryable) await held.release();
-    throw e;
-  }
+  const input = {
+    release: state,
+    update,
+    apply,
+    runStartedAt: Date.parse(execution.RedriveTime ?? execution.StartTime),
+    waitMinutes: domainWaitMinutes(settings, apply.packageType),
+  };
+  // Returns only once every domain is done: the lease is given up then.
+  return underLease(state, update.packageName, (assertLease) => checkDomains(input, domainsClient(), assertLease), () => true);
 });

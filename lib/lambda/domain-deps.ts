@@ -1,8 +1,8 @@
 import type { Context } from 'aws-lambda';
 import { opensearchClient } from '../clients/aws';
-import { type DomainSelection, domainWaitMinutes, type PackageSettings, packageSettings, parsePackagesConfig } from '../release/config';
+import { type DomainSelection, type PackageSettings, packageSettings, parsePackagesConfig } from '../release/config';
 import type { LeaseCheck } from '../release/domain-state';
-import { OpenSearchPackageLocked } from '../release/errors';
+import { isTransient, OpenSearchPackageLocked, ReleaseError } from '../release/errors';
 import { acquireLease, type Lease, type LeaseStore, openSearchLeaseKey, releaseLease, renewLease } from '../release/lease';
 import type { ReleaseRequest } from '../release/request';
 import { leaseOwner } from '../release/steps/update-opensearch';
@@ -17,8 +17,6 @@ export function domainSettings(release: ReleaseRequest): { selection: DomainSele
   const settings = packageSettings(parsePackagesConfig(process.env.PACKAGES_CONFIG), release.packageName);
   return { selection: settings.domains ?? 'associated', settings };
 }
-
-export { domainWaitMinutes };
 
 export interface HeldLease {
   lease: Lease;
@@ -39,6 +37,29 @@ export async function holdLease(release: ReleaseRequest, opensearchPackage: stri
       await releaseLease(store, lease);
     },
   };
+}
+
+/**
+ * Runs a domain step under the package's lease: taken (or renewed) first, given up when `finished`
+ * says the rollout needs no more waiting, or when the step failed for good (a redrive takes it
+ * again). Kept while the step will be retried (busy domains, domains still ASSOCIATING).
+ */
+export async function underLease<R>(
+  release: ReleaseRequest,
+  opensearchPackage: string,
+  run: (assertLease: LeaseCheck) => Promise<R>,
+  finished: (result: R) => boolean,
+): Promise<R> {
+  const held = await holdLease(release, opensearchPackage);
+  try {
+    const result = await run(held.assertLease);
+    if (finished(result)) await held.release();
+    return result;
+  } catch (e) {
+    const retried = (e instanceof ReleaseError && e.retryable) || isTransient(e);
+    if (!retried) await held.release();
+    throw e;
+  }
 }
 
 export function domainsClient() {
