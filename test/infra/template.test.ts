@@ -363,6 +363,14 @@ describe('serverless package (CloudFormation template)', () => {
       }
     });
 
+    it('scopes domain actions (AssociatePackage, ListPackagesForDomain) to this account\'s domains in this region', () => {
+      for (const key of ['applyToDomains', 'checkDomains']) {
+        const domain = roleStatements(roleIdOf(key)).filter((s) => asArray(s.Action).some((a) => a === 'es:AssociatePackage' || a === 'es:ListPackagesForDomain'));
+        expect(domain, key).toHaveLength(1);
+        expect(domain[0]!.Resource, key).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:es:${AWS::Region}:${AWS::AccountId}:domain/*' });
+      }
+    });
+
     it('lets the trigger start this state machine only', () => {
       const start = roleStatements(roleIdOf('trigger')).filter((s) => asArray(s.Action).includes('states:StartExecution'));
       expect(start.map((s) => s.Resource)).toEqual([ref('ReleaseStateMachine')]);
