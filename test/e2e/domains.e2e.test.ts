@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseCommitMessage } from '../../lib/release/identity';
-import { compareVersions } from '../../lib/release/version-order';
 import type { LocalReport, LocalSession } from '../../local/session';
-import { executionFor, startSession, succeeded } from './harness';
+import { domainRelease, domainReleaseTimeline, domainsThatWentBack, executionFor, startSession, succeeded } from './harness';
 
 /**
  * Issue 9 end to end: after the OpenSearch package is AVAILABLE, the release applies it to the
@@ -22,21 +20,8 @@ async function sessionWithDomains(options: Parameters<typeof startSession>[0] = 
   return s;
 }
 
-/** The release version each domain runs (from the version's CommitMessage). */
-function domainReleases(report: LocalReport): Record<string, string | undefined> {
-  const history = report.catalog.opensearch['edge-agent-dict']!.history;
-  return Object.fromEntries(
-    DOMAINS.map((d) => {
-      const runs = report.catalog.domains[d]!.packages['edge-agent-dict']!.runs;
-      return [d, parseCommitMessage(history.find((h) => h.version === runs)?.commitMessage ?? undefined)?.versionName];
-    }),
-  );
-}
-
-/** Every release a domain ran, in the order it became ACTIVE (the initial content is skipped). */
-function releaseTimeline(report: LocalReport, domain: string): string[] {
-  return report.catalog.domains[domain]!.timeline.flatMap((t) => parseCommitMessage(t.commitMessage ?? undefined)?.versionName ?? []);
-}
+/** The release version each domain runs. */
+const domainReleases = (report: LocalReport) => Object.fromEntries(DOMAINS.map((d) => [d, domainRelease(report, d, 'edge-agent-dict')]));
 
 const associations = (report: LocalReport) => (report.calls['es:AssociatePackage']?.succeeded ?? 0) + (report.calls['es:AssociatePackage']?.failed ?? 0);
 
@@ -90,11 +75,8 @@ describe('applying a release to the package\'s domains', () => {
 
     expect(report.executions.map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     expect(domainReleases(report)).toEqual({ 'search-a': '1.10.0', 'search-b': '1.10.0' });
-    for (const d of DOMAINS) {
-      const ran = releaseTimeline(report, d);
-      expect(ran.at(-1), d).toBe('1.10.0');
-      for (let i = 1; i < ran.length; i++) expect(compareVersions(ran[i]!, ran[i - 1]!), `${d}: ${ran.join(' → ')}`).toBeGreaterThan(0);
-    }
+    for (const d of DOMAINS) expect(domainReleaseTimeline(report, d, 'edge-agent-dict').at(-1), d).toBe('1.10.0');
+    expect(domainsThatWentBack(report, 'edge-agent-dict')).toEqual([]);
   });
 
   it('a re-run of a finished release makes no association call', async () => {
@@ -110,5 +92,21 @@ describe('applying a release to the package\'s domains', () => {
     expect(associations(after)).toBe(associations(before));
     expect(succeeded(after, 'es:ListDomainsForPackage')).toBeGreaterThan(succeeded(before, 'es:ListDomainsForPackage')); // it looked
     expect(after.catalog.domains).toEqual(before.catalog.domains);
+  });
+});
+
+describe('the ordering check itself', () => {
+  it('flags a domain whose timeline goes from a newer release back to an older one', () => {
+    const commit = (v: string) => `pkgrelease v=${v} t=0123456789abcdef p=edge-agent`;
+    const report = {
+      catalog: {
+        opensearch: {},
+        domains: {
+          good: { timeline: [{ package: 'dict', version: 'v2', commitMessage: commit('1.9.0') }, { package: 'dict', version: 'v3', commitMessage: commit('1.10.0') }] },
+          bad: { timeline: [{ package: 'dict', version: 'v3', commitMessage: commit('1.10.0') }, { package: 'dict', version: 'v2', commitMessage: commit('1.9.0') }] },
+        },
+      },
+    } as unknown as LocalReport;
+    expect(domainsThatWentBack(report, 'dict')).toEqual(['bad']);
   });
 });
