@@ -13,7 +13,8 @@ import { checkDomains } from '../../lib/release/steps/check-domains';
 import { release } from '../fixtures/release';
 import { clients, failure, sleep } from '../twin/helpers';
 
-const ASSOCIATING_MS = 40;
+/** Long enough that the first CheckDomains right after ApplyToDomains sees ASSOCIATING, even on a busy machine. */
+const ASSOCIATING_MS = 250;
 const ENGINE = 'OpenSearch_2.13';
 const BUCKET = 'domain-steps';
 const where = { region: 'us-east-1', accountId: '000000000000' };

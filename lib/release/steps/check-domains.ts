@@ -28,7 +28,8 @@ export interface CheckDomainsResult {
  * Step 6 (polled): is every domain ApplyToDomains chose ACTIVE with this release's version or a
  * newer release's? Returns once they all are. Otherwise throws:
  * - DomainsPending while some are still ASSOCIATING (the state machine retries it: the poll);
- * - DomainAssociationFailed for an ASSOCIATION_FAILED that happened in this run (ErrorDetails);
+ * - DomainAssociationFailed for an ASSOCIATION_FAILED that happened in this run (ErrorDetails),
+ *   once no other domain is still ASSOCIATING (so the error shows the whole partial rollout);
  * - DomainNotReady when the poll budget of this run is spent (a redrive polls again).
  * A domain found on an older version (or failed in an earlier run) is associated again.
  */
@@ -51,11 +52,15 @@ export async function checkDomains(input: CheckDomainsInput, opensearch: OpenSea
     } else reports.push(await reassociate(domainName, entry, input, opensearch, assertLease, index));
   }
 
+  const settled = reports.every((r) => ['active', 'dissociated', 'failed'].includes(r.outcome));
+  const outOfTime = now() - Math.max(input.apply.startedAt, input.runStartedAt) >= input.waitMinutes * 60_000;
+  // A failure is reported once the other domains have settled, so the error shows the whole rollout.
   const first = failures[0];
-  if (first) throw new DomainAssociationFailed(first.report.domainName, first.entry.PackageVersion ?? 'unknown', first.entry.ErrorDetails, summarize(reports));
-  if (reports.every((r) => r.outcome === 'active' || r.outcome === 'dissociated')) return { domains: reports };
-  const since = Math.max(input.apply.startedAt, input.runStartedAt);
-  if (now() - since >= input.waitMinutes * 60_000) {
+  if (first && (settled || outOfTime)) {
+    throw new DomainAssociationFailed(first.report.domainName, first.entry.PackageVersion ?? 'unknown', first.entry.ErrorDetails, summarize(reports));
+  }
+  if (settled) return { domains: reports };
+  if (outOfTime) {
     throw new DomainNotReady(`not every domain is ACTIVE after ${input.waitMinutes} minutes: ${summarize(reports)}; redrive the execution to keep waiting`);
   }
   throw new DomainsPending(`waiting for domains: ${summarize(reports)}`);
