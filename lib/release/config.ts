@@ -49,10 +49,24 @@ export const PackageSettingsSchema = z.strictObject({
 });
 export type PackageSettings = z.infer<typeof PackageSettingsSchema>;
 
-export const PackagesConfigSchema = z.strictObject({
-  $comment: z.string().optional(),
-  packages: z.record(z.string(), PackageSettingsSchema),
-});
+export const PackagesConfigSchema = z
+  .strictObject({
+    $comment: z.string().optional(),
+    packages: z.record(z.string(), PackageSettingsSchema),
+  })
+  .superRefine((config, ctx) => {
+    // One OpenSearch package serves one IoT package's releases: "the highest version" is only
+    // defined within one version line, and the lease orders the releases of one package.
+    const feeders = new Map<string, string>();
+    for (const [name, settings] of Object.entries(config.packages)) {
+      const target = settings.opensearchPackage ?? name;
+      const other = feeders.get(target);
+      if (other !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['packages', name, 'opensearchPackage'], message: `OpenSearch package "${target}" is already fed by "${other}"; give each IoT package its own OpenSearch package` });
+      }
+      feeders.set(target, name);
+    }
+  });
 export type PackagesConfig = z.infer<typeof PackagesConfigSchema>;
 
 /** Parses configuration text; a broken configuration is a deployment error, reported as InvalidRelease. */

@@ -95,3 +95,20 @@ export async function releaseLease(store: LeaseStore, lease: Lease): Promise<boo
   });
   return result.ok;
 }
+
+/**
+ * Frees a lease whatever its fence, if `owner` still holds it: for the failure notification of an
+ * execution that ended (FAILED, TIMED_OUT, ABORTED) while holding it, so the next release need not
+ * wait for the TTL. A redrive of that execution simply acquires it again.
+ */
+export async function releaseLeaseOf(store: LeaseStore, key: string, owner: string): Promise<boolean> {
+  const result = await conditionalUpdate(store.dynamodb, {
+    table: store.table,
+    id: key,
+    update: 'REMOVE #owner, #holder SET #expiresAt = :zero',
+    condition: '#owner = :owner',
+    names: { '#owner': NAMES['#owner'], '#holder': NAMES['#holder'], '#expiresAt': NAMES['#expiresAt'] },
+    values: { ':owner': owner, ':zero': 0 },
+  });
+  return result.ok;
+}

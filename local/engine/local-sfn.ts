@@ -168,14 +168,15 @@ export class LocalStepFunctions {
   private async record(execution: ExecutionRecord, events: AsyncGenerator<unknown>): Promise<void> {
     let current: StateRecord | undefined;
     for await (const raw of events) {
-      const event = raw as { type: string; state?: { name: string; type: string; input: unknown; output?: unknown }; Error?: string; Cause?: unknown };
+      const event = raw as { type: string; timestamp?: number; state?: { name: string; type: string; input: unknown; output?: unknown }; Error?: string; Cause?: unknown };
+      const at = new Date(event.timestamp ?? Date.now()).toISOString();
       if (event.type === 'StateEntered' && event.state) {
-        current = { name: event.state.name, type: event.state.type, status: 'ENTERED', input: event.state.input, retries: 0 };
+        current = { name: event.state.name, type: event.state.type, status: 'ENTERED', input: event.state.input, retries: 0, enteredDate: at };
         execution.states.push(current);
       } else if (event.type === 'StateExited' && current) {
-        Object.assign(current, { status: 'SUCCEEDED', output: event.state?.output, error: undefined, cause: undefined });
+        Object.assign(current, { status: 'SUCCEEDED', output: event.state?.output, error: undefined, cause: undefined, stoppedDate: at });
       } else if (event.type === 'StateFailed' && current) {
-        Object.assign(current, { status: 'FAILED', error: event.Error, cause: String(event.Cause ?? '') });
+        Object.assign(current, { status: 'FAILED', error: event.Error, cause: String(event.Cause ?? ''), stoppedDate: at });
         const errors = (current.errors ??= {});
         errors[event.Error ?? 'Error'] = (errors[event.Error ?? 'Error'] ?? 0) + 1;
       } else if (event.type === 'StateRetried' && current) {

@@ -89,6 +89,8 @@ export interface Twin {
   catalog(): TwinCatalog;
   /** Requests per `service:Operation`, failed = any non-2xx (injected faults included). */
   calls(): CallCounts;
+  /** Every IoT change applied under a clientToken: who changed what (the campaign's per-release call check). */
+  iotTokenUses(): { operation: string; resource: string; token: string }[];
   resetCalls(): void;
   /**
    * Creates an OpenSearch domain (the twin has no domain API). `packages` (names, each AVAILABLE)
@@ -209,6 +211,11 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
         }
       },
       calls: () => recorder.snapshot(),
+      iotTokenUses: () =>
+        iot.exportState().tokens.map(([key]) => {
+          const [operation = '', resource = '', token = ''] = key.split(' ');
+          return { operation, resource, token };
+        }),
       resetCalls: () => recorder.reset(),
       setFaults: (rules) => faults.setRules(rules),
       close: () =>

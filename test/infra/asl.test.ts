@@ -28,6 +28,9 @@ const functionOfPlaceholder = new Map(
 );
 
 const tasks = allStates(machine).filter(([, s]) => s.Type === 'Task');
+/** Errors that mean "not ready yet": the ASL polls by retrying them at a fixed interval. */
+const POLL_ERRORS = ['OpenSearchNotReady'] as const;
+
 type Retrier = { ErrorEquals: string[]; IntervalSeconds?: number; MaxAttempts?: number; BackoffRate?: number; MaxDelaySeconds?: number; JitterStrategy?: string };
 type Catcher = { ErrorEquals: string[]; Next: string };
 const retriers = (state: JsonObject) => (state.Retry ?? []) as unknown as Retrier[];
@@ -81,6 +84,11 @@ describe('statemachines/release.asl.json', () => {
       }
       for (const r of rs) {
         const what = `${name} retrier [${r.ErrorEquals.join(', ')}]`;
+        // A poll ("not ready yet") retries at a fixed interval; everything else backs off with jitter.
+        if (r.ErrorEquals.every((e) => (POLL_ERRORS as readonly string[]).includes(e))) {
+          expect(r.BackoffRate, what).toBe(1);
+          continue;
+        }
         expect(r.BackoffRate, what).toBeGreaterThan(1);
         expect(r.JitterStrategy, what).toBe('FULL');
         expect(r.MaxAttempts ?? 3, what).toBeGreaterThan(0);

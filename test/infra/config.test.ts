@@ -46,6 +46,12 @@ describe('config/packages.json -> PACKAGES_CONFIG', () => {
   ])('fails packaging on %s', (_, config) => {
     expect(() => envOf(config)).toThrow(/packages-\d+\.json/);
   });
+
+  it('refuses two IoT packages feeding one OpenSearch package, naming both', () => {
+    const config = JSON.stringify({ packages: { a: { opensearchPackage: 'shared-dict' }, b: { opensearchPackage: 'shared-dict' } } });
+    expect(() => parsePackagesConfig(config)).toThrow(/packages\.b\.opensearchPackage: OpenSearch package "shared-dict" is already fed by "a"/);
+    expect(() => parsePackagesConfig(JSON.stringify({ packages: { 'a-dict': {}, b: { opensearchPackage: 'a-dict' } } }))).toThrow(/already fed by "a-dict"/);
+  });
 });
 
 describe('domains settings (issue 9)', () => {

@@ -36,7 +36,7 @@ describe('pkgrelease start', () => {
     const fromTrigger = requestFromS3Event(objectCreated('v-7', '0a1b2c'));
     expect(planned.input).toEqual(fromTrigger);
     expect(planned.executionName).toBe(executionName(fromTrigger.packageName, fromTrigger.versionName, fromTrigger.clientToken));
-    expect(s3.commandCalls(HeadObjectCommand)[0]!.args[0].input).toEqual({ Bucket: 'artifacts', Key: key, VersionId: undefined });
+    expect(s3.commandCalls(HeadObjectCommand)[0]!.args[0].input).toEqual({ Bucket: 'artifacts', Key: key, VersionId: undefined, ChecksumMode: 'ENABLED' });
   });
 
   it('checks an explicit --version-id exists and fails with ArtifactNotFound when it does not', async () => {
