@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { associatePackage, describePackageById, getVersionHistory, listDomainsForPackage, listPackagesForDomain } from '../../clients/opensearch';
 import type { DomainSelection } from '../config';
 import { OPENSEARCH } from '../constraints';
-import { classify, type DomainReport, DomainReportSchema, isAlreadyInDesiredState, type LeaseCheck, releaseIndex, report, summarize } from '../domain-state';
+import { classify, type DomainReport, DomainReportSchema, isAlreadyInDesiredState, type LeaseCheck, type ReleaseIndex, releaseIndex, report, summarize } from '../domain-state';
 import { DomainBusy, DomainConfigInvalid } from '../errors';
 import type { ReleaseRequest } from '../request';
 import type { UpdateOpenSearchResult } from './update-opensearch';
@@ -45,10 +45,12 @@ export async function applyToDomains(input: ApplyToDomainsInput, opensearch: Ope
   const busy: DomainReport[] = [];
   for (const [domainName, entry] of targets) {
     const verdict = classify(entry, index);
-    if (verdict === 'done') reports.push(report(domainName, entry, index, 'already-active'));
-    else if (verdict === 'applying') reports.push(report(domainName, entry, index, 'associating'));
-    else if (verdict === 'busy') busy.push(report(domainName, entry, index, 'busy'));
-    else reports.push(await associate(domainName, entry, input, opensearch, assertLease, index, busy));
+    const r =
+      verdict === 'done' ? report(domainName, entry, index, 'already-active')
+      : verdict === 'applying' ? report(domainName, entry, index, 'associating')
+      : verdict === 'busy' ? report(domainName, entry, index, 'busy')
+      : await associate(domainName, entry, input, opensearch, assertLease, index);
+    (r.outcome === 'busy' ? busy : reports).push(r);
   }
   if (busy.length) {
     throw new DomainBusy(`domains busy with another operation: ${summarize(busy)}; started or done: ${summarize(reports)}; retrying later`);
@@ -69,8 +71,7 @@ async function associate(
   input: ApplyToDomainsInput,
   opensearch: OpenSearchClient,
   assertLease: LeaseCheck,
-  index: ReturnType<typeof releaseIndex>,
-  busy: DomainReport[],
+  index: ReleaseIndex,
 ): Promise<DomainReport> {
   await assertLease();
   try {
@@ -78,11 +79,7 @@ async function associate(
     return report(domainName, started, index, 'associated');
   } catch (e) {
     if (isAlreadyInDesiredState(e)) return report(domainName, entry, index, 'already-active');
-    if ((e as Error).name === 'ConflictException') {
-      const r = report(domainName, entry, index, 'busy');
-      busy.push(r);
-      return r;
-    }
+    if ((e as Error).name === 'ConflictException') return report(domainName, entry, index, 'busy');
     throw e;
   }
 }
