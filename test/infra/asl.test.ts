@@ -29,7 +29,7 @@ const functionOfPlaceholder = new Map(
 
 const tasks = allStates(machine).filter(([, s]) => s.Type === 'Task');
 /** Errors that mean "not ready yet": the ASL polls by retrying them at a fixed interval. */
-const POLL_ERRORS = ['OpenSearchNotReady'] as const;
+const POLL_ERRORS = ['OpenSearchNotReady', 'DomainsPending'] as const;
 
 type Retrier = { ErrorEquals: string[]; IntervalSeconds?: number; MaxAttempts?: number; BackoffRate?: number; MaxDelaySeconds?: number; JitterStrategy?: string };
 type Catcher = { ErrorEquals: string[]; Next: string };
