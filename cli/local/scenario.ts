@@ -43,6 +43,7 @@ export const ScenarioSchema = z.strictObject({
       copyingMs: z.number().int().nonnegative(),
       validatingMs: z.number().int().nonnegative(),
       associatingMs: z.number().int().nonnegative().optional().describe('ASSOCIATING → ACTIVE; default copyingMs + validatingMs'),
+      pluginAssociatingMs: z.number().int().nonnegative().optional().describe('the same for ZIP-PLUGIN (blue/green); default 5 × associatingMs'),
     })
     .optional(),
   faults: faultRulesSchema.default([]),

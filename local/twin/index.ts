@@ -115,7 +115,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const iot = new IotCatalog(region, accountId);
   const timing = options.opensearchTiming ?? DEFAULT_TIMING;
   const packages = new OpenSearchPackages(s3, timing, seed, Date.now, options.packageIdForm);
-  const domains = new OpenSearchDomains(packages, timing.associatingMs ?? timing.copyingMs + timing.validatingMs);
+  const associatingMs = timing.associatingMs ?? timing.copyingMs + timing.validatingMs;
+  const domains = new OpenSearchDomains(packages, { operationMs: associatingMs, pluginOperationMs: timing.pluginAssociatingMs ?? 5 * associatingMs });
 
   const state = options.stateDir ? new StateDir(options.stateDir) : undefined;
   if (state) {

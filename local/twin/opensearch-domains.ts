@@ -27,6 +27,8 @@ interface Operation {
   /** The package version being applied (associate) or removed (dissociate). */
   version: string;
   startedAt: number;
+  /** How long it takes: a ZIP-PLUGIN association is a blue/green deployment, much slower. */
+  durationMs: number;
   /** Decided at call time by fault injection, revealed when the operation ends. */
   failure?: ErrorDetails;
   done: boolean;
@@ -64,8 +66,8 @@ export class OpenSearchDomains {
 
   constructor(
     private readonly packages: OpenSearchPackages,
-    /** ASSOCIATING → ACTIVE and DISSOCIATING → gone take this long. */
-    private readonly operationMs: number,
+    /** ASSOCIATING → ACTIVE and DISSOCIATING → gone take `operationMs`; ZIP-PLUGIN ones `pluginOperationMs`. */
+    private readonly timing: { operationMs: number; pluginOperationMs: number },
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -92,7 +94,8 @@ export class OpenSearchDomains {
   preassociate(pkg: OsPackage, domainName: string): void {
     const version = pkg.availableVersion ?? '';
     const at = this.now();
-    this.associations.set(key(pkg.id, domainName), { packageId: pkg.id, domainName, activeVersion: version, op: { kind: 'associate', version, startedAt: at - this.operationMs, done: true } });
+    const durationMs = this.durationOf(pkg);
+    this.associations.set(key(pkg.id, domainName), { packageId: pkg.id, domainName, activeVersion: version, op: { kind: 'associate', version, startedAt: at - durationMs, durationMs, done: true } });
     this.record(pkg.id, domainName, version, at);
     this.onChange();
   }
@@ -100,7 +103,7 @@ export class OpenSearchDomains {
   /** Starts applying the package's available version to the domain. */
   associate(pkg: OsPackage, domainName: string, failure: ErrorDetails | undefined): Association {
     const existing = this.association(pkg.id, domainName);
-    const op: Operation = { kind: 'associate', version: pkg.availableVersion ?? '', startedAt: this.now(), failure, done: false };
+    const op: Operation = { kind: 'associate', version: pkg.availableVersion ?? '', startedAt: this.now(), durationMs: this.durationOf(pkg), failure, done: false };
     const assoc: Association = { packageId: pkg.id, domainName, activeVersion: existing?.activeVersion, op };
     this.associations.set(key(pkg.id, domainName), assoc);
     this.onChange();
@@ -108,7 +111,8 @@ export class OpenSearchDomains {
   }
 
   dissociate(assoc: Association): void {
-    assoc.op = { kind: 'dissociate', version: assoc.activeVersion ?? assoc.op.version, startedAt: this.now(), done: false };
+    const pkg = this.packages.get(assoc.packageId);
+    assoc.op = { kind: 'dissociate', version: assoc.activeVersion ?? assoc.op.version, startedAt: this.now(), durationMs: pkg ? this.durationOf(pkg) : this.timing.operationMs, done: false };
     this.onChange();
     this.settle(assoc);
   }
@@ -138,7 +142,7 @@ export class OpenSearchDomains {
   /** When the status last changed: the operation's start, or its end once it is over. */
   lastUpdated(a: Association): number {
     this.settle(a);
-    return a.op.done ? a.op.startedAt + this.operationMs : a.op.startedAt;
+    return a.op.done ? a.op.startedAt + a.op.durationMs : a.op.startedAt;
   }
 
   /** Versions the domain started running, oldest first. */
@@ -163,7 +167,7 @@ export class OpenSearchDomains {
   /** Ends a finished operation; returns false when the association no longer exists. */
   private settle(a: Association): boolean {
     if (a.op.done) return true;
-    const endsAt = a.op.startedAt + this.operationMs;
+    const endsAt = a.op.startedAt + a.op.durationMs;
     if (this.now() < endsAt) return true;
     a.op.done = true;
     if (a.op.kind === 'dissociate') {
@@ -177,6 +181,10 @@ export class OpenSearchDomains {
     }
     this.onChange();
     return true;
+  }
+
+  private durationOf(pkg: OsPackage): number {
+    return pkg.type === 'ZIP-PLUGIN' ? this.timing.pluginOperationMs : this.timing.operationMs;
   }
 
   private record(packageId: string, domainName: string, version: string, at: number): void {

@@ -25,8 +25,10 @@ export interface ErrorDetails {
 export interface OpenSearchTiming {
   copyingMs: number;
   validatingMs: number;
-  /** ASSOCIATING → ACTIVE; defaults to copyingMs + validatingMs. */
+  /** ASSOCIATING → ACTIVE (and DISSOCIATING → gone); defaults to copyingMs + validatingMs. */
   associatingMs?: number;
+  /** The same for ZIP-PLUGIN packages (a blue/green deployment on AWS); defaults to 5 × associatingMs. */
+  pluginAssociatingMs?: number;
 }
 
 export const DEFAULT_TIMING: OpenSearchTiming = { copyingMs: 20, validatingMs: 20 };

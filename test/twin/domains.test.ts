@@ -189,14 +189,19 @@ describe('domains: failure, dissociation, delete', () => {
 });
 
 describe('domains: ZIP-PLUGIN and package ID forms', () => {
-  it('a ZIP-PLUGIN associates only with a domain of its engine version', async () => {
+  it('a ZIP-PLUGIN associates only with a domain of its engine version, and takes longer (blue/green)', async () => {
     const { PackageDetails } = await os.send(new CreatePackageCommand({ PackageName: 'plugin-eng', PackageType: 'ZIP-PLUGIN', EngineVersion: ENGINE, PackageSource: src('plugin.zip') }));
     const id = PackageDetails!.PackageID!;
     await available(id);
     twin.createDomain({ name: 'old-engine', engineVersion: 'OpenSearch_2.11' });
     const e = await failure(os.send(new AssociatePackageCommand({ PackageID: id, DomainName: 'old-engine' })));
     expect([e.name, e.$metadata.httpStatusCode]).toEqual(['ValidationException', 400]);
-    await os.send(new AssociatePackageCommand({ PackageID: id, DomainName: 'search-a' }));
+    const { DomainPackageDetails: started } = await os.send(new AssociatePackageCommand({ PackageID: id, DomainName: 'search-a' }));
+    // A plugin association is a blue/green deployment: 5 × associatingMs unless configured.
+    await sleep(TIMING.associatingMs + 50);
+    expect((await onDomain('search-a', id))?.DomainPackageStatus).toBe('ASSOCIATING');
+    const active = await settledOn('search-a', id);
+    expect(active!.LastUpdated!.getTime() - started!.LastUpdated!.getTime()).toBe(5 * TIMING.associatingMs);
   });
 
   it('issues pkg- + hex IDs when told to, and every operation accepts them; domains persist with the state dir', async () => {
