@@ -97,18 +97,22 @@ export async function releaseLease(store: LeaseStore, lease: Lease): Promise<boo
 }
 
 /**
- * Frees a lease whatever its fence, if `owner` still holds it: for the failure notification of an
- * execution that ended (FAILED, TIMED_OUT, ABORTED) while holding it, so the next release need not
- * wait for the TTL. A redrive of that execution simply acquires it again.
+ * For the failure notification of an execution that ended (FAILED, TIMED_OUT, ABORTED) while
+ * holding the lease: if `owner` still holds it, it now expires `withinSeconds` from now (never later
+ * than it would have), instead of after the full TTL. Not at once: StopExecution and an execution
+ * timeout do not stop a running Lambda, and an invocation that renewed its fence may still have its
+ * UpdatePackage in flight; that call must land while the lease is held. `withinSeconds` must cover
+ * the longest invocation of a lease holder. A redrive of that execution simply acquires it again.
  */
-export async function releaseLeaseOf(store: LeaseStore, key: string, owner: string): Promise<boolean> {
+export async function expireLeaseOf(store: LeaseStore, key: string, owner: string, withinSeconds: number): Promise<boolean> {
+  const soon = (store.now ?? Date.now)() + withinSeconds * 1000;
   const result = await conditionalUpdate(store.dynamodb, {
     table: store.table,
     id: key,
-    update: 'REMOVE #owner, #holder SET #expiresAt = :zero',
-    condition: '#owner = :owner',
-    names: { '#owner': NAMES['#owner'], '#holder': NAMES['#holder'], '#expiresAt': NAMES['#expiresAt'] },
-    values: { ':owner': owner, ':zero': 0 },
+    update: 'SET #expiresAt = :soon',
+    condition: '#owner = :owner AND #expiresAt > :soon',
+    names: { '#owner': NAMES['#owner'], '#expiresAt': NAMES['#expiresAt'] },
+    values: { ':owner': owner, ':soon': soon },
   });
   return result.ok;
 }

@@ -49,7 +49,7 @@ export async function lookAtPackage(opensearch: OpenSearchClient, packageName: s
 }
 
 /** AWS documents no order for the history: newest first by CreatedAt, then by the version's number. */
-function newestFirst(history: PackageVersionHistory[]): PackageVersionHistory[] {
+export function newestFirst(history: PackageVersionHistory[]): PackageVersionHistory[] {
   const serial = (v?: string) => Number(/\d+/.exec(v ?? '')?.[0] ?? 0);
   return [...history].sort((a, b) => (b.CreatedAt?.getTime() ?? 0) - (a.CreatedAt?.getTime() ?? 0) || serial(b.PackageVersion) - serial(a.PackageVersion));
 }

@@ -199,7 +199,7 @@ describe('notify handler', () => {
     expect(update!.args[0].input).toMatchObject({
       TableName: 'pkgrelease-prod-idempotency',
       Key: { id: { S: 'lease#opensearch-package#edge-agent-dict' } },
-      ConditionExpression: '#owner = :owner',
+      ConditionExpression: '#owner = :owner AND #expiresAt > :soon',
       ExpressionAttributeValues: expect.objectContaining({ ':owner': { S: 'edge-agent-1.2.0-5c1f0e6a3b9d2e47' } }),
     });
     expect(sns.commandCalls(PublishCommand)).toHaveLength(1);

@@ -5,7 +5,7 @@ import { copyObjectVersion } from '../../clients/s3';
 import { OpenSearchPackageBusy, OpenSearchPackageFailed, OpenSearchPackageLocked } from '../errors';
 import { commitMessage, parseCommitMessage, shortToken } from '../identity';
 import { acquireLease, type Lease, type LeaseStore, openSearchLeaseKey, releaseLease, renewLease } from '../lease';
-import { isBusy, isFailed, isThisRelease, lookAtPackage, type OpenSearchView, servesReleaseOrNewer } from '../opensearch-view';
+import { isBusy, isFailed, isThisRelease, lookAtPackage, newestFirst, type OpenSearchView, servesReleaseOrNewer } from '../opensearch-view';
 import type { ReleaseRequest } from '../request';
 
 export interface UpdateOpenSearchDeps {
@@ -119,10 +119,13 @@ function done(base: Omit<UpdateOpenSearchResult, 'outcome'>, view: OpenSearchVie
   return { ...base, outcome, servedVersion, packageVersion: outcome === 'served' ? (view.availableVersion ?? undefined) : undefined };
 }
 
-/** The history entry our UpdatePackage created: remembered, so the polls need no history. */
+/**
+ * The history entry our UpdatePackage created: remembered, so the polls need no history. The newest
+ * one with our token: after a re-apply the history also holds our earlier, overwritten entry.
+ */
 async function ourPackageVersion(opensearch: OpenSearchClient, packageId: string, release: ReleaseRequest): Promise<string | undefined> {
   const token = shortToken(release.clientToken);
-  return (await getVersionHistory(opensearch, packageId)).find((h) => parseCommitMessage(h.CommitMessage)?.token === token)?.PackageVersion;
+  return newestFirst(await getVersionHistory(opensearch, packageId)).find((h) => parseCommitMessage(h.CommitMessage)?.token === token)?.PackageVersion;
 }
 
 /** `staging/<package>/<version>/<token16>/<file>`: unique per release, so it never changes once written. */
