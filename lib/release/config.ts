@@ -39,6 +39,11 @@ export const PackageSettingsSchema = z.strictObject({
   description: z.string().optional(),
   /** Tags put on every new package version (request tags win on the same key). */
   tags: z.record(z.string(), z.string()).optional(),
+  // Who may release what (README, "Security"): both off unless a package opts in.
+  /** May object metadata (`x-amz-meta-recipe`) set the version's job document? Default: no. */
+  allowRecipeFromMetadata: z.boolean().optional(),
+  /** Wait for `pkgrelease approve` before Promote. Default: no. */
+  requireApproval: z.boolean().optional(),
   // --- domains (issue 9): which OpenSearch domains a release applies the update to ---------------
   /** `associated` (default): every domain ListDomainsForPackage reports; a list: these domains
    *  (associated when not yet); `none`: stop once the package is AVAILABLE. */

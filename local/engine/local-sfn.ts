@@ -5,6 +5,7 @@ import { type AslDefinition, loadDefinitionText, placeholders, substitute } from
 import { scaleDefinition } from './time-scale';
 import { type ExecutionRecord, failedState, type StateRecord } from './executions';
 import { invokeLocally, type LocalFunction, STEP_FUNCTIONS_BY_PLACEHOLDER } from './functions';
+import { LocalTaskTokens } from './task-tokens';
 
 export interface LocalStepFunctionsOptions {
   region?: string;
@@ -44,6 +45,8 @@ export class LocalStepFunctions {
   private readonly arns: Record<string, string> = {};
   private readonly records = new Map<string, ExecutionRecord>();
   private readonly running = new Set<Promise<void>>();
+  /** Callback states (WaitForApproval) waiting for SendTaskSuccess / SendTaskFailure. */
+  readonly taskTokens = new LocalTaskTokens();
 
   constructor(private readonly options: LocalStepFunctionsOptions = {}) {
     this.region = options.region ?? 'us-east-1';
@@ -51,6 +54,10 @@ export class LocalStepFunctions {
     const name = options.stateMachineName ?? 'pkgrelease-local';
     this.stateMachineArn = `arn:aws:states:${this.region}:${this.accountId}:stateMachine:${name}`;
     for (const placeholder of placeholders(this.text)) {
+      if (placeholder === 'NotificationTopicArn') {
+        this.arns[placeholder] = `arn:aws:sns:${this.region}:${this.accountId}:pkgrelease-local-notifications`;
+        continue;
+      }
       const fn = STEP_FUNCTIONS_BY_PLACEHOLDER[placeholder];
       if (!fn) throw new Error(`no local function for ASL placeholder \${${placeholder}}`);
       const arn = `arn:aws:lambda:${this.region}:${this.accountId}:function:pkgrelease-local-${fn.name}`;
@@ -129,7 +136,10 @@ export class LocalStepFunctions {
     const definition = { ...this.runnable, StartAt: startAt };
     const taskResourceLocalHandlers: Record<string, (input: never) => Promise<never>> = {};
     for (const [stateName, state] of Object.entries(definition.States)) {
-      if (state.Type === 'Task') {
+      if (state.Type === 'Task' && state.Resource?.endsWith('.waitForTaskToken')) {
+        const token = this.taskTokens.tokenFor(execution.executionArn);
+        taskResourceLocalHandlers[stateName] = (request) => this.taskTokens.wait({ token, execution: execution.name, state: stateName, request }) as Promise<never>;
+      } else if (state.Type === 'Task') {
         const fn = this.functionsByArn.get(state.Resource ?? '');
         if (!fn) throw new Error(`state ${stateName} has no local function for ${state.Resource}`);
         // Lambda's timeout is what the handler sees as remaining time; the ASL's Task timeout bounds it.
@@ -150,6 +160,7 @@ export class LocalStepFunctions {
           // As in AWS, only a redriven execution has a RedriveTime (CheckDomains tells old failures from new by it).
           ...(execution.redriveCount > 0 && { RedriveTime: new Date().toISOString() }),
         },
+        Task: { Token: this.taskTokens.tokenFor(execution.executionArn) },
         StateMachine: { Id: this.stateMachineArn, Name: this.stateMachineArn.split(':').pop() },
       } as never,
     });
