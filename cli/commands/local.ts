@@ -5,6 +5,9 @@ import { action } from '../errors';
 const DEFAULT_STATE_DIR = '.pkgrelease';
 const DEFAULT_PORT = '4580'; // = cli/local/serve.ts DEFAULT_PORT (kept here so --help loads nothing)
 const stateDirOption = () => new Option('--state-dir <dir>', 'where local state persists between commands (one serve and any number of other commands can share it)').default(DEFAULT_STATE_DIR);
+/** Repeatable `--domain <name>`: local OpenSearch domains (issue 9). */
+const domainOption = (what: string) =>
+  new Option('--domain <name>', what).argParser((value: string, previous: string[] = []) => [...previous, value]);
 const jsonOption = () => new Option('--json', 'print one JSON document (executions, catalog, calls) on stdout and nothing else');
 const configOption = () => new Option('--config <file>', 'package configuration (config/packages.json format); default: ./config/packages.json if present, else the state dir\'s');
 
@@ -26,6 +29,7 @@ export function registerLocalCommands(program: Command): void {
     .option('--key <key>', 'object key instead of --package/--version (the key names them: releases/<package>/<version>/<file>)')
     .option('--opensearch-package <name>', 'OpenSearch package it feeds (first release of a package only)')
     .addOption(new Option('--type <type>', 'OpenSearch package type (created on first release; default: ZIP-PLUGIN for .zip, else TXT-DICTIONARY)').choices(OPENSEARCH.packageTypes))
+    .addOption(domainOption('a local OpenSearch domain running the OpenSearch package, created on first use (repeatable; not through a serve)'))
     .addOption(configOption())
     .addOption(stateDirOption())
     .addOption(jsonOption())
@@ -43,6 +47,7 @@ export function registerLocalCommands(program: Command): void {
     .description('keep the twin running on fixed ports: prints AWS_ENDPOINT_URL_* lines; every object put under releases/ is released')
     .addOption(stateDirOption())
     .addOption(configOption())
+    .addOption(domainOption('create a local OpenSearch domain with this name (repeatable)'))
     .option('--port <port>', 'base port: Step Functions API on it, S3, IoT, OpenSearch, DynamoDB on the next four', parsePort, Number(DEFAULT_PORT))
     .action(action(async (opts) => (await import('../local/serve')).serve(opts)));
 

@@ -22,7 +22,8 @@ export async function runScenario(path: string, opts: OutputOptions): Promise<vo
     opts,
     scenario.description ?? `Scenario ${basename(path)}`,
     async (session) => {
-      for (const p of scenario.opensearchPackages) await session.createOpenSearchPackage(p.name, p.type, p.content);
+      for (const p of scenario.opensearchPackages) await session.createOpenSearchPackage(p.name, p.type, p.content, p.engineVersion);
+      for (const d of scenario.domains) await session.createDomain(d);
       const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
       await Promise.all([
         ...scenario.uploads.map(async (u) => {

@@ -23,6 +23,8 @@ export interface PublishOptions {
   key?: string;
   opensearchPackage?: string;
   type?: OpenSearchPackageType;
+  /** Local OpenSearch domains that run the OpenSearch package (created, associated, on first use). */
+  domain?: string[];
 }
 
 interface Planned {
@@ -71,6 +73,7 @@ export async function publishInto(session: LocalSession, config: PackagesConfig,
     // A person creates the OpenSearch package once, before the first release: do it for them locally.
     await session.createOpenSearchPackage(opensearchName, typeFor(fileName, opts), body);
   }
+  if (opensearchName) for (const name of opts.domain ?? []) await session.createDomain({ name, packages: [opensearchName] });
   await session.upload(key, body);
   await session.settled();
 }
@@ -98,6 +101,9 @@ export async function publish(file: string, opts: OutputOptions & PublishOptions
 }
 
 async function publishThroughServe(serve: ServeInfo, file: string, body: Buffer, planned: Planned, opts: OutputOptions & PublishOptions & { stateDir: string }): Promise<void> {
+  if (opts.domain?.length) {
+    throw new UsageError(`"pkgrelease local serve" (pid ${serve.pid}) holds ${opts.stateDir}: create domains with "local serve --domain <name>" (or the AWS CLI against it), not with publish`);
+  }
   // The serve reads its configuration file on every upload: extend that one (if it is the state dir's).
   const source: ConfigSource = { file: serve.configFile, extendable: serve.configFile === resolve(stateConfigPath(opts.stateDir)) };
   const config = prepare(source, planned, body.length, opts);

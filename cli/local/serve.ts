@@ -18,6 +18,8 @@ export interface ServeOptions {
   stateDir: string;
   config?: string;
   port: number;
+  /** Empty local OpenSearch domains to create (associate packages with any SDK or the AWS CLI). */
+  domain?: string[];
 }
 
 /** The CLI's own route on the serve port (the report other commands read); everything else goes to `next` (the console). */
@@ -59,6 +61,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
       await session.createOpenSearchPackage(opensearchName, 'TXT-DICTIONARY', '# created by pkgrelease local serve\n');
       created.push(opensearchName);
     }
+    for (const name of opts.domain ?? []) await session.createDomain({ name });
     // The console lists the packages configured now: the file is read again, as on every upload.
     const consoleUrl = mountConsole(session, { get packages() { return readConfig(source).packages; } });
     session.mountOnApiPort(serveRoutes(() => ({ ...session.report(), calls: session.totalCalls(), notReleased }), session.apiPortHandler));
@@ -76,6 +79,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
       ...exportLines(info),
       `# configured packages (${source.file}): ${Object.keys(config.packages).join(', ') || '(none yet: "pkgrelease local publish" adds them)'}`,
       ...(created.length ? [`# created OpenSearch packages (TXT-DICTIONARY): ${created.join(', ')}`] : []),
+      ...(opts.domain?.length ? [`# OpenSearch domains: ${opts.domain.join(', ')}`] : []),
       `# ports: Step Functions ${opts.port + PORT_OFFSETS.sfn}, S3 ${opts.port + PORT_OFFSETS.s3}, IoT ${opts.port + PORT_OFFSETS.iot}, OpenSearch ${opts.port + PORT_OFFSETS.opensearch}, DynamoDB ${opts.port + PORT_OFFSETS.dynamodb}`,
       `# other commands with --state-dir ${opts.stateDir} go through this serve; "pkgrelease local env" prints these lines again`,
       `# Ctrl-C stops the twin; state is kept in ${opts.stateDir}`,

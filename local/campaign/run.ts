@@ -8,18 +8,23 @@ export const REDRIVE_ROUNDS = 3;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Every upload and manifest at its offset, all at once; returns once every execution has ended. */
+/**
+ * Every upload and manifest at its offset, all at once; returns once every execution has ended. A
+ * manifest starts only once its artifact has landed: CodePipeline hands over what its build wrote.
+ */
 async function play(session: LocalSession, uploads: CampaignPlan['scenario']['uploads'], manifests: CampaignPlan['scenario']['manifests']): Promise<void> {
-  await Promise.all([
-    ...uploads.map(async (u) => {
-      await sleep(u.startAtMs);
-      await session.upload(u.key, u.content, { duplicateEvents: u.duplicateEvents });
-    }),
-    ...manifests.map(async (m) => {
-      await sleep(m.startAtMs);
-      session.start(m.executionName, m.manifest);
-    }),
-  ]);
+  const landed = new Map<string, Promise<unknown>>();
+  const uploading = uploads.map((u) => {
+    const upload = sleep(u.startAtMs).then(() => session.upload(u.key, u.content, { duplicateEvents: u.duplicateEvents }));
+    if (!landed.has(u.key)) landed.set(u.key, upload);
+    return upload;
+  });
+  const starting = manifests.map(async (m) => {
+    const key = (m.manifest as { artifact?: { key?: string } }).artifact?.key ?? '';
+    await Promise.all([sleep(m.startAtMs), landed.get(key)]);
+    session.start(m.executionName, m.manifest);
+  });
+  await Promise.all([...uploading, ...starting]);
   await session.settled();
 }
 
@@ -59,6 +64,7 @@ export async function runCampaign(plan: CampaignPlan, opts: { timeScale?: number
   });
   try {
     for (const p of scenario.opensearchPackages) await session.createOpenSearchPackage(p.name, p.type, p.content);
+    for (const d of scenario.domains ?? []) await session.createDomain(d); // plans written before issue 9 have none
     await play(session, scenario.uploads, scenario.manifests);
     let redriven = await redriveFailed(session);
     // Second wave: re-uploads of released versions, with the same faults, then redrives again.

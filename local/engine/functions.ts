@@ -18,6 +18,8 @@ export const STEP_FUNCTIONS_BY_PLACEHOLDER: Record<string, LocalFunction> = {
   CreateVersionFunctionArn: { name: 'createVersion', load: () => import('../../functions/create-version/handler') },
   UpdateOpenSearchFunctionArn: { name: 'updateOpenSearch', load: () => import('../../functions/update-opensearch/handler') },
   CheckOpenSearchFunctionArn: { name: 'checkOpenSearch', load: () => import('../../functions/check-opensearch/handler') },
+  ApplyToDomainsFunctionArn: { name: 'applyToDomains', load: () => import('../../functions/apply-to-domains/handler') },
+  CheckDomainsFunctionArn: { name: 'checkDomains', load: () => import('../../functions/check-domains/handler') },
   PromoteFunctionArn: { name: 'promote', load: () => import('../../functions/promote/handler') },
 };
 
