@@ -39,6 +39,7 @@ export function registerLocalCommands(program: Command): void {
     .command('run')
     .description('run a scenario file: packages, uploads (offsets, duplicates), manifests, faults, timing, seed')
     .argument('<scenario>', 'scenario JSON file (see examples/scenario.json and schemas/scenario.v1.schema.json)')
+    .option('--state-dir <dir>', 'keep the run\'s state in this new directory, so that "local redrive", "local state" and "local logs" work on it afterwards (default: a throw-away twin)')
     .addOption(jsonOption())
     .action(action(async (path: string, opts) => (await actions()).runScenario(path, opts)));
 

@@ -1,12 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { RedriveExecutionCommand } from '@aws-sdk/client-sfn';
 import type { PackagesConfig } from '../../lib/release/config';
-import { configSource, configureFor, readConfig, stateConfigSource } from './config';
+import { configSource, configureFor, readConfig, SCENARIO_COPY, stateConfigSource, writeConfig } from './config';
+import { UsageError } from '../errors';
 import { publishInto } from './publish';
 import { refuseUnfixable } from './redrive-check';
-import { loadScenario, uploadBody } from './scenario';
+import { loadScenario, type Scenario, uploadBody } from './scenario';
 import { executionArnOf, fetchReport, twinClients, waitForExecution } from './serve-client';
 import { type OutputOptions, onStateDir, print, withSession } from './run-session';
 import { lockStateDir } from './state-dir';
@@ -14,11 +15,28 @@ import { lockStateDir } from './state-dir';
 /** The local commands' behaviour; `cli/commands/local.ts` only declares their options. */
 export type { OutputOptions } from './run-session';
 
-export async function runScenario(path: string, opts: OutputOptions): Promise<void> {
+export async function runScenario(path: string, opts: OutputOptions & { stateDir?: string }): Promise<void> {
   const { scenario, baseDir } = loadScenario(path);
   const config: PackagesConfig = { packages: scenario.packages };
+  // A scenario creates its own packages and domains, so it needs a state dir of its own.
+  if (opts.stateDir && existsSync(opts.stateDir) && readdirSync(opts.stateDir).length > 0) {
+    throw new UsageError(`--state-dir ${opts.stateDir} is not empty: a scenario starts from a fresh twin; name a new directory (or "pkgrelease local reset --state-dir ${opts.stateDir}")`);
+  }
+  const unlock = opts.stateDir ? await lockStateDir(opts.stateDir, 'pkgrelease local run') : undefined;
+  if (opts.stateDir) {
+    writeConfig(stateConfigSource(opts.stateDir), config);
+    copyFileSync(path, join(opts.stateDir, SCENARIO_COPY));
+  }
+  try {
+    await runScenarioOn(path, scenario, baseDir, config, opts);
+  } finally {
+    unlock?.();
+  }
+}
+
+async function runScenarioOn(path: string, scenario: Scenario, baseDir: string, config: PackagesConfig, opts: OutputOptions & { stateDir?: string }): Promise<void> {
   await withSession(
-    { config, seed: scenario.seed, faults: scenario.faults, opensearchTiming: scenario.opensearchTiming },
+    { config, seed: scenario.seed, faults: scenario.faults, opensearchTiming: scenario.opensearchTiming, stateDir: opts.stateDir },
     opts,
     scenario.description ?? `Scenario ${basename(path)}`,
     async (session) => {

@@ -11,6 +11,8 @@ import { UsageError } from '../errors';
  */
 export const PROJECT_CONFIG = 'config/packages.json';
 const STATE_CONFIG = 'config.json';
+/** The scenario a `local run --state-dir` ran, kept in the state dir (it also marks whose packages apply). */
+export const SCENARIO_COPY = 'scenario.json';
 
 export interface ConfigSource {
   file: string;
@@ -20,6 +22,8 @@ export interface ConfigSource {
 
 export function configSource(stateDir: string, explicit?: string): ConfigSource {
   if (explicit) return { file: resolve(explicit), extendable: false };
+  // A state dir made by `local run --state-dir` keeps using its scenario's packages.
+  if (existsSync(join(stateDir, SCENARIO_COPY))) return { file: resolve(stateDir, STATE_CONFIG), extendable: false };
   if (existsSync(PROJECT_CONFIG)) return { file: resolve(PROJECT_CONFIG), extendable: false };
   return { file: resolve(stateDir, STATE_CONFIG), extendable: true };
 }
@@ -52,9 +56,13 @@ export function configureFor(source: ConfigSource, packageName: string, opensear
     throw new UsageError(`package "${packageName}" is not in ${source.file}: add it under "packages" (only configured packages can be released)`);
   }
   config.packages[packageName] = { opensearchPackage: opensearchPackage ?? defaultOpenSearchName(packageName) };
+  writeConfig(source, config);
+  return config;
+}
+
+export function writeConfig(source: ConfigSource, config: PackagesConfig): void {
   mkdirSync(dirname(source.file), { recursive: true });
   writeFileSync(source.file, `${JSON.stringify(config, null, 2)}\n`);
-  return config;
 }
 
 /** A valid OpenSearch package name for an IoT package name (lower-case letters, digits, hyphens). */
