@@ -1,5 +1,7 @@
 import { type Command, Option } from 'commander';
-import { demo, publish, redrive, reset, runScenario, serve, showState } from '../local/actions';
+
+// Loaded when a command runs, not to print help: the twin, the engine and the SDK are most of start-up.
+const actions = () => import('../local/actions');
 
 const DEFAULT_STATE_DIR = '.pkgrelease';
 const stateDirOption = () => new Option('--state-dir <dir>', 'where local state persists between commands').default(DEFAULT_STATE_DIR);
@@ -21,28 +23,28 @@ export function registerLocalCommands(program: Command): void {
     .option('--opensearch-package <name>', 'OpenSearch package it feeds (first release of a package only)')
     .addOption(stateDirOption())
     .addOption(jsonOption())
-    .action((file: string, opts) => publish(file, opts));
+    .action(async (file: string, opts) => (await actions()).publish(file, opts));
 
   local
     .command('run')
     .description('run a scenario file: packages, uploads (offsets, duplicates), manifests, faults, timing, seed')
     .argument('<scenario>', 'scenario JSON file (see examples/scenario.json)')
     .addOption(jsonOption())
-    .action((path: string, opts) => runScenario(path, opts));
+    .action(async (path: string, opts) => (await actions()).runScenario(path, opts));
 
   local
     .command('serve')
     .description('keep the twin running: prints AWS_ENDPOINT_URL_* lines; every object put under releases/ is released')
     .addOption(stateDirOption())
     .option('--config <file>', 'package configuration (config/packages.json format); default: the state dir\'s')
-    .action((opts) => serve(opts));
+    .action(async (opts) => (await actions()).serve(opts));
 
   local
     .command('state')
     .description('show the local executions, catalog and call counts')
     .addOption(stateDirOption())
     .addOption(jsonOption())
-    .action((opts) => showState(opts));
+    .action(async (opts) => (await actions()).showState(opts));
 
   local
     .command('redrive')
@@ -50,17 +52,17 @@ export function registerLocalCommands(program: Command): void {
     .argument('<execution-name>', 'name of the failed execution (see "local state")')
     .addOption(stateDirOption())
     .addOption(jsonOption())
-    .action((name: string, opts) => redrive(name, opts));
+    .action(async (name: string, opts) => (await actions()).redrive(name, opts));
 
   local
     .command('reset')
     .description('delete the local state directory')
     .addOption(stateDirOption())
-    .action((opts) => reset(opts));
+    .action(async (opts) => (await actions()).reset(opts));
 
   local
     .command('demo')
     .description('a short scripted release on a fresh state dir: two versions of one package, then the catalog')
     .addOption(jsonOption())
-    .action((opts) => demo(opts));
+    .action(async (opts) => (await actions()).demo(opts));
 }

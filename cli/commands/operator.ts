@@ -1,14 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
-import { executionConsoleUrl } from '../../lib/notifications/format';
 import { ReleaseError } from '../../lib/release/errors';
-import { operatorClients } from '../operator/clients';
-import { redriveWithProgress } from '../operator/progress';
-import { failedExecutionArns, redriveOne, summarise, summaryLine } from '../operator/redrive';
-import { parseSince } from '../operator/since';
-import { planFromManifest, planFromS3Uri, startPlanned } from '../operator/start';
-import { collectStatus, renderStatusTable } from '../operator/status';
-import { resolveStateMachineArn, type TargetOptions } from '../operator/target';
+import type { TargetOptions } from '../operator/target';
+
+// Loaded when a command runs, not to print help: the AWS SDK clients are most of start-up.
+const clientsModule = () => import('../operator/clients');
+const targetModule = () => import('../operator/target');
 
 /** Operator commands against the deployed stack (status, redrive, start). */
 export function registerOperatorCommands(program: Command): void {
@@ -38,6 +35,9 @@ function registerStatus(program: Command): void {
     .addHelpText('after', '\nExamples:\n  pkgrelease status --stage prod --failed --since 7d\n  pkgrelease status --state-machine-arn arn:aws:states:…:stateMachine:pkgrelease-prod-release --json')
     .action(
       run(async (opts: CommonOptions & { failed?: boolean; since: string; json?: boolean }) => {
+        const [{ operatorClients }, { resolveStateMachineArn }, { parseSince }, { collectStatus, renderStatusTable }] = await Promise.all([
+          clientsModule(), targetModule(), import('../operator/since'), import('../operator/status'),
+        ]);
         const clients = operatorClients(opts.region);
         const stateMachineArn = await resolveStateMachineArn(opts, clients.cfn);
         const report = await collectStatus(clients.sfn(), { stateMachineArn, since: parseSince(opts.since), failedOnly: opts.failed });
@@ -63,6 +63,8 @@ function registerRedrive(program: Command): void {
     .action(
       run(async (arn: string | undefined, opts: CommonOptions & { allFailed?: boolean; since: string; concurrency: number }) => {
         if (Boolean(arn) === Boolean(opts.allFailed)) throw new UsageError('give one execution ARN or --all-failed');
+        const [{ operatorClients }, { resolveStateMachineArn }, { parseSince }, { redriveWithProgress }, { failedExecutionArns, redriveOne, summarise, summaryLine }] =
+          await Promise.all([clientsModule(), targetModule(), import('../operator/since'), import('../operator/progress'), import('../operator/redrive')]);
         const clients = operatorClients(opts.region);
         let arns = arn ? [arn] : [];
         if (opts.allFailed) {
@@ -101,6 +103,9 @@ function registerStart(program: Command): void {
       run(async (uri: string | undefined, opts: CommonOptions & { manifest?: string; versionId?: string }) => {
         if (Boolean(uri) === Boolean(opts.manifest)) throw new UsageError('give an S3 URI or --manifest <file>');
         if (opts.versionId && !uri) throw new UsageError('--version-id goes with an S3 URI; a manifest names artifact.versionId');
+        const [{ operatorClients }, { resolveStateMachineArn }, { planFromManifest, planFromS3Uri, startPlanned }, { executionConsoleUrl }] = await Promise.all([
+          clientsModule(), targetModule(), import('../operator/start'), import('../../lib/notifications/format'),
+        ]);
         const clients = operatorClients(opts.region);
         const planned = uri
           ? await planFromS3Uri(clients.s3(), uri, opts.versionId)
