@@ -43,6 +43,8 @@ export interface LocalReport {
     clientToken: string | null;
     redriveCount: number;
     states: string[];
+    /** Retries of those states: each is one more state transition (and Lambda invocation) on AWS. */
+    retries: number;
   }[];
   catalog: TwinCatalog;
   calls: CallCounts;
@@ -162,6 +164,7 @@ export class LocalSession {
         clientToken: executionClientToken(e) ?? null,
         redriveCount: e.redriveCount,
         states: e.states.map((s) => s.name),
+        retries: e.states.reduce((n, s) => n + s.retries, 0),
       })),
       catalog: this.twin.catalog(),
       calls: { ...this.twin.calls(), ...structuredClone(this.sfnApi.calls) },

@@ -46,7 +46,7 @@ async function withSession(
     const report = session.report();
     const shown = only ? only(before) : new Set(report.executions.map((e) => e.name).filter((n) => !before.has(n)));
     const result = { ...report, executions: report.executions.filter((e) => shown.has(e.name)) };
-    if (session.triggerErrors.length) result.executions.push(...session.triggerErrors.map((t) => ({ name: `trigger ${t.key}`, status: 'FAILED', error: t.error, cause: t.message, clientToken: null, redriveCount: 0, states: [] })));
+    if (session.triggerErrors.length) result.executions.push(...session.triggerErrors.map((t) => ({ name: `trigger ${t.key}`, status: 'FAILED', error: t.error, cause: t.message, clientToken: null, redriveCount: 0, states: [], retries: 0 })));
     print(result, out);
     return result;
   } finally {
