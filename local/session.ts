@@ -3,6 +3,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { resetAwsClients } from '../lib/clients/aws';
+import { socketPoolConfig } from '../lib/clients/socket-pool';
 import { resetIdempotencyStore } from '../lib/lambda/idempotency';
 import { logger } from '../lib/lambda/logger';
 import type { PackagesConfig } from '../lib/release/config';
@@ -59,6 +60,7 @@ export interface UploadOptions {
 export class LocalSession {
   private readonly deliveries = new Set<Promise<unknown>>();
   private readonly savedEnv: Record<string, string | undefined> = {};
+  private s3ForSetUp?: S3Client;
   /** The trigger's dead-letter queue: events whose delivery failed after Lambda's async retries. */
   readonly triggerErrors: { key: string; error: string; message: string }[] = [];
 
@@ -117,9 +119,10 @@ export class LocalSession {
     return this.sfnApi.endpoint;
   }
 
-  /** An SDK client of the twin's, for set-up and uploads (what a person's script would use). */
+  /** An SDK client of the twin's, for set-up and uploads (what a person's script would use), made once. */
   s3(): S3Client {
-    return new S3Client({ forcePathStyle: true });
+    this.s3ForSetUp ??= new S3Client({ ...socketPoolConfig('S3'), forcePathStyle: true });
+    return this.s3ForSetUp;
   }
 
   /** Creates an OpenSearch custom package (as a person would before the first release). */
