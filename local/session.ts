@@ -176,6 +176,7 @@ export class LocalSession {
 
   async close(): Promise<void> {
     await this.settled();
+    this.s3ForSetUp?.destroy();
     await Promise.all([this.sfnApi.close(), this.twin.close()]);
     for (const [k, v] of Object.entries(this.savedEnv)) {
       if (v === undefined) delete process.env[k];
