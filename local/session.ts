@@ -27,9 +27,8 @@ export interface LocalSessionOptions {
   seed?: number;
   faults?: FaultRule[];
   opensearchTiming?: OpenSearchTiming;
-  /** Wait-state pause and retry pause in ms (the ASL's 30 s / backoff are for AWS). */
-  waitMs?: number;
-  retryMs?: number;
+  /** Multiplies the ASL's retry and wait seconds, and Lambda's async retry delays (default 0.001: seconds become ms). */
+  timeScale?: number;
   /** Powertools log level for the handlers (default SILENT: the CLI prints its own progress). */
   logLevel?: string;
   onProgress?: (execution: ExecutionRecord) => void;
@@ -44,8 +43,8 @@ export interface LocalReport {
     clientToken: string | null;
     redriveCount: number;
     states: string[];
-    /** Retries of those states: each is one more state transition (and Lambda invocation) on AWS. */
-    retries: number;
+    /** Per state: retries, and errors by name (injected faults and polls included). */
+    stateStats: Record<string, { retries: number; errors: Record<string, number> }>;
   }[];
   catalog: TwinCatalog;
   calls: CallCounts;
@@ -77,8 +76,7 @@ export class LocalSession {
     const engine = new LocalStepFunctions({
       region: twin.region,
       accountId: twin.accountId,
-      waitMs: options.waitMs ?? 20,
-      retryMs: options.retryMs ?? 10,
+      timeScale: options.timeScale ?? DEFAULT_TIME_SCALE,
       executions: executionsPath && existsSync(executionsPath) ? (JSON.parse(readFileSync(executionsPath, 'utf8')) as ExecutionRecord[]) : [],
       onProgress: (execution) => options.onProgress?.(execution),
     });
@@ -103,6 +101,9 @@ export class LocalSession {
       STAGING_BUCKET: LOCAL_BUCKET,
       STAGING_PREFIX: 'staging/',
       STATE_MACHINE_ARN: this.engine.stateMachineArn,
+      // Real seconds (leases are wall-clock): far longer than a local invocation, short enough that
+      // a lease left by a killed local process frees itself quickly.
+      LEASE_TTL_SECONDS: String(LOCAL_LEASE_TTL_SECONDS),
       POWERTOOLS_LOG_LEVEL: this.options.logLevel ?? 'SILENT',
     };
     for (const [k, v] of Object.entries(env)) {
@@ -167,7 +168,7 @@ export class LocalSession {
         clientToken: executionClientToken(e) ?? null,
         redriveCount: e.redriveCount,
         states: e.states.map((s) => s.name),
-        retries: e.states.reduce((n, s) => n + s.retries, 0),
+        stateStats: stateStats(e),
       })),
       catalog: this.twin.catalog(),
       calls: { ...this.twin.calls(), ...structuredClone(this.sfnApi.calls) },
@@ -198,7 +199,8 @@ export class LocalSession {
         return await invokeLocally(TRIGGER_FUNCTION, event, 30);
       } catch (err) {
         if (attempt >= ASYNC_RETRIES) throw err;
-        await new Promise((r) => setTimeout(r, (this.options.retryMs ?? 10) * 5 * (attempt + 1)));
+        // Lambda retries a failed asynchronous event after about 1 and then 2 minutes.
+        await new Promise((r) => setTimeout(r, 60_000 * (attempt + 1) * (this.options.timeScale ?? DEFAULT_TIME_SCALE)));
       }
     }
   }
@@ -215,6 +217,20 @@ export class LocalSession {
     }
   }
 }
+
+function stateStats(e: ExecutionRecord): LocalReport['executions'][number]['stateStats'] {
+  const stats: LocalReport['executions'][number]['stateStats'] = {};
+  for (const state of e.states) {
+    const entry = (stats[state.name] ??= { retries: 0, errors: {} });
+    entry.retries += state.retries;
+    for (const [name, n] of Object.entries(state.errors ?? {})) entry.errors[name] = (entry.errors[name] ?? 0) + n;
+  }
+  return stats;
+}
+
+/** Local runs compress AWS's seconds 100-fold (a 30 s poll takes 300 ms); attempt counts and backoff shapes stay. */
+export const DEFAULT_TIME_SCALE = 0.01;
+export const LOCAL_LEASE_TTL_SECONDS = 30;
 
 /** Lambda's asynchronous invocation retries a failed event twice before its on-failure destination. */
 const ASYNC_RETRIES = 2;

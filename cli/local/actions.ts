@@ -46,7 +46,7 @@ async function withSession(
     const report = session.report();
     const shown = only ? only(before) : new Set(report.executions.map((e) => e.name).filter((n) => !before.has(n)));
     const result = { ...report, executions: report.executions.filter((e) => shown.has(e.name)) };
-    if (session.triggerErrors.length) result.executions.push(...session.triggerErrors.map((t) => ({ name: `trigger ${t.key}`, status: 'FAILED', error: t.error, cause: t.message, clientToken: null, redriveCount: 0, states: [], retries: 0 })));
+    if (session.triggerErrors.length) result.executions.push(...session.triggerErrors.map((t) => ({ name: `trigger ${t.key}`, status: 'FAILED', error: t.error, cause: t.message, clientToken: null, redriveCount: 0, states: [], stateStats: {} })));
     print(result, out);
     return result;
   } finally {
@@ -159,7 +159,7 @@ export async function demo(opts: OutputOptions): Promise<void> {
 export async function serve(opts: { stateDir: string; config?: string }): Promise<void> {
   const config = opts.config ? parsePackagesConfig(readFileSync(opts.config, 'utf8')) : loadLocalConfig(opts.stateDir);
   const progress = createProgress('plain', process.stdout);
-  const session = await LocalSession.start({ config, stateDir: opts.stateDir, onProgress: (e) => progress.update(e), waitMs: 1000, retryMs: 500 });
+  const session = await LocalSession.start({ config, stateDir: opts.stateDir, onProgress: (e) => progress.update(e), timeScale: 0.05 });
   const created: string[] = [];
   for (const [name, settings] of Object.entries(config.packages)) {
     const opensearchName = settings.opensearchPackage ?? name;

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { iotClient } from '../../lib/clients/aws';
+import { iotClient, s3Client } from '../../lib/clients/aws';
 import { runIdempotent } from '../../lib/lambda/idempotency';
 import { parseStepInput, stepHandler } from '../../lib/lambda/step-handler';
 import { ReleaseStateSchema } from '../../lib/release/request';
@@ -7,5 +7,5 @@ import { createVersion } from '../../lib/release/steps/create-version';
 
 export const handler = stepHandler('createVersion', async (event: unknown, context: Context) => {
   const release = parseStepInput(ReleaseStateSchema, event, 'createVersion');
-  return runIdempotent((r: typeof release) => createVersion(r, iotClient()), release, context);
+  return runIdempotent((r: typeof release) => createVersion(r, { iot: iotClient(), s3: s3Client() }), release, context);
 });

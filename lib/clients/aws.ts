@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IoTClient } from '@aws-sdk/client-iot';
 import { OpenSearchClient } from '@aws-sdk/client-opensearch';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -34,6 +35,9 @@ export const s3Client = () =>
   cached('s3', () => new S3Client({ ...socketPoolConfig('S3'), forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL) }));
 
 export const sfnClient = () => cached('sfn', () => new SFNClient(socketPoolConfig('SFN')));
+
+/** For the OpenSearch package leases (the idempotency table); Powertools keeps its own client. */
+export const dynamodbClient = () => cached('dynamodb', () => new DynamoDBClient({}));
 
 /** Forget cached clients (the local engine changes endpoints between runs in one process). */
 export function resetAwsClients(): void {

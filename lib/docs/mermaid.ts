@@ -11,6 +11,7 @@ interface AslState {
   Default?: string;
   Choices?: AslRule[];
   Catch?: { ErrorEquals: string[]; Next: string }[];
+  Retry?: { ErrorEquals: string[]; BackoffRate?: number; IntervalSeconds?: number; MaxAttempts?: number }[];
   Branches?: AslMachine[];
   Iterator?: AslMachine;
   ItemProcessor?: AslMachine;
@@ -43,6 +44,10 @@ function renderMachine(machine: AslMachine, indent: string, ids: Ids): string[] 
     for (const rule of state.Choices ?? []) if (rule.Next) edge(id(rule.Next), describeRule(rule));
     if (state.Default) edge(id(state.Default), 'Default');
     for (const c of state.Catch ?? []) edge(id(c.Next), `Catch ${c.ErrorEquals.join(', ')}`);
+    // A fixed-interval Retry (BackoffRate 1) is a poll: drawn as a loop, since it is part of the flow.
+    for (const r of state.Retry ?? []) {
+      if (r.BackoffRate === 1) edge(from, `every ${r.IntervalSeconds ?? 1} s while ${r.ErrorEquals.join(', ')} (at most ${r.MaxAttempts ?? 3}×)`);
+    }
     if (state.Next) edge(id(state.Next));
     if (state.End || state.Type === 'Succeed' || state.Type === 'Fail') edge('[*]');
   }

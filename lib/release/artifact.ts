@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { headObject } from '../clients/s3';
+import { contentOf } from './content';
 import { ArtifactNotFound } from './errors';
 import { normaliseEtag } from './identity';
 
@@ -16,7 +17,7 @@ export interface ArtifactRef {
  * by `pkgrelease start`, so both name the same bytes.
  */
 export interface PinnedArtifact {
-  artifact: { bucket: string; key: string; version?: string; etag: string };
+  artifact: { bucket: string; key: string; version?: string; etag: string; size?: number; checksum?: { algorithm: string; value: string; type?: string } };
   /** The object's user metadata (`x-amz-meta-*`), read by the same HeadObject. */
   metadata: Record<string, string>;
 }
@@ -33,5 +34,6 @@ export async function pinArtifact(s3: S3Client, artifact: ArtifactRef): Promise<
   if (artifact.etag && !version && normaliseEtag(artifact.etag) !== etag) {
     throw new ArtifactNotFound(`s3://${bucket}/${key} changed since the event (ETag ${etag}); upload it again to release it`);
   }
-  return { artifact: { bucket, key, version: head.VersionId ?? version, etag }, metadata: head.Metadata ?? {} };
+  const { size, checksum } = contentOf(head);
+  return { artifact: { bucket, key, version: head.VersionId ?? version, etag, size, checksum }, metadata: head.Metadata ?? {} };
 }

@@ -65,10 +65,22 @@ export class OpenSearchPackageFailed extends ReleaseError {
   }
 }
 
-/** The OpenSearch package did not become AVAILABLE within the poll budget. Redrive polls again. */
+/**
+ * This release's import is still running (COPYING / VALIDATING). The ASL polls by retrying on this
+ * name; when the retries run out the execution fails with it, and a Redrive polls again.
+ */
 export class OpenSearchNotReady extends ReleaseError {
   override readonly name = 'OpenSearchNotReady';
-  readonly retryable = false;
+  readonly retryable = true;
+}
+
+/**
+ * Another release holds the OpenSearch package's lease (it is between its update and the end of its
+ * rollout). Retried with backoff; a lease whose holder crashed expires by itself.
+ */
+export class OpenSearchPackageLocked extends ReleaseError {
+  override readonly name = 'OpenSearchPackageLocked';
+  readonly retryable = true;
 }
 
 /**
@@ -81,14 +93,13 @@ export class TransientAwsError extends ReleaseError {
 }
 
 /** Names the ASL must treat as retryable / non-retryable: one list, read by the ASL test. */
-export const RETRYABLE_ERROR_NAMES = ['TransientAwsError', 'OpenSearchPackageBusy'] as const;
+export const RETRYABLE_ERROR_NAMES = ['TransientAwsError', 'OpenSearchPackageBusy', 'OpenSearchPackageLocked', 'OpenSearchNotReady'] as const;
 export const TERMINAL_ERROR_NAMES = [
   'InvalidRelease',
   'ArtifactNotFound',
   'VersionConflict',
   'OpenSearchPackageNotFound',
   'OpenSearchPackageFailed',
-  'OpenSearchNotReady',
 ] as const;
 
 interface SdkErrorShape {

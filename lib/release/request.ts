@@ -12,6 +12,9 @@ export const PinnedArtifactSchema = z.object({
   version: z.string().min(1).optional(),
   /** ETag of the pinned bytes, without quotes. */
   etag: z.string().min(1),
+  /** Size and full-object checksum of the pinned bytes: the release's identity by content. */
+  size: z.number().int().nonnegative().optional(),
+  checksum: z.object({ algorithm: z.string(), value: z.string(), type: z.string().optional() }).optional(),
 });
 
 export const ReleaseRequestSchema = z.object({

@@ -10,6 +10,8 @@ export interface StateRecord {
   error?: string;
   cause?: string;
   retries: number;
+  /** Every error this state raised, counted by name (retried attempts included). */
+  errors?: Record<string, number>;
 }
 
 export interface ExecutionRecord {

@@ -2,6 +2,7 @@ import './polyfills';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { STEP_FUNCTIONS } from '../../lib/release/constraints';
 import { type AslDefinition, loadDefinitionText, placeholders, substitute } from './definition';
+import { scaleDefinition } from './time-scale';
 import { type ExecutionRecord, failedState, type StateRecord } from './executions';
 import { invokeLocally, type LocalFunction, STEP_FUNCTIONS_BY_PLACEHOLDER } from './functions';
 
@@ -9,10 +10,11 @@ export interface LocalStepFunctionsOptions {
   region?: string;
   accountId?: string;
   stateMachineName?: string;
-  /** Milliseconds every Wait state pauses (instead of its Seconds). */
-  waitMs?: number;
-  /** Milliseconds before each retry (instead of the ASL's backoff). */
-  retryMs?: number;
+  /**
+   * Multiplies every Retry interval and Wait of the ASL (1 = AWS's own timing; the local default
+   * 0.001 turns seconds into milliseconds). Attempt counts and backoff shape are kept.
+   */
+  timeScale?: number;
   /** Executions recorded by an earlier run (the state dir). */
   executions?: ExecutionRecord[];
   /** Called whenever a state is entered, left, retried or failed, and when an execution ends. */
@@ -56,7 +58,14 @@ export class LocalStepFunctions {
       this.functionsByArn.set(arn, fn);
     }
     for (const record of options.executions ?? []) this.records.set(record.name, record);
+    // Validated once here (asl-validator compiles its schemas on every call: ~85 ms of blocked
+    // event loop); every run then uses the time-scaled copy with validation off.
+    new StateMachine(substitute(this.text, this.arns) as never, { validationOptions: { checkArn: false } });
+    this.runnable = scaleDefinition(substitute(this.text, this.arns), options.timeScale ?? 1);
   }
+
+  /** The definition every run executes: substituted, validated in the constructor, time-scaled. */
+  private readonly runnable: AslDefinition;
 
   /** StartExecution. Same name + same input while known → the existing execution, nothing new. */
   start(name: string, input: unknown): { status: 'started' | 'already-exists'; execution: ExecutionRecord } {
@@ -78,7 +87,7 @@ export class LocalStepFunctions {
       states: [],
     };
     this.records.set(name, execution);
-    this.track(this.run(execution, this.definition().StartAt, input));
+    this.track(this.run(execution, this.runnable.StartAt, input));
     return { status: 'started', execution };
   }
 
@@ -109,10 +118,6 @@ export class LocalStepFunctions {
     while (this.running.size) await Promise.all([...this.running]);
   }
 
-  private definition(startAt?: string): AslDefinition {
-    const def = substitute(this.text, this.arns);
-    return startAt ? { ...def, StartAt: startAt } : def;
-  }
 
   private track(p: Promise<void>): void {
     this.running.add(p);
@@ -120,27 +125,21 @@ export class LocalStepFunctions {
   }
 
   private async run(execution: ExecutionRecord, startAt: string, input: unknown): Promise<void> {
-    const definition = this.definition(startAt);
+    // A redrive starts mid-flow at the failed state.
+    const definition = { ...this.runnable, StartAt: startAt };
     const taskResourceLocalHandlers: Record<string, (input: never) => Promise<never>> = {};
-    const waitTimeOverrides: Record<string, number> = {};
-    const retryIntervalOverrides: Record<string, number> = {};
     for (const [stateName, state] of Object.entries(definition.States)) {
       if (state.Type === 'Task') {
         const fn = this.functionsByArn.get(state.Resource ?? '');
         if (!fn) throw new Error(`state ${stateName} has no local function for ${state.Resource}`);
         // Lambda's timeout is what the handler sees as remaining time; the ASL's Task timeout bounds it.
         taskResourceLocalHandlers[stateName] = (taskInput) => invokeLocally(fn, taskInput, state.TimeoutSeconds ?? 60) as Promise<never>;
-        if (this.options.retryMs !== undefined) retryIntervalOverrides[stateName] = this.options.retryMs;
       }
-      if (state.Type === 'Wait' && this.options.waitMs !== undefined) waitTimeOverrides[stateName] = this.options.waitMs;
     }
 
-    // A redrive starts mid-flow, which leaves earlier states unreachable: the definition itself was
-    // validated when the execution first started.
-    const resumed = startAt !== this.definition().StartAt;
-    const machine = new StateMachine(definition as never, { validationOptions: resumed ? { noValidate: true } : { checkArn: false } });
+    const machine = new StateMachine(definition as never, { validationOptions: { noValidate: true } });
     const started = machine.run(input as never, {
-      overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never, waitTimeOverrides, retryIntervalOverrides },
+      overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never },
       context: {
         Execution: { Id: execution.executionArn, Name: execution.name, Input: execution.input, StartTime: execution.startDate, RedriveCount: execution.redriveCount },
         StateMachine: { Id: this.stateMachineArn, Name: this.stateMachineArn.split(':').pop() },
@@ -169,6 +168,8 @@ export class LocalStepFunctions {
         Object.assign(current, { status: 'SUCCEEDED', output: event.state?.output, error: undefined, cause: undefined });
       } else if (event.type === 'StateFailed' && current) {
         Object.assign(current, { status: 'FAILED', error: event.Error, cause: String(event.Cause ?? '') });
+        const errors = (current.errors ??= {});
+        errors[event.Error ?? 'Error'] = (errors[event.Error ?? 'Error'] ?? 0) + 1;
       } else if (event.type === 'StateRetried' && current) {
         Object.assign(current, { status: 'ENTERED', retries: current.retries + 1 });
       } else if (event.type === 'ExecutionFailed') {

@@ -3,9 +3,32 @@
  * in a LevelDB directory so idempotency records survive between CLI runs.
  */
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+
+/**
+ * DynamoDB returns the item that failed a condition when asked (`ReturnValuesOnConditionCheckFailure:
+ * ALL_OLD`); dynalite does not. Powertools relies on it: without the item it reads the record in a
+ * second call, and another execution can delete it in between (IdempotencyItemNotFoundError, an
+ * empty cause). dynalite checks conditions under its per-key lock, so attaching the item it just
+ * compared is exactly DynamoDB's answer.
+ */
+function returnItemOnConditionFailure(): void {
+  const db = createRequire(import.meta.url)('dynalite/db') as {
+    checkConditional: (data: Record<string, unknown>, existing: unknown) => (Error & { body?: Record<string, unknown> }) | null;
+    __returnsItem?: boolean;
+  };
+  if (db.__returnsItem) return;
+  const check = db.checkConditional;
+  db.checkConditional = (data, existing) => {
+    const failure = check(data, existing);
+    if (failure?.body && existing && data.ReturnValuesOnConditionCheckFailure === 'ALL_OLD') failure.body.Item = existing;
+    return failure;
+  };
+  db.__returnsItem = true;
+}
 
 export interface DynamoTwin {
   readonly endpoint: string;
@@ -27,6 +50,7 @@ export interface DynamoOptions {
  * for a local run.
  */
 export async function startDynamo(opts: DynamoOptions): Promise<DynamoTwin> {
+  returnItemOnConditionFailure();
   if (opts.path) mkdirSync(opts.path, { recursive: true });
   const server = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {

@@ -98,16 +98,18 @@ export function parseJsonBody(ctx: RequestContext): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-export type CallCounts = Record<string, { succeeded: number; failed: number }>;
+/** `failed` counts every non-2xx answer; `injected` how many of those were the twin's injected faults. */
+export type CallCounts = Record<string, { succeeded: number; failed: number; injected?: number }>;
 
-/** Counts every request as `service:Operation`; failed = any non-2xx reply, injected faults included. */
+/** Counts every request as `service:Operation`. */
 export class CallRecorder {
-  private counts = new Map<string, { succeeded: number; failed: number }>();
+  private counts = new Map<string, { succeeded: number; failed: number; injected?: number }>();
 
-  record(operation: string, ok: boolean): void {
+  record(operation: string, ok: boolean, injected = false): void {
     const entry = this.counts.get(operation) ?? { succeeded: 0, failed: 0 };
     if (ok) entry.succeeded++;
     else entry.failed++;
+    if (injected) entry.injected = (entry.injected ?? 0) + 1;
     this.counts.set(operation, entry);
   }
 
@@ -202,7 +204,7 @@ async function dispatch(
   opts: ServiceServerOptions,
   compiled: CompiledRoute[],
   req: http.IncomingMessage,
-): Promise<{ operation: string; reply: Reply }> {
+): Promise<{ operation: string; reply: Reply; injected?: boolean }> {
   const rawUrl = req.url ?? '/';
   const q = rawUrl.indexOf('?');
   const base = {
@@ -232,10 +234,10 @@ async function dispatch(
     operation = `${opts.service}:${found.operation}`;
     const decision = opts.faults.decide(operation);
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
-    if (decision.fault === 'throttle' || decision.fault === 'error5xx') throw opts.protocol.faultError(decision.fault);
+    if (decision.fault === 'throttle' || decision.fault === 'error5xx') return { operation, reply: opts.protocol.errorReply(opts.protocol.faultError(decision.fault), ctx), injected: true };
     const reply = await found.handle(ctx);
     // lostResponse: the change above is applied; only a successful reply is lost.
-    if (decision.fault === 'lostResponse' && reply.status < 300) throw opts.protocol.faultError('lostResponse');
+    if (decision.fault === 'lostResponse' && reply.status < 300) return { operation, reply: opts.protocol.errorReply(opts.protocol.faultError('lostResponse'), ctx), injected: true };
     return { operation, reply };
   } catch (err) {
     if (err instanceof ServiceError) return { operation, reply: opts.protocol.errorReply(err, ctx) };
@@ -252,8 +254,8 @@ export async function startServiceServer(opts: ServiceServerOptions): Promise<Se
   const compiled = opts.routes.map(compile);
   const server = http.createServer((req, res) => {
     dispatch(opts, compiled, req)
-      .then(({ operation, reply }) => {
-        opts.recorder.record(operation, reply.status >= 200 && reply.status < 300);
+      .then(({ operation, reply, injected }) => {
+        opts.recorder.record(operation, reply.status >= 200 && reply.status < 300, injected);
         const idHeader = opts.service === 's3' ? 'x-amz-request-id' : 'x-amzn-RequestId';
         res.writeHead(reply.status, { [idHeader]: `twin-${++requestCounter}`, ...reply.headers });
         res.end(req.method === 'HEAD' ? undefined : reply.body);

@@ -8,7 +8,7 @@ import { FaultInjector, type FaultRule } from './faults';
 import { CallRecorder, startServiceServer, type CallCounts, type Protocol, type Route, type ServiceName, type ServiceServer } from './http';
 import { IotCatalog, iotProtocol, type IotCatalogView, type IotStateJson } from './iot';
 import { OpenSearchApi, opensearchProtocol } from './opensearch';
-import { DEFAULT_TIMING, OpenSearchPackages, type OpenSearchStateJson, type OpenSearchTiming, type PackageStatus } from './opensearch-packages';
+import { DEFAULT_TIMING, type ImportedSource, OpenSearchPackages, type OpenSearchStateJson, type OpenSearchTiming, type PackageStatus } from './opensearch-packages';
 import { S3Store, type S3StateJson } from './s3-store';
 import { s3Protocol, s3Routes } from './s3';
 import { startDynamo, type DynamoTwin } from './dynamo';
@@ -42,7 +42,9 @@ export interface TwinCatalog {
       id: string;
       status: PackageStatus;
       availableVersion: string | null;
-      history: { version: string; commitMessage: string | null; createdAt: string }[];
+      history: { version: string; commitMessage: string | null; createdAt: string; source: ImportedSource | null }[];
+      /** Every version the package started serving, in order (AvailablePackageVersion changes). */
+      served: { version: string; at: string }[];
       errorDetails?: { ErrorType: string; ErrorMessage: string };
     };
   };
@@ -154,7 +156,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
               id: p.id,
               status: packages.status(p),
               availableVersion: p.availableVersion ?? null,
-              history: p.history.map((h) => ({ version: h.version, commitMessage: h.commitMessage ?? null, createdAt: new Date(h.createdAt).toISOString() })),
+              history: p.history.map((h) => ({ version: h.version, commitMessage: h.commitMessage ?? null, createdAt: new Date(h.createdAt).toISOString(), source: h.source ?? null })),
+              served: (p.servedLog ?? []).map((e) => ({ version: e.version, at: new Date(e.at).toISOString() })),
               ...(p.errorDetails && !p.pending && { errorDetails: { ...p.errorDetails } }),
             },
           ]),

@@ -7,6 +7,7 @@
  * The copy reads the twin S3 object *as it was at copy time* (startedAt + copyingMs), so a later
  * upload to the same key does not leak into an earlier import.
  */
+import { createHash } from 'node:crypto';
 import { OPENSEARCH } from '../../lib/release/constraints';
 import { Prng, deriveSeed } from './faults';
 import type { S3Store } from './s3-store';
@@ -41,6 +42,21 @@ export interface HistoryEntry {
   version: string;
   commitMessage?: string;
   createdAt: number;
+  /** Which bytes this import read (known once the copy ran): what the package serves when it is AVAILABLE. */
+  source?: ImportedSource;
+}
+
+export interface ImportedSource {
+  bucket: string;
+  key: string;
+  versionId?: string;
+  sha256?: string;
+}
+
+/** A moment the package started serving a version (AvailablePackageVersion changed). */
+export interface ServedEntry {
+  version: string;
+  at: number;
 }
 
 export interface OsPackage {
@@ -59,6 +75,8 @@ export interface OsPackage {
   errorDetails?: ErrorDetails;
   /** Newest last. */
   history: HistoryEntry[];
+  /** Every change of AvailablePackageVersion, oldest first: the campaign checks it never goes back. */
+  servedLog?: ServedEntry[];
   pending?: PendingImport;
 }
 
@@ -215,27 +233,36 @@ export class OpenSearchPackages {
     const now = this.now();
     const copyAt = job.startedAt + this.timing.copyingMs;
     if (now < copyAt) return 'COPYING';
-    job.outcome ??= this.copy(pkg.type, job.source, copyAt);
+    if (!job.outcome) {
+      const { outcome, source } = this.copy(pkg.type, job.source, copyAt);
+      job.outcome = outcome;
+      const entry = pkg.history.find((h) => h.version === job.version);
+      if (entry && source) entry.source = source;
+    }
     // A failed copy shows at once; content problems only after the validation phase.
     if (job.outcome.status !== 'COPY_FAILED' && now < copyAt + this.timing.validatingMs) return 'VALIDATING';
     pkg.settled = job.outcome.status;
     pkg.errorDetails = job.outcome.errorDetails;
-    if (job.outcome.status === 'AVAILABLE') pkg.availableVersion = job.version;
+    if (job.outcome.status === 'AVAILABLE') {
+      pkg.availableVersion = job.version;
+      (pkg.servedLog ??= []).push({ version: job.version, at: copyAt + this.timing.validatingMs });
+    }
     pkg.pending = undefined;
     this.onChange();
     return pkg.settled;
   }
 
-  private copy(type: PackageType, source: PendingImport['source'], at: number): NonNullable<PendingImport['outcome']> {
+  private copy(type: PackageType, source: PendingImport['source'], at: number): { outcome: NonNullable<PendingImport['outcome']>; source?: ImportedSource } {
     const where = `s3://${source.bucket}/${source.key}`;
     const object = this.s3.hasBucket(source.bucket) ? this.s3.objectAt(source.bucket, source.key, at) : undefined;
-    if (!object) return { status: 'COPY_FAILED', errorDetails: { ErrorType: 'S3_OBJECT_NOT_FOUND', ErrorMessage: `The S3 object ${where} does not exist` } };
+    if (!object) return { outcome: { status: 'COPY_FAILED', errorDetails: { ErrorType: 'S3_OBJECT_NOT_FOUND', ErrorMessage: `The S3 object ${where} does not exist` } } };
+    const imported = { ...source, versionId: object.versionId, sha256: createHash('sha256').update(object.body).digest('hex') };
     // The custom-packages docs: OpenSearch cannot import objects encrypted with SSE-KMS.
     if (object.serverSideEncryption === 'aws:kms') {
-      return { status: 'COPY_FAILED', errorDetails: { ErrorType: 'S3_ACCESS_DENIED', ErrorMessage: `The S3 object ${where} is encrypted with SSE-KMS, which OpenSearch cannot read` } };
+      return { outcome: { status: 'COPY_FAILED', errorDetails: { ErrorType: 'S3_ACCESS_DENIED', ErrorMessage: `The S3 object ${where} is encrypted with SSE-KMS, which OpenSearch cannot read` } }, source: imported };
     }
     const problem = validateContent(type, object.body);
-    return problem ? { status: 'VALIDATION_FAILED', errorDetails: problem } : { status: 'AVAILABLE' };
+    return { outcome: problem ? { status: 'VALIDATION_FAILED', errorDetails: problem } : { status: 'AVAILABLE' }, source: imported };
   }
 
   /** `F` + 9 digits, like real custom package ids, drawn from the seeded PRNG. */

@@ -33,8 +33,10 @@ export function reportFigures(root, report, releases) {
   let invocations = 0;
   for (const e of report.executions) {
     statuses[e.status] = (statuses[e.status] ?? 0) + 1;
-    transitions += e.states.length + (e.retries ?? 0);
-    invocations += e.states.filter((s) => tasks.has(s)).length + (e.retries ?? 0);
+    // Only Task states have Retry here, so every retry is a Lambda invocation too.
+    const retries = Object.values(e.stateStats ?? {}).reduce((n, s) => n + s.retries, 0);
+    transitions += e.states.length + retries;
+    invocations += e.states.filter((s) => tasks.has(s)).length + retries;
   }
   // The trigger Lambda runs once per S3 event.
   invocations += releases;

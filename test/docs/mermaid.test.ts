@@ -68,8 +68,8 @@ describe('aslToMermaid', () => {
       if (state.Next) expect(diagram).toContain(`    ${id} --> ${state.Next.replace(/[^A-Za-z0-9_]/g, '_')}`);
     }
     expect(diagram).toContain('    [*] --> Prepare');
-    expect(diagram).toContain('    Released --> [*]');
-    expect(diagram).toContain('    OpenSearchReady_ --> WaitForOpenSearch: Default');
+    expect(diagram).toContain('    Promote --> [*]');
+    expect(diagram).toContain('    CheckOpenSearch --> CheckOpenSearch: every 30 s while OpenSearchNotReady (at most 60×)');
   });
 
   it('describes choice rules', () => {

@@ -21,7 +21,7 @@ export const CONFIG: PackagesConfig = {
 };
 
 export async function startSession(options: Partial<LocalSessionOptions> = {}): Promise<LocalSession> {
-  const session = await LocalSession.start({ config: CONFIG, waitMs: 5, retryMs: 1, opensearchTiming: { copyingMs: 10, validatingMs: 10 }, ...options });
+  const session = await LocalSession.start({ config: CONFIG, timeScale: 0.002, opensearchTiming: { copyingMs: 10, validatingMs: 10 }, ...options });
   await session.createOpenSearchPackage('edge-agent-dict', 'TXT-DICTIONARY', 'initial\n');
   return session;
 }

@@ -59,8 +59,8 @@ describe('fault kinds', () => {
     expect(r.$metadata.attempts).toBe(2);
     await retrying.os.send(new DescribePackagesCommand({}));
     expect(twin.calls()).toEqual({
-      'es:DescribePackages': { succeeded: 1, failed: 1 },
-      'iot:ListPackages': { succeeded: 1, failed: 1 },
+      'es:DescribePackages': { succeeded: 1, failed: 1, injected: 1 },
+      'iot:ListPackages': { succeeded: 1, failed: 1, injected: 1 },
     });
     retrying.iot.destroy();
     retrying.os.destroy();
@@ -93,7 +93,7 @@ describe('fault kinds', () => {
     twin.setFaults([{ operation: 'iot:CreatePackageVersion', kind: 'lostResponse', times: 1 }]);
     const r = await retrying.iot.send(new CreatePackageVersionCommand({ packageName: 'faulty', versionName: 'auto' })); // SDK-generated token
     expect([r.status, r.$metadata.attempts]).toEqual(['DRAFT', 2]);
-    expect(twin.calls()['iot:CreatePackageVersion']).toEqual({ succeeded: 1, failed: 1 });
+    expect(twin.calls()['iot:CreatePackageVersion']).toEqual({ succeeded: 1, failed: 1, injected: 1 });
     retrying.iot.destroy();
   });
 });
@@ -107,7 +107,7 @@ describe('call counts', () => {
     await s3.send(new PutObjectCommand({ Bucket: 'faulty', Key: 'k', Body: 'v' }));
     expect(twin.calls()).toEqual({
       'iot:GetPackageVersion': { succeeded: 0, failed: 1 },
-      'iot:ListPackages': { succeeded: 1, failed: 1 },
+      'iot:ListPackages': { succeeded: 1, failed: 1, injected: 1 },
       's3:PutObject': { succeeded: 1, failed: 0 },
     });
   });

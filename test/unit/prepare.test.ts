@@ -42,7 +42,7 @@ describe('prepare: accepted inputs become one canonical release request', () => 
       clientToken: deriveClientToken(artifact),
     });
     expect(release.clientToken).toMatch(/^\S{36,64}$/);
-    expect(s3.commandCalls(HeadObjectCommand)[0]!.args[0].input).toEqual({ Bucket: BUCKET, Key: artifact.key, VersionId: 'v-abc123' });
+    expect(s3.commandCalls(HeadObjectCommand)[0]!.args[0].input).toEqual({ Bucket: BUCKET, Key: artifact.key, VersionId: 'v-abc123', ChecksumMode: 'ENABLED' });
   });
 
   it('accepts a release manifest and a hand-written request, with the same token for the same artifact', async () => {

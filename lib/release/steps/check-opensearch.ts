@@ -1,59 +1,49 @@
-import type { OpenSearchClient } from '@aws-sdk/client-opensearch';
-import { describePackageById, getVersionHistory } from '../../clients/opensearch';
-import { OPENSEARCH } from '../constraints';
-import { OpenSearchNotReady, OpenSearchPackageFailed, OpenSearchPackageNotFound } from '../errors';
-import { isCommitOf, parseCommitMessage, shortToken } from '../identity';
+import { describePackageById } from '../../clients/opensearch';
+import { OpenSearchNotReady, OpenSearchPackageFailed } from '../errors';
+import { openSearchLeaseKey, releaseLease, renewLease } from '../lease';
+import { isBusy, isFailed } from '../opensearch-view';
 import type { ReleaseRequest } from '../request';
-import { compareVersions } from '../version-order';
-import type { UpdateOpenSearchResult } from './update-opensearch';
-
-export interface CheckOpenSearchInput {
-  release: ReleaseRequest;
-  update: UpdateOpenSearchResult;
-  poll: { count: number; max: number };
-}
-
-export interface CheckOpenSearchResult {
-  ready: boolean;
-  status: string;
-  availableVersion: string | null;
-}
+import { leaseOwner, reconcileOpenSearch, type UpdateOpenSearchDeps, type UpdateOpenSearchResult } from './update-opensearch';
 
 /**
- * Step 4 (the wait loop's check): is this release's content — or a newer release's — what the
- * package serves? `*_FAILED` for our import raises OpenSearchPackageFailed with ErrorDetails;
- * running out of polls raises OpenSearchNotReady (a redrive re-runs this check).
+ * Step 4, polled by the ASL's Retry on OpenSearchNotReady: is this release's content — or a newer
+ * release's — what the package serves? Returns when it is; raises OpenSearchNotReady while this
+ * release's import runs; OpenSearchPackageFailed when it failed.
+ *
+ * Fast path (one DescribePackages): the lease granted to UpdateOpenSearch is still ours with the
+ * same fence, so nobody touched the package since, and the package version our update created is
+ * known. Anything else — the lease was lost, a redrive days later, our import overwritten — falls
+ * back to a full look-and-act pass, which re-applies this release if it must. So the check can
+ * always tell "superseded" (done) from "not yet" (poll again) from "lost" (apply again).
+ *
+ * Not wrapped in Powertools idempotency: it is a look that changes nothing but the lease's expiry,
+ * and each poll must look again.
  */
-export async function checkOpenSearch({ release, update, poll }: CheckOpenSearchInput, opensearch: OpenSearchClient): Promise<CheckOpenSearchResult> {
-  if (update.outcome === 'superseded') return { ready: true, status: 'SUPERSEDED', availableVersion: null };
-  const pkg = await describePackageById(opensearch, update.packageId);
-  if (!pkg) throw new OpenSearchPackageNotFound(`OpenSearch package ${update.packageName} (${update.packageId}) no longer exists`);
-  const status = pkg.PackageStatus ?? 'UNKNOWN';
-  const available = pkg.AvailablePackageVersion ?? null;
+export async function checkOpenSearch(release: ReleaseRequest, update: UpdateOpenSearchResult, deps: UpdateOpenSearchDeps): Promise<UpdateOpenSearchResult> {
+  if (update.outcome !== 'importing') return update;
+  if (update.fence !== undefined && update.packageVersion !== undefined) {
+    const lease = await renewLease(deps.lease, { key: openSearchLeaseKey(update.packageName), owner: leaseOwner(release), fence: update.fence, expiresAt: 0 });
+    const pkg = lease && (await describePackageById(deps.opensearch, update.packageId));
+    if (lease && pkg) {
+      const status = pkg.PackageStatus ?? 'UNKNOWN';
+      if (pkg.AvailablePackageVersion === update.packageVersion) {
+        await releaseLease(deps.lease, lease);
+        return { ...update, outcome: 'served', servedVersion: release.versionName };
+      }
+      if (isBusy(status)) throw notReady(update, status);
+      if (isFailed(status)) {
+        await releaseLease(deps.lease, lease);
+        throw new OpenSearchPackageFailed(status, pkg.ErrorDetails, update.packageName);
+      }
+    }
+  }
+  const now = await reconcileOpenSearch(release, deps);
+  if (now.outcome === 'importing') throw notReady(now, 'importing');
+  return now;
+}
 
-  const history = await getVersionHistory(opensearch, update.packageId);
-  const versionOf = (token: string) =>
-    history.find((h) => parseCommitMessage(h.CommitMessage)?.token === token)?.PackageVersion;
-  const ours = versionOf(shortToken(release.clientToken));
-  const availableCommit = parseCommitMessage(history.find((h) => h.PackageVersion === available)?.CommitMessage);
-  const servesOursOrNewer =
-    available !== null &&
-    (available === ours ||
-      (availableCommit !== undefined &&
-        isCommitOf(availableCommit, release.packageName) &&
-        compareVersions(availableCommit.versionName, release.versionName) > 0));
-
-  // Once our (or a newer) content is the available version we are done, even if a later update is in flight.
-  if (servesOursOrNewer) {
-    return { ready: true, status, availableVersion: available };
-  }
-  if ((OPENSEARCH.failedStatuses as readonly string[]).includes(status) && !servesOursOrNewer) {
-    throw new OpenSearchPackageFailed(status, pkg.ErrorDetails, update.packageName);
-  }
-  if (poll.count >= poll.max) {
-    throw new OpenSearchNotReady(
-      `OpenSearch package ${update.packageName} is still ${status} after ${poll.count} polls; redrive the execution to keep waiting`,
-    );
-  }
-  return { ready: false, status, availableVersion: available };
+function notReady(update: UpdateOpenSearchResult, status: string): OpenSearchNotReady {
+  return new OpenSearchNotReady(
+    `OpenSearch package ${update.packageName} is still ${status} with this release's content (${update.packageVersion ?? 'version pending'}); polling again (a redrive keeps waiting)`,
+  );
 }

@@ -2,11 +2,11 @@ import type { OpenSearchClient } from '@aws-sdk/client-opensearch';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { findPackageByName, getVersionHistory, updatePackage } from '../../clients/opensearch';
 import { copyObjectVersion } from '../../clients/s3';
-import { OPENSEARCH } from '../constraints';
-import { OpenSearchPackageBusy, OpenSearchPackageNotFound } from '../errors';
-import { type CommitIdentity, commitMessage, isCommitOf, parseCommitMessage, shortToken } from '../identity';
+import { OpenSearchPackageBusy, OpenSearchPackageFailed, OpenSearchPackageLocked, OpenSearchPackageNotFound } from '../errors';
+import { commitMessage, parseCommitMessage, shortToken } from '../identity';
+import { acquireLease, type Lease, type LeaseStore, openSearchLeaseKey, releaseLease, renewLease } from '../lease';
+import { isBusy, isFailed, isThisRelease, lookAtPackage, type OpenSearchView, servesReleaseOrNewer } from '../opensearch-view';
 import type { ReleaseRequest } from '../request';
-import { compareVersions } from '../version-order';
 
 export interface UpdateOpenSearchDeps {
   opensearch: OpenSearchClient;
@@ -16,25 +16,52 @@ export interface UpdateOpenSearchDeps {
   /** Where the immutable copy of the pinned bytes goes; default: the artifact's bucket. */
   stagingBucket?: string;
   stagingPrefix: string;
-}
-
-export interface UpdateOpenSearchResult {
-  packageId: string;
-  packageName: string;
-  /** `updated`: this run started the import; `already-applied`: an earlier run did;
-   *  `superseded`: a newer release of this IoT package is already there, so ours is skipped. */
-  outcome: 'updated' | 'already-applied' | 'superseded';
-  commitMessage: string;
-  /** The release that superseded this one (when `superseded`). */
-  supersededBy?: string;
+  lease: LeaseStore;
 }
 
 /**
- * Step 3: import exactly the pinned bytes into the OpenSearch package. The package API has no
- * idempotency token, so the release identity is written into CommitMessage and the version history
- * is read first: if this release (or a newer one) is already there, nothing is updated.
+ * Where this release stands with its OpenSearch package (the UpdateOpenSearch result, which the
+ * CheckOpenSearch polls read):
+ * - `importing`: this release's import is running; `packageVersion` is its history entry;
+ * - `served`: the package serves this release's content;
+ * - `superseded`: it serves a newer release's content, so this one is not imported.
+ */
+export interface UpdateOpenSearchResult {
+  packageId: string;
+  packageName: string;
+  outcome: 'importing' | 'served' | 'superseded';
+  commitMessage: string;
+  /** The package version holding this release's content, when known. */
+  packageVersion?: string;
+  /** The release version the package serves (when served or superseded). */
+  servedVersion?: string;
+  /** The fence of the lease this execution holds while importing. */
+  fence?: number;
+}
+
+/**
+ * Step 3: bring the OpenSearch package to this release's content, unless it already serves this
+ * release or a newer one. Safe under any interleaving:
+ * - the look → UpdatePackage → AVAILABLE section runs under the package's lease (lib/release/lease.ts),
+ *   so no other release updates the package in between;
+ * - the lease is renewed (fence checked) right before UpdatePackage, so a zombie never updates;
+ * - every decision is made from what AWS shows (served content, newest import), so a retry, a
+ *   redrive or an execution whose Powertools record expired converges instead of updating twice.
  */
 export async function updateOpenSearch(release: ReleaseRequest, deps: UpdateOpenSearchDeps): Promise<UpdateOpenSearchResult> {
+  return reconcileOpenSearch(release, deps);
+}
+
+/** Who holds the lease: the execution (a redrive is the same owner); outside Step Functions, the release. */
+export function leaseOwner(release: ReleaseRequest): string {
+  return release.execution ?? release.clientToken;
+}
+
+/**
+ * One look-and-act pass. Returns `importing` while this release's import runs; the caller decides
+ * whether that is an answer (UpdateOpenSearch) or a reason to poll again (CheckOpenSearch).
+ */
+export async function reconcileOpenSearch(release: ReleaseRequest, deps: UpdateOpenSearchDeps): Promise<UpdateOpenSearchResult> {
   const name = release.opensearch.packageName;
   const pkg = await findPackageByName(deps.opensearch, name);
   if (!pkg?.PackageID) {
@@ -42,31 +69,62 @@ export async function updateOpenSearch(release: ReleaseRequest, deps: UpdateOpen
       `no OpenSearch package named "${name}" in this account and region; create it (CreatePackage) or set "opensearchPackage" in config/packages.json`,
     );
   }
-  const message = commitMessage(release.packageName, release.versionName, release.clientToken);
-  const base = { packageId: pkg.PackageID, packageName: name, commitMessage: message };
+  const base = { packageId: pkg.PackageID, packageName: name, commitMessage: commitMessage(release.packageName, release.versionName, release.clientToken) };
 
-  const commits = (await getVersionHistory(deps.opensearch, pkg.PackageID))
-    .map((h) => parseCommitMessage(h.CommitMessage))
-    .filter((c): c is CommitIdentity => c !== undefined && isCommitOf(c, release.packageName));
-  if (commits.some((c) => c.token === shortToken(release.clientToken))) return { ...base, outcome: 'already-applied' };
-  const newer = commits.find((c) => compareVersions(c.versionName, release.versionName) > 0);
-  if (newer) return { ...base, outcome: 'superseded', supersededBy: newer.versionName };
+  let lease: Lease;
+  try {
+    lease = await acquireLease(deps.lease, openSearchLeaseKey(name), leaseOwner(release), `${release.packageName}@${release.versionName}`);
+  } catch (e) {
+    // Held by another release: no need to wait if the package already serves ours or newer.
+    if (!(e instanceof OpenSearchPackageLocked)) throw e;
+    const view = await lookAtPackage(deps.opensearch, pkg);
+    if (servesReleaseOrNewer(view, release)) return done(base, view, release);
+    throw e;
+  }
 
-  if ((OPENSEARCH.busyStatuses as readonly string[]).includes(pkg.PackageStatus ?? '')) {
-    throw new OpenSearchPackageBusy(`OpenSearch package ${name} is ${pkg.PackageStatus} with another update; retrying later`);
+  const view = await lookAtPackage(deps.opensearch, pkg);
+  if (servesReleaseOrNewer(view, release)) {
+    await releaseLease(deps.lease, lease);
+    return done(base, view, release);
+  }
+  if (view.latest && isThisRelease(view.latest.commit, release)) {
+    // Our import was started earlier (a lost response, a retry, a redrive): never start it twice.
+    if (isBusy(view.status)) return { ...base, outcome: 'importing', packageVersion: view.latest.packageVersion, fence: lease.fence };
+    if (isFailed(view.status)) {
+      await releaseLease(deps.lease, lease);
+      throw new OpenSearchPackageFailed(view.status, view.errorDetails, name);
+    }
+  }
+  if (isBusy(view.status)) {
+    // Someone else's import (a person, or an update made outside pkgrelease): wait for it to end.
+    throw new OpenSearchPackageBusy(`OpenSearch package ${name} is ${view.status} with an update this release did not start; retrying later`);
   }
 
   // PackageSource has no version field: stage an immutable copy of exactly the pinned version.
   const staging = { bucket: deps.stagingBucket ?? release.artifact.bucket, key: stagingKey(release, deps.stagingPrefix) };
   await copyObjectVersion(deps.s3, release.artifact, staging);
+  // The fence: only the holder of this very grant may update, and it holds it for the whole TTL.
+  const held = await renewLease(deps.lease, lease);
+  if (!held) throw new OpenSearchPackageLocked(`the lease on ${name} was taken over before UpdatePackage; looking again`);
   try {
-    await updatePackage(deps.opensearchWrites ?? deps.opensearch, { packageId: pkg.PackageID, ...staging, commitMessage: message });
+    await updatePackage(deps.opensearchWrites ?? deps.opensearch, { packageId: pkg.PackageID, ...staging, commitMessage: base.commitMessage });
   } catch (e) {
-    // Raced with another update that started after our look: the package is busy now.
-    if ((e as Error).name === 'ConflictException') throw new OpenSearchPackageBusy(`OpenSearch package ${name} is being updated by another release; retrying later`);
+    if ((e as Error).name === 'ConflictException') throw new OpenSearchPackageBusy(`OpenSearch package ${name} is busy with another update; retrying later`);
     throw e;
   }
-  return { ...base, outcome: 'updated' };
+  return { ...base, outcome: 'importing', packageVersion: await ourPackageVersion(deps.opensearch, pkg.PackageID, release), fence: held.fence };
+}
+
+function done(base: Omit<UpdateOpenSearchResult, 'outcome'>, view: OpenSearchView, release: ReleaseRequest): UpdateOpenSearchResult {
+  const servedVersion = view.served!.versionName;
+  const outcome = servedVersion === release.versionName ? 'served' : 'superseded';
+  return { ...base, outcome, servedVersion, packageVersion: outcome === 'served' ? (view.availableVersion ?? undefined) : undefined };
+}
+
+/** The history entry our UpdatePackage created: remembered, so the polls need no history. */
+async function ourPackageVersion(opensearch: OpenSearchClient, packageId: string, release: ReleaseRequest): Promise<string | undefined> {
+  const token = shortToken(release.clientToken);
+  return (await getVersionHistory(opensearch, packageId)).find((h) => parseCommitMessage(h.CommitMessage)?.token === token)?.PackageVersion;
 }
 
 /** `staging/<package>/<version>/<token16>/<file>`: unique per release, so it never changes once written. */

@@ -1,0 +1,35 @@
+import { ConditionalCheckFailedException, type DynamoDBClient, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+
+/** One helper per DynamoDB call the release makes itself (Powertools makes its own). */
+
+export type ConditionalUpdateResult = { ok: true; item: Record<string, unknown> } | { ok: false; current?: Record<string, unknown> };
+
+/**
+ * UpdateItem under a condition. Returns the new item, or — when the condition fails — the item as
+ * it was (ReturnValuesOnConditionCheckFailure), so the caller can say who holds what.
+ */
+export async function conditionalUpdate(
+  client: DynamoDBClient,
+  input: { table: string; id: string; update: string; condition: string; names: Record<string, string>; values: Record<string, unknown> },
+): Promise<ConditionalUpdateResult> {
+  try {
+    const out = await client.send(
+      new UpdateItemCommand({
+        TableName: input.table,
+        Key: { id: { S: input.id } },
+        UpdateExpression: input.update,
+        ConditionExpression: input.condition,
+        ExpressionAttributeNames: input.names,
+        ExpressionAttributeValues: marshall(input.values, { removeUndefinedValues: true }),
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return { ok: true, item: unmarshall(out.Attributes ?? {}) };
+  } catch (e) {
+    if (!(e instanceof ConditionalCheckFailedException)) throw e;
+    const old = (e as ConditionalCheckFailedException & { Item?: Record<string, AttributeValue> }).Item;
+    return { ok: false, current: old ? unmarshall(old) : undefined };
+  }
+}

@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import type { HeadObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
+import { getObjectStream } from '../clients/s3';
+
+/**
+ * The identity of an artifact's bytes, as S3 reports it — not its version id: an identical
+ * re-upload gets a new version id but the same content. S3 stores a full-object checksum with every
+ * new object (CRC64NVME unless the uploader chose another algorithm); the ETag is the MD5 of
+ * single-part uploads.
+ */
+export interface ContentIdentity {
+  size?: number;
+  checksum?: { algorithm: string; value: string; type?: string };
+  etag?: string;
+}
+
+/** Strongest first. */
+const ALGORITHMS = ['CRC64NVME', 'SHA256', 'SHA1', 'CRC32C', 'CRC32'] as const;
+
+export function contentOf(head: HeadObjectCommandOutput): ContentIdentity {
+  const algorithm = ALGORITHMS.find((a) => head[`Checksum${a}`]);
+  return {
+    size: head.ContentLength,
+    checksum: algorithm && { algorithm, value: head[`Checksum${algorithm}`]!, type: head.ChecksumType },
+    etag: head.ETag?.replace(/^"|"$/g, ''),
+  };
+}
+
+/** true / false when S3's metadata tells; undefined when only reading both objects can. */
+export function sameContent(a: ContentIdentity, b: ContentIdentity): boolean | undefined {
+  if (a.size !== undefined && b.size !== undefined && a.size !== b.size) return false;
+  if (a.checksum && b.checksum && a.checksum.algorithm === b.checksum.algorithm && a.checksum.type === b.checksum.type) {
+    return a.checksum.value === b.checksum.value;
+  }
+  // A multipart ETag ("…-N") depends on the part sizes, not only on the bytes.
+  if (a.etag && b.etag && !a.etag.includes('-') && !b.etag.includes('-')) return a.etag === b.etag;
+  return undefined;
+}
+
+/** SHA-256 of one object version, streamed: the fallback when the two objects' checksums differ in kind. */
+export async function sha256Of(s3: S3Client, ref: { bucket: string; key: string; version?: string }): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of await getObjectStream(s3, ref.bucket, ref.key, ref.version)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** `s3://bucket/key@version (N bytes, ALG value)`: how a conflict message names an artifact. */
+export function describeArtifact(ref: { bucket: string; key: string; version?: string }, content: ContentIdentity): string {
+  const facts = [content.size !== undefined ? `${content.size} bytes` : undefined, content.checksum ? `${content.checksum.algorithm} ${content.checksum.value}` : content.etag ? `ETag ${content.etag}` : undefined];
+  return `s3://${ref.bucket}/${ref.key}${ref.version ? `@${ref.version}` : ''} (${facts.filter(Boolean).join(', ') || 'content unknown'})`;
+}

@@ -1,0 +1,97 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { conditionalUpdate } from '../clients/dynamodb';
+import { OpenSearchPackageLocked } from './errors';
+
+/**
+ * A lease per OpenSearch package, in the idempotency table: the mutual exclusion AWS does not offer
+ * around "look at the package → UpdatePackage → wait until AVAILABLE → apply to domains".
+ *
+ * - **Owner** = the Step Functions execution (its name): a redrive of the same execution takes its
+ *   lease back; another execution — even of the same artifact — waits its turn.
+ * - **Expiry**: a holder renews on every step and poll; a holder that crashed, timed out or was
+ *   aborted loses the lease after `ttlSeconds` without renewal, and the next release takes it.
+ * - **Fencing**: every acquisition (a re-entrant one included) increments `fence`. The holder
+ *   renews with the fence it got right before each mutating call, so a zombie invocation (a timed
+ *   out Lambda still running, an older attempt of a retried step) finds its fence stale and stops.
+ *   Since the TTL (minutes) is far longer than one Lambda invocation may run, a call issued after a
+ *   successful renewal always lands while the lease is still held.
+ *
+ * Lease items never get the table's TTL attribute: there is one per OpenSearch package, and the
+ * fence must keep increasing for as long as the package exists.
+ */
+export interface Lease {
+  key: string;
+  owner: string;
+  fence: number;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+}
+
+export interface LeaseStore {
+  dynamodb: DynamoDBClient;
+  table: string;
+  /** How long a lease lasts without renewal. */
+  ttlSeconds: number;
+  now?: () => number;
+}
+
+/** The lease's item id in the idempotency table (Powertools ids are `<function>#<hash>`: no clash). */
+export function openSearchLeaseKey(opensearchPackage: string): string {
+  return `lease#opensearch-package#${opensearchPackage}`;
+}
+
+const NAMES = { '#owner': 'owner', '#fence': 'fence', '#expiresAt': 'leaseExpiresAt', '#holder': 'holder' };
+
+/**
+ * Takes the lease for `owner`, or renews it when `owner` already holds it; either way with a new
+ * fence. Throws OpenSearchPackageLocked (retryable) naming the holder when someone else holds it.
+ */
+export async function acquireLease(store: LeaseStore, key: string, owner: string, holder: string): Promise<Lease> {
+  const now = (store.now ?? Date.now)();
+  const result = await conditionalUpdate(store.dynamodb, {
+    table: store.table,
+    id: key,
+    update: 'SET #owner = :owner, #holder = :holder, #expiresAt = :expiresAt, #fence = if_not_exists(#fence, :zero) + :one',
+    condition: 'attribute_not_exists(#owner) OR #owner = :owner OR #expiresAt < :now',
+    names: NAMES,
+    values: { ':owner': owner, ':holder': holder, ':expiresAt': now + store.ttlSeconds * 1000, ':now': now, ':zero': 0, ':one': 1 },
+  });
+  if (!result.ok) {
+    const held = result.current ?? {};
+    const until = typeof held.leaseExpiresAt === 'number' ? new Date(held.leaseExpiresAt).toISOString() : 'unknown';
+    throw new OpenSearchPackageLocked(
+      `${key} is held by ${String(held.holder ?? 'another release')} (execution ${String(held.owner ?? '?')}) until ${until} unless renewed; waiting for it`,
+    );
+  }
+  return { key, owner, fence: Number(result.item.fence), expiresAt: Number(result.item.leaseExpiresAt) };
+}
+
+/**
+ * Extends the lease, only if nobody took it since `lease` was granted (same owner AND fence).
+ * Returns the renewed lease, or undefined when it was lost.
+ */
+export async function renewLease(store: LeaseStore, lease: Lease): Promise<Lease | undefined> {
+  const expiresAt = (store.now ?? Date.now)() + store.ttlSeconds * 1000;
+  const result = await conditionalUpdate(store.dynamodb, {
+    table: store.table,
+    id: lease.key,
+    update: 'SET #expiresAt = :expiresAt',
+    condition: '#owner = :owner AND #fence = :fence',
+    names: { '#owner': NAMES['#owner'], '#fence': NAMES['#fence'], '#expiresAt': NAMES['#expiresAt'] },
+    values: { ':owner': lease.owner, ':fence': lease.fence, ':expiresAt': expiresAt },
+  });
+  return result.ok ? { ...lease, expiresAt } : undefined;
+}
+
+/** Gives the lease up, if still held with this fence (a lost lease is someone else's now). */
+export async function releaseLease(store: LeaseStore, lease: Lease): Promise<boolean> {
+  const result = await conditionalUpdate(store.dynamodb, {
+    table: store.table,
+    id: lease.key,
+    update: 'REMOVE #owner, #holder SET #expiresAt = :zero',
+    condition: '#owner = :owner AND #fence = :fence',
+    names: NAMES,
+    values: { ':owner': lease.owner, ':fence': lease.fence, ':zero': 0 },
+  });
+  return result.ok;
+}

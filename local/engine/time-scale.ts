@@ -1,0 +1,26 @@
+import type { AslDefinition } from './definition';
+
+/**
+ * Local runs compress time, not semantics: every Retry keeps its attempt counts, backoff rate and
+ * jitter, and every Wait its proportion, but their seconds are multiplied by `scale` (0.001 turns
+ * the ASL's 5 s retry into 5 ms, a 30 s poll into 30 ms). Task and execution timeouts are NOT
+ * scaled: handlers do real work at real speed, and a busy machine must not time them out.
+ *
+ * The engine runs this copy with validation off; the real definition is validated once.
+ */
+export function scaleDefinition(definition: AslDefinition, scale: number): AslDefinition {
+  if (scale === 1) return definition;
+  const scaled = structuredClone(definition);
+  for (const state of Object.values(scaled.States)) {
+    const retriers = state.Retry as { IntervalSeconds?: number; MaxDelaySeconds?: number }[] | undefined;
+    for (const retrier of retriers ?? []) {
+      retrier.IntervalSeconds = (retrier.IntervalSeconds ?? ASL_DEFAULT_INTERVAL_SECONDS) * scale;
+      if (retrier.MaxDelaySeconds !== undefined) retrier.MaxDelaySeconds *= scale;
+    }
+    if (state.Type === 'Wait' && typeof state.Seconds === 'number') state.Seconds *= scale;
+  }
+  return scaled;
+}
+
+/** The ASL specification's default Retry interval. */
+const ASL_DEFAULT_INTERVAL_SECONDS = 1;
