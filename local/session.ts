@@ -1,9 +1,8 @@
 import { CreatePackageCommand, OpenSearchClient } from '@aws-sdk/client-opensearch';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { resetAwsClients } from '../lib/clients/aws';
-import { socketPoolConfig } from '../lib/clients/socket-pool';
+import { resetAwsClients, s3Client } from '../lib/clients/aws';
 import { resetIdempotencyStore } from '../lib/lambda/idempotency';
 import { logger } from '../lib/lambda/logger';
 import type { PackagesConfig } from '../lib/release/config';
@@ -59,7 +58,6 @@ export interface UploadOptions {
 export class LocalSession {
   private readonly deliveries = new Set<Promise<unknown>>();
   private readonly savedEnv: Record<string, string | undefined> = {};
-  private s3ForSetUp?: S3Client;
   /** The trigger's dead-letter queue: events whose delivery failed after Lambda's async retries. */
   readonly triggerErrors: { key: string; error: string; message: string }[] = [];
 
@@ -120,10 +118,9 @@ export class LocalSession {
     return this.sfnApi.endpoint;
   }
 
-  /** An SDK client of the twin's, for set-up and uploads (what a person's script would use), made once. */
+  /** An SDK client of the twin's, for set-up and uploads (what a person's script would use): the handlers' one. */
   s3(): S3Client {
-    this.s3ForSetUp ??= new S3Client({ ...socketPoolConfig('S3'), forcePathStyle: true });
-    return this.s3ForSetUp;
+    return s3Client();
   }
 
   /** Creates an OpenSearch custom package (as a person would before the first release). */
@@ -177,7 +174,6 @@ export class LocalSession {
 
   async close(): Promise<void> {
     await this.settled();
-    this.s3ForSetUp?.destroy();
     await Promise.all([this.sfnApi.close(), this.twin.close()]);
     for (const [k, v] of Object.entries(this.savedEnv)) {
       if (v === undefined) delete process.env[k];

@@ -36,8 +36,8 @@ export const s3Client = () =>
 
 export const sfnClient = () => cached('sfn', () => new SFNClient(socketPoolConfig('SFN')));
 
-/** For the OpenSearch package leases (the idempotency table); Powertools keeps its own client. */
-export const dynamodbClient = () => cached('dynamodb', () => new DynamoDBClient({}));
+/** For the OpenSearch package leases and the Powertools idempotency records (one table, one client). */
+export const dynamodbClient = () => cached('dynamodb', () => new DynamoDBClient(socketPoolConfig('DYNAMODB')));
 
 /** Forget cached clients (the local engine changes endpoints between runs in one process). */
 export function resetAwsClients(): void {

@@ -2,11 +2,13 @@
  * Sizes an SDK client's socket pool. In Lambda one invocation at a time uses a client, and the SDK's
  * default of 50 sockets is plenty. The local engine runs every execution's steps in one process,
  * sharing each client: against the twin, hundreds of requests then queue behind 50 sockets and the
- * SDK warns ("socket usage at capacity"). A loopback endpoint is the twin (never an AWS endpoint), so
- * only there the pool grows with the load; the engine's concurrency (one call per running execution)
- * bounds it.
+ * SDK warns ("socket usage at capacity" once 3 × the pool is in flight). A loopback endpoint is the
+ * twin (never an AWS endpoint), so only there the pool is larger: 512 sockets stay quiet up to
+ * 1,536 requests in flight per client (more than one per execution at N = 1000), and a full pool's
+ * connect burst fits the twin's accept queue (TWIN_LISTEN_BACKLOG; Node's default of 511 overflows
+ * and resets connections).
  */
-export const TWIN_MAX_SOCKETS = 1024;
+export const TWIN_MAX_SOCKETS = 512;
 
 const LOOPBACK_ENDPOINT = /^http:\/\/(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|\[::1\])(?::\d+)?(?:\/|$)/;
 
