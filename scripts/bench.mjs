@@ -12,6 +12,7 @@
  *   npm run bench -- --quick             # smoke run: N = 10 once, cold init sampled 3 times, no file written
  *   npm run bench -- --sizes 100,300 --runs 5 [--no-write]
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -67,8 +68,8 @@ async function measureSize(n, dir) {
 
 const fmt = (v, digits = 1) => v.toFixed(digits);
 
-function table(rows, memoryMb, init) {
-  const head = ['N', 'wall s', 'CPU s', 'ms/release', 'peak RSS MiB', 'ratio', 'succeeded', 'stderr lines', 'mutating calls/release', 'read calls/release', 'transitions/release', 'Lambda invocations/release', 'AWS $ per 1k releases', 'cold init (worst handler)', 'largest zip KB'];
+function table(rows, memoryMb, init, startUp) {
+  const head = ['N', 'wall s', 'CPU s', 'ms/release', 'peak RSS MiB', 'ratio', 'succeeded', 'stderr lines', 'mutating calls/release', 'read calls/release', 'transitions/release', 'Lambda invocations/release', 'AWS $ per 1k releases', 'cold init (worst handler)', 'largest zip KB', 'pkgrelease --help ms'];
   const worst = init.reduce((a, b) => (b.ratio > a.ratio ? b : a));
   const largest = Math.max(...init.map((h) => h.zipBytes)) / 1024;
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
@@ -81,7 +82,7 @@ function table(rows, memoryMb, init) {
       `${r.succeeded}/${r.n}`, r.stderrLines,
       fmt(r.figures.mutatingPerRelease, 2), fmt(r.figures.readsPerRelease, 2), fmt(r.figures.transitionsPerRelease, 2), fmt(r.figures.invocationsPerRelease, 2),
       `$${fmt(cost.total, 3)} (SFN $${fmt(cost.stepFunctions, 3)} + λ $${fmt(cost.lambda, 3)})`,
-      `${fmt(worst.ratio, 2)}× ${worst.name}`, fmt(largest, 0),
+      `${fmt(worst.ratio, 2)}× ${worst.name}`, fmt(largest, 0), `${fmt(startUp.helpMs, 0)} (node -e 0: ${fmt(startUp.bareNodeMs, 0)})`,
     ].join(' | ')} |`);
   }
   return lines.join('\n');
@@ -102,6 +103,23 @@ function details(rows, memoryMb, init) {
   ].join('\n');
 }
 
+/** Milliseconds from process start to exit of `pkgrelease --help` (what a person waits for first). */
+function cliStartUpMs(samples) {
+  const times = [];
+  for (let i = 0; i < samples; i++) {
+    const started = process.hrtime.bigint();
+    execFileSync(process.execPath, [join(ROOT, 'bin/pkgrelease.js'), '--help'], { cwd: ROOT, stdio: 'ignore' });
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  const bare = [];
+  for (let i = 0; i < samples; i++) {
+    const started = process.hrtime.bigint();
+    execFileSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    bare.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return { helpMs: median(times), bareNodeMs: median(bare) };
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'pkgrelease-bench-'));
   try {
@@ -109,10 +127,11 @@ async function main() {
     for (const n of sizes) rows.push(await measureSize(n, dir));
     process.stderr.write('cold init…\n');
     const init = await measureColdInit({ root: ROOT, samples: initSamples });
+    const startUp = cliStartUpMs(initSamples);
     const memoryMb = Math.max(...Object.values(lambdaMemoryMb(ROOT)));
     const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, ${process.platform}`;
     const title = `pkgrelease local benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${machine} — medians of ${runs} run(s)`;
-    const text = [title, '', table(rows, memoryMb, init), '', details(rows, memoryMb, init)].join('\n');
+    const text = [title, '', table(rows, memoryMb, init, startUp), '', details(rows, memoryMb, init)].join('\n');
     console.log(text);
     if (write) {
       const doc = `# Benchmarks\n\nProduced by \`npm run bench\` (scripts/bench.mjs): N releases over N/10 packages, 10 versions each, all uploaded at once, no faults, OpenSearch imports of 0 ms, through \`pkgrelease local run --json\` in a fresh process; ratio = wall time against N/10.\n\n${text}\n`;
