@@ -9,7 +9,7 @@ import { join } from 'node:path';
 const SETUP_CALLS = new Set(['s3:PutObject', 'es:CreatePackage']);
 /** The trigger's StartExecution: the entry point, not a step of the release (shown, not totalled). */
 const ENTRY_CALLS = /^states:/;
-const READ = /^[a-z]+:(Get|Describe|List|Head)/;
+const READ = /^[a-z0-9]+:(Get|Describe|List|Head)/;
 
 /** Why each read the pipeline makes is needed (shown next to its count). */
 export const READ_REASONS = {
