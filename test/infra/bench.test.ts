@@ -25,7 +25,7 @@ describe('bench scenario', () => {
 describe('bench figures from a local run report', () => {
   const report: BenchReport = {
     executions: [
-      { status: 'SUCCEEDED', states: ['Prepare', 'CreateVersion', 'UpdateOpenSearch', 'CheckOpenSearch', 'Promote'], stateStats: { CheckOpenSearch: { retries: 3, errors: {} } } },
+      { status: 'SUCCEEDED', states: ['Prepare', 'CreateVersion', 'UpdateOpenSearch', 'CheckOpenSearch', 'Promote'], stateStats: { CheckOpenSearch: { retries: 3 } } },
       { status: 'FAILED', states: ['Prepare'], stateStats: {} },
     ],
     calls: {
