@@ -14,7 +14,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -122,6 +122,8 @@ function cliStartUpMs(samples) {
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'pkgrelease-bench-'));
+  // Wall times mean little on a machine busy with other work: the load is printed with them.
+  const loadBefore = loadavg()[0];
   try {
     const rows = [];
     for (const n of sizes) rows.push(await measureSize(n, dir));
@@ -129,7 +131,7 @@ async function main() {
     const init = await measureColdInit({ root: ROOT, samples: initSamples });
     const startUp = cliStartUpMs(initSamples);
     const memoryMb = Math.max(...Object.values(lambdaMemoryMb(ROOT)));
-    const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, ${process.platform}`;
+    const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, ${process.platform}, load average ${fmt(loadBefore, 1)} before / ${fmt(loadavg()[0], 1)} after`;
     const title = `pkgrelease local benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${machine} — medians of ${runs} run(s)`;
     const text = [title, '', table(rows, memoryMb, init, startUp), '', details(rows, memoryMb, init)].join('\n');
     console.log(text);
