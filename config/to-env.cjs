@@ -11,11 +11,15 @@ const path = require('node:path');
 
 const POLICIES = ['if-newer', 'always', 'never'];
 const SETTINGS = new Set(['opensearchPackage', 'defaultVersionPolicy', 'description', 'tags']);
+// Who may release what (README, "Security"): both off unless a package opts in.
+const BOOLEAN_SETTINGS = ['allowRecipeFromMetadata', 'requireApproval'];
+for (const key of BOOLEAN_SETTINGS) SETTINGS.add(key);
 const NAME = /^[a-zA-Z0-9-_.]{1,128}$/;
 // Lambda allows 4 KB for all environment variables of a function together; leave room for the others.
 const MAX_BYTES = 3000;
 
-function packagesConfig(file = path.join(__dirname, 'packages.json')) {
+/** config/packages.json, checked; returns the `packages` map. */
+function readPackages(file = path.join(__dirname, 'packages.json')) {
   const where = path.relative(process.cwd(), file) || file;
   let config;
   try {
@@ -34,6 +38,7 @@ function packagesConfig(file = path.join(__dirname, 'packages.json')) {
   if (!packages || typeof packages !== 'object' || Array.isArray(packages)) fail('"packages" must be an object');
   for (const [name, settings] of Object.entries(packages)) {
     if (!NAME.test(name)) fail(`package name "${name}" must match ^[a-zA-Z0-9-_.]{1,128}$`);
+    if (name === '.' || name === '..') fail(`package name "${name}" is a path segment, not a name`);
     if (!settings || typeof settings !== 'object' || Array.isArray(settings)) fail(`packages.${name} must be an object`);
     for (const key of Object.keys(settings)) {
       if (!SETTINGS.has(key)) fail(`packages.${name}.${key} is not a known setting (${[...SETTINGS].join(', ')})`);
@@ -44,6 +49,9 @@ function packagesConfig(file = path.join(__dirname, 'packages.json')) {
     if (defaultVersionPolicy !== undefined && !POLICIES.includes(defaultVersionPolicy)) {
       fail(`packages.${name}.defaultVersionPolicy must be one of ${POLICIES.join(', ')}`);
     }
+    for (const key of BOOLEAN_SETTINGS) {
+      if (settings[key] !== undefined && typeof settings[key] !== 'boolean') fail(`packages.${name}.${key} must be true or false`);
+    }
     if (tags !== undefined) {
       if (!tags || typeof tags !== 'object' || Array.isArray(tags)) fail(`packages.${name}.tags must be an object`);
       for (const [k, v] of Object.entries(tags)) {
@@ -51,6 +59,11 @@ function packagesConfig(file = path.join(__dirname, 'packages.json')) {
       }
     }
   }
+  return { packages, fail };
+}
+
+function packagesConfig(file) {
+  const { packages, fail } = readPackages(file);
   const text = JSON.stringify({ packages });
   const bytes = Buffer.byteLength(text);
   if (bytes > MAX_BYTES) {
@@ -61,3 +74,4 @@ function packagesConfig(file = path.join(__dirname, 'packages.json')) {
 
 module.exports = () => packagesConfig();
 module.exports.packagesConfig = packagesConfig;
+module.exports.readPackages = (file) => readPackages(file).packages;

@@ -1,6 +1,7 @@
 import { CreatePackageCommand, OpenSearchClient } from '@aws-sdk/client-opensearch';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
 import { resetAwsClients, s3Client } from '../lib/clients/aws';
 import { resetIdempotencyStore } from '../lib/lambda/idempotency';
@@ -116,6 +117,11 @@ export class LocalSession {
   /** Where the local Step Functions API listens (AWS_ENDPOINT_URL_SFN). */
   get sfnEndpoint(): string {
     return this.sfnApi.endpoint;
+  }
+
+  /** Serves `handler` on the Step Functions API's port for every request that is not an API call (the console). */
+  mountOnApiPort(handler: RequestListener): void {
+    this.sfnApi.fallback = handler;
   }
 
   /** An SDK client of the twin's, for set-up and uploads (what a person's script would use): the handlers' one. */

@@ -55,6 +55,18 @@ export function registerLocalCommands(program: Command): void {
     .action(async (name: string, opts) => (await actions()).redrive(name, opts));
 
   local
+    .command('campaign')
+    .description('seeded concurrent releases on a fresh twin (overlaps, duplicates, identical re-uploads, faults), failed ones redriven, invariants checked')
+    .option('--seed <n>', 'seed of the generated plan', '1')
+    .option('--releases <n>', 'how many releases (uploads)', '100')
+    .option('--packages <n>', 'over how many packages', '10')
+    .option('--faults', 'inject throttling, 5xx, lost responses, latency, slow and failing imports')
+    .option('--replay <file>', 'run a plan written by a failed campaign again')
+    .option('--out <file>', 'where a failing plan is written', 'campaign-failure-{seed}.json')
+    .addOption(jsonOption())
+    .action(async (opts) => (await import('../local/campaign')).campaign(opts));
+
+  local
     .command('reset')
     .description('delete the local state directory')
     .addOption(stateDirOption())

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { ReleaseError } from '../../lib/release/errors';
+import type { Decision } from '../operator/approve';
 import type { TargetOptions } from '../operator/target';
 
 // Loaded when a command runs, not to print help: the AWS SDK clients are most of start-up.
@@ -12,6 +13,7 @@ export function registerOperatorCommands(program: Command): void {
   registerStatus(program);
   registerRedrive(program);
   registerStart(program);
+  registerApproval(program);
 }
 
 interface CommonOptions extends TargetOptions {
@@ -120,6 +122,34 @@ function registerStart(program: Command): void {
         }
       }),
     );
+}
+
+function registerApproval(program: Command): void {
+  const answer = (decision: Decision['decision']) =>
+    run(async (execution: string, opts: CommonOptions & { comment?: string; reason?: string }) => {
+      const [{ operatorClients }, { resolveStateMachineArn }, { answerApproval }, { executionConsoleUrl }] = await Promise.all([
+        clientsModule(), targetModule(), import('../operator/approve'), import('../../lib/notifications/format'),
+      ]);
+      const clients = operatorClients(opts.region);
+      // A bare execution name is looked up under the stage's state machine.
+      const executionArn = execution.startsWith('arn:')
+        ? execution
+        : `${(await resolveStateMachineArn(opts, clients.cfn)).replace(':stateMachine:', ':execution:')}:${execution}`;
+      await answerApproval(clients.sfn(), executionArn, decision === 'approved' ? { decision, comment: opts.comment } : { decision, reason: opts.reason! });
+      console.log(`${decision}: ${executionArn}\n${executionConsoleUrl(executionArn)}`);
+    });
+  withTarget(program.command('approve'))
+    .description('let a release that waits for approval (package with requireApproval) go on to Promote')
+    .argument('<execution>', 'execution ARN, or its name with --stage / --state-machine-arn')
+    .option('--comment <text>', 'recorded in the execution as the approval step\'s result')
+    .addHelpText('after', '\nNeeds the ReleaseApproverPolicyArn stack output attached.\n\nExample:\n  pkgrelease approve edge-agent-1.2.0-0123abcd --stage prod')
+    .action(answer('approved'));
+  withTarget(program.command('reject'))
+    .description('stop a release that waits for approval: it fails with ReleaseRejected before Promote')
+    .argument('<execution>', 'execution ARN, or its name with --stage / --state-machine-arn')
+    .requiredOption('--reason <text>', 'why: the cause the execution fails with')
+    .addHelpText('after', '\nExample:\n  pkgrelease reject edge-agent-1.2.0-0123abcd --stage prod --reason "fails the soak test"')
+    .action(answer('rejected'));
 }
 
 class UsageError extends Error {

@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { type PackagesConfig, parsePackagesConfig } from '../../lib/release/config';
 import { OPENSEARCH } from '../../lib/release/constraints';
 import { releaseKey } from '../../lib/release/key-convention';
+import { mountConsole } from '../../local/console/mount';
 import { LOCAL_BUCKET, type LocalReport, LocalSession, type LocalSessionOptions } from '../../local/session';
 import { createProgress, progressMode } from './progress';
 import { allSucceeded, formatReport } from './report';
@@ -168,8 +169,10 @@ export async function serve(opts: { stateDir: string; config?: string }): Promis
     await session.createOpenSearchPackage(opensearchName, 'TXT-DICTIONARY', '# created by pkgrelease local serve\n');
     created.push(opensearchName);
   }
+  const consoleUrl = mountConsole(session, config);
   const env = { ...session.twin.env(), AWS_ENDPOINT_URL_SFN: session.sfnEndpoint, AWS_DEFAULT_REGION: session.twin.region };
   const lines = [
+    `# console: ${consoleUrl}  (open it in a browser: upload, watch and redrive releases)`,
     '# pkgrelease local twin — paste into a shell to point the AWS CLI or any AWS SDK at it:',
     ...Object.entries(env).filter(([k]) => k.startsWith('AWS_')).map(([k, v]) => `export ${k}=${v}`),
     `# artifact bucket: ${LOCAL_BUCKET} (S3 clients: use path-style addressing)`,

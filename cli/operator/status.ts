@@ -50,7 +50,7 @@ export async function collectStatus(sfn: SFNClient, opts: StatusOptions): Promis
   return { stateMachineArn: opts.stateMachineArn, since: opts.since.toISOString(), failedOnly: Boolean(opts.failedOnly), executions };
 }
 
-async function reportExecution(sfn: SFNClient, item: ExecutionListItem): Promise<ExecutionReport> {
+export async function reportExecution(sfn: SFNClient, item: ExecutionListItem): Promise<ExecutionReport> {
   const arn = item.executionArn!;
   let described: DescribeExecutionCommandOutput | undefined;
   let failure: ExecutionFailure = {};

@@ -1,12 +1,16 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { sfnClient } from '../../lib/clients/aws';
+import { leaseStoreFromEnv } from '../../lib/lambda/lease-store';
 import { logger } from '../../lib/lambda/logger';
+import { parsePackagesConfig } from '../../lib/release/config';
+import { freeLeaseOfEndedExecution } from '../../lib/release/lease-cleanup';
 import { buildNotification } from '../../lib/notifications/format';
 import { publishNotification } from '../../lib/notifications/publish';
 
 /**
- * EventBridge "Step Functions Execution Status Change" (FAILED / TIMED_OUT / ABORTED) → one SNS
+ * EventBridge "Step Functions Execution Status Change" (FAILED / TIMED_OUT / ABORTED) → the
+ * OpenSearch package lease it may hold is freed, and one SNS
  * message on FAILURE_TOPIC_ARN naming the release, the failed state, error, cause and console link.
  * Errors are thrown, so Lambda's asynchronous retries (and on-failure destination) apply.
  */
@@ -16,6 +20,10 @@ export const handler = async (event: unknown, context: Context): Promise<void> =
   logger.addContext(context);
   const topicArn = process.env.FAILURE_TOPIC_ARN;
   if (!topicArn) throw new Error('FAILURE_TOPIC_ARN is not set');
+
+  // First, so that a DynamoDB failure retries the whole event before anything was sent.
+  const freed = await freeLeaseOfEndedExecution(event, { lease: leaseStoreFromEnv(), config: parsePackagesConfig(process.env.PACKAGES_CONFIG) });
+  if (freed) logger.info('freed the OpenSearch package lease the execution held', { lease: freed });
 
   const note = await buildNotification(event, { sfn: sfnClient() });
   if (!note) {

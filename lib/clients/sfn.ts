@@ -7,6 +7,8 @@ import {
   paginateGetExecutionHistory,
   paginateListExecutions,
   RedriveExecutionCommand,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
   type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
@@ -131,4 +133,23 @@ export function readableCause(cause: string | null | undefined): string | undefi
     // not JSON: a plain message
   }
   return cause;
+}
+
+// ---- approval (callback tasks) ----
+
+/** GetExecutionHistory, newest first, with execution data (a waiting task's parameters hold its token). */
+export async function* historyNewestFirst(sfn: SFNClient, executionArn: string): AsyncGenerator<HistoryEvent> {
+  for await (const page of paginateGetExecutionHistory({ client: sfn, pageSize: 100 }, { executionArn, reverseOrder: true, includeExecutionData: true })) {
+    yield* page.events ?? [];
+  }
+}
+
+/** SendTaskSuccess: the waiting state continues with `output`. */
+export async function sendTaskSuccess(sfn: SFNClient, taskToken: string, output: unknown): Promise<void> {
+  await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+}
+
+/** SendTaskFailure: the waiting state fails with `error` and `cause`. */
+export async function sendTaskFailure(sfn: SFNClient, taskToken: string, error: string, cause: string): Promise<void> {
+  await sfn.send(new SendTaskFailureCommand({ taskToken, error, cause }));
 }

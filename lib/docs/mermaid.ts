@@ -25,7 +25,14 @@ export interface AslMachine {
 type AslRule = Record<string, unknown> & { Next?: string };
 
 export function aslToMermaid(machine: AslMachine): string {
-  return ['stateDiagram-v2', ...renderMachine(machine, '    ', new Ids())].join('\n');
+  return aslToMermaidWithIds(machine).mermaid;
+}
+
+/** The diagram plus the Mermaid id of every state name (the local console colours states by id). */
+export function aslToMermaidWithIds(machine: AslMachine): { mermaid: string; ids: Record<string, string> } {
+  const ids = new Ids();
+  const mermaid = ['stateDiagram-v2', ...renderMachine(machine, '    ', ids)].join('\n');
+  return { mermaid, ids: ids.all() };
 }
 
 function renderMachine(machine: AslMachine, indent: string, ids: Ids): string[] {
@@ -77,6 +84,10 @@ class Ids {
     this.byName.set(name, id);
     this.used.add(id);
     return id;
+  }
+
+  all(): Record<string, string> {
+    return Object.fromEntries(this.byName);
   }
 }
 

@@ -14,6 +14,14 @@ import { withoutUndefined } from '../release/request';
 const RECORD_TTL_SECONDS = 7 * 24 * 3600;
 
 /**
+ * What a replay must carry again (Powertools `payloadValidationJmesPath`): the release's identity.
+ * A caller-chosen clientToken reused for another package, version or artifact then fails with
+ * IdempotencyValidationError instead of silently replaying the first release's result. Not the
+ * execution name or earlier steps' results, which differ between a New execution and the first.
+ */
+export const RELEASE_IDENTITY_JMESPATH = '[packageName, versionName, artifact]';
+
+/**
  * A persistence layer keeps the first configuration it is given (key path, key prefix), so each
  * function gets its own — one per Lambda in AWS, one per step name in the local engine's process.
  */
@@ -41,7 +49,12 @@ export async function runIdempotent<P extends object, R>(
   context: Context,
   eventKeyJmesPath = 'clientToken',
 ): Promise<R> {
-  const config = new IdempotencyConfig({ eventKeyJmesPath, throwOnNoIdempotencyKey: true, expiresAfterSeconds: RECORD_TTL_SECONDS });
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath,
+    payloadValidationJmesPath: RELEASE_IDENTITY_JMESPATH,
+    throwOnNoIdempotencyKey: true,
+    expiresAfterSeconds: RECORD_TTL_SECONDS,
+  });
   config.registerLambdaContext(context);
   // The DynamoDB layer refuses `undefined` members, so results are stored without them.
   const storable = async (p: P) => withoutUndefined(await fn(p));

@@ -22,6 +22,8 @@ export function stepHandler<E, R>(
       return result;
     } catch (e) {
       const error = classifyAwsError(e, step) as Error;
+      // Step Functions shows the message as the cause: never let a failure surface without one.
+      if (!error.message) error.message = `${error.name} in ${step}, without a message from its source`;
       const level = error instanceof ReleaseError && error.retryable ? 'warn' : 'error';
       logger[level](`${step} failed: ${error.name}`, { error: { name: error.name, message: error.message } });
       throw error;

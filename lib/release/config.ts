@@ -17,13 +17,32 @@ export const PackageSettingsSchema = z.strictObject({
   description: z.string().optional(),
   /** Tags put on every new package version (request tags win on the same key). */
   tags: z.record(z.string(), z.string()).optional(),
+  // Who may release what (README, "Security"): both off unless a package opts in.
+  /** May object metadata (`x-amz-meta-recipe`) set the version's job document? Default: no. */
+  allowRecipeFromMetadata: z.boolean().optional(),
+  /** Wait for `pkgrelease approve` before Promote. Default: no. */
+  requireApproval: z.boolean().optional(),
 });
 export type PackageSettings = z.infer<typeof PackageSettingsSchema>;
 
-export const PackagesConfigSchema = z.strictObject({
-  $comment: z.string().optional(),
-  packages: z.record(z.string(), PackageSettingsSchema),
-});
+export const PackagesConfigSchema = z
+  .strictObject({
+    $comment: z.string().optional(),
+    packages: z.record(z.string(), PackageSettingsSchema),
+  })
+  .superRefine((config, ctx) => {
+    // One OpenSearch package serves one IoT package's releases: "the highest version" is only
+    // defined within one version line, and the lease orders the releases of one package.
+    const feeders = new Map<string, string>();
+    for (const [name, settings] of Object.entries(config.packages)) {
+      const target = settings.opensearchPackage ?? name;
+      const other = feeders.get(target);
+      if (other !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['packages', name, 'opensearchPackage'], message: `OpenSearch package "${target}" is already fed by "${other}"; give each IoT package its own OpenSearch package` });
+      }
+      feeders.set(target, name);
+    }
+  });
 export type PackagesConfig = z.infer<typeof PackagesConfigSchema>;
 
 /** Parses configuration text; a broken configuration is a deployment error, reported as InvalidRelease. */

@@ -1,4 +1,3 @@
-import { S3EventNotificationEventBridgeSchema, S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
 import * as z from 'zod';
 import { DEFAULT_VERSION_POLICIES } from './config';
 import { InvalidRelease } from './errors';
@@ -42,6 +41,35 @@ export const ReleaseRequestInputSchema = z.strictObject({
   defaultVersionPolicy: z.enum(DEFAULT_VERSION_POLICIES).optional(),
   clientToken: z.string().optional(),
   execution: z.string().optional(),
+  /** Accepted in a canonical request, never obeyed: configuration decides (requireApproval). */
+  requireApproval: z.boolean().optional(),
+});
+
+/**
+ * The S3 event members a release uses, and nothing else: the full Powertools schemas also check
+ * members we never read (e.g. `source-ip-address`, which they reject for IPv6 callers), and an
+ * event that fails there is lost to the dead-letter queue for a reason that does not matter.
+ */
+const S3_OBJECT_CREATED = 'Object Created';
+const S3ObjectCreatedEventSchema = z.looseObject({
+  source: z.literal('aws.s3'),
+  'detail-type': z.literal(S3_OBJECT_CREATED),
+  detail: z.looseObject({
+    bucket: z.looseObject({ name: z.string().min(1) }),
+    object: z.looseObject({ key: z.string().min(1), 'version-id': z.string().min(1).optional(), etag: z.string().min(1).optional() }),
+  }),
+});
+const S3NotificationSchema = z.looseObject({
+  Records: z.array(
+    z.looseObject({
+      eventSource: z.literal('aws:s3'),
+      eventName: z.string().startsWith('ObjectCreated:'),
+      s3: z.looseObject({
+        bucket: z.looseObject({ name: z.string().min(1) }),
+        object: z.looseObject({ key: z.string().min(1), versionId: z.string().min(1).optional(), eTag: z.string().min(1).optional() }),
+      }),
+    }),
+  ),
 });
 
 export function parseReleaseInput(input: unknown): ReleaseDraft {
@@ -49,8 +77,8 @@ export function parseReleaseInput(input: unknown): ReleaseDraft {
     throw new InvalidRelease('input must be a JSON object: a release request, a release manifest or an S3 event');
   }
   const o = input as Record<string, unknown>;
-  if ('Records' in o) return fromS3Notification(parse(S3Schema, input, 'S3 event'));
-  if ('detail-type' in o) return fromEventBridge(parse(S3EventNotificationEventBridgeSchema, input, 'S3 EventBridge event'));
+  if ('Records' in o) return fromS3Notification(parse(S3NotificationSchema, input, 'S3 event'));
+  if ('detail-type' in o) return fromEventBridge(parse(S3ObjectCreatedEventSchema, input, 'S3 EventBridge event'));
   if ('manifestVersion' in o) {
     const m = parse(ReleaseManifestSchema, input, 'manifest');
     return {
@@ -68,11 +96,11 @@ export function parseReleaseInput(input: unknown): ReleaseDraft {
     };
   }
   const r = parse(ReleaseRequestInputSchema, input, 'release request');
-  const { opensearch, execution: _execution, ...rest } = r;
+  const { opensearch, execution: _execution, requireApproval: _requireApproval, ...rest } = r;
   return { source: 'request', ...rest, opensearchPackage: r.opensearchPackage ?? opensearch?.packageName };
 }
 
-function fromS3Notification(event: z.infer<typeof S3Schema>): ReleaseDraft {
+function fromS3Notification(event: z.infer<typeof S3NotificationSchema>): ReleaseDraft {
   if (event.Records.length !== 1) {
     throw new InvalidRelease(`an S3 event must carry exactly one record, got ${event.Records.length}; start one release per object`, 'Records');
   }
@@ -80,7 +108,7 @@ function fromS3Notification(event: z.infer<typeof S3Schema>): ReleaseDraft {
   return fromObject(bucket.name, decodeEventKey(object.key), object.versionId, object.eTag);
 }
 
-function fromEventBridge(event: z.infer<typeof S3EventNotificationEventBridgeSchema>): ReleaseDraft {
+function fromEventBridge(event: z.infer<typeof S3ObjectCreatedEventSchema>): ReleaseDraft {
   const { bucket, object } = event.detail;
   return fromObject(bucket.name, decodeEventKey(object.key), object['version-id'], object.etag);
 }

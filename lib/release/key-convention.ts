@@ -18,6 +18,7 @@ export interface ReleaseKey {
 }
 
 export function parseReleaseKey(key: string): ReleaseKey {
+  refuseDotSegments(key);
   const parts = key.split('/');
   if (parts.length !== 4 || `${parts[0]}/` !== RELEASES_PREFIX || parts.some((p) => p === '')) {
     throw new InvalidRelease(
@@ -27,6 +28,34 @@ export function parseReleaseKey(key: string): ReleaseKey {
   }
   const [, packageName, versionName, fileName] = parts as [string, string, string, string];
   return { packageName, versionName, fileName };
+}
+
+/**
+ * A manifest's artifact must sit under its own release: `builds/<package>/<version>/<file…>`, or
+ * the key convention `releases/<package>/<version>/<file>` of the same package and version, so a
+ * request cannot release one package's bytes as another's.
+ */
+export function checkArtifactKey(key: string, packageName: string, versionName: string): void {
+  refuseDotSegments(key);
+  if (key.startsWith(RELEASES_PREFIX)) {
+    const named = parseReleaseKey(key);
+    if (named.packageName === packageName && named.versionName === versionName) return;
+  } else if (key.startsWith(BUILDS_PREFIX)) {
+    const [, p, v, ...file] = key.split('/');
+    if (p === packageName && v === versionName && file.length > 0 && file.every((s) => s !== '')) return;
+  }
+  throw new InvalidRelease(
+    `artifact key "${key}" must be ${BUILDS_PREFIX}${packageName}/${versionName}/<file> (or ${releaseKey(packageName, versionName, '<file>')}); ` +
+      'put the artifact under its own package and version',
+    'artifact.key',
+  );
+}
+
+/** `.` and `..` segments mean other keys to path-minded tools (and to people): never accept them. */
+function refuseDotSegments(key: string): void {
+  if (key.split('/').some((segment) => segment === '.' || segment === '..')) {
+    throw new InvalidRelease(`key "${key}" has a "." or ".." segment; use a key without them`, 'artifact.key');
+  }
 }
 
 export function releaseKey(packageName: string, versionName: string, fileName: string): string {

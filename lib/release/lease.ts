@@ -95,3 +95,24 @@ export async function releaseLease(store: LeaseStore, lease: Lease): Promise<boo
   });
   return result.ok;
 }
+
+/**
+ * For the failure notification of an execution that ended (FAILED, TIMED_OUT, ABORTED) while
+ * holding the lease: if `owner` still holds it, it now expires `withinSeconds` from now (never later
+ * than it would have), instead of after the full TTL. Not at once: StopExecution and an execution
+ * timeout do not stop a running Lambda, and an invocation that renewed its fence may still have its
+ * UpdatePackage in flight; that call must land while the lease is held. `withinSeconds` must cover
+ * the longest invocation of a lease holder. A redrive of that execution simply acquires it again.
+ */
+export async function expireLeaseOf(store: LeaseStore, key: string, owner: string, withinSeconds: number): Promise<boolean> {
+  const soon = (store.now ?? Date.now)() + withinSeconds * 1000;
+  const result = await conditionalUpdate(store.dynamodb, {
+    table: store.table,
+    id: key,
+    update: 'SET #expiresAt = :soon',
+    condition: '#owner = :owner AND #expiresAt > :soon',
+    names: { '#owner': NAMES['#owner'], '#expiresAt': NAMES['#expiresAt'] },
+    values: { ':owner': owner, ':soon': soon },
+  });
+  return result.ok;
+}

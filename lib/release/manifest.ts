@@ -16,7 +16,7 @@ export const ReleaseManifestSchema = z
     artifact: z
       .strictObject({
         bucket: z.string().min(1).describe('S3 bucket holding the artifact (the stack\'s artifact bucket).'),
-        key: z.string().min(1).describe('S3 object key of the artifact (not URL-encoded).'),
+        key: z.string().min(1).describe('S3 object key (not URL-encoded): builds/<package>/<version>/<file> or releases/<package>/<version>/<file>.'),
         versionId: z.string().min(1).optional().describe('S3 version id to release; default: the current version.'),
       })
       .describe('The artifact to release; pinned to one S3 object version.'),
@@ -24,8 +24,8 @@ export const ReleaseManifestSchema = z
     attributes: z.record(z.string(), z.string()).optional().describe('Package version attributes (≤3 KB in total).'),
     tags: z.record(z.string(), z.string()).optional().describe('Tags for the package version (1-50).'),
     recipe: z.string().optional().describe('Inline job document for quick deployments (≤3072 chars).'),
-    opensearchPackage: z.string().optional().describe('OpenSearch package name; default: from config/packages.json.'),
-    defaultVersionPolicy: z.enum(DEFAULT_VERSION_POLICIES).optional().describe('if-newer | always | never; default: from config.'),
+    opensearchPackage: z.string().optional().describe('Must equal the configured OpenSearch package (config/packages.json); a different value is refused.'),
+    defaultVersionPolicy: z.enum(DEFAULT_VERSION_POLICIES).optional().describe('Must equal the configured policy (config/packages.json); a different value is refused.'),
     clientToken: z.string().optional().describe('Idempotency token (36-64 non-whitespace chars); default: derived from the artifact.'),
   })
   .describe('pkgrelease release manifest');

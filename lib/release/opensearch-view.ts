@@ -1,5 +1,6 @@
 import type { OpenSearchClient, PackageDetails, PackageVersionHistory } from '@aws-sdk/client-opensearch';
-import { getVersionHistory } from '../clients/opensearch';
+import { findPackageByName, getVersionHistory } from '../clients/opensearch';
+import { OpenSearchPackageNotFound } from './errors';
 import { OPENSEARCH } from './constraints';
 import { type CommitIdentity, isCommitOf, parseCommitMessage, shortToken } from './identity';
 import type { ReleaseRequest } from './request';
@@ -21,8 +22,20 @@ export interface OpenSearchView {
   errorDetails?: PackageDetails['ErrorDetails'];
 }
 
-export async function lookAtPackage(opensearch: OpenSearchClient, pkg: PackageDetails): Promise<OpenSearchView> {
-  const history = newestFirst(await getVersionHistory(opensearch, pkg.PackageID!));
+/**
+ * Finds the package by name (IDs change on engine upgrades) and reads it afresh: status, available
+ * version and history. Called under the lease, so what it sees cannot change until the holder acts;
+ * a description read before the lease was taken is stale by then and must not decide anything.
+ */
+export async function lookAtPackage(opensearch: OpenSearchClient, packageName: string): Promise<OpenSearchView> {
+  const pkg = await findPackageByName(opensearch, packageName);
+  if (!pkg?.PackageID) {
+    throw new OpenSearchPackageNotFound(
+      `no OpenSearch package named "${packageName}" in this account and region; create it (CreatePackage) or set "opensearchPackage" in config/packages.json, then redrive`,
+    );
+  }
+  const packageId = pkg.PackageID;
+  const history = newestFirst(await getVersionHistory(opensearch, packageId));
   const available = pkg.AvailablePackageVersion ?? null;
   const latest = history[0];
   return {
@@ -36,7 +49,7 @@ export async function lookAtPackage(opensearch: OpenSearchClient, pkg: PackageDe
 }
 
 /** AWS documents no order for the history: newest first by CreatedAt, then by the version's number. */
-function newestFirst(history: PackageVersionHistory[]): PackageVersionHistory[] {
+export function newestFirst(history: PackageVersionHistory[]): PackageVersionHistory[] {
   const serial = (v?: string) => Number(/\d+/.exec(v ?? '')?.[0] ?? 0);
   return [...history].sort((a, b) => (b.CreatedAt?.getTime() ?? 0) - (a.CreatedAt?.getTime() ?? 0) || serial(b.PackageVersion) - serial(a.PackageVersion));
 }

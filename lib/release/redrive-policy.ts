@@ -21,6 +21,8 @@ export const REDRIVE_ADVICE: Readonly<Record<string, RedriveAdvice>> = {
   ArtifactNotFound: { redrivable: false, action: 'upload the artifact again; the pinned S3 object version does not exist' },
   VersionConflict: { redrivable: false, action: 'released versions are never overwritten: upload under a new version name' },
   OpenSearchPackageFailed: { redrivable: false, action: 'OpenSearch rejected the content: fix the artifact and release it as a new version' },
+  ReleaseRejected: { redrivable: false, action: 'a person rejected it at WaitForApproval: fix what they named and release a new version' },
+  IdempotencyValidationError: { redrivable: false, action: 'its clientToken was used for another release: start it again without clientToken (or with a new one)' },
   OpenSearchPackageNotFound: { redrivable: true, action: 'create the OpenSearch package (or fix "opensearchPackage"), then redrive' },
 };
 

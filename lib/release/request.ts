@@ -28,6 +28,8 @@ export const ReleaseRequestSchema = z.object({
   opensearch: z.object({ packageName: z.string() }),
   defaultVersionPolicy: z.enum(DEFAULT_VERSION_POLICIES),
   clientToken: z.string(),
+  /** The package's `requireApproval` setting: WaitForApproval before Promote. Absent = no approval. */
+  requireApproval: z.literal(true).optional(),
   /** Step Functions execution name, for logs. */
   execution: z.string().optional(),
 });

@@ -56,6 +56,13 @@ export function validateReleaseFields(r: {
 export function validateNames(packageName: string, versionName: string): void {
   check(packageName, IOT.packageName, 'packageName', 'IoT package name');
   check(versionName, IOT.versionName, 'versionName', 'version name');
+  refuseDotName(packageName, 'packageName');
+  refuseDotName(versionName, 'versionName');
+}
+
+/** IoT accepts `.` and `..`, but as key segments they mean "this" and "parent" directory: refused. */
+function refuseDotName(name: string, field: string): void {
+  if (name === '.' || name === '..') throw new InvalidRelease(`"${name}" is a path segment, not a name; use letters or digits too`, field);
 }
 
 function check(value: string, c: StringConstraint, field: string, what: string, hint?: string): void {

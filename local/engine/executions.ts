@@ -12,6 +12,9 @@ export interface StateRecord {
   retries: number;
   /** Every error this state raised, counted by name (retried attempts included). */
   errors?: Record<string, number>;
+  /** When the state was entered and when it stopped (absent in records written before they were kept). */
+  enteredDate?: string;
+  stoppedDate?: string;
 }
 
 export interface ExecutionRecord {

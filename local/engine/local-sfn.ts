@@ -5,6 +5,7 @@ import { type AslDefinition, loadDefinitionText, placeholders, substitute } from
 import { scaleDefinition } from './time-scale';
 import { type ExecutionRecord, failedState, type StateRecord } from './executions';
 import { invokeLocally, type LocalFunction, STEP_FUNCTIONS_BY_PLACEHOLDER } from './functions';
+import { LocalTaskTokens } from './task-tokens';
 
 export interface LocalStepFunctionsOptions {
   region?: string;
@@ -44,6 +45,8 @@ export class LocalStepFunctions {
   private readonly arns: Record<string, string> = {};
   private readonly records = new Map<string, ExecutionRecord>();
   private readonly running = new Set<Promise<void>>();
+  /** Callback states (WaitForApproval) waiting for SendTaskSuccess / SendTaskFailure. */
+  readonly taskTokens = new LocalTaskTokens();
 
   constructor(private readonly options: LocalStepFunctionsOptions = {}) {
     this.region = options.region ?? 'us-east-1';
@@ -51,6 +54,10 @@ export class LocalStepFunctions {
     const name = options.stateMachineName ?? 'pkgrelease-local';
     this.stateMachineArn = `arn:aws:states:${this.region}:${this.accountId}:stateMachine:${name}`;
     for (const placeholder of placeholders(this.text)) {
+      if (placeholder === 'NotificationTopicArn') {
+        this.arns[placeholder] = `arn:aws:sns:${this.region}:${this.accountId}:pkgrelease-local-notifications`;
+        continue;
+      }
       const fn = STEP_FUNCTIONS_BY_PLACEHOLDER[placeholder];
       if (!fn) throw new Error(`no local function for ASL placeholder \${${placeholder}}`);
       const arn = `arn:aws:lambda:${this.region}:${this.accountId}:function:pkgrelease-local-${fn.name}`;
@@ -129,7 +136,10 @@ export class LocalStepFunctions {
     const definition = { ...this.runnable, StartAt: startAt };
     const taskResourceLocalHandlers: Record<string, (input: never) => Promise<never>> = {};
     for (const [stateName, state] of Object.entries(definition.States)) {
-      if (state.Type === 'Task') {
+      if (state.Type === 'Task' && state.Resource?.endsWith('.waitForTaskToken')) {
+        const token = this.taskTokens.tokenFor(execution.executionArn);
+        taskResourceLocalHandlers[stateName] = (request) => this.taskTokens.wait({ token, execution: execution.name, state: stateName, request }) as Promise<never>;
+      } else if (state.Type === 'Task') {
         const fn = this.functionsByArn.get(state.Resource ?? '');
         if (!fn) throw new Error(`state ${stateName} has no local function for ${state.Resource}`);
         // Lambda's timeout is what the handler sees as remaining time; the ASL's Task timeout bounds it.
@@ -142,6 +152,7 @@ export class LocalStepFunctions {
       overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never },
       context: {
         Execution: { Id: execution.executionArn, Name: execution.name, Input: execution.input, StartTime: execution.startDate, RedriveCount: execution.redriveCount },
+        Task: { Token: this.taskTokens.tokenFor(execution.executionArn) },
         StateMachine: { Id: this.stateMachineArn, Name: this.stateMachineArn.split(':').pop() },
       } as never,
     });
@@ -160,14 +171,15 @@ export class LocalStepFunctions {
   private async record(execution: ExecutionRecord, events: AsyncGenerator<unknown>): Promise<void> {
     let current: StateRecord | undefined;
     for await (const raw of events) {
-      const event = raw as { type: string; state?: { name: string; type: string; input: unknown; output?: unknown }; Error?: string; Cause?: unknown };
+      const event = raw as { type: string; timestamp?: number; state?: { name: string; type: string; input: unknown; output?: unknown }; Error?: string; Cause?: unknown };
+      const at = new Date(event.timestamp ?? Date.now()).toISOString();
       if (event.type === 'StateEntered' && event.state) {
-        current = { name: event.state.name, type: event.state.type, status: 'ENTERED', input: event.state.input, retries: 0 };
+        current = { name: event.state.name, type: event.state.type, status: 'ENTERED', input: event.state.input, retries: 0, enteredDate: at };
         execution.states.push(current);
       } else if (event.type === 'StateExited' && current) {
-        Object.assign(current, { status: 'SUCCEEDED', output: event.state?.output, error: undefined, cause: undefined });
+        Object.assign(current, { status: 'SUCCEEDED', output: event.state?.output, error: undefined, cause: undefined, stoppedDate: at });
       } else if (event.type === 'StateFailed' && current) {
-        Object.assign(current, { status: 'FAILED', error: event.Error, cause: String(event.Cause ?? '') });
+        Object.assign(current, { status: 'FAILED', error: event.Error, cause: String(event.Cause ?? ''), stoppedDate: at });
         const errors = (current.errors ??= {});
         errors[event.Error ?? 'Error'] = (errors[event.Error ?? 'Error'] ?? 0) + 1;
       } else if (event.type === 'StateRetried' && current) {

@@ -1,6 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ExecutionRecord, failedState } from './executions';
+import { executionHistory } from './history';
 import { type LocalStepFunctions, LocalSfnError } from './local-sfn';
 
 /**
@@ -10,6 +11,8 @@ import { type LocalStepFunctions, LocalSfnError } from './local-sfn';
  */
 export interface SfnApi {
   endpoint: string;
+  /** Answers requests that are not Step Functions calls (no X-Amz-Target): the local console. */
+  fallback?: RequestListener;
   calls: Record<string, { succeeded: number; failed: number }>;
   close(): Promise<void>;
 }
@@ -35,7 +38,7 @@ export async function startSfnApi(engine: LocalStepFunctions): Promise<SfnApi> {
       return { executions };
     },
     GetExecutionHistory: (b) => {
-      const events = history(find(engine, b.executionArn));
+      const events = executionHistory(find(engine, b.executionArn), b.includeExecutionData !== false);
       return { events: b.reverseOrder ? events.reverse() : events };
     },
     RedriveExecution: (b) => {
@@ -44,7 +47,9 @@ export async function startSfnApi(engine: LocalStepFunctions): Promise<SfnApi> {
     },
   };
 
+  const api: SfnApi = { endpoint: '', calls, close: () => new Promise((resolve) => server.close(() => resolve())) };
   const server: Server = createServer((req, res) => {
+    if (!req.headers['x-amz-target'] && api.fallback) return api.fallback(req, res);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -70,11 +75,8 @@ export async function startSfnApi(engine: LocalStepFunctions): Promise<SfnApi> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    calls,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  api.endpoint = `http://127.0.0.1:${port}`;
+  return api;
 }
 
 function checkMachine(engine: LocalStepFunctions, arn: unknown): void {
@@ -102,25 +104,6 @@ function describe(e: ExecutionRecord) {
     redriveCount: e.redriveCount,
     redriveStatus: e.status !== 'RUNNING' && e.status !== 'SUCCEEDED' && failed ? 'REDRIVABLE' : 'NOT_REDRIVABLE',
   };
-}
-
-/**
- * The execution's history in Step Functions' event shapes, rebuilt from what the engine recorded:
- * enough for the operator CLI's `status` to name the failed state, error and cause.
- */
-function history(e: ExecutionRecord) {
-  const events: Record<string, unknown>[] = [];
-  const add = (type: string, details?: Record<string, unknown>) => events.push({ id: events.length + 1, type, timestamp: epoch(e.startDate), ...details });
-  add('ExecutionStarted', { executionStartedEventDetails: { input: JSON.stringify(e.input) } });
-  for (const state of e.states) {
-    const kind = state.type === 'Task' ? 'Task' : state.type;
-    add(`${kind}StateEntered`, { stateEnteredEventDetails: { name: state.name } });
-    if (state.status === 'FAILED') add('LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: { error: state.error, cause: state.cause } });
-    if (state.status === 'SUCCEEDED') add(`${kind}StateExited`, { stateExitedEventDetails: { name: state.name } });
-  }
-  if (e.status === 'FAILED') add('ExecutionFailed', { executionFailedEventDetails: { error: e.error, cause: e.cause } });
-  if (e.status === 'SUCCEEDED') add('ExecutionSucceeded', {});
-  return events;
 }
 
 function epoch(iso: string): number {

@@ -16,11 +16,18 @@ import dynalite from 'dynalite';
  * compared is exactly DynamoDB's answer.
  */
 function returnItemOnConditionFailure(): void {
-  const db = createRequire(import.meta.url)('dynalite/db') as {
+  const load = createRequire(import.meta.url);
+  const db = load('dynalite/db') as {
     checkConditional: (data: Record<string, unknown>, existing: unknown) => (Error & { body?: Record<string, unknown> }) | null;
     __returnsItem?: boolean;
   };
   if (db.__returnsItem) return;
+  // dynalite drops request members its validation does not list, so the parameter must be listed
+  // too, or it never reaches the conditional check below.
+  for (const action of ['putItem', 'updateItem', 'deleteItem']) {
+    const validation = load(`dynalite/validations/${action}`) as { types: Record<string, unknown> };
+    validation.types.ReturnValuesOnConditionCheckFailure = { type: 'String', enum: ['ALL_OLD', 'NONE'] };
+  }
   const check = db.checkConditional;
   db.checkConditional = (data, existing) => {
     const failure = check(data, existing);

@@ -64,6 +64,8 @@ export interface Twin {
   catalog(): TwinCatalog;
   /** Requests per `service:Operation`, failed = any non-2xx (injected faults included). */
   calls(): CallCounts;
+  /** Every IoT change applied under a clientToken: who changed what (the campaign's per-release call check). */
+  iotTokenUses(): { operation: string; resource: string; token: string }[];
   resetCalls(): void;
   /** Replaces the fault rules (validated with faultRulesSchema). */
   setFaults(rules: FaultRule[]): void;
@@ -164,6 +166,11 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
         ),
       }),
       calls: () => recorder.snapshot(),
+      iotTokenUses: () =>
+        iot.exportState().tokens.map(([key]) => {
+          const [operation = '', resource = '', token = ''] = key.split(' ');
+          return { operation, resource, token };
+        }),
       resetCalls: () => recorder.reset(),
       setFaults: (rules) => faults.setRules(rules),
       close: () =>

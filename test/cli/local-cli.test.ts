@@ -59,7 +59,12 @@ describe('pkgrelease CLI', () => {
     expect(report.catalog.iot['edge-agent']!.defaultVersion).toBe('1.1.0');
     expect(report.catalog.iot['edge-plugin']).toMatchObject({ defaultVersion: '1.0.0', versions: { '1.0.0': { status: 'PUBLISHED' } } });
     expect(report.catalog.opensearch['edge-plugin']!.status).toBe('AVAILABLE');
-    expect(report.calls['iot:CreatePackageVersion']).toEqual({ succeeded: 3, failed: 3, injected: 1 }); // a throttle, and ResourceNotFound once per new package
+    // One throttle; ResourceNotFound for the first release of each new package (two releases of
+    // edge-agent may both be first), after which CreatePackage runs and the version is created.
+    const creates = report.calls['iot:CreatePackageVersion']!;
+    expect(creates).toMatchObject({ succeeded: 3, injected: 1 });
+    expect(creates.failed - creates.injected!).toBeGreaterThanOrEqual(2);
+    expect(creates.failed - creates.injected!).toBeLessThanOrEqual(3);
   });
 
   it('local demo releases two versions on a fresh state dir and prints one JSON document', async () => {

@@ -18,11 +18,11 @@ const exampleManifest = () => JSON.parse(readFileSync(new URL('../../examples/re
 describe('release from a manifest, as CodePipeline starts it', () => {
   it('releases the artifact the manifest names, pinned to its current S3 version', async () => {
     session = await startSession();
-    const { versionId } = await session.upload('builds/edge-agent/4711/words.txt', 'alpha\n'); // outside releases/: no trigger
+    const { versionId } = await session.upload('builds/edge-agent/2.3.0/words.txt', 'alpha\n'); // outside releases/: no trigger
     await session.settled();
     expect(session.engine.list()).toHaveLength(0);
 
-    const manifest = { manifestVersion: 1, package: 'edge-agent', version: '2.3.0', artifact: { bucket: LOCAL_BUCKET, key: 'builds/edge-agent/4711/words.txt' }, attributes: { build: '4711' } };
+    const manifest = { manifestVersion: 1, package: 'edge-agent', version: '2.3.0', artifact: { bucket: LOCAL_BUCKET, key: 'builds/edge-agent/2.3.0/words.txt' }, attributes: { build: '4711' } };
     const execution = session.start('codepipeline-release-4711', manifest);
     await session.settled();
     const report = session.report();
@@ -30,7 +30,7 @@ describe('release from a manifest, as CodePipeline starts it', () => {
     expect(execution.status).toBe('SUCCEEDED');
     expect(report.catalog.iot['edge-agent']).toMatchObject({
       defaultVersion: '2.3.0',
-      versions: { '2.3.0': { status: 'PUBLISHED', artifact: { s3Location: { bucket: LOCAL_BUCKET, key: 'builds/edge-agent/4711/words.txt', version: versionId } } } },
+      versions: { '2.3.0': { status: 'PUBLISHED', artifact: { s3Location: { bucket: LOCAL_BUCKET, key: 'builds/edge-agent/2.3.0/words.txt', version: versionId } } } },
     });
     expect(succeeded(report, 'es:UpdatePackage')).toBe(1);
   });

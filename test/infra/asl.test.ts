@@ -19,15 +19,23 @@ const yml = readServerlessYml();
 const substitutions = yml.resources.Resources.ReleaseStateMachine?.Properties?.DefinitionSubstitutions as Record<string, { 'Fn::GetAtt': [string, string] }>;
 
 /** Placeholder -> serverless.yml function key, through DefinitionSubstitutions' Fn::GetAtt. */
+/** Substitutions that are not step functions: the topic WaitForApproval publishes to. */
+const NON_FUNCTION_SUBSTITUTIONS: Record<string, unknown> = { NotificationTopicArn: { Ref: 'FailureTopic' } };
 const functionOfPlaceholder = new Map(
-  Object.entries(substitutions ?? {}).map(([placeholder, value]) => {
+  Object.entries(substitutions ?? {}).filter(([placeholder]) => !(placeholder in NON_FUNCTION_SUBSTITUTIONS)).map(([placeholder, value]) => {
     const logicalId = value['Fn::GetAtt']?.[0];
     const key = Object.keys(yml.functions).find((k) => lambdaLogicalId(k) === logicalId);
     return [placeholder, key] as const;
   }),
 );
 
-const tasks = allStates(machine).filter(([, s]) => s.Type === 'Task');
+/** Service integrations (`arn:aws:states:::…`) call AWS directly; every other Task invokes a step Lambda. */
+const isIntegration = (s: JsonObject) => String(s.Resource).startsWith('arn:aws:states:::');
+const tasks = allStates(machine).filter(([, s]) => s.Type === 'Task' && !isIntegration(s));
+const integrations = allStates(machine).filter(([, s]) => s.Type === 'Task' && isIntegration(s));
+/** Errors that mean "not ready yet": the ASL polls by retrying them at a fixed interval. */
+const POLL_ERRORS = ['OpenSearchNotReady'] as const;
+
 type Retrier = { ErrorEquals: string[]; IntervalSeconds?: number; MaxAttempts?: number; BackoffRate?: number; MaxDelaySeconds?: number; JitterStrategy?: string };
 type Catcher = { ErrorEquals: string[]; Next: string };
 const retriers = (state: JsonObject) => (state.Retry ?? []) as unknown as Retrier[];
@@ -51,7 +59,8 @@ describe('statemachines/release.asl.json', () => {
     expect(Object.keys(substitutions).sort()).toEqual(aslPlaceholders(aslText));
   });
 
-  it('maps every substitution to a function defined in serverless.yml', () => {
+  it('maps every substitution to a function defined in serverless.yml (or to the notification topic)', () => {
+    for (const [placeholder, value] of Object.entries(NON_FUNCTION_SUBSTITUTIONS)) expect(substitutions[placeholder]).toEqual(value);
     for (const [placeholder, key] of functionOfPlaceholder) {
       expect(key, `${placeholder} -> ${JSON.stringify(substitutions[placeholder])}`).toBeDefined();
     }
@@ -81,6 +90,11 @@ describe('statemachines/release.asl.json', () => {
       }
       for (const r of rs) {
         const what = `${name} retrier [${r.ErrorEquals.join(', ')}]`;
+        // A poll ("not ready yet") retries at a fixed interval; everything else backs off with jitter.
+        if (r.ErrorEquals.every((e) => (POLL_ERRORS as readonly string[]).includes(e))) {
+          expect(r.BackoffRate, what).toBe(1);
+          continue;
+        }
         expect(r.BackoffRate, what).toBeGreaterThan(1);
         expect(r.JitterStrategy, what).toBe('FULL');
         expect(r.MaxAttempts ?? 3, what).toBeGreaterThan(0);
@@ -106,6 +120,40 @@ describe('statemachines/release.asl.json', () => {
       expect(lambdaTimeout, `serverless.yml functions.${key}.timeout`).toBeTypeOf('number');
       expect(state.TimeoutSeconds, `${name}.TimeoutSeconds`).toBeTypeOf('number');
       expect(state.TimeoutSeconds as number).toBeGreaterThanOrEqual(lambdaTimeout!);
+    });
+  });
+
+  describe('approval gate', () => {
+    const states = machine.States as Record<string, JsonObject>;
+
+    it('has one service-integration Task: WaitForApproval, an SNS publish that waits for its task token', () => {
+      expect(integrations.map(([name]) => name)).toEqual(['WaitForApproval']);
+      const wait = states.WaitForApproval!;
+      expect(wait.Resource).toBe('arn:aws:states:::sns:publish.waitForTaskToken');
+      const parameters = wait.Parameters as JsonObject;
+      expect(parameters.TopicArn).toBe('${NotificationTopicArn}');
+      // The token goes in an attribute (for `pkgrelease approve`), never in the text people read.
+      expect(parameters.MessageAttributes).toEqual({ taskToken: { DataType: 'String', 'StringValue.$': '$$.Task.Token' } });
+      expect(String(parameters['Message.$'])).not.toContain('Task.Token');
+      expect(String(parameters['Message.$'])).toContain('pkgrelease approve');
+      expect(wait.Next).toBe('Promote');
+    });
+
+    it('never catches: a failed publish fails the execution at WaitForApproval, and a Redrive asks again', () => {
+      expect(states.WaitForApproval!.Catch).toBeUndefined();
+      expect(states.WaitForApproval!.Retry).toBeUndefined();
+    });
+
+    it('is entered only when the release requires approval; otherwise Promote follows directly', () => {
+      const choice = states['ApprovalRequired?']!;
+      expect(choice.Type).toBe('Choice');
+      expect(choice.Default).toBe('Promote');
+      const rules = choice.Choices as JsonObject[];
+      expect(rules).toHaveLength(1);
+      expect(rules[0]!.Next).toBe('WaitForApproval');
+      expect(JSON.stringify(rules[0])).toContain('"Variable":"$.requireApproval"');
+      const into = Object.entries(states).filter(([, st]) => st.Next === 'ApprovalRequired?' || st.Next === 'Promote').map(([n]) => n);
+      expect(into.sort()).toEqual(['WaitForApproval', ...Object.entries(states).filter(([, st]) => st.Next === 'ApprovalRequired?').map(([n]) => n)].sort());
     });
   });
 });

@@ -11,6 +11,7 @@ import { parsePackagesConfig } from '../../lib/release/config';
 
 const require = createRequire(import.meta.url);
 const toEnv = require('../../config/to-env.cjs') as (() => string) & { packagesConfig(file: string): string };
+const iotArns = require('../../config/iot-arns.cjs') as { iotArns(file: string): { packages: unknown[]; packagesAndVersions: unknown[] } };
 
 const dir = mkdtempSync(join(tmpdir(), 'pkgrelease-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,7 +31,9 @@ describe('config/packages.json -> PACKAGES_CONFIG', () => {
   });
 
   it('keeps every documented setting', () => {
-    const config = { packages: { a: { opensearchPackage: 'b', defaultVersionPolicy: 'never', description: 'd', tags: { team: 'x' } } } };
+    const config = {
+      packages: { a: { opensearchPackage: 'b', defaultVersionPolicy: 'never', description: 'd', tags: { team: 'x' }, allowRecipeFromMetadata: true, requireApproval: true } },
+    };
     expect(JSON.parse(envOf(config))).toEqual(config);
     expect(parsePackagesConfig(envOf(config))).toEqual(config);
   });
@@ -42,8 +45,29 @@ describe('config/packages.json -> PACKAGES_CONFIG', () => {
     ['an unknown policy', { packages: { a: { defaultVersionPolicy: 'sometimes' } } }],
     ['a non-string tag', { packages: { a: { tags: { n: 1 } } } }],
     ['an invalid package name', { packages: { 'a b': {} } }],
+    ['a package named ".."', { packages: { '..': {} } }],
+    ['a non-boolean allowRecipeFromMetadata', { packages: { a: { allowRecipeFromMetadata: 'yes' } } }],
+    ['a non-boolean requireApproval', { packages: { a: { requireApproval: 1 } } }],
     ['more than fits in the Lambda environment', { packages: Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`package-${i}`, { description: 'x'.repeat(40) }])) }],
   ])('fails packaging on %s', (_, config) => {
     expect(() => envOf(config)).toThrow(/packages-\d+\.json/);
+  });
+
+  it('refuses two IoT packages feeding one OpenSearch package, naming both', () => {
+    const config = JSON.stringify({ packages: { a: { opensearchPackage: 'shared-dict' }, b: { opensearchPackage: 'shared-dict' } } });
+    expect(() => parsePackagesConfig(config)).toThrow(/packages\.b\.opensearchPackage: OpenSearch package "shared-dict" is already fed by "a"/);
+    expect(() => parsePackagesConfig(JSON.stringify({ packages: { 'a-dict': {}, b: { opensearchPackage: 'a-dict' } } }))).toThrow(/already fed by "a-dict"/);
+  });
+
+  it('scopes IAM to the configured packages: one package ARN and one version ARN pattern each, never package/*', () => {
+    const file = join(dir, 'iot-arns.json');
+    writeFileSync(file, JSON.stringify({ packages: { 'edge-agent': {}, 'Fleet.Firmware': {} } }));
+    const arn = (rest: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iot:\${AWS::Region}:\${AWS::AccountId}:package/${rest}` });
+    expect(iotArns.iotArns(file)).toEqual({
+      packages: [arn('Fleet.Firmware'), arn('edge-agent')],
+      packagesAndVersions: [arn('Fleet.Firmware'), arn('edge-agent'), arn('Fleet.Firmware/version/*'), arn('edge-agent/version/*')],
+    });
+    writeFileSync(file, JSON.stringify({ packages: {} }));
+    expect(() => iotArns.iotArns(file)).toThrow(/lists no packages/);
   });
 });

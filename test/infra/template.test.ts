@@ -1,52 +1,15 @@
 /**
- * Builds the functions and packages the service, then checks the CloudFormation template osls
+ * Packages the service (test/infra/packaged.ts: `serverless package`, which builds the zips through
+ * the local build plugin, offline, with no credentials) and checks the CloudFormation template osls
  * generates — what would actually be deployed.
- *
- * How packaging runs here (and anywhere, offline): `serverless package` needs no AWS account, no
- * credentials and no network. The test runs
- *
- *   env -i PATH=… HOME=<tmp>/home PKGRELEASE_DIST_DIR=<tmp>/dist \
- *     node node_modules/osls/bin/serverless.js package --stage test --package <tmp>/package
- *
- * with an otherwise empty environment (no AWS_* variables, no profile, a throwaway HOME for osls'
- * local state), after building the zips into <tmp>/dist with scripts/build.mjs, so it never touches
- * dist/ or .serverless/ of the working tree and parallel runs do not collide. The same command
- * works under `unshare -rn` (no network namespace). By hand: `npm run build && npx serverless package --stage dev`.
+ * By hand: `npx serverless package --stage dev`.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, discoverFunctions, MAX_ZIP_BYTES, type BuiltFunction } from '../../scripts/build.mjs';
+import { discoverFunctions, MAX_ZIP_BYTES } from '../../scripts/build.mjs';
+import { packagedTemplate, type Packaged, type Resource } from './packaged';
 import { aslPlaceholders, lambdaLogicalId, readAslText, readServerlessYml, ROOT, type Json, type JsonObject } from './project';
-
-const STAGE = 'test';
-
-/**
- * The only actions allowed with `Resource: '*'` in identity policies, each because the action has
- * no resource-level permissions (AWS Service Authorization Reference):
- */
-const RESOURCE_STAR_ALLOWED = new Set([
-  // Every IoT Software Package Catalog call also checks this account-level setting (API reference:
-  // "Requires permission to access the … and GetIndexingConfiguration actions").
-  'iot:GetIndexingConfiguration',
-  // OpenSearch custom-package actions have no resource types (packages are not IAM resources).
-  'es:DescribePackages',
-  'es:GetPackageVersionHistory',
-  'es:UpdatePackage',
-  // Step Functions logging to CloudWatch Logs uses vended-log delivery; the developer guide's policy
-  // for it requires Resource '*'.
-  'logs:CreateLogDelivery',
-  'logs:GetLogDelivery',
-  'logs:UpdateLogDelivery',
-  'logs:DeleteLogDelivery',
-  'logs:ListLogDeliveries',
-  'logs:PutResourcePolicy',
-  'logs:DescribeResourcePolicies',
-  'logs:DescribeLogGroups',
-]);
 
 /** Function key (serverless.yml) -> functions/<dir>, timeout, and the environment it must get. */
 const FUNCTIONS: Record<string, { dir: string; timeout: number; env: string[] }> = {
@@ -54,7 +17,7 @@ const FUNCTIONS: Record<string, { dir: string; timeout: number; env: string[] }>
   prepare: { dir: 'prepare', timeout: 30, env: ['ARTIFACT_BUCKET'] },
   createVersion: { dir: 'create-version', timeout: 30, env: [] },
   updateOpenSearch: { dir: 'update-opensearch', timeout: 90, env: ['STAGING_BUCKET', 'STAGING_PREFIX'] },
-  checkOpenSearch: { dir: 'check-opensearch', timeout: 30, env: [] },
+  checkOpenSearch: { dir: 'check-opensearch', timeout: 90, env: ['STAGING_BUCKET', 'STAGING_PREFIX'] },
   promote: { dir: 'promote', timeout: 30, env: [] },
   notify: { dir: 'notify', timeout: 30, env: ['FAILURE_TOPIC_ARN'] },
 };
@@ -64,13 +27,11 @@ const WITHOUT_IDEMPOTENCY = new Set(['notify']);
 const FUNCTION_DIRS = await discoverFunctions(join(ROOT, 'functions'));
 const COMMON_ENV = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL', 'IDEMPOTENCY_TABLE', 'PACKAGES_CONFIG'];
 
-type Resource = { Type: string; Properties: JsonObject; DependsOn?: Json; DeletionPolicy?: string };
 type Statement = { Sid?: string; Effect: 'Allow' | 'Deny'; Action?: string | string[]; NotAction?: Json; Resource?: Json; Principal?: Json; Condition?: JsonObject };
 
-let tmp: string;
-let built: BuiltFunction[];
-let template: { Resources: Record<string, Resource>; Outputs: JsonObject };
-let state: { service: { functions: Record<string, { package?: { artifact?: string } }> } };
+let built: Array<{ name: string; zipPath: string; bytes: number }>;
+let template: Packaged['template'];
+let state: Packaged['state'];
 
 const asArray = <T>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
 const resource = (id: string): Resource => {
@@ -124,33 +85,16 @@ function onlyZipEntry(zipPath: string): string {
 }
 
 beforeAll(async () => {
-  tmp = mkdtempSync(join(tmpdir(), 'pkgrelease-infra-'));
-  const distDir = join(tmp, 'dist');
-  built = await build({ outDir: distDir });
+  const packaged = await packagedTemplate();
+  ({ template, state } = packaged);
+  built = readdirSync(packaged.distDir)
+    .filter((f) => f.endsWith('.zip'))
+    .sort()
+    .map((f) => ({ name: f.slice(0, -4), zipPath: join(packaged.distDir, f), bytes: statSync(join(packaged.distDir, f)).size }));
+}, 120_000);
+afterAll(async () => (await packagedTemplate()).dispose());
 
-  const packageDir = join(tmp, 'package');
-  await promisify(execFile)(
-    process.execPath,
-    [join(ROOT, 'node_modules/osls/bin/serverless.js'), 'package', '--stage', STAGE, '--package', packageDir],
-    {
-      cwd: ROOT,
-      timeout: 60_000,
-      maxBuffer: 16 * 1024 * 1024,
-      // Deliberately no AWS_* variables and a throwaway HOME: packaging must not need an account.
-      env: { PATH: process.env.PATH ?? '', HOME: join(tmp, 'home'), PKGRELEASE_DIST_DIR: distDir, SLS_TELEMETRY_DISABLED: '1' },
-    },
-  ).catch((e: Error & { stdout?: string; stderr?: string }) => {
-    throw new Error(`serverless package failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
-  });
-  template = JSON.parse(readFileSync(join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8'));
-  state = JSON.parse(readFileSync(join(packageDir, 'serverless-state.json'), 'utf8'));
-}, 90_000);
-
-afterAll(() => {
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
-
-describe('npm run build', () => {
+describe('the build (run by serverless package)', () => {
   it('produces one zip per functions/<dir>/handler.ts, each with index.mjs only', () => {
     expect(built.map((b) => b.name)).toEqual(FUNCTION_DIRS);
     for (const b of built) expect(onlyZipEntry(b.zipPath), b.name).toBe('index.mjs');
@@ -234,6 +178,7 @@ describe('serverless package (CloudFormation template)', () => {
         UpdateOpenSearchFunctionArn: getAtt('UpdateOpenSearchLambdaFunction'),
         CheckOpenSearchFunctionArn: getAtt('CheckOpenSearchLambdaFunction'),
         PromoteFunctionArn: getAtt('PromoteLambdaFunction'),
+        NotificationTopicArn: ref('FailureTopic'),
       });
     });
 
@@ -262,18 +207,16 @@ describe('serverless package (CloudFormation template)', () => {
       for (const { where, statement } of [...identityStatements(), ...resourcePolicyStatements()]) {
         if (statement.Effect !== 'Allow') continue;
         expect(statement.NotAction, where).toBeUndefined();
+        // The one exception: AWS's default key policy, which hands the key to this account's IAM policies.
+        if (where === 'FailureTopicKey' && statement.Sid === 'AccountIamPolicies') {
+          expect(statement.Principal).toEqual({ AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } });
+          continue;
+        }
         for (const action of asArray(statement.Action)) expect(action, `${where} ${statement.Sid ?? ''}`).not.toMatch(/^(\*|[a-z0-9-]+:\*)$/i);
       }
     });
 
-    it('uses Resource "*" only for actions without resource-level permissions', () => {
-      for (const { where, statement } of identityStatements()) {
-        if (statement.Effect !== 'Allow') continue;
-        expect(statement.Resource, where).toBeDefined();
-        if (!asArray(statement.Resource).includes('*' as Json)) continue;
-        for (const action of asArray(statement.Action)) expect(RESOURCE_STAR_ALLOWED, `${where}: ${action} on Resource '*'`).toContain(action);
-      }
-    });
+    // Resource "*" and every other resource are checked against AWS's IAM catalog: iam-catalog.test.ts.
 
     it('grants no resource policy to everyone', () => {
       for (const { where, statement } of resourcePolicyStatements()) {
@@ -301,7 +244,8 @@ describe('serverless package (CloudFormation template)', () => {
       expect(logs).toEqual([{ Sid: 'OwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(logGroup) }]);
       const dynamo = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')));
       if (WITHOUT_IDEMPOTENCY.has(key)) {
-        expect(dynamo).toEqual([]);
+        // notify only frees the OpenSearch lease a failed execution held.
+        expect(dynamo.map((d) => d.Action)).toEqual(['dynamodb:UpdateItem']);
         return;
       }
       expect(dynamo).toHaveLength(1);
@@ -310,20 +254,22 @@ describe('serverless package (CloudFormation template)', () => {
     });
 
     it('grants each function exactly its actions', () => {
-      const actions = (key: string) => [...new Set(roleStatements(roleIdOf(key)).flatMap((s) => asArray(s.Action)))].filter((a) => !/^(logs|dynamodb):/.test(a)).sort();
+      const actions = (key: string) => [...new Set(roleStatements(roleIdOf(key)).flatMap((s) => asArray(s.Action)))].filter((a) => !/^(logs|dynamodb|xray):/.test(a)).sort();
       expect(actions('trigger')).toEqual(['sqs:SendMessage', 'states:StartExecution']);
       expect(actions('prepare')).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket']);
       expect(actions('createVersion')).toEqual(
-        ['iot:CreatePackage', 'iot:CreatePackageVersion', 'iot:GetIndexingConfiguration', 'iot:GetPackage', 'iot:GetPackageVersion', 'iot:TagResource', 's3:GetObject', 's3:GetObjectVersion'].sort(),
+        ['iot:CreatePackage', 'iot:CreatePackageVersion', 'iot:GetIndexingConfiguration', 'iot:GetPackageVersion', 'iot:TagResource', 's3:GetObject', 's3:GetObjectVersion', 's3:ListBucket'].sort(),
       );
-      expect(actions('updateOpenSearch')).toEqual(
-        ['es:DescribePackages', 'es:GetPackageVersionHistory', 'es:UpdatePackage', 's3:GetObject', 's3:GetObjectVersion', 's3:GetObjectVersionTagging', 's3:ListBucket', 's3:PutObject', 's3:PutObjectTagging'].sort(),
-      );
-      expect(actions('checkOpenSearch')).toEqual(['es:DescribePackages', 'es:GetPackageVersionHistory']);
+      // CheckOpenSearch re-applies a lost import, so it may do what UpdateOpenSearch does.
+      for (const key of ['updateOpenSearch', 'checkOpenSearch']) {
+        expect(actions(key), key).toEqual(
+          ['es:DescribePackages', 'es:GetPackageVersionHistory', 'es:UpdatePackage', 's3:GetObject', 's3:GetObjectVersion', 's3:GetObjectVersionTagging', 's3:PutObject', 's3:PutObjectTagging'].sort(),
+        );
+      }
       expect(actions('promote')).toEqual(
         ['iot:GetIndexingConfiguration', 'iot:GetPackage', 'iot:GetPackageVersion', 'iot:ListPackageVersions', 'iot:UpdatePackage', 'iot:UpdatePackageVersion'].sort(),
       );
-      expect(actions('notify')).toEqual(['sns:Publish', 'sqs:SendMessage', 'states:DescribeExecution', 'states:GetExecutionHistory']);
+      expect(actions('notify')).toEqual(['kms:Decrypt', 'kms:GenerateDataKey', 'sns:Publish', 'sqs:SendMessage', 'states:GetExecutionHistory']);
     });
 
     it('scopes S3 object access to releases/ and builds/ (read) and staging/ (write)', () => {
@@ -336,7 +282,7 @@ describe('serverless package (CloudFormation template)', () => {
             expect(s3, key).toEqual(['s3:ListBucket']);
             expect(s.Resource, key).toEqual(getAtt('ArtifactBucket'));
           } else if (s3.some((a) => a.startsWith('s3:Put'))) {
-            expect(key).toBe('updateOpenSearch');
+            expect(['updateOpenSearch', 'checkOpenSearch']).toContain(key);
             expect(s.Resource).toEqual(objectArn('staging/'));
           } else {
             expect(s.Resource, `${key} ${s.Sid}`).toEqual([objectArn('releases/'), objectArn('builds/')]);
@@ -345,14 +291,13 @@ describe('serverless package (CloudFormation template)', () => {
       }
     });
 
-    it('scopes IoT package actions to the package and version ARNs', () => {
+    it('scopes IoT package actions to the packages in config/packages.json, never package/*', () => {
+      const arn = (rest: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iot:\${AWS::Region}:\${AWS::AccountId}:package/${rest}` });
       for (const key of ['createVersion', 'promote']) {
-        const iot = roleStatements(roleIdOf(key)).filter((s) => asArray(s.Action).some((a) => a.startsWith('iot:') && a !== 'iot:GetIndexingConfiguration'));
-        expect(iot).toHaveLength(1);
-        expect(iot[0]!.Resource).toEqual([
-          { 'Fn::Sub': 'arn:${AWS::Partition}:iot:${AWS::Region}:${AWS::AccountId}:package/*' },
-          { 'Fn::Sub': 'arn:${AWS::Partition}:iot:${AWS::Region}:${AWS::AccountId}:package/*/version/*' },
-        ]);
+        const iot = roleStatements(roleIdOf(key)).filter((s) => asArray(s.Action).some((a) => a.startsWith('iot:')) && s.Resource !== '*');
+        expect(iot.map((s) => s.Sid)).toEqual(['IotPackages', 'IotPackageVersions']);
+        expect(iot[0]!.Resource).toEqual([arn('edge-agent')]);
+        expect(iot[1]!.Resource).toEqual([arn('edge-agent'), arn('edge-agent/version/*')]);
       }
     });
 
@@ -511,19 +456,81 @@ describe('serverless package (CloudFormation template)', () => {
     });
 
     it('lets the notify role read executions of this machine, publish to the topic and dead-letter, nothing more', () => {
-      const statements = roleStatements(roleIdOf('notify')).filter((s) => !asArray(s.Action).some((a) => a.startsWith('logs:')));
+      const statements = roleStatements(roleIdOf('notify')).filter((s) => !asArray(s.Action).some((a) => /^(logs|xray):/.test(a)));
       expect(statements.map(({ Sid: _sid, ...s }) => s)).toEqual([
-        { Effect: 'Allow', Action: ['states:GetExecutionHistory', 'states:DescribeExecution'], Resource: executionsArn },
+        { Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: getAtt('IdempotencyTable') },
+        { Effect: 'Allow', Action: 'states:GetExecutionHistory', Resource: executionsArn },
         { Effect: 'Allow', Action: 'sns:Publish', Resource: ref('FailureTopic') },
+        { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: getAtt('FailureTopicKey') },
         { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: getAtt('NotifyDeadLetterQueue') },
       ]);
     });
 
-    it('encrypts the topic with the AWS managed key; no topic policy, no customer managed key', () => {
-      expect(resource('FailureTopic').Properties.KmsMasterKeyId).toBe('alias/aws/sns');
-      expect(ofType('AWS::SNS::TopicPolicy')).toEqual([]);
-      expect(ofType('AWS::KMS::Key')).toEqual([]);
-      expect(ofType('AWS::KMS::Alias')).toEqual([]);
+    it('encrypts the topic with a rotated customer managed key that CloudWatch alarms of this account may use', () => {
+      expect(resource('FailureTopic').Properties.KmsMasterKeyId).toEqual(ref('FailureTopicKey'));
+      const key = resource('FailureTopicKey').Properties;
+      expect(key.EnableKeyRotation).toBe(true);
+      const statements = (key.KeyPolicy as JsonObject).Statement as unknown as Statement[];
+      expect(statements.find((s) => s.Sid === 'CloudWatchAlarmsPublish')).toEqual({
+        Sid: 'CloudWatchAlarmsPublish',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } },
+      });
+      const topicPolicy = ofType('AWS::SNS::TopicPolicy');
+      expect(topicPolicy).toHaveLength(1);
+      expect((topicPolicy[0]![1].Properties.PolicyDocument as JsonObject).Statement).toEqual([
+        expect.objectContaining({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: ref('FailureTopic') }),
+      ]);
+    });
+  });
+
+  describe('approval', () => {
+    it('lets the state machine ask for approval on the topic (publish, with its key), nothing more', () => {
+      const roleId = (resource('ReleaseStateMachine').Properties.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const asking = roleStatements(roleId).filter((s) => asArray(s.Action).some((a) => /^(sns|kms):/.test(a)));
+      expect(asking.map(({ Sid: _sid, ...s }) => s)).toEqual([
+        { Effect: 'Allow', Action: 'sns:Publish', Resource: ref('FailureTopic') },
+        { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: getAtt('FailureTopicKey') },
+      ]);
+    });
+
+    it('keeps approving apart from releasing: SendTask* only in ReleaseApproverPolicy', () => {
+      const actionsOf = (id: string) => ((resource(id).Properties.PolicyDocument as JsonObject).Statement as unknown as Statement[]).flatMap((s) => asArray(s.Action));
+      expect(actionsOf('ReleaseApproverPolicy')).toEqual(expect.arrayContaining(['states:GetExecutionHistory', 'states:SendTaskSuccess', 'states:SendTaskFailure']));
+      expect(actionsOf('ReleaseApproverPolicy')).not.toContain('s3:PutObject');
+      expect(actionsOf('ReleaseOperatorPolicy').filter((a) => a.startsWith('states:SendTask'))).toEqual([]);
+      expect(template.Outputs.ReleaseApproverPolicyArn).toMatchObject({ Value: ref('ReleaseApproverPolicy') });
+    });
+  });
+
+  describe('operations', () => {
+    it.each(['TriggerDeadLetterQueue', 'NotifyDeadLetterQueue'])('%s: one message alarms on the failure topic', (queue) => {
+      const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => JSON.stringify(a.Properties.Dimensions).includes(`"${queue}"`));
+      expect(alarms).toHaveLength(1);
+      expect(alarms[0]![1].Properties).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: getAtt(queue, 'QueueName') }],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [ref('FailureTopic')],
+      });
+    });
+
+    it('expires staging/ copies after 30 days (longer than the 14 days of Redrive), never releases/ or builds/', () => {
+      const rules = (resource('ArtifactBucket').Properties.LifecycleConfiguration as JsonObject).Rules as JsonObject[];
+      const expiring = rules.filter((r) => r.ExpirationInDays !== undefined || r.NoncurrentVersionExpiration !== undefined);
+      expect(expiring).toEqual([expect.objectContaining({ Prefix: 'staging/', Status: 'Enabled', ExpirationInDays: 30 })]);
+      expect(expiring[0]!.ExpirationInDays as number).toBeGreaterThan(14);
+    });
+
+    it('traces with X-Ray only when asked (param tracing, default PassThrough)', () => {
+      expect(resource('PromoteLambdaFunction').Properties.TracingConfig).toEqual({ Mode: 'PassThrough' });
+      expect(resource('ReleaseStateMachine').Properties.TracingConfiguration).toEqual({ Enabled: { 'Fn::If': ['TracingActive', true, false] } });
+      expect(template.Conditions?.TracingActive).toEqual({ 'Fn::Equals': ['PassThrough', 'Active'] });
     });
   });
 

@@ -1,3 +1,4 @@
+import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
@@ -10,6 +11,7 @@ import { throttled } from './aws-errors';
 
 const sfn = mockClient(SFNClient);
 const sns = mockClient(SNSClient);
+const dynamodb = mockClient(DynamoDBClient);
 
 function statusChange(): any {
   return JSON.parse(readFileSync(new URL('./fixtures/sfn-execution-status-change-failed.json', import.meta.url), 'utf8'));
@@ -145,6 +147,10 @@ describe('notify handler', () => {
   beforeEach(() => {
     sfn.reset();
     sns.reset();
+    dynamodb.reset();
+    dynamodb.on(UpdateItemCommand).resolves({ Attributes: {} });
+    process.env.IDEMPOTENCY_TABLE = 'pkgrelease-prod-idempotency';
+    process.env.PACKAGES_CONFIG = JSON.stringify({ packages: { 'edge-agent': { opensearchPackage: 'edge-agent-dict' } } });
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     process.env.AWS_REGION = 'eu-west-1';
     process.env.FAILURE_TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:pkgrelease-prod-failures';
@@ -180,5 +186,22 @@ describe('notify handler', () => {
     succeeded.detail.status = 'SUCCEEDED';
     await handler(succeeded, context);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+
+  it('frees the OpenSearch package lease the failed execution still holds, before notifying', async () => {
+    const { handler } = await import('../../functions/notify/handler');
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: historyNewestFirst });
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+
+    await handler(statusChange(), { functionName: 'notify', awsRequestId: 'r-3' } as Context);
+
+    const [update] = dynamodb.commandCalls(UpdateItemCommand);
+    expect(update!.args[0].input).toMatchObject({
+      TableName: 'pkgrelease-prod-idempotency',
+      Key: { id: { S: 'lease#opensearch-package#edge-agent-dict' } },
+      ConditionExpression: '#owner = :owner AND #expiresAt > :soon',
+      ExpressionAttributeValues: expect.objectContaining({ ':owner': { S: 'edge-agent-1.2.0-5c1f0e6a3b9d2e47' } }),
+    });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
   });
 });

@@ -33,10 +33,10 @@ describe('pkgrelease start', () => {
 
     const planned = await planFromS3Uri(new S3Client({}), `s3://artifacts/${key}`);
 
-    const fromTrigger = requestFromS3Event(objectCreated('v-7', '0a1b2c'));
+    const fromTrigger = requestFromS3Event(objectCreated('v-7', '0a1b2c'), { config: { packages: { 'edge-agent': {} } } });
     expect(planned.input).toEqual(fromTrigger);
     expect(planned.executionName).toBe(executionName(fromTrigger.packageName, fromTrigger.versionName, fromTrigger.clientToken));
-    expect(s3.commandCalls(HeadObjectCommand)[0]!.args[0].input).toEqual({ Bucket: 'artifacts', Key: key, VersionId: undefined });
+    expect(s3.commandCalls(HeadObjectCommand)[0]!.args[0].input).toEqual({ Bucket: 'artifacts', Key: key, VersionId: undefined, ChecksumMode: 'ENABLED' });
   });
 
   it('checks an explicit --version-id exists and fails with ArtifactNotFound when it does not', async () => {

@@ -58,6 +58,22 @@ describe('step idempotency (Powertools, keyed on clientToken)', () => {
     expect(Items.every((i) => i.status!.S === 'COMPLETED' && Number(i.expiration!.N) > Date.now() / 1000)).toBe(true);
   });
 
+  it('refuses a clientToken reused for another release (payload validation) and calls nothing', async () => {
+    const { handler } = await import('../../functions/create-version/handler');
+    iot.reset();
+    iot.on(GetPackageCommand).resolves({ packageName: 'edge-agent' });
+    iot.on(CreatePackageVersionCommand).resolves({ packageVersionArn: 'arn:v', status: 'DRAFT' });
+    const token = 'c'.repeat(64);
+    await handler({ ...release(), clientToken: token, steps: {} }, lambdaContext('createVersion', 30));
+    const callsBefore = iot.calls().length;
+
+    const other = { ...release({ versionName: '9.9.9' }), clientToken: token, steps: {} };
+    await expect(handler(other, lambdaContext('createVersion', 30))).rejects.toMatchObject({ name: 'IdempotencyValidationError' });
+    expect(iot.calls()).toHaveLength(callsBefore);
+    // The same release under a New execution (other execution name, other earlier results) still replays.
+    await expect(handler({ ...release(), clientToken: token, execution: 'another-run', steps: { x: 1 } }, lambdaContext('createVersion', 30))).resolves.toMatchObject({ versionArn: 'arn:v' });
+  });
+
   it('refuses an event without a clientToken (throwOnNoIdempotencyKey) instead of running unprotected', async () => {
     const { handler } = await import('../../functions/promote/handler');
     const { clientToken: _omit, ...withoutToken } = release();

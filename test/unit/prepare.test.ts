@@ -101,9 +101,17 @@ describe('prepare: bad input fails with a named error that says what to fix, and
     ['a description with control characters', () => manifest({ description: 'line one\nline two' }), /description.*control characters/, 'before-s3'],
     ['a package with no configuration', () => manifest({ package: 'unknown-pkg' }), /no configuration.*config\/packages\.json/, 'before-s3'],
     ['a malformed manifest field', () => manifest({ artifact: { bucket: BUCKET } }), /artifact\.key/, 'before-s3'],
-    ['a manifest artifact outside releases/ and builds/', () => manifest({ artifact: { bucket: BUCKET, key: 'tmp/agent.zip' } }), /outside releases\/ and builds\//, 'before-s3'],
+    ['a manifest artifact outside releases/ and builds/', () => manifest({ artifact: { bucket: BUCKET, key: 'tmp/agent.zip' } }), /must be builds\/edge-agent\/1\.2\.0\/<file>/, 'before-s3'],
+    ['a manifest artifact of another package', () => manifest({ artifact: { bucket: BUCKET, key: 'builds/other-agent/1.2.0/agent.zip' } }), /artifact\.key.*builds\/edge-agent\/1\.2\.0\/<file>/, 'before-s3'],
+    ['a manifest artifact of another version', () => manifest({ artifact: { bucket: BUCKET, key: 'releases/edge-agent/1.1.0/agent.zip' } }), /artifact\.key/, 'before-s3'],
+    ['a manifest key with a ".." segment', () => manifest({ artifact: { bucket: BUCKET, key: 'builds/edge-agent/1.2.0/../../other/1.0/a.zip' } }), /"\." or "\.\." segment/, 'before-s3'],
+    ['a version named ".."', () => manifest({ version: '..', artifact: { bucket: BUCKET, key: 'builds/edge-agent/x/a.zip' } }), /versionName: "\.\." is a path segment/, 'before-s3'],
+    ['a package named "."', () => manifest({ package: '.' }), /packageName: "\." is a path segment/, 'before-s3'],
+    ['an S3 event for a key with a "." segment', () => eventBridgeEvent('releases/edge-agent/./agent.zip'), /"\." or "\.\." segment/, 'before-s3'],
+    ['an EventBridge event of another detail-type', () => ({ ...eventBridgeEvent('releases/edge-agent/1.2.0/agent.zip'), 'detail-type': 'Object Deleted' }), /detail-type/, 'before-s3'],
+    ['a request opensearchPackage other than the configured one', () => manifest({ opensearchPackage: 'someone-elses-package' }), /opensearchPackage: "someone-elses-package" differs from the configured "edge-agent-dict"/, 'before-s3'],
+    ['a request defaultVersionPolicy other than the configured one', () => manifest({ defaultVersionPolicy: 'always' }), /defaultVersionPolicy: "always" differs from the configured "if-newer"/, 'before-s3'],
     ['an artifact in another bucket', () => manifest({ artifact: { bucket: 'other-bucket', key: 'releases/edge-agent/1.2.0/agent.zip' } }), /artifact bucket/, 'before-s3'],
-    ['an OpenSearch name the service would refuse', () => manifest({ opensearchPackage: 'Edge_Agent' }), /opensearchPackage.*lower-case/, 'before-s3'],
     ['a clientToken that is too short', () => manifest({ clientToken: 'short' }), /clientToken.*at least 36/, 'before-s3'],
   ];
 
@@ -125,6 +133,39 @@ describe('prepare: bad input fails with a named error that says what to fix, and
     expect((error as Error).message).toMatch(/version nope does not exist/);
     // Only the read was made.
     expect(s3.calls().map((c) => c.args[0].constructor.name)).toEqual(['HeadObjectCommand']);
+  });
+
+  it('rejects a configured OpenSearch name the service would refuse', async () => {
+    const config = { packages: { 'edge-agent': { opensearchPackage: 'Edge_Agent' } } };
+    await expect(prepareRelease(manifest(), { ...deps(), config })).rejects.toThrow(/opensearchPackage.*lower-case/);
+    expect(s3.calls()).toHaveLength(0);
+  });
+
+  it('accepts a request that repeats the configured opensearchPackage and defaultVersionPolicy', async () => {
+    objectExists();
+    const release = await prepareRelease(manifest({ opensearchPackage: 'edge-agent-dict', defaultVersionPolicy: 'if-newer' }), deps());
+    expect(release).toMatchObject({ opensearch: { packageName: 'edge-agent-dict' }, defaultVersionPolicy: 'if-newer' });
+  });
+
+  it('refuses a recipe from object metadata unless the package allows it', async () => {
+    objectExists({ recipe: '{"steps":[]}' });
+    const error = await prepareRelease(manifest(), deps()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidRelease);
+    expect((error as Error).message).toMatch(/recipe: object metadata x-amz-meta-recipe is not allowed for package "edge-agent".*allowRecipeFromMetadata/);
+
+    const config = { packages: { 'edge-agent': { ...CONFIG.packages['edge-agent'], allowRecipeFromMetadata: true } } };
+    await expect(prepareRelease(manifest(), { ...deps(), config })).resolves.toMatchObject({ recipe: '{"steps":[]}' });
+    // A recipe in the manifest itself needs no opt-in (starting an execution is an operator's right).
+    await expect(prepareRelease(manifest({ recipe: '{"steps":[1]}' }), deps())).resolves.toMatchObject({ recipe: '{"steps":[1]}' });
+  });
+
+  it('accepts an S3 notification from an IPv6 address (members it does not use are not checked)', async () => {
+    objectExists();
+    const notification = JSON.parse(readFileSync(new URL('../fixtures/events/s3-decoded-key.json', import.meta.url), 'utf8'));
+    notification.Records[0].s3.bucket.name = BUCKET;
+    notification.Records[0].s3.object.key = 'releases/edge-agent/1.2.0/agent.zip';
+    notification.Records[0].requestParameters.sourceIPAddress = '2001:db8::1';
+    await expect(prepareRelease(notification, deps())).resolves.toMatchObject({ packageName: 'edge-agent' });
   });
 
   it('rejects attributes metadata that is not a JSON object', async () => {

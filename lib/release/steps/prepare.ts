@@ -1,18 +1,15 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { pinArtifact } from '../artifact';
-import { packageSettings, type PackagesConfig } from '../config';
+import { admitDraft, type AdmitDeps } from '../admit';
+import type { PackageSettings } from '../config';
 import { InvalidRelease } from '../errors';
 import { deriveClientToken } from '../identity';
 import { parseReleaseInput } from '../inputs';
-import { ARTIFACT_PREFIXES } from '../key-convention';
 import { type ReleaseRequest, withoutUndefined } from '../request';
-import { validateNames, validateReleaseFields } from '../validate';
+import { validateReleaseFields } from '../validate';
 
-export interface PrepareDeps {
+export interface PrepareDeps extends AdmitDeps {
   s3: S3Client;
-  config: PackagesConfig;
-  /** When set, artifacts must live in this bucket (the stack's artifact bucket). */
-  artifactBucket?: string;
 }
 
 /** S3 user metadata keys (`x-amz-meta-<name>`) that fill in a release when the request does not. */
@@ -24,24 +21,8 @@ export const METADATA_KEYS = { description: 'description', attributes: 'attribut
  */
 export async function prepareRelease(input: unknown, deps: PrepareDeps): Promise<ReleaseRequest> {
   const draft = parseReleaseInput(input);
-  validateNames(draft.packageName, draft.versionName);
-  const settings = packageSettings(deps.config, draft.packageName);
-  const opensearchPackage = draft.opensearchPackage ?? settings.opensearchPackage ?? draft.packageName;
-
-  if (deps.artifactBucket && draft.artifact.bucket !== deps.artifactBucket) {
-    throw new InvalidRelease(
-      `artifact is in bucket "${draft.artifact.bucket}"; releases read from the stack's artifact bucket "${deps.artifactBucket}"`,
-      'artifact.bucket',
-    );
-  }
-  if (deps.artifactBucket && !ARTIFACT_PREFIXES.some((prefix) => draft.artifact.key.startsWith(prefix))) {
-    throw new InvalidRelease(
-      `artifact key "${draft.artifact.key}" is outside ${ARTIFACT_PREFIXES.join(' and ')}; the pipeline reads artifacts only there (use builds/ for manifest releases)`,
-      'artifact.key',
-    );
-  }
-  // Validate what we already know before touching S3: bad names fail with no AWS call at all.
-  validateReleaseFields({ ...draft, opensearchPackage });
+  // Validate what we already know before touching S3: bad input fails with no AWS call at all.
+  const { settings, opensearchPackage, defaultVersionPolicy } = admitDraft(draft, deps);
 
   const { artifact, metadata } = await pinArtifact(deps.s3, draft.artifact);
 
@@ -52,13 +33,29 @@ export async function prepareRelease(input: unknown, deps: PrepareDeps): Promise
     description: draft.description ?? metadata[METADATA_KEYS.description] ?? settings.description,
     attributes: draft.attributes ?? parseAttributesMetadata(metadata[METADATA_KEYS.attributes]),
     tags: mergeTags(settings.tags, draft.tags),
-    recipe: draft.recipe ?? metadata[METADATA_KEYS.recipe],
+    recipe: draft.recipe ?? recipeFromMetadata(metadata, draft.packageName, settings),
     opensearch: { packageName: opensearchPackage },
-    defaultVersionPolicy: draft.defaultVersionPolicy ?? settings.defaultVersionPolicy ?? 'if-newer',
+    defaultVersionPolicy,
     clientToken: draft.clientToken ?? deriveClientToken(artifact),
+    // From configuration only, like the OpenSearch package: a request cannot skip the approval.
+    requireApproval: settings.requireApproval ? true : undefined,
   };
   validateReleaseFields({ ...release, opensearchPackage });
   return withoutUndefined(release);
+}
+
+/**
+ * The recipe is the job document devices run. Anyone who may upload could set it through object
+ * metadata, so that is allowed only for packages that opt in (`allowRecipeFromMetadata`).
+ */
+function recipeFromMetadata(metadata: Record<string, string>, packageName: string, settings: PackageSettings): string | undefined {
+  const recipe = metadata[METADATA_KEYS.recipe];
+  if (recipe === undefined || settings.allowRecipeFromMetadata) return recipe;
+  throw new InvalidRelease(
+    `object metadata x-amz-meta-${METADATA_KEYS.recipe} is not allowed for package "${packageName}"; ` +
+      'give the recipe in a release manifest, or set "allowRecipeFromMetadata": true for the package in config/packages.json',
+    'recipe',
+  );
 }
 
 function parseAttributesMetadata(text: string | undefined): Record<string, string> | undefined {

@@ -1,5 +1,7 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { startExecution, type StartResult } from '../../clients/sfn';
+import { admitDraft, type AdmitDeps } from '../admit';
+import { InvalidRelease } from '../errors';
 import { deriveClientToken, executionName } from '../identity';
 import { parseReleaseInput } from '../inputs';
 import { withoutUndefined } from '../request';
@@ -18,9 +20,18 @@ export interface TriggeredRequest {
   clientToken: string;
 }
 
-/** S3 "Object Created" event → release request with a deterministic token and execution name. */
-export function requestFromS3Event(event: unknown): TriggeredRequest {
+/**
+ * S3 "Object Created" event (EventBridge) → release request with a deterministic token and
+ * execution name. Everything Prepare could refuse without reading S3 is refused here, before
+ * StartExecution, so a bad upload starts no execution: InvalidRelease (the event then ends in the
+ * trigger's dead-letter queue, whose alarm tells the operators).
+ */
+export function requestFromS3Event(event: unknown, deps: AdmitDeps): TriggeredRequest {
+  if (!event || typeof event !== 'object' || !('detail-type' in event)) {
+    throw new InvalidRelease('the trigger takes EventBridge "Object Created" events from the artifact bucket only', 'detail-type');
+  }
   const draft = parseReleaseInput(event);
+  admitDraft(draft, deps);
   return withoutUndefined({
     packageName: draft.packageName,
     versionName: draft.versionName,

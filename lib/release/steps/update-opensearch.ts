@@ -1,11 +1,11 @@
 import type { OpenSearchClient } from '@aws-sdk/client-opensearch';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { findPackageByName, getVersionHistory, updatePackage } from '../../clients/opensearch';
+import { getVersionHistory, updatePackage } from '../../clients/opensearch';
 import { copyObjectVersion } from '../../clients/s3';
-import { OpenSearchPackageBusy, OpenSearchPackageFailed, OpenSearchPackageLocked, OpenSearchPackageNotFound } from '../errors';
+import { OpenSearchPackageBusy, OpenSearchPackageFailed, OpenSearchPackageLocked } from '../errors';
 import { commitMessage, parseCommitMessage, shortToken } from '../identity';
 import { acquireLease, type Lease, type LeaseStore, openSearchLeaseKey, releaseLease, renewLease } from '../lease';
-import { isBusy, isFailed, isThisRelease, lookAtPackage, type OpenSearchView, servesReleaseOrNewer } from '../opensearch-view';
+import { isBusy, isFailed, isThisRelease, lookAtPackage, newestFirst, type OpenSearchView, servesReleaseOrNewer } from '../opensearch-view';
 import type { ReleaseRequest } from '../request';
 
 export interface UpdateOpenSearchDeps {
@@ -63,13 +63,8 @@ export function leaseOwner(release: ReleaseRequest): string {
  */
 export async function reconcileOpenSearch(release: ReleaseRequest, deps: UpdateOpenSearchDeps): Promise<UpdateOpenSearchResult> {
   const name = release.opensearch.packageName;
-  const pkg = await findPackageByName(deps.opensearch, name);
-  if (!pkg?.PackageID) {
-    throw new OpenSearchPackageNotFound(
-      `no OpenSearch package named "${name}" in this account and region; create it (CreatePackage) or set "opensearchPackage" in config/packages.json`,
-    );
-  }
-  const base = { packageId: pkg.PackageID, packageName: name, commitMessage: commitMessage(release.packageName, release.versionName, release.clientToken) };
+  const message = commitMessage(release.packageName, release.versionName, release.clientToken);
+  const base = (view: OpenSearchView) => ({ packageId: view.packageId, packageName: name, commitMessage: message });
 
   let lease: Lease;
   try {
@@ -77,19 +72,22 @@ export async function reconcileOpenSearch(release: ReleaseRequest, deps: UpdateO
   } catch (e) {
     // Held by another release: no need to wait if the package already serves ours or newer.
     if (!(e instanceof OpenSearchPackageLocked)) throw e;
-    const view = await lookAtPackage(deps.opensearch, pkg);
-    if (servesReleaseOrNewer(view, release)) return done(base, view, release);
+    const view = await lookAtPackage(deps.opensearch, name);
+    if (servesReleaseOrNewer(view, release)) return done(base(view), view, release);
     throw e;
   }
 
-  const view = await lookAtPackage(deps.opensearch, pkg);
+  const view = await lookAtPackage(deps.opensearch, name).catch(async (e: unknown) => {
+    await releaseLease(deps.lease, lease);
+    throw e;
+  });
   if (servesReleaseOrNewer(view, release)) {
     await releaseLease(deps.lease, lease);
-    return done(base, view, release);
+    return done(base(view), view, release);
   }
   if (view.latest && isThisRelease(view.latest.commit, release)) {
     // Our import was started earlier (a lost response, a retry, a redrive): never start it twice.
-    if (isBusy(view.status)) return { ...base, outcome: 'importing', packageVersion: view.latest.packageVersion, fence: lease.fence };
+    if (isBusy(view.status)) return { ...base(view), outcome: 'importing', packageVersion: view.latest.packageVersion, fence: lease.fence };
     if (isFailed(view.status)) {
       await releaseLease(deps.lease, lease);
       throw new OpenSearchPackageFailed(view.status, view.errorDetails, name);
@@ -107,12 +105,12 @@ export async function reconcileOpenSearch(release: ReleaseRequest, deps: UpdateO
   const held = await renewLease(deps.lease, lease);
   if (!held) throw new OpenSearchPackageLocked(`the lease on ${name} was taken over before UpdatePackage; looking again`);
   try {
-    await updatePackage(deps.opensearchWrites ?? deps.opensearch, { packageId: pkg.PackageID, ...staging, commitMessage: base.commitMessage });
+    await updatePackage(deps.opensearchWrites ?? deps.opensearch, { packageId: view.packageId, ...staging, commitMessage: message });
   } catch (e) {
     if ((e as Error).name === 'ConflictException') throw new OpenSearchPackageBusy(`OpenSearch package ${name} is busy with another update; retrying later`);
     throw e;
   }
-  return { ...base, outcome: 'importing', packageVersion: await ourPackageVersion(deps.opensearch, pkg.PackageID, release), fence: held.fence };
+  return { ...base(view), outcome: 'importing', packageVersion: await ourPackageVersion(deps.opensearch, view.packageId, release), fence: held.fence };
 }
 
 function done(base: Omit<UpdateOpenSearchResult, 'outcome'>, view: OpenSearchView, release: ReleaseRequest): UpdateOpenSearchResult {
@@ -121,10 +119,13 @@ function done(base: Omit<UpdateOpenSearchResult, 'outcome'>, view: OpenSearchVie
   return { ...base, outcome, servedVersion, packageVersion: outcome === 'served' ? (view.availableVersion ?? undefined) : undefined };
 }
 
-/** The history entry our UpdatePackage created: remembered, so the polls need no history. */
+/**
+ * The history entry our UpdatePackage created: remembered, so the polls need no history. The newest
+ * one with our token: after a re-apply the history also holds our earlier, overwritten entry.
+ */
 async function ourPackageVersion(opensearch: OpenSearchClient, packageId: string, release: ReleaseRequest): Promise<string | undefined> {
   const token = shortToken(release.clientToken);
-  return (await getVersionHistory(opensearch, packageId)).find((h) => parseCommitMessage(h.CommitMessage)?.token === token)?.PackageVersion;
+  return newestFirst(await getVersionHistory(opensearch, packageId)).find((h) => parseCommitMessage(h.CommitMessage)?.token === token)?.PackageVersion;
 }
 
 /** `staging/<package>/<version>/<token16>/<file>`: unique per release, so it never changes once written. */

@@ -1,0 +1,211 @@
+import { createHash } from 'node:crypto';
+import { parseCommitMessage, shortToken } from '../../lib/release/identity';
+import { compareVersions, newestVersion } from '../../lib/release/version-order';
+import type { ExecutionRecord } from '../engine/executions';
+import type { CallCounts, TwinCatalog } from '../twin';
+import type { CampaignPlan } from './generate';
+
+/** The calls that change AWS state: "mutating calls per release" counts their successes. */
+export const MUTATING_CALLS = ['iot:CreatePackage', 'iot:CreatePackageVersion', 'iot:UpdatePackageVersion', 'iot:UpdatePackage', 'es:UpdatePackage', 's3:CopyObject'] as const;
+
+/** What the checker reads: the engine's executions, the twin's catalog, S3 bodies and IoT token uses. */
+export interface CampaignOutcome {
+  executions: ExecutionRecord[];
+  catalog: TwinCatalog;
+  calls: CallCounts;
+  body: (key: string, versionId: string) => string;
+  iotTokenUses: { operation: string; resource: string; token: string }[];
+}
+
+export interface CampaignSummary {
+  releases: number;
+  executions: number;
+  faults: number;
+  converged: number;
+  expectedToConverge: number;
+  duplicateVersions: number;
+  wrongDefaults: number;
+  regressions: number;
+  stuck: number;
+  mutatingCallsPerRelease: number;
+  identicalNoOps: number;
+  identicalUploads: number;
+  violations: string[];
+}
+
+interface PreparedRelease {
+  execution: ExecutionRecord;
+  packageName: string;
+  versionName: string;
+  key: string;
+  content: string;
+  token: string;
+}
+
+/**
+ * Invariants 1–5 of the concurrency issue, checked after every execution ended (and the failed ones
+ * were redriven once the faults were gone):
+ * 1. convergence — every valid release SUCCEEDED;
+ * 2. no regression — each OpenSearch package's served timeline never goes back to an older release,
+ *    and it ends on the highest released version's exact bytes;
+ * 3. exactly one IoT version per name, holding the content its successful releases uploaded, and
+ *    the default is the highest PUBLISHED version;
+ * 4. identity by content — byte-identical uploads of one version all succeed, and only one of them
+ *    changes anything;
+ * 5. fewest calls — reported as successful mutating calls per release.
+ */
+export function checkCampaign(plan: CampaignPlan, outcome: CampaignOutcome): CampaignSummary {
+  const violations: string[] = [];
+  const prepared = outcome.executions.map((e) => preparedRelease(e, outcome)).filter((p): p is PreparedRelease => p !== undefined);
+  const unprepared = outcome.executions.filter((e) => !prepared.some((p) => p.execution === e));
+  for (const e of unprepared) violations.push(`stuck: ${e.name} never got past Prepare (${e.status} ${e.error ?? ''})`);
+
+  const kindOf = (p: PreparedRelease) => plan.uploads.find((u) => u.key === p.key && u.content === p.content)?.kind ?? 'valid';
+  const iotContent = (p: PreparedRelease) => {
+    const location = outcome.catalog.iot[p.packageName]?.versions[p.versionName]?.artifact?.s3Location;
+    return location?.key && location.version ? outcome.body(location.key, location.version) : undefined;
+  };
+
+  // 1 and 3: each execution against the content that won its version name.
+  let expected = 0;
+  let converged = 0;
+  let duplicateVersions = 0;
+  for (const p of prepared) {
+    const kind = kindOf(p);
+    const winner = iotContent(p);
+    const mustSucceed = kind === 'valid' || kind === 'identical' || (kind === 'conflicting' && winner === p.content);
+    if (kind === 'conflicting' && winner !== undefined && winner !== p.content) {
+      if (p.execution.status !== 'FAILED' || p.execution.error !== 'VersionConflict') {
+        violations.push(`duplicate version: ${p.execution.name} uploaded other bytes under ${p.packageName}@${p.versionName} and ended ${p.execution.status} ${p.execution.error ?? ''} (VersionConflict expected)`);
+        duplicateVersions++;
+      }
+      continue;
+    }
+    if (p.execution.status === 'SUCCEEDED' && winner !== undefined && winner !== p.content) {
+      violations.push(`duplicate version: ${p.execution.name} SUCCEEDED but ${p.packageName}@${p.versionName} holds other bytes`);
+      duplicateVersions++;
+    }
+    if (!mustSucceed) continue;
+    expected++;
+    if (p.execution.status === 'SUCCEEDED') converged++;
+    else violations.push(`stuck: ${p.execution.name} (${kind}) ended ${p.execution.status} ${p.execution.error ?? ''}: ${(p.execution.cause ?? '').slice(0, 160)}`);
+  }
+
+  const succeeded = prepared.filter((p) => p.execution.status === 'SUCCEEDED');
+  const byPackage = groupBy(succeeded, (p) => p.packageName);
+
+  // 3: defaults and PUBLISHED.
+  let wrongDefaults = 0;
+  for (const [packageName, pkg] of Object.entries(outcome.catalog.iot)) {
+    const published = Object.entries(pkg.versions).filter(([, v]) => v.status === 'PUBLISHED').map(([name]) => name);
+    const newest = newestVersion(published) ?? null;
+    if (pkg.defaultVersion !== newest) {
+      wrongDefaults++;
+      violations.push(`wrong default: ${packageName} defaults to ${pkg.defaultVersion ?? '(none)'}, the newest PUBLISHED is ${newest ?? '(none)'}`);
+    }
+    for (const p of byPackage.get(packageName) ?? []) {
+      if (pkg.versions[p.versionName]?.status !== 'PUBLISHED') violations.push(`${p.execution.name} SUCCEEDED but ${packageName}@${p.versionName} is ${pkg.versions[p.versionName]?.status ?? 'missing'}`);
+    }
+  }
+
+  // 2: the served timeline of each OpenSearch package.
+  let regressions = 0;
+  for (const [packageName, settings] of Object.entries(plan.scenario.packages)) {
+    const os = outcome.catalog.opensearch[settings.opensearchPackage];
+    if (!os) continue;
+    const releaseOf = (packageVersion: string) => parseCommitMessage(os.history.find((h) => h.version === packageVersion)?.commitMessage ?? undefined)?.versionName;
+    let highest: string | undefined;
+    for (const served of os.served) {
+      const version = releaseOf(served.version);
+      if (highest !== undefined && (version === undefined || compareVersions(version, highest) < 0)) {
+        regressions++;
+        violations.push(`regression: ${settings.opensearchPackage} served ${version ?? 'pre-release content'} (${served.version}) at ${served.at} after ${highest}`);
+      }
+      if (version !== undefined && (highest === undefined || compareVersions(version, highest) > 0)) highest = version;
+    }
+    const released = newestVersion((byPackage.get(packageName) ?? []).map((p) => p.versionName));
+    const servedNow = os.availableVersion ? releaseOf(os.availableVersion) : undefined;
+    if (released !== undefined && servedNow !== released) {
+      regressions++;
+      violations.push(`not the highest: ${settings.opensearchPackage} serves ${servedNow ?? 'pre-release content'}, the highest released version is ${released}`);
+    }
+    const entry = os.history.find((h) => h.version === os.availableVersion);
+    const winner = (byPackage.get(packageName) ?? []).find((p) => p.versionName === released);
+    if (winner && entry?.source?.sha256 && entry.source.sha256 !== sha256(winner.content)) {
+      regressions++;
+      violations.push(`wrong bytes: ${settings.opensearchPackage} serves ${entry.source.key}@${entry.source.versionId}, not the bytes of ${packageName}@${released}`);
+    }
+  }
+
+  // 4: byte-identical releases of one version create it once, import it at most once, and one that
+  // starts after another has SUCCEEDED changes nothing at all ("already released").
+  const iotChanges = (p: PreparedRelease, operation?: string) => outcome.iotTokenUses.filter((u) => u.token === p.token && (!operation || u.operation === operation)).length;
+  const commitsOf = (p: PreparedRelease) => {
+    const osPackage = plan.scenario.packages[p.packageName]?.opensearchPackage ?? '';
+    return (outcome.catalog.opensearch[osPackage]?.history ?? []).filter((h) => parseCommitMessage(h.commitMessage ?? undefined)?.token === shortToken(p.token)).length;
+  };
+  let identicalUploads = 0;
+  let identicalNoOps = 0;
+  for (const group of groupBy(succeeded, (p) => `${p.packageName}@${p.versionName}\n${p.content}`).values()) {
+    const releases = [...new Map(group.map((p) => [p.token, p])).values()].sort((a, b) => a.execution.startDate.localeCompare(b.execution.startDate));
+    if (releases.length < 2) continue;
+    const name = `${releases[0]!.packageName}@${releases[0]!.versionName}`;
+    if (releases.reduce((n, p) => n + iotChanges(p, 'CreatePackageVersion'), 0) !== 1) violations.push(`not one IoT version: the uploads of the same bytes of ${name} created it ${releases.reduce((n, p) => n + iotChanges(p, 'CreatePackageVersion'), 0)} times`);
+    const importers = releases.filter((p) => commitsOf(p) > 0);
+    if (importers.length > 1) violations.push(`imported twice: ${importers.length} uploads of the same bytes of ${name} each updated OpenSearch (${importers.map((p) => p.execution.name).join(', ')})`);
+    const firstDone = releases[0]!.execution.stopDate ?? '';
+    for (const later of releases.filter((p) => p.execution.startDate > firstDone)) {
+      identicalUploads++;
+      if (iotChanges(later) === 0 && commitsOf(later) === 0) identicalNoOps++;
+      else violations.push(`not a no-op: ${later.execution.name} re-released ${name} after it was released, and changed the catalog`);
+    }
+  }
+
+  const mutating = MUTATING_CALLS.reduce((n, op) => n + (outcome.calls[op]?.succeeded ?? 0), 0);
+  const faults = Object.values(outcome.calls).reduce((n, c) => n + (c.injected ?? 0), 0);
+  return {
+    releases: plan.uploads.length,
+    executions: outcome.executions.length,
+    faults,
+    converged,
+    expectedToConverge: expected,
+    duplicateVersions,
+    wrongDefaults,
+    regressions,
+    stuck: expected - converged + unprepared.length,
+    mutatingCallsPerRelease: prepared.length ? mutating / prepared.length : 0,
+    identicalNoOps,
+    identicalUploads,
+    violations,
+  };
+}
+
+export function summaryLine(s: CampaignSummary, seed: number, wallMs: number): string {
+  return (
+    `campaign seed=${seed} releases=${s.releases} executions=${s.executions} faults=${s.faults} ` +
+    `converged=${s.converged}/${s.expectedToConverge} duplicate-versions=${s.duplicateVersions} wrong-defaults=${s.wrongDefaults} ` +
+    `regressions=${s.regressions} stuck=${s.stuck} identical-no-ops=${s.identicalNoOps}/${s.identicalUploads} ` +
+    `mutating-calls/release=${s.mutatingCallsPerRelease.toFixed(2)} violations=${s.violations.length} wall=${(wallMs / 1000).toFixed(1)}s`
+  );
+}
+
+function preparedRelease(execution: ExecutionRecord, outcome: CampaignOutcome): PreparedRelease | undefined {
+  const out = execution.states.find((s) => s.name === 'Prepare' && s.status === 'SUCCEEDED')?.output as
+    | { packageName: string; versionName: string; clientToken: string; artifact: { key: string; version?: string } }
+    | undefined;
+  if (!out?.artifact.version) return undefined;
+  return { execution, packageName: out.packageName, versionName: out.versionName, key: out.artifact.key, token: out.clientToken, content: outcome.body(out.artifact.key, out.artifact.version) };
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    groups.set(k, [...(groups.get(k) ?? []), item]);
+  }
+  return groups;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

@@ -1,0 +1,127 @@
+import { type ExecutionListItem, type ExecutionStatus, type HistoryEvent, paginateGetExecutionHistory } from '@aws-sdk/client-sfn';
+import { mapLimit } from '../../cli/operator/concurrency';
+import { type ExecutionReport, reportExecution } from '../../cli/operator/status';
+import { aslToMermaidWithIds } from '../../lib/docs/mermaid';
+import { describeExecution, listExecutionsSince } from '../../lib/clients/sfn';
+import { summariseReleaseInput } from '../../lib/notifications/release-summary';
+import { isCommitOf, parseCommitMessage } from '../../lib/release/identity';
+import { type RedriveAdvice, redriveAdvice } from '../../lib/release/redrive-policy';
+import { loadDefinitionText } from '../engine/definition';
+import type { ConsoleDeps } from './deps';
+import { withoutCredentials } from './redact';
+import { type StateView, stateViews } from './states';
+
+/**
+ * What the pages show, read through the Step Functions API (the same calls as `pkgrelease status`)
+ * and the twin's catalog. The ASL is read on every request, so the graph follows the file.
+ */
+export function graph(): { mermaid: string; ids: Record<string, string>; states: string[] } {
+  // Placeholders (`${PrepareFunctionArn}`) only appear in strings, so the text parses as it is.
+  const machine = JSON.parse(loadDefinitionText()) as Parameters<typeof aslToMermaidWithIds>[0];
+  const { mermaid, ids } = aslToMermaidWithIds(machine);
+  return { mermaid, ids, states: Object.keys(ids) };
+}
+
+/** The page polls the list every second: the newest executions are what a person watches. */
+export const LIST_LIMIT = 100;
+
+/** Newest first, as `pkgrelease status` reports them (describe, and the failed state from the history). */
+export async function listExecutions(deps: ConsoleDeps, status?: ExecutionStatus): Promise<ExecutionReport[]> {
+  const items: ExecutionListItem[] = [];
+  for await (const item of listExecutionsSince(deps.sfn, deps.stateMachineArn, new Date(0), status)) {
+    items.push(item);
+    if (items.length >= LIST_LIMIT) break;
+  }
+  return withoutCredentials(await mapLimit(items, 8, (item) => reportExecution(deps.sfn, item)));
+}
+
+export interface Release {
+  package?: string;
+  version?: string;
+  opensearchPackage?: string;
+}
+
+export interface ExecutionDetail {
+  execution: {
+    name?: string;
+    executionArn: string;
+    status?: string;
+    startDate?: string;
+    stopDate?: string;
+    input?: string;
+    output?: string;
+    error?: string;
+    cause?: string;
+    redriveCount?: number;
+    redriveStatus?: string;
+  };
+  release: Release;
+  /** For a failed execution: whether a redrive can help (the CLI's classification) and what to do. */
+  advice?: RedriveAdvice;
+  states: StateView[];
+  events: { id?: number; type?: string; timestamp?: string; details?: unknown }[];
+  effect: ReturnType<typeof catalogEffect>;
+}
+
+export async function executionDetail(deps: ConsoleDeps, executionArn: string): Promise<ExecutionDetail> {
+  const d = await describeExecution(deps.sfn, executionArn);
+  const events: HistoryEvent[] = [];
+  for await (const page of paginateGetExecutionHistory({ client: deps.sfn }, { executionArn, includeExecutionData: true })) events.push(...(page.events ?? []));
+  const release = releaseOf(events, d.input);
+  const failed = d.status !== 'RUNNING' && d.status !== 'SUCCEEDED';
+  return withoutCredentials({
+    execution: {
+      name: d.name,
+      executionArn,
+      status: d.status,
+      startDate: d.startDate?.toISOString(),
+      stopDate: d.stopDate?.toISOString(),
+      input: d.input,
+      output: d.output,
+      error: d.error,
+      cause: d.cause,
+      redriveCount: d.redriveCount,
+      redriveStatus: d.redriveStatus,
+    },
+    release,
+    advice: failed ? redriveAdvice(d.error) : undefined,
+    states: stateViews(events, graph().states, d.status),
+    events: events.map(({ id, type, timestamp, ...rest }) => ({ id, type, timestamp: timestamp?.toISOString(), details: Object.values(rest).find((v) => v && typeof v === 'object') })),
+    effect: catalogEffect(deps.catalog(), release),
+  });
+}
+
+/** Package and version: from the canonical request a state produced (Prepare), else from the input. */
+function releaseOf(events: HistoryEvent[], input: string | undefined): Release {
+  for (const event of events) {
+    const output = event.stateExitedEventDetails?.output;
+    const request = output ? (JSON.parse(output) as { packageName?: unknown; versionName?: unknown; opensearch?: { packageName?: unknown } }) : undefined;
+    if (typeof request?.packageName === 'string' && typeof request.versionName === 'string') {
+      const opensearchPackage = typeof request.opensearch?.packageName === 'string' ? request.opensearch.packageName : undefined;
+      return { package: request.packageName, version: request.versionName, opensearchPackage };
+    }
+  }
+  const summary = summariseReleaseInput(input);
+  return { package: summary.package, version: summary.version };
+}
+
+/** What this release did to the catalog: its IoT version and the default, and its OpenSearch package. */
+export function catalogEffect(catalog: ReturnType<ConsoleDeps['catalog']>, release: Release) {
+  const iotPackage = release.package ? catalog.iot[release.package] : undefined;
+  const os = release.opensearchPackage ? catalog.opensearch[release.opensearchPackage] : undefined;
+  const ofThisRelease = (commitMessage: string | null) => {
+    const commit = parseCommitMessage(commitMessage ?? undefined);
+    return Boolean(commit && release.package && commit.versionName === release.version && isCommitOf(commit, release.package));
+  };
+  return {
+    iot: release.package
+      ? { package: release.package, version: release.version, versionStatus: (release.version && iotPackage?.versions[release.version]?.status) || null, defaultVersion: iotPackage?.defaultVersion ?? null }
+      : null,
+    // Every member the twin reports (status, available version, domains once they exist), history narrowed to this release.
+    opensearch: os
+      ? { name: release.opensearchPackage, ...os, history: os.history.filter((h) => ofThisRelease(h.commitMessage)) }
+      : release.opensearchPackage
+        ? { name: release.opensearchPackage, status: 'does not exist', history: [] }
+        : null,
+  };
+}

@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LOCAL_BUCKET, type LocalSession } from '../../local/session';
+import { waitFor } from '../twin/helpers';
+import { executionFor, startSession } from './harness';
+import { servedReleases, servedTimeline } from './served';
+
+/**
+ * Issue #8's race, made deterministic: an OLDER release's UpdatePackage is held in flight (a twin
+ * latency fault on the first es:UpdatePackage) while a NEWER release is uploaded. Before the lease,
+ * the newer release's import started and finished during that delay, and the older UpdatePackage
+ * then landed on top of it: the package went back to older content, for good.
+ */
+let session: LocalSession | undefined;
+afterEach(async () => {
+  await session?.close();
+  session = undefined;
+});
+
+const OLDER = { version: '1.0.0', body: 'alpha\nbeta\n' };
+const NEWER = { version: '1.1.0', body: 'alpha\nbeta\ngamma\n' };
+const DELAY_MS = 1500;
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+describe('an older release delayed past a newer one', () => {
+  it('the package never serves the older content after the newer; it ends on the newer bytes; both releases succeed', async () => {
+    session = await startSession({ faults: [{ operation: 'es:UpdatePackage', kind: 'latency', times: 1, latencyMs: DELAY_MS }] });
+    const s = session;
+
+    await s.upload(`releases/edge-agent/${OLDER.version}/words.txt`, OLDER.body);
+    // The older release has staged its bytes: its (delayed) UpdatePackage is next.
+    await waitFor(async () => s.twin.s3.listObjects(LOCAL_BUCKET, `staging/edge-agent/${OLDER.version}/`).length, (n) => n === 1, 10_000);
+    await new Promise((r) => setTimeout(r, 100));
+    await s.upload(`releases/edge-agent/${NEWER.version}/words.txt`, NEWER.body);
+    await s.settled();
+    const report = s.report();
+
+    const older = executionFor(s, 'edge-agent', OLDER.version);
+    const newer = executionFor(s, 'edge-agent', NEWER.version);
+    expect([older.status, newer.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+
+    // No regression, not even for a moment: release versions served only ever go up.
+    const { releases, regression } = servedReleases(report, 'edge-agent-dict');
+    expect(regression).toBeUndefined();
+    expect(releases).toContain(NEWER.version);
+
+    // It ends on the newer release's exact bytes.
+    const timeline = servedTimeline(report, 'edge-agent-dict');
+    expect(timeline.at(-1)).toMatchObject({ release: NEWER.version, sha256: sha256(NEWER.body) });
+    expect(report.catalog.opensearch['edge-agent-dict']!.availableVersion).toBe(timeline.at(-1)!.packageVersion);
+    expect(report.catalog.iot['edge-agent']!.defaultVersion).toBe(NEWER.version);
+
+    // The newer release waited for the older one's lease instead of updating under it.
+    expect(report.executions.find((e) => e.name === newer.name)!.stateStats.UpdateOpenSearch!.errors.OpenSearchPackageLocked).toBeGreaterThan(0);
+  });
+});

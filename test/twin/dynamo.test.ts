@@ -1,0 +1,133 @@
+import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, PutItemCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { makeIdempotent, IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lambdaContext } from '../../local/engine/functions';
+import { type DynamoTwin, startDynamo } from '../../local/twin/dynamo';
+import { failure, waitFor } from './helpers';
+
+/**
+ * The twin's DynamoDB must answer what Powertools relies on the way DynamoDB does: a failed
+ * conditional write returns the item it was compared with when asked
+ * (ReturnValuesOnConditionCheckFailure: ALL_OLD). Without it Powertools reads the record in a
+ * second call, and a concurrent execution can delete it in between: IdempotencyItemNotFoundError.
+ */
+const TABLE = 'dynamo-twin';
+const credentials = { accessKeyId: 'twin', secretAccessKey: 'twin-secret' };
+let dynamo: DynamoTwin;
+let client: DynamoDBClient;
+
+beforeAll(async () => {
+  dynamo = await startDynamo({ tableName: TABLE, region: 'us-east-1', credentials });
+  client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+});
+afterAll(async () => {
+  client.destroy();
+  await dynamo.close();
+});
+
+const EXISTING = { id: { S: 'record-1' }, status: { S: 'INPROGRESS' }, data: { N: '42' } };
+
+describe('twin DynamoDB: a failed condition returns the old item when asked', () => {
+  it('PutItem with ReturnValuesOnConditionCheckFailure ALL_OLD: ConditionalCheckFailedException carries the existing item', async () => {
+    await client.send(new PutItemCommand({ TableName: TABLE, Item: EXISTING }));
+
+    const error = await failure(
+      client.send(
+        new PutItemCommand({
+          TableName: TABLE,
+          Item: { id: { S: 'record-1' }, status: { S: 'OTHER' } },
+          ConditionExpression: 'attribute_not_exists(id)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      ),
+    );
+
+    expect(error).toBeInstanceOf(ConditionalCheckFailedException);
+    expect((error as unknown as ConditionalCheckFailedException).Item).toEqual(EXISTING);
+  });
+
+  it('UpdateItem likewise (the lease uses it)', async () => {
+    await client.send(new PutItemCommand({ TableName: TABLE, Item: { ...EXISTING, id: { S: 'record-2' } } }));
+    const error = await failure(
+      client.send(
+        new UpdateItemCommand({
+          TableName: TABLE,
+          Key: { id: { S: 'record-2' } },
+          UpdateExpression: 'SET #s = :s',
+          ConditionExpression: '#s = :expected',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':s': { S: 'DONE' }, ':expected': { S: 'COMPLETED' } },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      ),
+    );
+    expect((error as unknown as ConditionalCheckFailedException).Item).toEqual({ ...EXISTING, id: { S: 'record-2' } });
+  });
+
+  it('without the parameter, no item (as DynamoDB)', async () => {
+    await client.send(new PutItemCommand({ TableName: TABLE, Item: { ...EXISTING, id: { S: 'record-3' } } }));
+    const error = await failure(
+      client.send(new PutItemCommand({ TableName: TABLE, Item: { id: { S: 'record-3' } }, ConditionExpression: 'attribute_not_exists(id)' })),
+    );
+    expect(error).toBeInstanceOf(ConditionalCheckFailedException);
+    expect((error as unknown as ConditionalCheckFailedException).Item).toBeUndefined();
+  });
+
+  it('Powertools: a concurrent call whose record vanishes right after its failed PutItem gets IdempotencyAlreadyInProgressError, never IdempotencyItemNotFoundError', async () => {
+    // The second invocation's client: records its commands, and — the race of issue #8 — deletes the
+    // record right after its conditional PutItem fails, as the first execution's error cleanup would.
+    const sent: string[] = [];
+    const second = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+    second.middlewareStack.add(
+      (next, context) => async (args) => {
+        sent.push(context.commandName as string);
+        try {
+          return await next(args);
+        } catch (e) {
+          if (context.commandName === 'PutItemCommand' && e instanceof ConditionalCheckFailedException) {
+            const id = (args.input as { Item: { id: { S: string } } }).Item.id;
+            await client.send(new DeleteItemCommand({ TableName: TABLE, Key: { id } }));
+          }
+          throw e;
+        }
+      },
+      { step: 'initialize', name: 'deleteAfterFailedPut' },
+    );
+    const config = new IdempotencyConfig({ eventKeyJmesPath: 'clientToken' });
+    config.registerLambdaContext(lambdaContext('createVersion', 60));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const first = makeIdempotent(
+      async (_event: { clientToken: string }) => {
+        await gate;
+        return { outcome: 'created' };
+      },
+      { persistenceStore: new DynamoDBPersistenceLayer({ tableName: TABLE, awsSdkV3Client: client }), config, keyPrefix: 'createVersion' },
+    );
+    const concurrent = makeIdempotent(async (_event: { clientToken: string }) => ({ outcome: 'must not run' }), {
+      persistenceStore: new DynamoDBPersistenceLayer({ tableName: TABLE, awsSdkV3Client: second }),
+      config,
+      keyPrefix: 'createVersion',
+    });
+    const event = { clientToken: 'a'.repeat(64) };
+
+    const running = first(event);
+    try {
+      await waitFor(
+        () => client.send(new ScanCommand({ TableName: TABLE })),
+        (out) => (out.Items ?? []).some((i) => i.id?.S?.startsWith('createVersion#') && i.status?.S === 'INPROGRESS'),
+      );
+      const error = await failure(concurrent(event));
+      expect(error.name).toBe('IdempotencyAlreadyInProgressError');
+    } finally {
+      release();
+      await running;
+    }
+
+    expect(sent).toEqual(['PutItemCommand']);
+    // The in-progress record came with the failed PutItem: no GetItem that could find it gone.
+    expect(sent).not.toContain('GetItemCommand');
+    second.destroy();
+  });
+});
