@@ -1,9 +1,9 @@
 import { CreatePackageCommand, OpenSearchClient } from '@aws-sdk/client-opensearch';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
-import { resetAwsClients, s3Client } from '../lib/clients/aws';
+import { resetAwsClients } from '../lib/clients/aws';
 import { resetIdempotencyStore } from '../lib/lambda/idempotency';
 import { logger } from '../lib/lambda/logger';
 import type { PackagesConfig } from '../lib/release/config';
@@ -124,9 +124,13 @@ export class LocalSession {
     this.sfnApi.fallback = handler;
   }
 
-  /** An SDK client of the twin's, for set-up and uploads (what a person's script would use): the handlers' one. */
+  /**
+   * An SDK client of the twin's, for set-up and uploads (what a person's script would use). A new one
+   * each time, not the handlers' shared client: its retry quota and queue are the handlers', and an
+   * upload must not wait behind them (a manifest started just after it would find no artifact).
+   */
   s3(): S3Client {
-    return s3Client();
+    return new S3Client({ forcePathStyle: true });
   }
 
   /** Creates an OpenSearch custom package (as a person would before the first release). */
