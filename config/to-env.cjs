@@ -10,7 +10,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const POLICIES = ['if-newer', 'always', 'never'];
-const SETTINGS = new Set(['opensearchPackage', 'defaultVersionPolicy', 'description', 'tags']);
+const SETTINGS = new Set(['opensearchPackage', 'defaultVersionPolicy', 'description', 'tags', 'domains', 'domainWaitMinutes']);
 // Who may release what (README, "Security"): both off unless a package opts in.
 const BOOLEAN_SETTINGS = ['allowRecipeFromMetadata', 'requireApproval'];
 for (const key of BOOLEAN_SETTINGS) SETTINGS.add(key);
@@ -57,6 +57,15 @@ function readPackages(file = path.join(__dirname, 'packages.json')) {
       for (const [k, v] of Object.entries(tags)) {
         if (typeof v !== 'string') fail(`packages.${name}.tags.${k} must be a string`);
       }
+    }
+    // domains (issue 9); lib/release/config.ts checks each name / ARN in full.
+    const { domains, domainWaitMinutes } = settings;
+    const domainList = Array.isArray(domains) && domains.length > 0 && domains.every((d) => typeof d === 'string');
+    if (domains !== undefined && domains !== 'associated' && domains !== 'none' && !domainList) {
+      fail(`packages.${name}.domains must be "associated", "none" or a non-empty list of domain names`);
+    }
+    if (domainWaitMinutes !== undefined && !(Number.isInteger(domainWaitMinutes) && domainWaitMinutes > 0)) {
+      fail(`packages.${name}.domainWaitMinutes must be a positive whole number of minutes`);
     }
   }
   return { packages, fail };

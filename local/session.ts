@@ -11,7 +11,7 @@ import { type ExecutionRecord, executionClientToken } from './engine/executions'
 import { invokeLocally, TRIGGER_FUNCTION } from './engine/functions';
 import { LocalStepFunctions } from './engine/local-sfn';
 import { type SfnApi, startSfnApi } from './engine/sfn-api';
-import { type CallCounts, type FaultRule, type OpenSearchTiming, startTwin, type Twin, type TwinCatalog } from './twin';
+import { type CallCounts, type DomainSpec, type FaultRule, type OpenSearchTiming, startTwin, type Twin, type TwinCatalog } from './twin';
 
 /**
  * One local "AWS account": the twin's services, the state machine engine behind a Step Functions
@@ -20,6 +20,8 @@ import { type CallCounts, type FaultRule, type OpenSearchTiming, startTwin, type
  */
 export const LOCAL_BUCKET = 'pkgrelease-local-artifacts';
 const EXECUTIONS_FILE = 'executions.json';
+/** Engine version of local domains and ZIP-PLUGIN packages when none is given. */
+export const DEFAULT_ENGINE_VERSION = 'OpenSearch_2.13';
 
 export interface LocalSessionOptions {
   config: PackagesConfig;
@@ -134,12 +136,38 @@ export class LocalSession {
   }
 
   /** Creates an OpenSearch custom package (as a person would before the first release). */
-  async createOpenSearchPackage(name: string, type: 'TXT-DICTIONARY' | 'ZIP-PLUGIN' | 'PACKAGE-CONFIG' | 'PACKAGE-LICENSE', initialContent: string | Buffer): Promise<void> {
+  async createOpenSearchPackage(
+    name: string,
+    type: 'TXT-DICTIONARY' | 'ZIP-PLUGIN' | 'PACKAGE-CONFIG' | 'PACKAGE-LICENSE',
+    initialContent: string | Buffer,
+    engineVersion = DEFAULT_ENGINE_VERSION,
+  ): Promise<void> {
     const key = `opensearch-init/${name}`;
     await this.s3().send(new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: key, Body: initialContent }));
     await new OpenSearchClient({}).send(
-      new CreatePackageCommand({ PackageName: name, PackageType: type, PackageSource: { S3BucketName: LOCAL_BUCKET, S3Key: key } }),
+      new CreatePackageCommand({
+        PackageName: name,
+        PackageType: type,
+        PackageSource: { S3BucketName: LOCAL_BUCKET, S3Key: key },
+        // AWS requires an engine version for plugins and refuses one for every other type.
+        ...(type === 'ZIP-PLUGIN' && { EngineVersion: engineVersion }),
+      }),
     );
+  }
+
+  /**
+   * Creates an OpenSearch domain (once per name) that already runs `packages` (OpenSearch package
+   * names, waited for until AVAILABLE) — as a person's existing domains would.
+   */
+  async createDomain(spec: Partial<DomainSpec> & { name: string; packages?: string[] }): Promise<void> {
+    if (this.twin.catalog().domains[spec.name]) return;
+    const packages = spec.packages ?? [];
+    const deadline = Date.now() + 30_000;
+    while (!packages.every((p) => this.twin.catalog().opensearch[p]?.status === 'AVAILABLE')) {
+      if (Date.now() > deadline) throw new Error(`domain ${spec.name}: OpenSearch packages ${packages.join(', ')} did not become AVAILABLE`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    this.twin.createDomain({ name: spec.name, engineVersion: spec.engineVersion ?? DEFAULT_ENGINE_VERSION }, packages);
   }
 
   /** PutObject into the artifact bucket; the drop path starts the release. */

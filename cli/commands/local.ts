@@ -5,6 +5,9 @@ const actions = () => import('../local/actions');
 
 const DEFAULT_STATE_DIR = '.pkgrelease';
 const stateDirOption = () => new Option('--state-dir <dir>', 'where local state persists between commands').default(DEFAULT_STATE_DIR);
+/** Repeatable `--domain <name>`: local OpenSearch domains (issue 9). */
+const domainOption = (what: string) =>
+  new Option('--domain <name>', what).argParser((value: string, previous: string[] = []) => [...previous, value]);
 const jsonOption = () => new Option('--json', 'print one JSON document (executions, catalog, calls) on stdout and nothing else');
 
 /** `pkgrelease local …`: the same state machine and handlers against the local twin of AWS. */
@@ -21,6 +24,7 @@ export function registerLocalCommands(program: Command): void {
     .requiredOption('--version <name>', 'package version name')
     .option('--key <key>', 'object key (default: releases/<package>/<version>/<file name>)')
     .option('--opensearch-package <name>', 'OpenSearch package it feeds (first release of a package only)')
+    .addOption(domainOption('a local OpenSearch domain running the OpenSearch package, created on first use (repeatable)'))
     .addOption(stateDirOption())
     .addOption(jsonOption())
     .action(async (file: string, opts) => (await actions()).publish(file, opts));
@@ -37,6 +41,7 @@ export function registerLocalCommands(program: Command): void {
     .description('keep the twin running: prints AWS_ENDPOINT_URL_* lines; every object put under releases/ is released')
     .addOption(stateDirOption())
     .option('--config <file>', 'package configuration (config/packages.json format); default: the state dir\'s')
+    .addOption(domainOption('create a local OpenSearch domain with this name (repeatable)'))
     .action(async (opts) => (await actions()).serve(opts));
 
   local

@@ -72,6 +72,8 @@ interface PublishOptions {
   version: string;
   key?: string;
   opensearchPackage?: string;
+  /** Local OpenSearch domains that run the OpenSearch package (created, associated, on first use). */
+  domain?: string[];
 }
 
 /** Adds the package to the local configuration on its first release (what config/packages.json does in AWS). */
@@ -89,6 +91,7 @@ async function publishInto(session: LocalSession, config: PackagesConfig, fileNa
     // A person creates the OpenSearch package once, before the first release: do it for them locally.
     await session.createOpenSearchPackage(opensearchName, fileName.endsWith('.zip') ? 'ZIP-PLUGIN' : 'TXT-DICTIONARY', body);
   }
+  for (const name of opts.domain ?? []) await session.createDomain({ name, packages: [opensearchName] });
   await session.upload(opts.key ?? releaseKey(opts.package, opts.version, fileName), body);
   await session.settled();
 }
@@ -109,7 +112,8 @@ export async function runScenario(path: string, opts: OutputOptions): Promise<vo
     opts,
     scenario.description ?? `Scenario ${basename(path)}`,
     async (session) => {
-      for (const p of scenario.opensearchPackages) await session.createOpenSearchPackage(p.name, p.type, p.content);
+      for (const p of scenario.opensearchPackages) await session.createOpenSearchPackage(p.name, p.type, p.content, p.engineVersion);
+      for (const d of scenario.domains) await session.createDomain(d);
       const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
       await Promise.all([
         ...scenario.uploads.map(async (u) => {
@@ -157,7 +161,7 @@ export async function demo(opts: OutputOptions): Promise<void> {
 }
 
 /** `local serve`: the twin as a long-lived server; every object put under releases/ is released. */
-export async function serve(opts: { stateDir: string; config?: string }): Promise<void> {
+export async function serve(opts: { stateDir: string; config?: string; domain?: string[] }): Promise<void> {
   const config = opts.config ? parsePackagesConfig(readFileSync(opts.config, 'utf8')) : loadLocalConfig(opts.stateDir);
   const progress = createProgress('plain', process.stdout);
   const session = await LocalSession.start({ config, stateDir: opts.stateDir, onProgress: (e) => progress.update(e), timeScale: 0.05 });
@@ -169,6 +173,8 @@ export async function serve(opts: { stateDir: string; config?: string }): Promis
     await session.createOpenSearchPackage(opensearchName, 'TXT-DICTIONARY', '# created by pkgrelease local serve\n');
     created.push(opensearchName);
   }
+  // Empty domains: associate packages with any SDK or the AWS CLI (aws opensearch associate-package).
+  for (const name of opts.domain ?? []) await session.createDomain({ name });
   const consoleUrl = mountConsole(session, config);
   const env = { ...session.twin.env(), AWS_ENDPOINT_URL_SFN: session.sfnEndpoint, AWS_DEFAULT_REGION: session.twin.region };
   const lines = [
@@ -179,6 +185,7 @@ export async function serve(opts: { stateDir: string; config?: string }): Promis
     `# release: aws s3 cp agent.zip s3://${LOCAL_BUCKET}/releases/<package>/<version>/agent.zip`,
     `# configured packages: ${Object.keys(config.packages).join(', ') || '(none: pass --config or run "pkgrelease local publish" once)'}`,
     ...(created.length ? [`# created OpenSearch packages (TXT-DICTIONARY): ${created.join(', ')}`] : []),
+    ...(opts.domain?.length ? [`# OpenSearch domains: ${opts.domain.join(', ')}`] : []),
     `# state machine: ${session.engine.stateMachineArn}`,
     '# Ctrl-C stops the twin; state is kept in ' + opts.stateDir,
   ];

@@ -19,9 +19,33 @@ export const ScenarioSchema = z.strictObject({
   seed: z.number().int().default(1),
   packages: z.record(z.string(), PackageSettingsSchema).describe('config/packages.json "packages" for this run'),
   opensearchPackages: z
-    .array(z.strictObject({ name: z.string(), type: z.enum(OPENSEARCH.packageTypes), content: z.string().default('initial\n') }))
+    .array(
+      z.strictObject({
+        name: z.string(),
+        type: z.enum(OPENSEARCH.packageTypes),
+        content: z.string().default('initial\n'),
+        engineVersion: z.string().regex(OPENSEARCH.engineVersion.pattern).optional().describe('ZIP-PLUGIN only; default OpenSearch_2.13'),
+      }),
+    )
     .default([]),
-  opensearchTiming: z.strictObject({ copyingMs: z.number().int().nonnegative(), validatingMs: z.number().int().nonnegative() }).optional(),
+  /** OpenSearch domains that exist before the releases, each running the listed OpenSearch packages. */
+  domains: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(OPENSEARCH.domainName.pattern).min(OPENSEARCH.domainName.min).max(OPENSEARCH.domainName.max),
+        engineVersion: z.string().regex(OPENSEARCH.engineVersion.pattern).optional().describe('default OpenSearch_2.13'),
+        packages: z.array(z.string()).default([]).describe('OpenSearch package names (from opensearchPackages) the domain already runs'),
+      }),
+    )
+    .default([]),
+  opensearchTiming: z
+    .strictObject({
+      copyingMs: z.number().int().nonnegative(),
+      validatingMs: z.number().int().nonnegative(),
+      associatingMs: z.number().int().nonnegative().optional().describe('ASSOCIATING → ACTIVE; default copyingMs + validatingMs'),
+      pluginAssociatingMs: z.number().int().nonnegative().optional().describe('the same for ZIP-PLUGIN (blue/green); default 5 × associatingMs'),
+    })
+    .optional(),
   faults: faultRulesSchema.default([]),
   uploads: z
     .array(

@@ -1,9 +1,13 @@
 import {
+  AssociatePackageCommand,
   DescribePackagesCommand,
+  type DomainPackageDetails,
   type OpenSearchClient,
   type PackageDetails,
   type PackageVersionHistory,
   paginateGetPackageVersionHistory,
+  paginateListDomainsForPackage,
+  paginateListPackagesForDomain,
   UpdatePackageCommand,
 } from '@aws-sdk/client-opensearch';
 
@@ -46,4 +50,27 @@ export async function updatePackage(
     }),
   );
   return out.PackageDetails;
+}
+
+/**
+ * Applies the package's current AvailablePackageVersion to the domain (the call has no version
+ * member). Answers ConflictException "Package is already in desired state" when the domain runs it.
+ */
+export async function associatePackage(client: OpenSearchClient, input: { packageId: string; domainName: string }): Promise<DomainPackageDetails | undefined> {
+  const out = await client.send(new AssociatePackageCommand({ PackageID: input.packageId, DomainName: input.domainName }));
+  return out.DomainPackageDetails;
+}
+
+/** Every domain the package is associated with (any status), all pages. */
+export async function listDomainsForPackage(client: OpenSearchClient, packageId: string): Promise<DomainPackageDetails[]> {
+  const list: DomainPackageDetails[] = [];
+  for await (const page of paginateListDomainsForPackage({ client }, { PackageID: packageId })) list.push(...(page.DomainPackageDetailsList ?? []));
+  return list;
+}
+
+/** Every package associated with the domain, all pages. ResourceNotFoundException: no such domain here. */
+export async function listPackagesForDomain(client: OpenSearchClient, domainName: string): Promise<DomainPackageDetails[]> {
+  const list: DomainPackageDetails[] = [];
+  for await (const page of paginateListPackagesForDomain({ client }, { DomainName: domainName })) list.push(...(page.DomainPackageDetailsList ?? []));
+  return list;
 }

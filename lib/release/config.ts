@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { checkString, OPENSEARCH } from './constraints';
 import { InvalidRelease } from './errors';
 
 /**
@@ -7,6 +8,27 @@ import { InvalidRelease } from './errors';
  */
 export const DEFAULT_VERSION_POLICIES = ['if-newer', 'always', 'never'] as const;
 export type DefaultVersionPolicy = (typeof DEFAULT_VERSION_POLICIES)[number];
+
+// --- domains (issue 9) ----------------------------------------------------------------------------
+export const DOMAIN_SELECTIONS = ['associated', 'none'] as const;
+export type DomainSelection = (typeof DOMAIN_SELECTIONS)[number] | string[];
+/** ZIP-PLUGIN association runs a blue/green deployment: it takes much longer than a dictionary's. */
+export const DEFAULT_DOMAIN_WAIT_MINUTES = { 'ZIP-PLUGIN': 90, other: 20 } as const;
+/** Bounded by the state machine's overall timeout (see statemachines/release.asl.json). */
+export const MAX_DOMAIN_WAIT_MINUTES = 110;
+const DOMAIN_REF_MESSAGE = 'must be a domain name (^[a-z][a-z0-9-]+$, 3–28 chars) or a domain ARN arn:aws:es:<region>:<account>:domain/<name>';
+
+/** A domain name, or a domain ARN (which names the region and account it must be in). */
+export function isDomainRef(ref: string): boolean {
+  const m = OPENSEARCH.domainArn.pattern.exec(ref);
+  return checkString(m ? m[3]! : ref, OPENSEARCH.domainName) === undefined;
+}
+
+/** The poll budget for one package: configured, else by package type. */
+export function domainWaitMinutes(settings: PackageSettings, packageType: string | undefined): number {
+  return settings.domainWaitMinutes ?? (packageType === 'ZIP-PLUGIN' ? DEFAULT_DOMAIN_WAIT_MINUTES['ZIP-PLUGIN'] : DEFAULT_DOMAIN_WAIT_MINUTES.other);
+}
+// --- end domains -----------------------------------------------------------------------------------
 
 export const PackageSettingsSchema = z.strictObject({
   /** OpenSearch custom package this IoT package feeds; resolved by name on every run. Default: the IoT package name. */
@@ -22,6 +44,13 @@ export const PackageSettingsSchema = z.strictObject({
   allowRecipeFromMetadata: z.boolean().optional(),
   /** Wait for `pkgrelease approve` before Promote. Default: no. */
   requireApproval: z.boolean().optional(),
+  // --- domains (issue 9): which OpenSearch domains a release applies the update to ---------------
+  /** `associated` (default): every domain ListDomainsForPackage reports; a list: these domains
+   *  (associated when not yet); `none`: stop once the package is AVAILABLE. */
+  domains: z.union([z.enum(DOMAIN_SELECTIONS), z.array(z.string().refine(isDomainRef, DOMAIN_REF_MESSAGE)).min(1)]).optional(),
+  /** How long CheckDomains waits for every domain to be ACTIVE, per run. Default by package type. */
+  domainWaitMinutes: z.number().int().positive().max(MAX_DOMAIN_WAIT_MINUTES).optional(),
+  // --- end domains --------------------------------------------------------------------------------
 });
 export type PackageSettings = z.infer<typeof PackageSettingsSchema>;
 

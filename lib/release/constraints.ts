@@ -46,6 +46,8 @@ export const OPENSEARCH = {
   s3BucketName: { shape: 'S3BucketName', min: 3, max: 63 },
   s3Key: { shape: 'S3Key', min: 1, max: 1024 },
   domainName: { shape: 'DomainName', min: 3, max: 28, pattern: /^[a-z][a-z0-9-]+$/ },
+  /** A domain ARN (IAM reference, "Amazon OpenSearch Service resource types"): region, account, name. */
+  domainArn: { shape: 'DomainArn', min: 1, max: 2048, pattern: /^arn:aws[a-z-]*:es:([a-z0-9-]+):(\d{12}):domain\/(.+)$/ },
   /** Only for ZIP-PLUGIN packages. */
   engineVersion: {
     shape: 'EngineVersion',

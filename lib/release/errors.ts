@@ -83,6 +83,63 @@ export class OpenSearchPackageLocked extends ReleaseError {
   readonly retryable = true;
 }
 
+// --- domains (issue 9) ----------------------------------------------------------------------------
+
+/** What a domain reported about one association. */
+export interface DomainErrorDetails {
+  ErrorType?: string;
+  ErrorMessage?: string;
+}
+
+/**
+ * The `domains` setting names a domain that does not exist in this account and region (or an ARN
+ * of another region or account). Raised before any domain is changed. Fix config/packages.json,
+ * redeploy, then redrive (the domain steps read the configuration when they run).
+ */
+export class DomainConfigInvalid extends ReleaseError {
+  override readonly name = 'DomainConfigInvalid';
+  readonly retryable = false;
+}
+
+/** A domain reported ASSOCIATION_FAILED for this release's package version. A redrive associates it again. */
+export class DomainAssociationFailed extends ReleaseError {
+  override readonly name = 'DomainAssociationFailed';
+  readonly retryable = false;
+  constructor(
+    readonly domainName: string,
+    readonly packageVersion: string,
+    readonly errorDetails: DomainErrorDetails | undefined,
+    /** Every domain's state, so a partial rollout is visible in the error. */
+    summary: string,
+  ) {
+    super(
+      `domain ${domainName} failed to apply package version ${packageVersion}` +
+        (errorDetails ? `: ${errorDetails.ErrorType ?? 'Error'}: ${errorDetails.ErrorMessage ?? ''}` : '') +
+        `; domains: ${summary}; redrive to associate it again once the cause is fixed`,
+    );
+  }
+}
+
+/** A domain is processing another change (blue/green, another package operation). Retried with backoff. */
+export class DomainBusy extends ReleaseError {
+  override readonly name = 'DomainBusy';
+  readonly retryable = true;
+}
+
+/** Some domains are still ASSOCIATING: the CheckDomains poll. Retried by the state machine until the budget runs out. */
+export class DomainsPending extends ReleaseError {
+  override readonly name = 'DomainsPending';
+  readonly retryable = true;
+}
+
+/** Not every domain was ACTIVE within the poll budget. A redrive polls again (with a fresh budget). */
+export class DomainNotReady extends ReleaseError {
+  override readonly name = 'DomainNotReady';
+  readonly retryable = false;
+}
+
+// --- end domains ---------------------------------------------------------------------------------
+
 /**
  * A throttle, 5xx or network failure from an AWS call that outlasted the SDK's own retries.
  * The state machine retries it with backoff; the step converges by looking when it runs again.
@@ -93,13 +150,16 @@ export class TransientAwsError extends ReleaseError {
 }
 
 /** Names the ASL must treat as retryable / non-retryable: one list, read by the ASL test. */
-export const RETRYABLE_ERROR_NAMES = ['TransientAwsError', 'OpenSearchPackageBusy', 'OpenSearchPackageLocked', 'OpenSearchNotReady'] as const;
+export const RETRYABLE_ERROR_NAMES = ['TransientAwsError', 'OpenSearchPackageBusy', 'OpenSearchPackageLocked', 'OpenSearchNotReady', 'DomainBusy', 'DomainsPending'] as const;
 export const TERMINAL_ERROR_NAMES = [
   'InvalidRelease',
   'ArtifactNotFound',
   'VersionConflict',
   'OpenSearchPackageNotFound',
   'OpenSearchPackageFailed',
+  'DomainConfigInvalid',
+  'DomainAssociationFailed',
+  'DomainNotReady',
 ] as const;
 
 interface SdkErrorShape {

@@ -24,6 +24,8 @@ export const REDRIVE_ADVICE: Readonly<Record<string, RedriveAdvice>> = {
   ReleaseRejected: { redrivable: false, action: 'a person rejected it at WaitForApproval: fix what they named and release a new version' },
   IdempotencyValidationError: { redrivable: false, action: 'its clientToken was used for another release: start it again without clientToken (or with a new one)' },
   OpenSearchPackageNotFound: { redrivable: true, action: 'create the OpenSearch package (or fix "opensearchPackage"), then redrive' },
+  DomainConfigInvalid: { redrivable: true, action: 'fix "domains" in config/packages.json (or create the domain) and redeploy, then redrive' },
+  DomainAssociationFailed: { redrivable: true, action: 'fix what the domain reported (ErrorDetails), then redrive: it associates only the failed domains again' },
 };
 
 /** Anything not listed (transient AWS errors, timeouts, polls that ran out, Lambda errors) is redrivable. */

@@ -46,7 +46,9 @@ export interface CampaignPlan {
     seed: number;
     packages: Record<string, { opensearchPackage: string; defaultVersionPolicy: 'if-newer' }>;
     opensearchPackages: { name: string; type: 'TXT-DICTIONARY'; content: string }[];
-    opensearchTiming: { copyingMs: number; validatingMs: number };
+    opensearchTiming: { copyingMs: number; validatingMs: number; associatingMs?: number };
+    /** OpenSearch domains (issue 9): two per OpenSearch package, each already running it. */
+    domains: { name: string; packages: string[] }[];
     faults: FaultRule[];
     uploads: { key: string; content: string; duplicateEvents: number; startAtMs: number }[];
     /** Played after the first wave has settled: re-uploads of released versions. */
@@ -59,6 +61,7 @@ export interface CampaignPlan {
 const MUTATING_AND_READ_OPERATIONS = [
   'iot:CreatePackage', 'iot:CreatePackageVersion', 'iot:GetPackageVersion', 'iot:UpdatePackageVersion', 'iot:UpdatePackage', 'iot:GetPackage', 'iot:ListPackageVersions',
   'es:DescribePackages', 'es:GetPackageVersionHistory', 'es:UpdatePackage', 's3:HeadObject', 's3:CopyObject',
+  'es:AssociatePackage', 'es:ListDomainsForPackage', 'es:ListPackagesForDomain',
 ] as const;
 
 export function generateCampaign(options: CampaignOptions): CampaignPlan {
@@ -108,6 +111,9 @@ export function generateCampaign(options: CampaignOptions): CampaignPlan {
         { operation: 's3:CopyObject', kind: 'lostResponse', probability: 0.03 },
         { operation: 'es:UpdatePackage', kind: 'latency', probability: 0.2, latencyMs: 60 },
         { operation: 'es:*', kind: 'latency', probability: 0.05, latencyMs: 30 },
+        // Domains (issue 9): some associations end ASSOCIATION_FAILED; a redrive applies them again.
+        { operation: 'es:AssociatePackage', kind: 'associationFailed', probability: 0.05 },
+        { operation: 'es:AssociatePackage', kind: 'lostResponse', probability: 0.03 },
       ]
     : [];
 
@@ -119,7 +125,8 @@ export function generateCampaign(options: CampaignOptions): CampaignPlan {
       seed: options.seed,
       packages: Object.fromEntries(packages.map((p) => [p, { opensearchPackage: `${p}-dict`, defaultVersionPolicy: 'if-newer' as const }])),
       opensearchPackages: packages.map((p) => ({ name: `${p}-dict`, type: 'TXT-DICTIONARY' as const, content: 'initial\n' })),
-      opensearchTiming: options.faults ? { copyingMs: 40, validatingMs: 40 } : { copyingMs: 5, validatingMs: 5 },
+      opensearchTiming: options.faults ? { copyingMs: 40, validatingMs: 40, associatingMs: 40 } : { copyingMs: 5, validatingMs: 5, associatingMs: 5 },
+      domains: packages.flatMap((p) => ['a', 'b'].map((d) => ({ name: `${p}-search-${d}`, packages: [`${p}-dict`] }))),
       faults,
       uploads: scenarioUploads(uploads.filter((u) => !u.secondWave)),
       secondWave: scenarioUploads(uploads.filter((u) => u.secondWave)),

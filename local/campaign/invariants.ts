@@ -6,7 +6,7 @@ import type { CallCounts, TwinCatalog } from '../twin';
 import type { CampaignPlan } from './generate';
 
 /** The calls that change AWS state: "mutating calls per release" counts their successes. */
-export const MUTATING_CALLS = ['iot:CreatePackage', 'iot:CreatePackageVersion', 'iot:UpdatePackageVersion', 'iot:UpdatePackage', 'es:UpdatePackage', 's3:CopyObject'] as const;
+export const MUTATING_CALLS = ['iot:CreatePackage', 'iot:CreatePackageVersion', 'iot:UpdatePackageVersion', 'iot:UpdatePackage', 'es:UpdatePackage', 'es:AssociatePackage', 's3:CopyObject'] as const;
 
 /** What the checker reads: the engine's executions, the twin's catalog, S3 bodies and IoT token uses. */
 export interface CampaignOutcome {
@@ -27,6 +27,8 @@ export interface CampaignSummary {
   wrongDefaults: number;
   regressions: number;
   stuck: number;
+  /** Domains that ran an older release after a newer one, or do not end on the highest release. */
+  domainRegressions: number;
   mutatingCallsPerRelease: number;
   identicalNoOps: number;
   identicalUploads: number;
@@ -52,7 +54,9 @@ interface PreparedRelease {
  *    the default is the highest PUBLISHED version;
  * 4. identity by content — byte-identical uploads of one version all succeed, and only one of them
  *    changes anything;
- * 5. fewest calls — reported as successful mutating calls per release.
+ * 5. fewest calls — reported as successful mutating calls per release;
+ * 6. domains (issue 9) — every domain's timeline of ACTIVE versions never goes back to an older
+ *    release, and each domain ends running the highest released version.
  */
 export function checkCampaign(plan: CampaignPlan, outcome: CampaignOutcome): CampaignSummary {
   const violations: string[] = [];
@@ -161,6 +165,8 @@ export function checkCampaign(plan: CampaignPlan, outcome: CampaignOutcome): Cam
     }
   }
 
+  const domainRegressions = checkDomains(plan, outcome, byPackage, violations);
+
   const mutating = MUTATING_CALLS.reduce((n, op) => n + (outcome.calls[op]?.succeeded ?? 0), 0);
   const faults = Object.values(outcome.calls).reduce((n, c) => n + (c.injected ?? 0), 0);
   return {
@@ -173,6 +179,7 @@ export function checkCampaign(plan: CampaignPlan, outcome: CampaignOutcome): Cam
     wrongDefaults,
     regressions,
     stuck: expected - converged + unprepared.length,
+    domainRegressions,
     mutatingCallsPerRelease: prepared.length ? mutating / prepared.length : 0,
     identicalNoOps,
     identicalUploads,
@@ -184,9 +191,38 @@ export function summaryLine(s: CampaignSummary, seed: number, wallMs: number): s
   return (
     `campaign seed=${seed} releases=${s.releases} executions=${s.executions} faults=${s.faults} ` +
     `converged=${s.converged}/${s.expectedToConverge} duplicate-versions=${s.duplicateVersions} wrong-defaults=${s.wrongDefaults} ` +
-    `regressions=${s.regressions} stuck=${s.stuck} identical-no-ops=${s.identicalNoOps}/${s.identicalUploads} ` +
+    `regressions=${s.regressions} domain-regressions=${s.domainRegressions} stuck=${s.stuck} identical-no-ops=${s.identicalNoOps}/${s.identicalUploads} ` +
     `mutating-calls/release=${s.mutatingCallsPerRelease.toFixed(2)} violations=${s.violations.length} wall=${(wallMs / 1000).toFixed(1)}s`
   );
+}
+
+/** Invariant 6: per domain, the releases that became ACTIVE only move forward and end on the highest. */
+function checkDomains(plan: CampaignPlan, outcome: CampaignOutcome, byPackage: Map<string, PreparedRelease[]>, violations: string[]): number {
+  let regressions = 0;
+  for (const [packageName, settings] of Object.entries(plan.scenario.packages)) {
+    const os = outcome.catalog.opensearch[settings.opensearchPackage];
+    if (!os) continue;
+    const releaseOf = (packageVersion: string | null) => parseCommitMessage(os.history.find((h) => h.version === packageVersion)?.commitMessage ?? undefined)?.versionName;
+    const released = newestVersion((byPackage.get(packageName) ?? []).map((p) => p.versionName));
+    for (const [domain, view] of Object.entries(outcome.catalog.domains ?? {})) {
+      const runs = view.packages[settings.opensearchPackage];
+      if (!runs) continue;
+      let highest: string | undefined;
+      for (const t of view.timeline.filter((e) => e.package === settings.opensearchPackage)) {
+        const version = parseCommitMessage(t.commitMessage ?? undefined)?.versionName;
+        if (highest !== undefined && (version === undefined || compareVersions(version, highest) < 0)) {
+          regressions++;
+          violations.push(`domain regression: ${domain} ran ${version ?? 'pre-release content'} (${t.version}) at ${t.activeAt} after ${highest}`);
+        }
+        if (version !== undefined && (highest === undefined || compareVersions(version, highest) > 0)) highest = version;
+      }
+      if (released !== undefined && releaseOf(runs.runs) !== released) {
+        regressions++;
+        violations.push(`domain not converged: ${domain} runs ${releaseOf(runs.runs) ?? 'pre-release content'} (${runs.runs ?? 'none'}, ${runs.status}) of ${settings.opensearchPackage}, the highest released version is ${released}`);
+      }
+    }
+  }
+  return regressions;
 }
 
 function preparedRelease(execution: ExecutionRecord, outcome: CampaignOutcome): PreparedRelease | undefined {

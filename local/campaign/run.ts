@@ -59,6 +59,7 @@ export async function runCampaign(plan: CampaignPlan, opts: { timeScale?: number
   });
   try {
     for (const p of scenario.opensearchPackages) await session.createOpenSearchPackage(p.name, p.type, p.content);
+    for (const d of scenario.domains ?? []) await session.createDomain(d); // plans written before issue 9 have none
     await play(session, scenario.uploads, scenario.manifests);
     let redriven = await redriveFailed(session);
     // Second wave: re-uploads of released versions, with the same faults, then redrives again.

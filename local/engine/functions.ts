@@ -28,6 +28,8 @@ export const STEP_FUNCTIONS_BY_PLACEHOLDER: Record<string, LocalFunction> = {
   CreateVersionFunctionArn: { name: 'createVersion', load: once(() => import('../../functions/create-version/handler')) },
   UpdateOpenSearchFunctionArn: { name: 'updateOpenSearch', load: once(() => import('../../functions/update-opensearch/handler')) },
   CheckOpenSearchFunctionArn: { name: 'checkOpenSearch', load: once(() => import('../../functions/check-opensearch/handler')) },
+  ApplyToDomainsFunctionArn: { name: 'applyToDomains', load: once(() => import('../../functions/apply-to-domains/handler')) },
+  CheckDomainsFunctionArn: { name: 'checkDomains', load: once(() => import('../../functions/check-domains/handler')) },
   PromoteFunctionArn: { name: 'promote', load: once(() => import('../../functions/promote/handler')) },
 };
 

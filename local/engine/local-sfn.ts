@@ -151,7 +151,15 @@ export class LocalStepFunctions {
     const started = machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never },
       context: {
-        Execution: { Id: execution.executionArn, Name: execution.name, Input: execution.input, StartTime: execution.startDate, RedriveCount: execution.redriveCount },
+        Execution: {
+          Id: execution.executionArn,
+          Name: execution.name,
+          Input: execution.input,
+          StartTime: execution.startDate,
+          RedriveCount: execution.redriveCount,
+          // As in AWS, only a redriven execution has a RedriveTime (CheckDomains tells old failures from new by it).
+          ...(execution.redriveCount > 0 && { RedriveTime: new Date().toISOString() }),
+        },
         Task: { Token: this.taskTokens.tokenFor(execution.executionArn) },
         StateMachine: { Id: this.stateMachineArn, Name: this.stateMachineArn.split(':').pop() },
       } as never,

@@ -4,8 +4,16 @@
  */
 import * as z from 'zod';
 
-export const FAULT_KINDS = ['throttle', 'error5xx', 'latency', 'lostResponse'] as const;
+export const FAULT_KINDS = ['throttle', 'error5xx', 'latency', 'lostResponse', 'associationFailed'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/**
+ * Outcome faults: the call succeeds, and the asynchronous work it starts fails later.
+ * `associationFailed`: the association ends ASSOCIATION_FAILED with ErrorDetails.
+ */
+export const OUTCOME_FAULTS: Readonly<Partial<Record<FaultKind, readonly string[]>>> = {
+  associationFailed: ['es:AssociatePackage', 'es:AssociatePackages'],
+};
 
 /** `*`, `iot:*`, or `service:Operation` with the service prefixes the call recorder uses. */
 const OPERATION_PATTERN = /^(\*|(iot|es|s3):(\*|[A-Za-z0-9]+))$/;
@@ -26,6 +34,10 @@ export const faultRuleSchema = z
   .refine((r) => r.kind === 'latency' || r.latencyMs === undefined, {
     message: 'latencyMs only applies to kind "latency"',
     path: ['latencyMs'],
+  })
+  .refine((r) => OUTCOME_FAULTS[r.kind]?.includes(r.operation) ?? true, {
+    message: `kind "associationFailed" needs operation ${OUTCOME_FAULTS.associationFailed!.map((o) => `"${o}"`).join(' or ')}`,
+    path: ['operation'],
   });
 
 export const faultRulesSchema = z.array(faultRuleSchema);
@@ -66,7 +78,10 @@ export function deriveSeed(seed: number, stream: string): number {
 /** What happens to one call: optional delay, then optionally a fault before or after the handler. */
 export interface FaultDecision {
   latencyMs: number;
-  /** throttle / error5xx: the handler is not run. lostResponse: it is run, then the caller gets a 5xx. */
+  /**
+   * throttle / error5xx: the handler is not run. lostResponse: it is run, then the caller gets a 5xx.
+   * associationFailed: the handler is run and told (RequestContext.outcomeFault).
+   */
   fault?: Exclude<FaultKind, 'latency'>;
 }
 
@@ -90,8 +105,8 @@ export class FaultInjector {
   }
 
   /**
-   * Rules are evaluated in order. Latency rules add up; the first throttle / error5xx / lostResponse
-   * rule that fires wins, and later non-latency rules are not evaluated (so they neither consume
+   * Rules are evaluated in order. Latency rules add up; the first throttle / error5xx / lostResponse /
+   * outcome rule that fires wins, and later non-latency rules are not evaluated (so they neither consume
    * their `times` budget nor draw from the PRNG).
    */
   decide(operation: string): FaultDecision {

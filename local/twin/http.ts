@@ -17,6 +17,8 @@ export interface RequestContext {
   readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
   readonly body: Buffer;
+  /** An outcome fault the handler applies to the work it starts (see faults.ts OUTCOME_FAULTS). */
+  readonly outcomeFault?: 'associationFailed';
 }
 
 export interface Reply {
@@ -235,7 +237,7 @@ async function dispatch(
     const decision = opts.faults.decide(operation);
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
     if (decision.fault === 'throttle' || decision.fault === 'error5xx') return { operation, reply: opts.protocol.errorReply(opts.protocol.faultError(decision.fault), ctx), injected: true };
-    const reply = await found.handle(ctx);
+    const reply = await found.handle(decision.fault === 'associationFailed' ? { ...ctx, outcomeFault: decision.fault } : ctx);
     // lostResponse: the change above is applied; only a successful reply is lost.
     if (decision.fault === 'lostResponse' && reply.status < 300) return { operation, reply: opts.protocol.errorReply(opts.protocol.faultError('lostResponse'), ctx), injected: true };
     return { operation, reply };

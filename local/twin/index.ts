@@ -8,7 +8,8 @@ import { FaultInjector, type FaultRule } from './faults';
 import { CallRecorder, startServiceServer, type CallCounts, type Protocol, type Route, type ServiceName, type ServiceServer } from './http';
 import { IotCatalog, iotProtocol, type IotCatalogView, type IotStateJson } from './iot';
 import { OpenSearchApi, opensearchProtocol } from './opensearch';
-import { DEFAULT_TIMING, type ImportedSource, OpenSearchPackages, type OpenSearchStateJson, type OpenSearchTiming, type PackageStatus } from './opensearch-packages';
+import { type DomainSpec, type DomainsStateJson, OpenSearchDomains } from './opensearch-domains';
+import { DEFAULT_TIMING, type ImportedSource, OpenSearchPackages, type OpenSearchStateJson, type OpenSearchTiming, type PackageIdForm, type PackageStatus } from './opensearch-packages';
 import { S3Store, type S3StateJson } from './s3-store';
 import { s3Protocol, s3Routes } from './s3';
 import { startDynamo, type DynamoTwin } from './dynamo';
@@ -17,7 +18,8 @@ import { StateDir } from './persist';
 export type { FaultRule, FaultKind } from './faults';
 export { faultRuleSchema, faultRulesSchema } from './faults';
 export type { CallCounts } from './http';
-export type { OpenSearchTiming } from './opensearch-packages';
+export type { OpenSearchTiming, PackageIdForm } from './opensearch-packages';
+export type { DomainSpec } from './opensearch-domains';
 export type { ObjectCreatedEvent, ObjectCreatedListener, S3ObjectVersion, S3Store } from './s3-store';
 
 /** Environment variable carrying the Powertools idempotency table name to the handlers (as in serverless.yml). */
@@ -28,6 +30,10 @@ export interface TwinOptions {
   seed?: number;
   faults?: FaultRule[];
   opensearchTiming?: OpenSearchTiming;
+  /** Which of the two package ID forms AWS issues the twin hands out (default `F` + digits). */
+  packageIdForm?: PackageIdForm;
+  /** OpenSearch domains that exist from the start (kept, with any persisted ones). */
+  domains?: DomainSpec[];
   /** Persist IoT / OpenSearch / S3 / DynamoDB state here and reload it on start. */
   stateDir?: string;
   region?: string;
@@ -48,6 +54,25 @@ export interface TwinCatalog {
       errorDetails?: { ErrorType: string; ErrorMessage: string };
     };
   };
+  domains: { [domainName: string]: TwinDomainView };
+}
+
+/** One domain: per package what it runs and what is in progress, and every version it ran. */
+export interface TwinDomainView {
+  engineVersion: string;
+  packages: {
+    [packageName: string]: {
+      id: string;
+      /** The version the domain runs (ACTIVE), null before its first association finished. */
+      runs: string | null;
+      status: string;
+      /** The version being associated / dissociated / that failed, when not the one it runs. */
+      pending?: string;
+      errorDetails?: { ErrorType: string; ErrorMessage: string };
+    };
+  };
+  /** Versions that became ACTIVE, oldest first. */
+  timeline: { package: string; version: string; commitMessage: string | null; activeAt: string }[];
 }
 
 export interface Twin {
@@ -67,12 +92,17 @@ export interface Twin {
   /** Every IoT change applied under a clientToken: who changed what (the campaign's per-release call check). */
   iotTokenUses(): { operation: string; resource: string; token: string }[];
   resetCalls(): void;
+  /**
+   * Creates an OpenSearch domain (the twin has no domain API). `packages` (names, each AVAILABLE)
+   * are associated and ACTIVE at once, as on a domain that already used them.
+   */
+  createDomain(spec: DomainSpec, packages?: string[]): void;
   /** Replaces the fault rules (validated with faultRulesSchema). */
   setFaults(rules: FaultRule[]): void;
   close(): Promise<void>;
 }
 
-const FILES = { iot: 'iot.json', opensearch: 'opensearch.json', s3: 's3.json' } as const;
+const FILES = { iot: 'iot.json', opensearch: 'opensearch.json', domains: 'opensearch-domains.json', s3: 's3.json' } as const;
 
 export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const seed = options.seed ?? 1;
@@ -83,7 +113,10 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 
   const s3 = new S3Store(seed);
   const iot = new IotCatalog(region, accountId);
-  const packages = new OpenSearchPackages(s3, options.opensearchTiming ?? DEFAULT_TIMING, seed);
+  const timing = options.opensearchTiming ?? DEFAULT_TIMING;
+  const packages = new OpenSearchPackages(s3, timing, seed, Date.now, options.packageIdForm);
+  const associatingMs = timing.associatingMs ?? timing.copyingMs + timing.validatingMs;
+  const domains = new OpenSearchDomains(packages, { operationMs: associatingMs, pluginOperationMs: timing.pluginAssociatingMs ?? 5 * associatingMs });
 
   const state = options.stateDir ? new StateDir(options.stateDir) : undefined;
   if (state) {
@@ -93,6 +126,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     if (iotState) iot.importState(iotState);
     const osState = state.readJson<OpenSearchStateJson>(FILES.opensearch);
     if (osState) packages.importState(osState);
+    const domainState = state.readJson<DomainsStateJson>(FILES.domains);
+    if (domainState) domains.importState(domainState);
     s3.onChange = () =>
       state.schedule(FILES.s3, () => {
         const { state: json, bodies } = s3.exportState();
@@ -101,7 +136,9 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       });
     iot.onChange = () => state.schedule(FILES.iot, () => iot.exportState());
     packages.onChange = () => state.schedule(FILES.opensearch, () => packages.exportState());
+    domains.onChange = () => state.schedule(FILES.domains, () => domains.exportState());
   }
+  for (const spec of options.domains ?? []) domains.create(spec);
 
   const faults = new FaultInjector(seed, options.faults ?? []);
   const recorder = new CallRecorder();
@@ -115,7 +152,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     };
     const endpoints = {
       iot: await start('iot', iot.routes(), iotProtocol),
-      opensearch: await start('es', new OpenSearchApi(packages, accountId).routes(), opensearchProtocol),
+      opensearch: await start('es', new OpenSearchApi(packages, domains, accountId).routes(), opensearchProtocol),
       s3: await start('s3', s3Routes(s3), s3Protocol),
       dynamodb: '',
     };
@@ -164,7 +201,16 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
             },
           ]),
         ),
+        domains: Object.fromEntries(domains.all().map((d) => [d.name, domainView(d.name, d.engineVersion, packages, domains)])),
       }),
+      createDomain: (spec, names = []) => {
+        domains.create(spec);
+        for (const name of names) {
+          const pkg = packages.byName(name);
+          if (!pkg || packages.status(pkg) !== 'AVAILABLE') throw new Error(`cannot associate OpenSearch package "${name}" with domain ${spec.name}: it does not exist or is not AVAILABLE yet`);
+          domains.preassociate(pkg, spec.name);
+        }
+      },
       calls: () => recorder.snapshot(),
       iotTokenUses: () =>
         iot.exportState().tokens.map(([key]) => {
@@ -183,6 +229,29 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     await Promise.allSettled([...servers.map((s) => s.close()), dynamo?.close()]);
     throw err;
   }
+}
+
+function domainView(name: string, engineVersion: string, packages: OpenSearchPackages, domains: OpenSearchDomains): TwinDomainView {
+  const byId = (id: string) => packages.get(id)?.name ?? id;
+  return {
+    engineVersion,
+    packages: Object.fromEntries(
+      domains.associationsOf({ domainName: name }).map((a) => {
+        const status = domains.status(a);
+        return [
+          byId(a.packageId),
+          {
+            id: a.packageId,
+            runs: a.activeVersion ?? null,
+            status,
+            ...(a.op.version !== a.activeVersion && { pending: a.op.version }),
+            ...(status === 'ASSOCIATION_FAILED' && a.op.failure && { errorDetails: { ...a.op.failure } }),
+          },
+        ];
+      }),
+    ),
+    timeline: domains.timeline(name).map((t) => ({ package: t.packageName, version: t.version, commitMessage: t.commitMessage ?? null, activeAt: new Date(t.activeAt).toISOString() })),
+  };
 }
 
 export type TwinService = 'iot' | 'opensearch' | 's3' | 'dynamodb';

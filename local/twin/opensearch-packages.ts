@@ -1,6 +1,7 @@
 /**
  * OpenSearch custom-package state: packages, their asynchronous import (COPYING → VALIDATING →
- * AVAILABLE, or COPY_FAILED / VALIDATION_FAILED), version history and domain associations.
+ * AVAILABLE, or COPY_FAILED / VALIDATION_FAILED) and version history. Domains and their
+ * associations live in opensearch-domains.ts.
  *
  * Status is computed lazily from timestamps whenever the state is looked at, never by timers:
  * nothing to clean up on close, and a test that waits `copyingMs + validatingMs` sees AVAILABLE.
@@ -24,8 +25,10 @@ export interface ErrorDetails {
 export interface OpenSearchTiming {
   copyingMs: number;
   validatingMs: number;
-  /** ASSOCIATING → ACTIVE; defaults to copyingMs + validatingMs. */
+  /** ASSOCIATING → ACTIVE (and DISSOCIATING → gone); defaults to copyingMs + validatingMs. */
   associatingMs?: number;
+  /** The same for ZIP-PLUGIN packages (a blue/green deployment on AWS); defaults to 5 × associatingMs. */
+  pluginAssociatingMs?: number;
 }
 
 export const DEFAULT_TIMING: OpenSearchTiming = { copyingMs: 20, validatingMs: 20 };
@@ -80,18 +83,13 @@ export interface OsPackage {
   pending?: PendingImport;
 }
 
-export interface Association {
-  packageId: string;
-  domainName: string;
-  packageVersion: string;
-  startedAt: number;
-}
-
 export interface OpenSearchStateJson {
   prngState: number;
   packages: OsPackage[];
-  associations: Association[];
 }
+
+/** AWS issues both forms: `F` + digits (older packages) and `pkg-` + hex (newer ones). */
+export type PackageIdForm = 'F' | 'pkg';
 
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
@@ -113,8 +111,6 @@ function validateContent(type: PackageType, body: Buffer): ErrorDetails | undefi
 
 export class OpenSearchPackages {
   private readonly packages = new Map<string, OsPackage>();
-  /** Keyed by `${packageId} ${domainName}`. */
-  private readonly associations = new Map<string, Association>();
   private readonly prng: Prng;
   onChange: () => void = () => {};
 
@@ -123,6 +119,7 @@ export class OpenSearchPackages {
     private readonly timing: OpenSearchTiming,
     seed: number,
     private readonly now: () => number = Date.now,
+    private readonly idForm: PackageIdForm = 'F',
   ) {
     this.prng = new Prng(deriveSeed(seed, 'opensearch'));
   }
@@ -174,48 +171,14 @@ export class OpenSearchPackages {
     this.onChange();
   }
 
-  associate(pkg: OsPackage, domainName: string): Association {
-    const assoc: Association = { packageId: pkg.id, domainName, packageVersion: pkg.availableVersion ?? '', startedAt: this.now() };
-    this.associations.set(`${pkg.id} ${domainName}`, assoc);
-    this.onChange();
-    return assoc;
-  }
-
-  dissociate(packageId: string, domainName: string): Association | undefined {
-    const key = `${packageId} ${domainName}`;
-    const assoc = this.associations.get(key);
-    if (assoc) {
-      this.associations.delete(key);
-      this.onChange();
-    }
-    return assoc;
-  }
-
-  association(packageId: string, domainName: string): Association | undefined {
-    return this.associations.get(`${packageId} ${domainName}`);
-  }
-
-  associationsOf(filter: { packageId?: string; domainName?: string }): Association[] {
-    return [...this.associations.values()].filter(
-      (a) => (filter.packageId === undefined || a.packageId === filter.packageId) && (filter.domainName === undefined || a.domainName === filter.domainName),
-    );
-  }
-
-  associationStatus(a: Association): 'ASSOCIATING' | 'ACTIVE' {
-    const ms = this.timing.associatingMs ?? this.timing.copyingMs + this.timing.validatingMs;
-    return this.now() < a.startedAt + ms ? 'ASSOCIATING' : 'ACTIVE';
-  }
-
   exportState(): OpenSearchStateJson {
-    return { prngState: this.prng.state, packages: [...this.packages.values()], associations: [...this.associations.values()] };
+    return { prngState: this.prng.state, packages: [...this.packages.values()] };
   }
 
   importState(state: OpenSearchStateJson): void {
     this.prng.state = state.prngState;
     this.packages.clear();
-    this.associations.clear();
     for (const p of state.packages) this.packages.set(p.id, p);
-    for (const a of state.associations) this.associations.set(`${a.packageId} ${a.domainName}`, a);
   }
 
   private startImport(pkg: OsPackage, source: PendingImport['source'], commitMessage: string | undefined): void {
@@ -265,10 +228,10 @@ export class OpenSearchPackages {
     return { outcome: problem ? { status: 'VALIDATION_FAILED', errorDetails: problem } : { status: 'AVAILABLE' }, source: imported };
   }
 
-  /** `F` + 9 digits, like real custom package ids, drawn from the seeded PRNG. */
+  /** `F` + 9 digits or `pkg-` + 20 hex digits, like real custom package ids, drawn from the seeded PRNG. */
   private newId(): string {
     for (;;) {
-      const id = `F${this.prng.string(9, '0123456789')}`;
+      const id = this.idForm === 'F' ? `F${this.prng.string(9, '0123456789')}` : `pkg-${this.prng.string(20, '0123456789abcdef')}`;
       if (!this.packages.has(id)) return id;
     }
   }

@@ -4,7 +4,8 @@
  */
 import { OPENSEARCH } from '../../lib/release/constraints';
 import { ServiceError, jsonReply, parseJsonBody, restJsonProtocol, type Reply, type RequestContext, type Route } from './http';
-import type { Association, OpenSearchPackages, OsPackage } from './opensearch-packages';
+import type { Association, OpenSearchDomains } from './opensearch-domains';
+import type { ErrorDetails, OpenSearchPackages, OsPackage } from './opensearch-packages';
 import { checkMember, optEnum, optObject, optString, paginate, queryInt, reqString, validationError, type Json } from './validate';
 
 /** OpenSearch has no modelled throttling error; the service answers 429 ThrottlingException. */
@@ -21,6 +22,14 @@ const seconds = (ms: number) => ms / 1000;
 /** Modelled status 409, like every OpenSearch client error except ValidationException. */
 const notFound = (what: string) => new ServiceError(409, 'ResourceNotFoundException', `${what} not found`);
 const conflict = (message: string) => new ServiceError(409, 'ConflictException', message);
+
+/** What AWS answers when AssociatePackage would change nothing. */
+export const ALREADY_IN_DESIRED_STATE = 'Package is already in desired state';
+/** Assumption (not documented): ErrorDetails of an association that fails. */
+const ASSOCIATION_FAILURE: ErrorDetails = {
+  ErrorType: 'PACKAGE_ASSOCIATION_FAILED',
+  ErrorMessage: 'The package could not be applied to the domain (twin fault injection: associationFailed)',
+};
 
 function packageSource(body: Json): { bucket: string; key: string } {
   const src = optObject(body, 'PackageSource');
@@ -44,6 +53,7 @@ function pageSize(requested: number | undefined): number {
 export class OpenSearchApi {
   constructor(
     private readonly state: OpenSearchPackages,
+    private readonly domains: OpenSearchDomains,
     private readonly accountId: string,
   ) {}
 
@@ -58,6 +68,8 @@ export class OpenSearchApi {
       r('DELETE', `${BASE}/packages/{PackageID}`, 'DeletePackage', (ctx) => this.delete(ctx)),
       r('POST', `${BASE}/packages/associate/{PackageID}/{DomainName}`, 'AssociatePackage', (ctx) => this.associate(ctx)),
       r('POST', `${BASE}/packages/dissociate/{PackageID}/{DomainName}`, 'DissociatePackage', (ctx) => this.dissociate(ctx)),
+      r('POST', `${BASE}/packages/associateMultiple`, 'AssociatePackages', (ctx) => this.associateMultiple(ctx)),
+      r('POST', `${BASE}/packages/dissociateMultiple`, 'DissociatePackages', (ctx) => this.dissociateMultiple(ctx)),
       r('GET', `${BASE}/domain/{DomainName}/packages`, 'ListPackagesForDomain', (ctx) => this.packagesForDomain(ctx)),
     ];
   }
@@ -70,6 +82,7 @@ export class OpenSearchApi {
     const description = optString(body, 'PackageDescription', OPENSEARCH.packageDescription);
     const engineVersion = optString(body, 'EngineVersion', OPENSEARCH.engineVersion);
     if (engineVersion !== undefined && type !== 'ZIP-PLUGIN') throw validationError('EngineVersion', 'can only be specified for package type ZIP-PLUGIN');
+    if (engineVersion === undefined && type === 'ZIP-PLUGIN') throw validationError('EngineVersion', 'must not be null for package type ZIP-PLUGIN');
     const source = packageSource(body);
     if (this.state.byName(name)) throw new ServiceError(409, 'ResourceAlreadyExistsException', `Package ${name} already exists`);
     const pkg = this.state.create(
@@ -146,43 +159,91 @@ export class OpenSearchApi {
     const pkg = this.pkg(this.packageIdLabel(ctx));
     this.requireIdle(pkg);
     // The model: "The package can't be associated with any OpenSearch Service domain."
-    if (this.state.associationsOf({ packageId: pkg.id }).length > 0) throw conflict(`Package ${pkg.id} is associated with a domain; dissociate it first`);
+    if (this.domains.associationsOf({ packageId: pkg.id }).length > 0) throw conflict(`Package ${pkg.id} is associated with a domain; dissociate it first`);
     const details = { ...this.details(pkg), PackageStatus: 'DELETING' };
     this.state.delete(pkg);
     return jsonReply({ PackageDetails: details });
   }
 
-  /**
-   * Assumptions: every valid domain name is an existing domain (the twin has no domain API);
-   * the package must have an available version and no running import (else ConflictException).
-   * The association records the package's AvailablePackageVersion now; re-associating updates it.
-   */
   private associate(ctx: RequestContext): Reply {
-    const id = this.packageIdLabel(ctx);
-    const domain = this.domainLabel(ctx);
+    const domain = this.domain(this.domainLabel(ctx));
+    const assoc = this.associateOne(this.packageIdLabel(ctx), domain, ctx.outcomeFault === 'associationFailed');
+    return jsonReply({ DomainPackageDetails: this.domainDetails(assoc) });
+  }
+
+  private associateMultiple(ctx: RequestContext): Reply {
+    const body = parseJsonBody(ctx);
+    const domain = this.domain(reqString(body, 'DomainName', OPENSEARCH.domainName));
+    const ids = this.packageList(body, (item, member) => reqString(item as Json, 'PackageID', OPENSEARCH.packageId, `${member}.PackageID`));
+    this.requireDomainIdle(domain);
+    // One operation for the whole list: its own packages do not make the domain busy.
+    const list = ids.map((id) => this.associateOne(id, domain, ctx.outcomeFault === 'associationFailed', false));
+    return jsonReply({ DomainPackageDetailsList: list.map((a) => this.domainDetails(a)) });
+  }
+
+  /**
+   * Applies the package's AvailablePackageVersion to the domain (AssociatePackage has no version
+   * member). Assumptions where AWS documents nothing: a domain runs one package operation at a time
+   * (another one in progress → ConflictException); the package must have an available version and
+   * no running import; a ZIP-PLUGIN only fits a domain of its EngineVersion (ValidationException).
+   */
+  private associateOne(id: string, domain: string, fail: boolean, checkDomainIdle = true): Association {
     const pkg = this.pkg(id);
     this.requireIdle(pkg);
     if (!pkg.availableVersion) throw conflict(`Package ${pkg.id} has no available version to associate`);
-    const existing = this.state.association(pkg.id, domain);
-    if (existing && this.state.associationStatus(existing) === 'ASSOCIATING') throw conflict(`Package ${pkg.id} is already being associated with ${domain}`);
-    return jsonReply({ DomainPackageDetails: this.domainDetails(this.state.associate(pkg, domain)) });
+    const engine = this.domains.get(domain)!.engineVersion;
+    if (pkg.type === 'ZIP-PLUGIN' && pkg.engineVersion !== engine) {
+      throw validationError('PackageID', `package ${pkg.id} is built for ${pkg.engineVersion}; domain ${domain} runs ${engine}`);
+    }
+    if (checkDomainIdle) this.requireDomainIdle(domain);
+    const existing = this.domains.association(pkg.id, domain);
+    if (existing && this.domains.status(existing) === 'ACTIVE' && existing.activeVersion === pkg.availableVersion) throw conflict(ALREADY_IN_DESIRED_STATE);
+    return this.domains.associate(pkg, domain, fail ? ASSOCIATION_FAILURE : undefined);
+  }
+
+  private requireDomainIdle(domain: string): void {
+    const busy = this.domains.associationsOf({ domainName: domain }).find((a) => ['ASSOCIATING', 'DISSOCIATING'].includes(this.domains.status(a)));
+    if (busy) throw conflict(`Domain ${domain} is processing another package operation (${busy.packageId} ${this.domains.status(busy)}); try again later`);
   }
 
   private dissociate(ctx: RequestContext): Reply {
-    const id = this.packageIdLabel(ctx);
-    const domain = this.domainLabel(ctx);
-    const assoc = this.state.dissociate(id, domain);
+    const domain = this.domain(this.domainLabel(ctx));
+    return jsonReply({ DomainPackageDetails: this.domainDetails(this.dissociateOne(this.packageIdLabel(ctx), domain)) });
+  }
+
+  private dissociateMultiple(ctx: RequestContext): Reply {
+    const body = parseJsonBody(ctx);
+    const domain = this.domain(reqString(body, 'DomainName', OPENSEARCH.domainName));
+    const ids = this.packageList(body, (item, member) => {
+      if (typeof item !== 'string') throw validationError(member, 'must be a string');
+      return checkMember(item, OPENSEARCH.packageId, member);
+    });
+    return jsonReply({ DomainPackageDetailsList: ids.map((id) => this.domainDetails(this.dissociateOne(id, domain))) });
+  }
+
+  private dissociateOne(id: string, domain: string): Association {
+    const assoc = this.domains.association(id, domain);
     if (!assoc) throw notFound(`Association of package ${id} with domain ${domain}`);
-    return jsonReply({ DomainPackageDetails: { ...this.domainDetails(assoc), DomainPackageStatus: 'DISSOCIATING' } });
+    if (this.domains.status(assoc) !== 'ACTIVE' && this.domains.status(assoc) !== 'ASSOCIATION_FAILED') {
+      throw conflict(`Package ${id} on domain ${domain} is ${this.domains.status(assoc)}; try again later`);
+    }
+    this.domains.dissociate(assoc);
+    return assoc;
+  }
+
+  private packageList<T>(body: Json, item: (value: unknown, member: string) => T): T[] {
+    const list = body.PackageList;
+    if (!Array.isArray(list)) throw validationError('PackageList', 'must not be null');
+    return list.map((v, i) => item(v, `PackageList.${i}`));
   }
 
   private domainsForPackage(ctx: RequestContext): Reply {
     const pkg = this.pkg(this.packageIdLabel(ctx));
-    return this.associationPage(ctx, this.state.associationsOf({ packageId: pkg.id }));
+    return this.associationPage(ctx, this.domains.associationsOf({ packageId: pkg.id }));
   }
 
   private packagesForDomain(ctx: RequestContext): Reply {
-    return this.associationPage(ctx, this.state.associationsOf({ domainName: this.domainLabel(ctx) }));
+    return this.associationPage(ctx, this.domains.associationsOf({ domainName: this.domain(this.domainLabel(ctx)) }));
   }
 
   private associationPage(ctx: RequestContext, list: Association[]): Reply {
@@ -199,6 +260,12 @@ export class OpenSearchApi {
 
   private domainLabel(ctx: RequestContext): string {
     return checkMember(ctx.params.DomainName ?? '', OPENSEARCH.domainName, 'DomainName');
+  }
+
+  /** The domain name, when such a domain exists. */
+  private domain(name: string): string {
+    if (!this.domains.get(name)) throw notFound(`Domain ${name}`);
+    return name;
   }
 
   private pkg(id: string): OsPackage {
@@ -250,15 +317,17 @@ export class OpenSearchApi {
 
   private domainDetails(a: Association): Json {
     const pkg = this.state.get(a.packageId);
+    const status = this.domains.status(a);
     return {
       PackageID: a.packageId,
       PackageName: pkg?.name,
       PackageType: pkg?.type,
-      LastUpdated: seconds(a.startedAt),
+      LastUpdated: seconds(this.domains.lastUpdated(a)),
       DomainName: a.domainName,
-      DomainPackageStatus: this.state.associationStatus(a),
-      PackageVersion: a.packageVersion,
+      DomainPackageStatus: status,
+      PackageVersion: a.op.version,
       ReferencePath: pkg?.type === 'TXT-DICTIONARY' ? `analyzers/${a.packageId}` : undefined,
+      ErrorDetails: status === 'ASSOCIATION_FAILED' ? a.op.failure : undefined,
     };
   }
 }

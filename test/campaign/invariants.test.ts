@@ -21,7 +21,8 @@ const execution = (version: string, n: number, status = 'SUCCEEDED', error?: str
 });
 const contentOf = (version: string) => plan.uploads.find((u) => u.versionName === version)!.content;
 
-function outcome(served: string[], defaultVersion = '1.1.0', executions = [execution('1.0.0', 1), execution('1.1.0', 2)]): CampaignOutcome {
+/** The two domains of pkg-001-dict each ran `domainRan` in this order (issue 9). */
+function outcome(served: string[], defaultVersion = '1.1.0', executions = [execution('1.0.0', 1), execution('1.1.0', 2)], domainRan = ['v1', 'v2', 'v3']): CampaignOutcome {
   const history = [
     { version: 'v1', commitMessage: null, createdAt: '', source: null },
     { version: 'v2', commitMessage: commitMessage('pkg-001', '1.0.0', token(1)), createdAt: '', source: null },
@@ -30,6 +31,16 @@ function outcome(served: string[], defaultVersion = '1.1.0', executions = [execu
   const catalog: TwinCatalog = {
     iot: { 'pkg-001': { defaultVersion, versions: { '1.0.0': { status: 'PUBLISHED', artifact: { s3Location: { bucket: 'b', key: 'releases/pkg-001/1.0.0/words.txt', version: 's3v1' } } }, '1.1.0': { status: 'PUBLISHED', artifact: { s3Location: { bucket: 'b', key: 'releases/pkg-001/1.1.0/words.txt', version: 's3v2' } } } } } },
     opensearch: { 'pkg-001-dict': { id: 'F1', status: 'AVAILABLE', availableVersion: served.at(-1)!, history, served: served.map((version) => ({ version, at: '' })) } },
+    domains: Object.fromEntries(
+      ['pkg-001-search-a', 'pkg-001-search-b'].map((d) => [
+        d,
+        {
+          engineVersion: 'OpenSearch_2.13',
+          packages: { 'pkg-001-dict': { id: 'F1', runs: domainRan.at(-1)!, status: 'ACTIVE' } },
+          timeline: domainRan.map((version) => ({ package: 'pkg-001-dict', version, commitMessage: history.find((h) => h.version === version)!.commitMessage, activeAt: '' })),
+        },
+      ]),
+    ),
   } as TwinCatalog;
   return { executions, catalog, calls: {}, body: (key) => contentOf(key.split('/')[2]!), iotTokenUses: [] };
 }
@@ -56,5 +67,13 @@ describe('campaign invariants', () => {
   it('flag a valid release that did not converge', () => {
     const summary = checkCampaign(plan, outcome(['v1', 'v2', 'v3'], '1.1.0', [execution('1.0.0', 1), execution('1.1.0', 2, 'FAILED', 'OpenSearchNotReady')]));
     expect(summary.stuck).toBe(1);
+  });
+
+  it('flag a domain that ran an older release after a newer one, or does not end on the highest (issue 9)', () => {
+    const back = checkCampaign(plan, outcome(['v1', 'v2', 'v3'], '1.1.0', undefined, ['v1', 'v3', 'v2', 'v3']));
+    expect(back.domainRegressions).toBe(2);
+    expect(back.violations[0]).toMatch(/^domain regression: pkg-001-search-a ran 1\.0\.0 \(v2\) at .* after 1\.1\.0/);
+    const behind = checkCampaign(plan, outcome(['v1', 'v2', 'v3'], '1.1.0', undefined, ['v1', 'v2']));
+    expect(behind.violations).toEqual([expect.stringMatching(/^domain not converged: pkg-001-search-a runs 1\.0\.0/), expect.stringMatching(/^domain not converged: pkg-001-search-b/)]);
   });
 });

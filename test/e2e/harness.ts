@@ -1,5 +1,7 @@
 import { DeleteItemCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { PackagesConfig } from '../../lib/release/config';
+import { parseCommitMessage } from '../../lib/release/identity';
+import { compareVersions } from '../../lib/release/version-order';
 import type { ExecutionRecord } from '../../local/engine/executions';
 import { type LocalReport, LocalSession, type LocalSessionOptions } from '../../local/session';
 
@@ -10,6 +12,7 @@ export const MUTATING = [
   'iot:UpdatePackageVersion',
   'iot:UpdatePackage',
   'es:UpdatePackage',
+  'es:AssociatePackage',
   's3:CopyObject',
 ] as const;
 
@@ -64,4 +67,26 @@ export function releaseCommits(report: LocalReport, opensearchPackage: string): 
 export function availableCommit(report: LocalReport, opensearchPackage: string): string | undefined {
   const pkg = report.catalog.opensearch[opensearchPackage];
   return pkg?.history.find((h) => h.version === pkg.availableVersion)?.commitMessage ?? undefined;
+}
+
+/** The release version (from the CommitMessage) a domain runs of an OpenSearch package, if a release wrote it. */
+export function domainRelease(report: LocalReport, domain: string, opensearchPackage: string): string | undefined {
+  const runs = report.catalog.domains[domain]?.packages[opensearchPackage]?.runs;
+  const history = report.catalog.opensearch[opensearchPackage]?.history ?? [];
+  return parseCommitMessage(history.find((h) => h.version === runs)?.commitMessage ?? undefined)?.versionName;
+}
+
+/** Every release a domain ran of an OpenSearch package, in the order each became ACTIVE (initial content skipped). */
+export function domainReleaseTimeline(report: LocalReport, domain: string, opensearchPackage: string): string[] {
+  return (report.catalog.domains[domain]?.timeline ?? [])
+    .filter((t) => t.package === opensearchPackage)
+    .flatMap((t) => parseCommitMessage(t.commitMessage ?? undefined)?.versionName ?? []);
+}
+
+/** Domains whose timeline shows an older release becoming ACTIVE after a newer one (the ordering guarantee: none). */
+export function domainsThatWentBack(report: LocalReport, opensearchPackage: string): string[] {
+  return Object.keys(report.catalog.domains).filter((d) => {
+    const ran = domainReleaseTimeline(report, d, opensearchPackage);
+    return ran.some((v, i) => i > 0 && compareVersions(v, ran[i - 1]!) < 0);
+  });
 }

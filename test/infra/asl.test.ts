@@ -34,7 +34,7 @@ const isIntegration = (s: JsonObject) => String(s.Resource).startsWith('arn:aws:
 const tasks = allStates(machine).filter(([, s]) => s.Type === 'Task' && !isIntegration(s));
 const integrations = allStates(machine).filter(([, s]) => s.Type === 'Task' && isIntegration(s));
 /** Errors that mean "not ready yet": the ASL polls by retrying them at a fixed interval. */
-const POLL_ERRORS = ['OpenSearchNotReady'] as const;
+const POLL_ERRORS = ['OpenSearchNotReady', 'DomainsPending'] as const;
 
 type Retrier = { ErrorEquals: string[]; IntervalSeconds?: number; MaxAttempts?: number; BackoffRate?: number; MaxDelaySeconds?: number; JitterStrategy?: string };
 type Catcher = { ErrorEquals: string[]; Next: string };

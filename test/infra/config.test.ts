@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parsePackagesConfig } from '../../lib/release/config';
+import { domainWaitMinutes, parsePackagesConfig } from '../../lib/release/config';
 
 const require = createRequire(import.meta.url);
 const toEnv = require('../../config/to-env.cjs') as (() => string) & { packagesConfig(file: string): string };
@@ -69,5 +69,32 @@ describe('config/packages.json -> PACKAGES_CONFIG', () => {
     });
     writeFileSync(file, JSON.stringify({ packages: {} }));
     expect(() => iotArns.iotArns(file)).toThrow(/lists no packages/);
+  });
+});
+
+describe('domains settings (issue 9)', () => {
+  it.each([['associated'], ['none'], [['search-prod', 'arn:aws:es:us-east-1:123456789012:domain/search-eu']]])('accepts domains: %j', (domains) => {
+    const config = { packages: { a: { domains, domainWaitMinutes: 90 } } };
+    expect(parsePackagesConfig(envOf(config))).toEqual(config);
+  });
+
+  it.each([
+    ['an unknown keyword', 'all'],
+    ['an empty list', []],
+    ['an invalid domain name', ['Search_Prod']],
+    ['an ARN of another service', ['arn:aws:s3:::bucket']],
+  ])('refuses %s (InvalidRelease naming packages.<name>.domains)', (_, domains) => {
+    expect(() => parsePackagesConfig(JSON.stringify({ packages: { a: { domains } } }))).toThrow(/packages\.a\.domains/);
+  });
+
+  it('fails packaging on a malformed domains setting or wait', () => {
+    expect(() => envOf({ packages: { a: { domains: 'all' } } })).toThrow(/domains/);
+    expect(() => envOf({ packages: { a: { domainWaitMinutes: 0 } } })).toThrow(/domainWaitMinutes/);
+  });
+
+  it('waits longer for ZIP-PLUGIN domains (blue/green) unless configured', () => {
+    expect(domainWaitMinutes({}, 'ZIP-PLUGIN')).toBe(90);
+    expect(domainWaitMinutes({}, 'TXT-DICTIONARY')).toBe(20);
+    expect(domainWaitMinutes({ domainWaitMinutes: 5 }, 'ZIP-PLUGIN')).toBe(5);
   });
 });

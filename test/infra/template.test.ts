@@ -19,6 +19,8 @@ const FUNCTIONS: Record<string, { dir: string; timeout: number; env: string[] }>
   updateOpenSearch: { dir: 'update-opensearch', timeout: 90, env: ['STAGING_BUCKET', 'STAGING_PREFIX'] },
   checkOpenSearch: { dir: 'check-opensearch', timeout: 90, env: ['STAGING_BUCKET', 'STAGING_PREFIX'] },
   promote: { dir: 'promote', timeout: 30, env: [] },
+  applyToDomains: { dir: 'apply-to-domains', timeout: 90, env: [] },
+  checkDomains: { dir: 'check-domains', timeout: 90, env: [] },
   notify: { dir: 'notify', timeout: 30, env: ['FAILURE_TOPIC_ARN'] },
 };
 /** Functions that keep no Powertools idempotency records (no access to the table). */
@@ -177,6 +179,8 @@ describe('serverless package (CloudFormation template)', () => {
         CreateVersionFunctionArn: getAtt('CreateVersionLambdaFunction'),
         UpdateOpenSearchFunctionArn: getAtt('UpdateOpenSearchLambdaFunction'),
         CheckOpenSearchFunctionArn: getAtt('CheckOpenSearchLambdaFunction'),
+        ApplyToDomainsFunctionArn: getAtt('ApplyToDomainsLambdaFunction'),
+        CheckDomainsFunctionArn: getAtt('CheckDomainsLambdaFunction'),
         PromoteFunctionArn: getAtt('PromoteLambdaFunction'),
         NotificationTopicArn: ref('FailureTopic'),
       });
@@ -190,11 +194,11 @@ describe('serverless package (CloudFormation template)', () => {
       expect(resource('ReleaseStateMachineLogGroup').Properties.RetentionInDays).toBe(30);
     });
 
-    it('may invoke exactly the five step functions (and their qualified ARNs)', () => {
+    it('may invoke exactly the seven step functions (and their qualified ARNs)', () => {
       const roleId = (resource('ReleaseStateMachine').Properties.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
       const invoke = roleStatements(roleId).filter((s) => asArray(s.Action).includes('lambda:InvokeFunction'));
       expect(invoke).toHaveLength(1);
-      const steps = ['Prepare', 'CreateVersion', 'UpdateOpenSearch', 'CheckOpenSearch', 'Promote'];
+      const steps = ['Prepare', 'CreateVersion', 'UpdateOpenSearch', 'CheckOpenSearch', 'ApplyToDomains', 'CheckDomains', 'Promote'];
       expect(asArray(invoke[0]!.Resource)).toEqual(steps.flatMap((s) => [getAtt(`${s}LambdaFunction`), { 'Fn::Sub': `\${${s}LambdaFunction.Arn}:*` }]));
     });
   });
@@ -269,6 +273,8 @@ describe('serverless package (CloudFormation template)', () => {
       expect(actions('promote')).toEqual(
         ['iot:GetIndexingConfiguration', 'iot:GetPackage', 'iot:GetPackageVersion', 'iot:ListPackageVersions', 'iot:UpdatePackage', 'iot:UpdatePackageVersion'].sort(),
       );
+      expect(actions('applyToDomains')).toEqual(['es:AssociatePackage', 'es:DescribePackages', 'es:GetPackageVersionHistory', 'es:ListDomainsForPackage', 'es:ListPackagesForDomain']);
+      expect(actions('checkDomains')).toEqual(['es:AssociatePackage', 'es:GetPackageVersionHistory', 'es:ListPackagesForDomain']);
       expect(actions('notify')).toEqual(['kms:Decrypt', 'kms:GenerateDataKey', 'sns:Publish', 'sqs:SendMessage', 'states:GetExecutionHistory']);
     });
 
@@ -288,6 +294,14 @@ describe('serverless package (CloudFormation template)', () => {
             expect(s.Resource, `${key} ${s.Sid}`).toEqual([objectArn('releases/'), objectArn('builds/')]);
           }
         }
+      }
+    });
+
+    it('scopes domain actions (AssociatePackage, ListPackagesForDomain) to this account\'s domains in this region', () => {
+      for (const key of ['applyToDomains', 'checkDomains']) {
+        const domain = roleStatements(roleIdOf(key)).filter((s) => asArray(s.Action).some((a) => a === 'es:AssociatePackage' || a === 'es:ListPackagesForDomain'));
+        expect(domain, key).toHaveLength(1);
+        expect(domain[0]!.Resource, key).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:es:${AWS::Region}:${AWS::AccountId}:domain/*' });
       }
     });
 

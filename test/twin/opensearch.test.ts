@@ -2,12 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AssociatePackageCommand,
   CreatePackageCommand,
-  DeletePackageCommand,
   DescribePackagesCommand,
-  DissociatePackageCommand,
   GetPackageVersionHistoryCommand,
-  ListDomainsForPackageCommand,
-  ListPackagesForDomainCommand,
   OpenSearchClient,
   UpdatePackageCommand,
   type PackageDetails,
@@ -186,6 +182,7 @@ describe('OpenSearch stand-in: validation and errors', () => {
     ['filter value pattern', () => new DescribePackagesCommand({ Filters: [{ Name: 'PackageName', Value: ['a b'] }] }), 'Filters.0.Value'],
     ['MaxResults over 100', () => new DescribePackagesCommand({ MaxResults: 101 }), 'MaxResults'],
     ['DomainName pattern', () => new AssociatePackageCommand({ PackageID: 'F1', DomainName: 'Domain' }), 'DomainName'],
+    ['ZIP-PLUGIN needs EngineVersion', () => new CreatePackageCommand({ PackageName: 'abc', PackageType: 'ZIP-PLUGIN', PackageSource: src }), 'EngineVersion'],
   ];
   it.each(cases)('%s → ValidationException 400', async (_, command, member) => {
     const e = await failure(os.send(command() as never));
@@ -204,41 +201,6 @@ describe('OpenSearch stand-in: validation and errors', () => {
     await createDictionary('dupe');
     const e = await failure(os.send(new CreatePackageCommand({ PackageName: 'dupe', PackageType: 'TXT-DICTIONARY', PackageSource: src })));
     expect([e.name, e.$metadata.httpStatusCode]).toEqual(['ResourceAlreadyExistsException', 409]);
-  });
-});
-
-describe('OpenSearch stand-in: domain associations', () => {
-  it('ASSOCIATING → ACTIVE with the available version; delete needs a dissociation first', async () => {
-    const id = await createDictionary('assoc');
-    const early = await failure(os.send(new AssociatePackageCommand({ PackageID: id, DomainName: 'search-prod' })));
-    expect(early.name).toBe('ConflictException'); // still importing
-    await settled(id);
-    const { DomainPackageDetails: d } = await os.send(new AssociatePackageCommand({ PackageID: id, DomainName: 'search-prod' }));
-    expect(d).toMatchObject({ PackageID: id, DomainName: 'search-prod', DomainPackageStatus: 'ASSOCIATING', PackageVersion: 'v1', ReferencePath: `analyzers/${id}` });
-    const active = await waitFor(
-      () => os.send(new ListPackagesForDomainCommand({ DomainName: 'search-prod' })),
-      (r) => r.DomainPackageDetailsList?.[0]?.DomainPackageStatus === 'ACTIVE',
-    );
-    expect(active.DomainPackageDetailsList![0]!.PackageVersion).toBe('v1');
-
-    // The domain keeps v1 until the package is associated again after an update.
-    await os.send(new UpdatePackageCommand({ PackageID: id, PackageSource: { S3BucketName: BUCKET, S3Key: 'dict/v2.txt' } }));
-    await settled(id);
-    const stillV1 = await os.send(new ListDomainsForPackageCommand({ PackageID: id }));
-    expect(stillV1.DomainPackageDetailsList![0]!.PackageVersion).toBe('v1');
-    await os.send(new AssociatePackageCommand({ PackageID: id, DomainName: 'search-prod' }));
-    const v2 = await waitFor(
-      () => os.send(new ListDomainsForPackageCommand({ PackageID: id })),
-      (r) => r.DomainPackageDetailsList?.[0]?.DomainPackageStatus === 'ACTIVE',
-    );
-    expect(v2.DomainPackageDetailsList![0]!.PackageVersion).toBe('v2');
-
-    const blocked = await failure(os.send(new DeletePackageCommand({ PackageID: id })));
-    expect([blocked.name, blocked.$metadata.httpStatusCode]).toEqual(['ConflictException', 409]);
-    await os.send(new DissociatePackageCommand({ PackageID: id, DomainName: 'search-prod' }));
-    const deleted = await os.send(new DeletePackageCommand({ PackageID: id }));
-    expect(deleted.PackageDetails?.PackageStatus).toBe('DELETING');
-    expect(twin.catalog().opensearch.assoc).toBeUndefined();
   });
 });
 

@@ -1,0 +1,39 @@
+import * as z from 'zod';
+import { domainsClient, domainSettings, underLease } from '../../lib/lambda/domain-deps';
+import { domainWaitMinutes } from '../../lib/release/config';
+import { parseStepInput, stepHandler } from '../../lib/lambda/step-handler';
+import { ReleaseStateSchema } from '../../lib/release/request';
+import { ApplyToDomainsResultSchema, nothingToWaitFor } from '../../lib/release/steps/apply-to-domains';
+import { checkDomains } from '../../lib/release/steps/check-domains';
+
+/** The ASL passes the state and the context object's Execution (RedriveTime only exists after a redrive). */
+const CheckEventSchema = z.object({
+  state: ReleaseStateSchema.extend({
+    steps: z.looseObject({
+      checkOpenSearch: z.looseObject({ packageId: z.string(), packageName: z.string() }),
+      applyToDomains: ApplyToDomainsResultSchema.loose(),
+    }),
+  }),
+  execution: z.looseObject({ StartTime: z.string(), RedriveTime: z.string().optional() }),
+});
+
+/**
+ * The domain wait: the ASL retries this state on DomainsPending (one transition per poll). Takes
+ * the lease on every poll and gives it up when every domain is done or the release failed here.
+ * No Powertools record: each poll must look again.
+ */
+export const handler = stepHandler('checkDomains', async (event: unknown) => {
+  const { state, execution } = parseStepInput(CheckEventSchema, event, 'checkDomains');
+  const { update, apply } = { update: state.steps.checkOpenSearch, apply: state.steps.applyToDomains };
+  if (nothingToWaitFor(apply)) return { domains: apply.domains };
+  const { settings } = domainSettings(state);
+  const input = {
+    release: state,
+    update,
+    apply,
+    runStartedAt: Date.parse(execution.RedriveTime ?? execution.StartTime),
+    waitMinutes: domainWaitMinutes(settings, apply.packageType),
+  };
+  // Returns only once every domain is done: the lease is given up then.
+  return underLease(state, update.packageName, (assertLease) => checkDomains(input, domainsClient(), assertLease), () => true);
+});

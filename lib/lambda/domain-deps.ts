@@ -1,0 +1,72 @@
+import type { Context } from 'aws-lambda';
+import { opensearchClient } from '../clients/aws';
+import { type DomainSelection, type PackageSettings, packageSettings, parsePackagesConfig } from '../release/config';
+import type { LeaseCheck } from '../release/domain-state';
+import { isTransient, OpenSearchPackageLocked, ReleaseError } from '../release/errors';
+import { acquireLease, type Lease, type LeaseStore, openSearchLeaseKey, releaseLease, renewLease } from '../release/lease';
+import type { ReleaseRequest } from '../release/request';
+import { leaseOwner } from '../release/steps/update-opensearch';
+import { leaseStoreFromEnv } from './lease-store';
+
+/**
+ * What ApplyToDomains and CheckDomains hand the release logic: the package's `domains` settings
+ * (read from PACKAGES_CONFIG when the step runs, so a fixed configuration applies on redrive) and
+ * the OpenSearch package's lease, taken (or renewed, for the same execution) on every invocation.
+ */
+export function domainSettings(release: ReleaseRequest): { selection: DomainSelection; settings: PackageSettings } {
+  const settings = packageSettings(parsePackagesConfig(process.env.PACKAGES_CONFIG), release.packageName);
+  return { selection: settings.domains ?? 'associated', settings };
+}
+
+export interface HeldLease {
+  lease: Lease;
+  /** Renews the lease with its fence before a domain is changed; throws when it was lost. */
+  assertLease: LeaseCheck;
+  release(): Promise<void>;
+}
+
+/** Takes the OpenSearch package's lease for this execution (OpenSearchPackageLocked while another release holds it). */
+export async function holdLease(release: ReleaseRequest, opensearchPackage: string, store: LeaseStore = leaseStoreFromEnv()): Promise<HeldLease> {
+  const lease = await acquireLease(store, openSearchLeaseKey(opensearchPackage), leaseOwner(release), `${release.packageName}@${release.versionName}`);
+  return {
+    lease,
+    assertLease: async () => {
+      if (!(await renewLease(store, lease))) throw new OpenSearchPackageLocked(`the lease on ${opensearchPackage} was taken over; looking again before changing a domain`);
+    },
+    release: async () => {
+      await releaseLease(store, lease);
+    },
+  };
+}
+
+/**
+ * Runs a domain step under the package's lease: taken (or renewed) first, given up when `finished`
+ * says the rollout needs no more waiting, or when the step failed for good (a redrive takes it
+ * again). Kept while the step will be retried (busy domains, domains still ASSOCIATING).
+ */
+export async function underLease<R>(
+  release: ReleaseRequest,
+  opensearchPackage: string,
+  run: (assertLease: LeaseCheck) => Promise<R>,
+  finished: (result: R) => boolean,
+): Promise<R> {
+  const held = await holdLease(release, opensearchPackage);
+  try {
+    const result = await run(held.assertLease);
+    if (finished(result)) await held.release();
+    return result;
+  } catch (e) {
+    const retried = (e instanceof ReleaseError && e.retryable) || isTransient(e);
+    if (!retried) await held.release();
+    throw e;
+  }
+}
+
+export function domainsClient() {
+  return opensearchClient();
+}
+
+/** Region and account of this function: a domain ARN elsewhere is a configuration error. */
+export function whereFromContext(context: Context): { region: string; accountId?: string } {
+  return { region: process.env.AWS_REGION ?? 'us-east-1', accountId: context.invokedFunctionArn?.split(':')[4] || undefined };
+}

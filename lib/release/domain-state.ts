@@ -1,0 +1,105 @@
+import type { DomainPackageDetails, PackageVersionHistory } from '@aws-sdk/client-opensearch';
+import * as z from 'zod';
+import { isCommitOf, parseCommitMessage } from './identity';
+import type { ReleaseRequest } from './request';
+import { compareVersions } from './version-order';
+
+/**
+ * What one domain's association means for one release, shared by ApplyToDomains and CheckDomains.
+ * A domain's PackageVersion (`v3`) is mapped to the release that wrote it through the version
+ * history's CommitMessage, so "this release or a newer one" is decided by release version order,
+ * never by which call came last.
+ */
+
+/** Package version → release version name, for the versions this IoT package's releases wrote. */
+export interface ReleaseIndex {
+  release: ReleaseRequest;
+  releaseOf(packageVersion: string | undefined): string | undefined;
+  /**
+   * Whether the package version carries this release or a newer one of the same IoT package. One
+   * version name has one content (CreateVersion refuses another artifact under it), so the same
+   * version name counts as this release whichever upload wrote the commit.
+   */
+  isOursOrNewer(packageVersion: string | undefined): boolean;
+}
+
+export function releaseIndex(release: ReleaseRequest, history: PackageVersionHistory[]): ReleaseIndex {
+  const commits = new Map(
+    history.flatMap((h) => {
+      const c = parseCommitMessage(h.CommitMessage);
+      return h.PackageVersion && c && isCommitOf(c, release.packageName) ? [[h.PackageVersion, c] as const] : [];
+    }),
+  );
+  return {
+    release,
+    releaseOf: (v) => (v ? commits.get(v)?.versionName : undefined),
+    isOursOrNewer: (v) => {
+      const c = v ? commits.get(v) : undefined;
+      return c !== undefined && compareVersions(c.versionName, release.versionName) >= 0;
+    },
+  };
+}
+
+/**
+ * - `done`: ACTIVE with this release's version or a newer release's;
+ * - `applying`: ASSOCIATING this release's version or a newer one: wait;
+ * - `busy`: another package operation is running on the domain (older version ASSOCIATING, DISSOCIATING);
+ * - `failed`: ASSOCIATION_FAILED;
+ * - `needs-association`: not associated, or ACTIVE with an older (or unknown) version.
+ */
+export type DomainVerdict = 'done' | 'applying' | 'busy' | 'failed' | 'needs-association';
+
+export function classify(entry: DomainPackageDetails | undefined, index: ReleaseIndex): DomainVerdict {
+  if (!entry) return 'needs-association';
+  const oursOrNewer = index.isOursOrNewer(entry.PackageVersion);
+  switch (entry.DomainPackageStatus) {
+    case 'ACTIVE':
+      return oursOrNewer ? 'done' : 'needs-association';
+    case 'ASSOCIATING':
+      return oursOrNewer ? 'applying' : 'busy';
+    case 'ASSOCIATION_FAILED':
+      return 'failed';
+    default: // DISSOCIATING, DISSOCIATION_FAILED: someone is removing the package; do not fight it
+      return 'busy';
+  }
+}
+
+/** One domain's state as it goes into the execution output and the notification. */
+export const DomainReportSchema = z.object({
+  domainName: z.string(),
+  /** DomainPackageStatus, or NOT_ASSOCIATED. */
+  status: z.string(),
+  packageVersion: z.string().nullable(),
+  /** The release version that package version carries, when one of this package's releases wrote it. */
+  release: z.string().nullable(),
+  /** What this step did or saw. */
+  outcome: z.enum(['already-active', 'associated', 'associating', 'active', 'failed', 'busy', 'dissociated']),
+});
+export type DomainReport = z.infer<typeof DomainReportSchema>;
+
+export function report(domainName: string, entry: DomainPackageDetails | undefined, index: ReleaseIndex, outcome: DomainReport['outcome']): DomainReport {
+  return {
+    domainName,
+    status: entry?.DomainPackageStatus ?? 'NOT_ASSOCIATED',
+    packageVersion: entry?.PackageVersion ?? null,
+    release: index.releaseOf(entry?.PackageVersion) ?? null,
+    outcome,
+  };
+}
+
+/** `search-a ACTIVE v3 (1.2.0), search-b ASSOCIATING v3 (1.2.0)`: a partial rollout at a glance. */
+export function summarize(reports: DomainReport[]): string {
+  return reports.map((r) => `${r.domainName} ${r.status}${r.packageVersion ? ` ${r.packageVersion}` : ''}${r.release ? ` (${r.release})` : ''}`).join(', ') || '(none)';
+}
+
+/** AWS's answer to AssociatePackage when the domain already runs the package's available version. */
+export function isAlreadyInDesiredState(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConflictException' && /already in desired state/i.test(error.message);
+}
+
+/**
+ * Applying a package to one domain at a time needs the per-package lease (lib/release/lease.ts):
+ * called before every AssociatePackage, it throws when this execution no longer holds the lease,
+ * so a release whose lease expired never changes a domain another release now owns.
+ */
+export type LeaseCheck = () => Promise<void>;

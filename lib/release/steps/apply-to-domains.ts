@@ -1,0 +1,130 @@
+import type { DomainPackageDetails, OpenSearchClient } from '@aws-sdk/client-opensearch';
+import * as z from 'zod';
+import { associatePackage, describePackageById, getVersionHistory, listDomainsForPackage, listPackagesForDomain } from '../../clients/opensearch';
+import type { DomainSelection } from '../config';
+import { OPENSEARCH } from '../constraints';
+import { classify, type DomainReport, DomainReportSchema, isAlreadyInDesiredState, type LeaseCheck, type ReleaseIndex, releaseIndex, report, summarize } from '../domain-state';
+import { DomainBusy, DomainConfigInvalid } from '../errors';
+import type { ReleaseRequest } from '../request';
+import type { UpdateOpenSearchResult } from './update-opensearch';
+
+export interface ApplyToDomainsInput {
+  release: ReleaseRequest;
+  update: Pick<UpdateOpenSearchResult, 'packageId' | 'packageName'>;
+  /** The package's `domains` setting (default `associated`). */
+  domains: DomainSelection;
+  /** Where this stack runs: a domain ARN of another region or account is a configuration error. */
+  where: { region: string; accountId?: string };
+}
+
+export const ApplyToDomainsResultSchema = z.object({
+  selection: z.enum(['associated', 'listed', 'none']),
+  domains: z.array(DomainReportSchema),
+  /** When the associations were started (epoch ms): CheckDomains' poll budget counts from here. */
+  startedAt: z.number(),
+  /** The OpenSearch package type: ZIP-PLUGIN domains (blue/green) get a longer poll budget. */
+  packageType: z.string().optional(),
+});
+export type ApplyToDomainsResult = z.infer<typeof ApplyToDomainsResultSchema>;
+
+/**
+ * Step 5: apply the OpenSearch update to the package's domains (AssociatePackage per domain; the
+ * domain picks up the package's AvailablePackageVersion). Converges by looking: a domain already
+ * running this release's version, or a newer release's, is left alone, so a re-run or redrive makes
+ * no second association and an older release never touches a domain that runs a newer one.
+ * Domains busy with another operation are retried (DomainBusy) after the others were started.
+ */
+export async function applyToDomains(input: ApplyToDomainsInput, opensearch: OpenSearchClient, assertLease: LeaseCheck, now: () => number = Date.now): Promise<ApplyToDomainsResult> {
+  const startedAt = now();
+  if (input.domains === 'none') return { selection: 'none', domains: [], startedAt };
+  const { packageId } = input.update;
+  const targets = await currentAssociations(input, opensearch);
+  const index = releaseIndex(input.release, await getVersionHistory(opensearch, packageId));
+
+  const reports: DomainReport[] = [];
+  const busy: DomainReport[] = [];
+  for (const [domainName, entry] of targets) {
+    const verdict = classify(entry, index);
+    const r =
+      verdict === 'done' ? report(domainName, entry, index, 'already-active')
+      : verdict === 'applying' ? report(domainName, entry, index, 'associating')
+      : verdict === 'busy' ? report(domainName, entry, index, 'busy')
+      : await associate(domainName, entry, input, opensearch, assertLease, index);
+    (r.outcome === 'busy' ? busy : reports).push(r);
+  }
+  if (busy.length) {
+    throw new DomainBusy(`domains busy with another operation: ${summarize(busy)}; started or done: ${summarize(reports)}; retrying later`);
+  }
+  const packageType = (await describePackageById(opensearch, packageId))?.PackageType;
+  return { selection: Array.isArray(input.domains) ? 'listed' : 'associated', domains: reports, startedAt, ...(packageType && { packageType }) };
+}
+
+/** Every domain already ran this release or a newer one (or there is none): CheckDomains has nothing to wait for. */
+export function nothingToWaitFor(result: ApplyToDomainsResult): boolean {
+  return result.domains.every((d) => d.outcome === 'already-active');
+}
+
+/** AssociatePackage; "already in desired state" is success, any other conflict means the domain is busy. */
+async function associate(
+  domainName: string,
+  entry: DomainPackageDetails | undefined,
+  input: ApplyToDomainsInput,
+  opensearch: OpenSearchClient,
+  assertLease: LeaseCheck,
+  index: ReleaseIndex,
+): Promise<DomainReport> {
+  await assertLease();
+  try {
+    const started = await associatePackage(opensearch, { packageId: input.update.packageId, domainName });
+    return report(domainName, started, index, 'associated');
+  } catch (e) {
+    if (isAlreadyInDesiredState(e)) return report(domainName, entry, index, 'already-active');
+    if ((e as Error).name === 'ConflictException') return report(domainName, entry, index, 'busy');
+    throw e;
+  }
+}
+
+/**
+ * The target domains with this package's association on each (undefined: not associated).
+ * Every listed domain is checked to exist here before anything changes.
+ */
+async function currentAssociations(input: ApplyToDomainsInput, opensearch: OpenSearchClient): Promise<Map<string, DomainPackageDetails | undefined>> {
+  const { packageId, packageName } = input.update;
+  if (!Array.isArray(input.domains)) {
+    const list = await listDomainsForPackage(opensearch, packageId);
+    return new Map(list.flatMap((d) => (d.DomainName ? [[d.DomainName, d] as const] : [])));
+  }
+  const names = input.domains.map((ref) => domainNameOf(ref, input.where));
+  const targets = new Map<string, DomainPackageDetails | undefined>();
+  const unknown: string[] = [];
+  for (const name of new Set(names)) {
+    try {
+      targets.set(name, (await listPackagesForDomain(opensearch, name)).find((p) => p.PackageID === packageId));
+    } catch (e) {
+      if ((e as Error).name !== 'ResourceNotFoundException') throw e;
+      unknown.push(name);
+    }
+  }
+  if (unknown.length) {
+    throw new DomainConfigInvalid(
+      `"domains" for OpenSearch package ${packageName} names domains that do not exist in ${input.where.region}: ${unknown.join(', ')}; ` +
+        'fix config/packages.json (or create the domains), redeploy, then redrive. No domain was changed.',
+    );
+  }
+  return targets;
+}
+
+/** A configured domain reference → the domain name; an ARN must name this region and account. */
+export function domainNameOf(ref: string, where: ApplyToDomainsInput['where']): string {
+  const arn = OPENSEARCH.domainArn.pattern.exec(ref);
+  if (!arn) return ref;
+  const [, region, account, name] = arn;
+  if (region !== where.region || (where.accountId !== undefined && account !== where.accountId)) {
+    throw new DomainConfigInvalid(
+      `"domains" names ${ref}, a domain in ${region} / account ${account}; this stack runs in ${where.region}` +
+        (where.accountId ? ` / account ${where.accountId}` : '') +
+        ' and OpenSearch packages only associate with domains of their own region. Fix config/packages.json, redeploy, then redrive. No domain was changed.',
+    );
+  }
+  return name!;
+}

@@ -1,0 +1,95 @@
+import type { DomainPackageDetails, OpenSearchClient } from '@aws-sdk/client-opensearch';
+import { associatePackage, getVersionHistory, listPackagesForDomain } from '../../clients/opensearch';
+import { classify, type DomainReport, isAlreadyInDesiredState, type LeaseCheck, type ReleaseIndex, releaseIndex, report, summarize } from '../domain-state';
+import { DomainAssociationFailed, DomainNotReady, DomainsPending } from '../errors';
+import type { ReleaseRequest } from '../request';
+import type { ApplyToDomainsResult } from './apply-to-domains';
+import type { UpdateOpenSearchResult } from './update-opensearch';
+
+export interface CheckDomainsInput {
+  release: ReleaseRequest;
+  update: Pick<UpdateOpenSearchResult, 'packageId' | 'packageName'>;
+  apply: ApplyToDomainsResult;
+  /**
+   * When this run of the execution started (epoch ms): its start, or its latest redrive. An
+   * ASSOCIATION_FAILED older than this was reported by an earlier run, so a redrive associates the
+   * domain again instead of failing on the same old failure.
+   */
+  runStartedAt: number;
+  /** Poll budget of this package (config `domainWaitMinutes`), counted per run. */
+  waitMinutes: number;
+}
+
+export interface CheckDomainsResult {
+  domains: DomainReport[];
+}
+
+/**
+ * Step 6 (polled): is every domain ApplyToDomains chose ACTIVE with this release's version or a
+ * newer release's? Returns once they all are. Otherwise throws:
+ * - DomainsPending while some are still ASSOCIATING (the state machine retries it: the poll);
+ * - DomainAssociationFailed for an ASSOCIATION_FAILED that happened in this run (ErrorDetails),
+ *   once no other domain is still ASSOCIATING (so the error shows the whole partial rollout);
+ * - DomainNotReady when the poll budget of this run is spent (a redrive polls again).
+ * A domain found on an older version (or failed in an earlier run) is associated again.
+ */
+export async function checkDomains(input: CheckDomainsInput, opensearch: OpenSearchClient, assertLease: LeaseCheck, now: () => number = Date.now): Promise<CheckDomainsResult> {
+  if (input.apply.domains.length === 0) return { domains: [] };
+  const index = releaseIndex(input.release, await getVersionHistory(opensearch, input.update.packageId));
+  const reports: DomainReport[] = [];
+  const failures: { report: DomainReport; entry: DomainPackageDetails }[] = [];
+  for (const { domainName } of input.apply.domains) {
+    const entry = await associationOn(opensearch, domainName, input.update.packageId);
+    const verdict = classify(entry, index);
+    if (!entry) reports.push(report(domainName, entry, index, 'dissociated')); // removed by a person meanwhile: not ours to undo
+    else if (verdict === 'done') reports.push(report(domainName, entry, index, 'active'));
+    else if (verdict === 'applying') reports.push(report(domainName, entry, index, 'associating'));
+    else if (verdict === 'busy') reports.push(report(domainName, entry, index, 'busy'));
+    else if (verdict === 'failed' && failedInThisRun(entry, input.runStartedAt)) {
+      const r = report(domainName, entry, index, 'failed');
+      reports.push(r);
+      failures.push({ report: r, entry });
+    } else reports.push(await reassociate(domainName, entry, input, opensearch, assertLease, index));
+  }
+
+  const settled = reports.every((r) => ['active', 'dissociated', 'failed'].includes(r.outcome));
+  const outOfTime = now() - Math.max(input.apply.startedAt, input.runStartedAt) >= input.waitMinutes * 60_000;
+  // A failure is reported once the other domains have settled, so the error shows the whole rollout.
+  const first = failures[0];
+  if (first && (settled || outOfTime)) {
+    throw new DomainAssociationFailed(first.report.domainName, first.entry.PackageVersion ?? 'unknown', first.entry.ErrorDetails, summarize(reports));
+  }
+  if (settled) return { domains: reports };
+  if (outOfTime) {
+    throw new DomainNotReady(`not every domain is ACTIVE after ${input.waitMinutes} minutes: ${summarize(reports)}; redrive the execution to keep waiting`);
+  }
+  throw new DomainsPending(`waiting for domains: ${summarize(reports)}`);
+}
+
+function failedInThisRun(entry: DomainPackageDetails, runStartedAt: number): boolean {
+  return entry.LastUpdated === undefined || entry.LastUpdated.getTime() >= runStartedAt;
+}
+
+async function associationOn(opensearch: OpenSearchClient, domainName: string, packageId: string): Promise<DomainPackageDetails | undefined> {
+  return (await listPackagesForDomain(opensearch, domainName)).find((p) => p.PackageID === packageId);
+}
+
+/** A domain on an older version, or whose failure an earlier run reported: associate it again. */
+async function reassociate(
+  domainName: string,
+  entry: DomainPackageDetails,
+  input: CheckDomainsInput,
+  opensearch: OpenSearchClient,
+  assertLease: LeaseCheck,
+  index: ReleaseIndex,
+): Promise<DomainReport> {
+  await assertLease();
+  try {
+    return report(domainName, await associatePackage(opensearch, { packageId: input.update.packageId, domainName }), index, 'associated');
+  } catch (e) {
+    if (isAlreadyInDesiredState(e)) return report(domainName, { ...entry, DomainPackageStatus: 'ACTIVE' }, index, 'active');
+    // Another operation started on the domain: wait for it like for our own.
+    if ((e as Error).name === 'ConflictException') return report(domainName, entry, index, 'busy');
+    throw e;
+  }
+}
