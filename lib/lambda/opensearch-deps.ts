@@ -1,5 +1,6 @@
 import { opensearchClient, opensearchWriteClient, s3Client } from '../clients/aws';
 import type { UpdateOpenSearchDeps } from '../release/steps/update-opensearch';
+import { domainSettings } from './domain-deps';
 import { leaseStoreFromEnv } from './lease-store';
 
 /** What the UpdateOpenSearch and CheckOpenSearch Lambdas hand the release logic, from their environment. */
@@ -11,5 +12,6 @@ export function openSearchDepsFromEnv(): UpdateOpenSearchDeps {
     stagingBucket: process.env.STAGING_BUCKET || undefined,
     stagingPrefix: process.env.STAGING_PREFIX ?? 'staging/',
     lease: leaseStoreFromEnv(),
+    holdLeaseForDomains: (release) => domainSettings(release).selection !== 'none',
   };
 }

@@ -8,18 +8,23 @@ export const REDRIVE_ROUNDS = 3;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Every upload and manifest at its offset, all at once; returns once every execution has ended. */
+/**
+ * Every upload and manifest at its offset, all at once; returns once every execution has ended. A
+ * manifest starts only once its artifact has landed: CodePipeline hands over what its build wrote.
+ */
 async function play(session: LocalSession, uploads: CampaignPlan['scenario']['uploads'], manifests: CampaignPlan['scenario']['manifests']): Promise<void> {
-  await Promise.all([
-    ...uploads.map(async (u) => {
-      await sleep(u.startAtMs);
-      await session.upload(u.key, u.content, { duplicateEvents: u.duplicateEvents });
-    }),
-    ...manifests.map(async (m) => {
-      await sleep(m.startAtMs);
-      session.start(m.executionName, m.manifest);
-    }),
-  ]);
+  const landed = new Map<string, Promise<unknown>>();
+  const uploading = uploads.map((u) => {
+    const upload = sleep(u.startAtMs).then(() => session.upload(u.key, u.content, { duplicateEvents: u.duplicateEvents }));
+    if (!landed.has(u.key)) landed.set(u.key, upload);
+    return upload;
+  });
+  const starting = manifests.map(async (m) => {
+    const key = (m.manifest as { artifact?: { key?: string } }).artifact?.key ?? '';
+    await Promise.all([sleep(m.startAtMs), landed.get(key)]);
+    session.start(m.executionName, m.manifest);
+  });
+  await Promise.all([...uploading, ...starting]);
   await session.settled();
 }
 

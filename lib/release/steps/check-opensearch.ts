@@ -16,6 +16,9 @@ import { leaseOwner, reconcileOpenSearch, type UpdateOpenSearchDeps, type Update
  * back to a full look-and-act pass, which re-applies this release if it must. So the check can
  * always tell "superseded" (done) from "not yet" (poll again) from "lost" (apply again).
  *
+ * When the package serves this release, the lease is given back — or, when the package has domains,
+ * kept for ApplyToDomains and CheckDomains, which release it once every domain runs the update.
+ *
  * Not wrapped in Powertools idempotency: it is a look that changes nothing but the lease's expiry,
  * and each poll must look again.
  */
@@ -27,7 +30,8 @@ export async function checkOpenSearch(release: ReleaseRequest, update: UpdateOpe
     if (lease && pkg) {
       const status = pkg.PackageStatus ?? 'UNKNOWN';
       if (pkg.AvailablePackageVersion === update.packageVersion) {
-        await releaseLease(deps.lease, lease);
+        // Held on for the domain steps when the package has domains: no other release in between.
+        if (!deps.holdLeaseForDomains?.(release)) await releaseLease(deps.lease, lease);
         return { ...update, outcome: 'served', servedVersion: release.versionName };
       }
       if (isBusy(status)) throw notReady(update, status);

@@ -17,6 +17,11 @@ export interface UpdateOpenSearchDeps {
   stagingBucket?: string;
   stagingPrefix: string;
   lease: LeaseStore;
+  /**
+   * Whether the lease stays held once the package serves this release, for the domain steps that
+   * follow (ApplyToDomains, CheckDomains), so that no other release gets in between. Default: no.
+   */
+  holdLeaseForDomains?: (release: ReleaseRequest) => boolean;
 }
 
 /**
@@ -82,8 +87,10 @@ export async function reconcileOpenSearch(release: ReleaseRequest, deps: UpdateO
     throw e;
   });
   if (servesReleaseOrNewer(view, release)) {
+    const result = done(base(view), view, release);
+    if (result.outcome === 'served' && deps.holdLeaseForDomains?.(release)) return { ...result, fence: lease.fence };
     await releaseLease(deps.lease, lease);
-    return done(base(view), view, release);
+    return result;
   }
   if (view.latest && isThisRelease(view.latest.commit, release)) {
     // Our import was started earlier (a lost response, a retry, a redrive): never start it twice.
