@@ -1,12 +1,14 @@
 import { CreatePackageCommand, OpenSearchClient } from '@aws-sdk/client-opensearch';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { RequestListener } from 'node:http';
 import { join } from 'node:path';
 import { resetAwsClients } from '../lib/clients/aws';
 import { resetIdempotencyStore } from '../lib/lambda/idempotency';
 import { logger } from '../lib/lambda/logger';
 import type { PackagesConfig } from '../lib/release/config';
+import { OPENSEARCH } from '../lib/release/constraints';
+import { BUILDS_PREFIX, KEY_CONVENTION, RELEASES_PREFIX } from '../lib/release/key-convention';
 import { type ExecutionRecord, executionClientToken } from './engine/executions';
 import { invokeLocally, TRIGGER_FUNCTION } from './engine/functions';
 import { LocalStepFunctions } from './engine/local-sfn';
@@ -19,7 +21,14 @@ import { type CallCounts, type DomainSpec, type FaultRule, type OpenSearchTiming
  * environment variables they read in Lambda.
  */
 export const LOCAL_BUCKET = 'pkgrelease-local-artifacts';
-const EXECUTIONS_FILE = 'executions.json';
+export const EXECUTIONS_FILE = 'executions.json';
+/** Call counts of every earlier command on the state dir (`local state` shows the total). */
+const CALLS_FILE = 'calls.json';
+/** Keys the session itself writes into the artifact bucket (never releases). */
+const INTERNAL_PREFIXES = ['opensearch-init/', 'staging/'];
+
+/** Where each service listens relative to the base port (`local serve --port`): Step Functions on the base port itself. */
+export const PORT_OFFSETS = { sfn: 0, s3: 1, iot: 2, opensearch: 3, dynamodb: 4 } as const;
 /** Engine version of local domains and ZIP-PLUGIN packages when none is given. */
 export const DEFAULT_ENGINE_VERSION = 'OpenSearch_2.13';
 
@@ -34,6 +43,12 @@ export interface LocalSessionOptions {
   /** Powertools log level for the handlers (default SILENT: the CLI prints its own progress). */
   logLevel?: string;
   onProgress?: (execution: ExecutionRecord) => void;
+  /** Fixed ports from this base (see PORT_OFFSETS); absent: ports chosen by the OS. */
+  basePort?: number;
+  /** Read before each S3 event is delivered, so a configuration changed while serving applies. */
+  reloadConfig?: () => PackagesConfig;
+  /** An object landed in the artifact bucket and no release started for it, and why. */
+  onNotReleased?: (key: string, reason: string) => void;
 }
 
 export interface LocalReport {
@@ -60,7 +75,8 @@ export interface UploadOptions {
 
 export class LocalSession {
   private readonly deliveries = new Set<Promise<unknown>>();
-  private readonly savedEnv: Record<string, string | undefined> = {};
+  private restoreEnv: () => void = () => undefined;
+  private readonly priorCalls: CallCounts;
   /** The trigger's dead-letter queue: events whose delivery failed after Lambda's async retries. */
   readonly triggerErrors: { key: string; error: string; message: string }[] = [];
 
@@ -69,51 +85,55 @@ export class LocalSession {
     readonly engine: LocalStepFunctions,
     private readonly sfnApi: SfnApi,
     private readonly options: LocalSessionOptions,
-  ) {}
+  ) {
+    const file = options.stateDir ? join(options.stateDir, CALLS_FILE) : undefined;
+    this.priorCalls = file && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as CallCounts) : {};
+  }
 
   static async start(options: LocalSessionOptions): Promise<LocalSession> {
-    const twin = await startTwin({ seed: options.seed, faults: options.faults, opensearchTiming: options.opensearchTiming, stateDir: options.stateDir });
+    const base = options.basePort;
+    const ports = base ? { s3: base + PORT_OFFSETS.s3, iot: base + PORT_OFFSETS.iot, opensearch: base + PORT_OFFSETS.opensearch, dynamodb: base + PORT_OFFSETS.dynamodb } : undefined;
+    const twin = await startTwin({ seed: options.seed, faults: options.faults, opensearchTiming: options.opensearchTiming, stateDir: options.stateDir, ports });
     const executionsPath = options.stateDir ? join(options.stateDir, EXECUTIONS_FILE) : undefined;
+    let session: LocalSession | undefined;
     const engine = new LocalStepFunctions({
       region: twin.region,
       accountId: twin.accountId,
       timeScale: options.timeScale ?? DEFAULT_TIME_SCALE,
       executions: executionsPath && existsSync(executionsPath) ? (JSON.parse(readFileSync(executionsPath, 'utf8')) as ExecutionRecord[]) : [],
-      onProgress: (execution) => options.onProgress?.(execution),
+      onProgress: (execution) => {
+        // Every change is on disk soon after it happens: a killed process loses at most one turn.
+        session?.scheduleSave();
+        options.onProgress?.(execution);
+      },
     });
-    const sfnApi = await startSfnApi(engine);
-    const session = new LocalSession(twin, engine, sfnApi, options);
-    session.useEnvironment();
+    const sfnApi = await startSfnApi(engine, { port: base ? base + PORT_OFFSETS.sfn : undefined }).catch(async (e) => {
+      await twin.close();
+      throw e;
+    });
+    session = new LocalSession(twin, engine, sfnApi, options);
+    const live = session;
+    live.useEnvironment();
     twin.s3.ensureBucket(LOCAL_BUCKET);
     // EventBridge rule: Object Created under releases/ in the artifact bucket → trigger Lambda.
     twin.s3.onObjectCreated((e) => {
-      if (e.bucket === LOCAL_BUCKET && e.key.startsWith('releases/')) session.deliver(e, 1);
+      if (e.bucket !== LOCAL_BUCKET || INTERNAL_PREFIXES.some((p) => e.key.startsWith(p))) return;
+      if (e.key.startsWith(RELEASES_PREFIX)) return live.deliver(e, 1);
+      const builds = e.key.startsWith(BUILDS_PREFIX) ? ` (${BUILDS_PREFIX} holds artifacts released by a manifest: pkgrelease start --manifest)` : '';
+      options.onNotReleased?.(e.key, `no release started: only keys ${KEY_CONVENTION} trigger one${builds}`);
     });
-    return session;
+    return live;
   }
 
   /** The environment a deployed Lambda would have, pointing at the twin. */
   private useEnvironment(): void {
-    const env: Record<string, string> = {
-      ...this.twin.env(),
-      AWS_ENDPOINT_URL_SFN: this.sfnApi.endpoint,
-      PACKAGES_CONFIG: JSON.stringify(this.options.config),
-      ARTIFACT_BUCKET: LOCAL_BUCKET,
-      STAGING_BUCKET: LOCAL_BUCKET,
-      STAGING_PREFIX: 'staging/',
-      STATE_MACHINE_ARN: this.engine.stateMachineArn,
-      // Real seconds (leases are wall-clock): far longer than a local invocation, short enough that
-      // a lease left by a killed local process frees itself quickly.
-      LEASE_TTL_SECONDS: String(LOCAL_LEASE_TTL_SECONDS),
-      POWERTOOLS_LOG_LEVEL: this.options.logLevel ?? 'SILENT',
-    };
-    for (const [k, v] of Object.entries(env)) {
-      this.savedEnv[k] = process.env[k];
-      process.env[k] = v;
-    }
-    logger.setLogLevel(env.POWERTOOLS_LOG_LEVEL as never);
-    resetAwsClients();
-    resetIdempotencyStore();
+    this.restoreEnv = applyHandlerEnvironment({
+      twinEnv: this.twin.env(),
+      sfnEndpoint: this.sfnApi.endpoint,
+      config: this.options.config,
+      stateMachineArn: this.engine.stateMachineArn,
+      logLevel: this.options.logLevel,
+    });
   }
 
   /** Where the local Step Functions API listens (AWS_ENDPOINT_URL_SFN). */
@@ -126,6 +146,11 @@ export class LocalSession {
     this.sfnApi.fallback = handler;
   }
 
+  /** What answers non-API requests now (to chain a handler in front of it). */
+  get apiPortHandler(): RequestListener | undefined {
+    return this.sfnApi.fallback;
+  }
+
   /**
    * An SDK client of the twin's, for set-up and uploads (what a person's script would use). A new one
    * each time, not the handlers' shared client: its retry quota and queue are the handlers', and an
@@ -136,23 +161,8 @@ export class LocalSession {
   }
 
   /** Creates an OpenSearch custom package (as a person would before the first release). */
-  async createOpenSearchPackage(
-    name: string,
-    type: 'TXT-DICTIONARY' | 'ZIP-PLUGIN' | 'PACKAGE-CONFIG' | 'PACKAGE-LICENSE',
-    initialContent: string | Buffer,
-    engineVersion = DEFAULT_ENGINE_VERSION,
-  ): Promise<void> {
-    const key = `opensearch-init/${name}`;
-    await this.s3().send(new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: key, Body: initialContent }));
-    await new OpenSearchClient({}).send(
-      new CreatePackageCommand({
-        PackageName: name,
-        PackageType: type,
-        PackageSource: { S3BucketName: LOCAL_BUCKET, S3Key: key },
-        // AWS requires an engine version for plugins and refuses one for every other type.
-        ...(type === 'ZIP-PLUGIN' && { EngineVersion: engineVersion }),
-      }),
-    );
+  async createOpenSearchPackage(name: string, type: OpenSearchPackageType, initialContent: string | Buffer, engineVersion = DEFAULT_ENGINE_VERSION): Promise<void> {
+    await createOpenSearchPackage(this.s3(), new OpenSearchClient({}), name, type, initialContent, engineVersion);
   }
 
   /**
@@ -210,21 +220,41 @@ export class LocalSession {
     };
   }
 
+  /** Call counts of this session plus every earlier one on the state dir. */
+  totalCalls(): CallCounts {
+    const total = structuredClone(this.priorCalls);
+    for (const [op, c] of Object.entries(this.report().calls)) {
+      total[op] = { succeeded: (total[op]?.succeeded ?? 0) + c.succeeded, failed: (total[op]?.failed ?? 0) + c.failed };
+    }
+    return total;
+  }
+
   async close(): Promise<void> {
     await this.settled();
     await Promise.all([this.sfnApi.close(), this.twin.close()]);
-    for (const [k, v] of Object.entries(this.savedEnv)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    resetAwsClients();
-    resetIdempotencyStore();
+    this.restoreEnv();
   }
 
+  private saveScheduled: NodeJS.Immediate | undefined;
+
+  /** Coalesces a burst of progress events into one write on the next event-loop turn. */
+  private scheduleSave(): void {
+    this.saveScheduled ??= setImmediate(() => this.save());
+  }
+
+  /** Atomic (temp file + rename), so a reader never sees half a file. */
   private save(): void {
+    if (this.saveScheduled) clearImmediate(this.saveScheduled);
+    this.saveScheduled = undefined;
     if (!this.options.stateDir) return;
     mkdirSync(this.options.stateDir, { recursive: true });
-    writeFileSync(join(this.options.stateDir, EXECUTIONS_FILE), JSON.stringify(this.engine.list(), null, 1));
+    const write = (name: string, data: unknown) => {
+      const file = join(this.options.stateDir!, name);
+      writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(data, null, 1));
+      renameSync(`${file}.${process.pid}.tmp`, file);
+    };
+    write(EXECUTIONS_FILE, this.engine.list());
+    write(CALLS_FILE, this.totalCalls());
   }
 
   private async invokeAsync(event: unknown): Promise<unknown> {
@@ -241,15 +271,79 @@ export class LocalSession {
 
   /** EventBridge delivering "Object Created" to the trigger Lambda, `copies` times. */
   private deliver(e: { bucket: string; key: string; versionId: string; etag: string; size: number }, copies: number): void {
+    if (this.options.reloadConfig) process.env.PACKAGES_CONFIG = JSON.stringify(this.options.reloadConfig());
     for (let i = 0; i < copies; i++) {
       const event = objectCreatedEvent(e, this.twin.region, this.twin.accountId);
       const delivery = this.invokeAsync(event).catch((err: Error) => {
         this.triggerErrors.push({ key: e.key, error: err.name, message: err.message });
+        this.options.onNotReleased?.(e.key, `no release started: the trigger failed with ${err.name}: ${err.message}`);
       });
       this.deliveries.add(delivery);
       void delivery.finally(() => this.deliveries.delete(delivery));
     }
   }
+}
+
+export type OpenSearchPackageType = (typeof OPENSEARCH.packageTypes)[number];
+
+/** Creates an OpenSearch custom package in the twin through its APIs (a session's, or a running serve's). */
+export async function createOpenSearchPackage(
+  s3: S3Client,
+  opensearch: OpenSearchClient,
+  name: string,
+  type: OpenSearchPackageType,
+  initialContent: string | Buffer,
+  engineVersion = DEFAULT_ENGINE_VERSION,
+): Promise<void> {
+  const key = `opensearch-init/${name}`;
+  await s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: key, Body: initialContent }));
+  await opensearch.send(
+    new CreatePackageCommand({
+      PackageName: name,
+      PackageType: type,
+      PackageSource: { S3BucketName: LOCAL_BUCKET, S3Key: key },
+      // AWS requires an engine version for plugins and refuses one for every other type.
+      ...(type === 'ZIP-PLUGIN' && { EngineVersion: engineVersion }),
+    }),
+  );
+}
+
+/**
+ * Sets the environment a deployed Lambda would have, pointing at a twin (this process's, or a
+ * running serve's), and resets the clients and stores built from it. Returns the undo.
+ */
+export function applyHandlerEnvironment(p: { twinEnv: Record<string, string>; sfnEndpoint: string; config: PackagesConfig; stateMachineArn: string; logLevel?: string }): () => void {
+  const env: Record<string, string> = {
+    ...p.twinEnv,
+    AWS_ENDPOINT_URL_SFN: p.sfnEndpoint,
+    PACKAGES_CONFIG: JSON.stringify(p.config),
+    ARTIFACT_BUCKET: LOCAL_BUCKET,
+    STAGING_BUCKET: LOCAL_BUCKET,
+    STAGING_PREFIX: 'staging/',
+    STATE_MACHINE_ARN: p.stateMachineArn,
+    // Real seconds (leases are wall-clock): far longer than a local invocation, short enough that
+    // a lease left by a killed local process frees itself quickly.
+    LEASE_TTL_SECONDS: String(LOCAL_LEASE_TTL_SECONDS),
+    POWERTOOLS_LOG_LEVEL: p.logLevel ?? 'SILENT',
+  };
+  const saved: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(env)) {
+    saved[k] = process.env[k];
+    process.env[k] = v;
+  }
+  const reset = () => {
+    resetAwsClients();
+    resetIdempotencyStore();
+  };
+  logger.setLogLevel(env.POWERTOOLS_LOG_LEVEL as never);
+  reset();
+  return () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    reset();
+  };
 }
 
 function stateStats(e: ExecutionRecord): LocalReport['executions'][number]['stateStats'] {

@@ -1,14 +1,18 @@
-import { type Command, Option } from 'commander';
-
-// Loaded when a command runs, not to print help: the twin, the engine and the SDK are most of start-up.
-const actions = () => import('../local/actions');
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { OPENSEARCH } from '../../lib/release/constraints';
+import { action } from '../errors';
 
 const DEFAULT_STATE_DIR = '.pkgrelease';
-const stateDirOption = () => new Option('--state-dir <dir>', 'where local state persists between commands').default(DEFAULT_STATE_DIR);
+const DEFAULT_PORT = '4580'; // = cli/local/serve.ts DEFAULT_PORT (kept here so --help loads nothing)
+const stateDirOption = () => new Option('--state-dir <dir>', 'where local state persists between commands (one serve and any number of other commands can share it)').default(DEFAULT_STATE_DIR);
 /** Repeatable `--domain <name>`: local OpenSearch domains (issue 9). */
 const domainOption = (what: string) =>
   new Option('--domain <name>', what).argParser((value: string, previous: string[] = []) => [...previous, value]);
 const jsonOption = () => new Option('--json', 'print one JSON document (executions, catalog, calls) on stdout and nothing else');
+const configOption = () => new Option('--config <file>', 'package configuration (config/packages.json format); default: ./config/packages.json if present, else the state dir\'s');
+
+/** Each command's implementation is imported when it runs, so start-up and --help stay light. */
+const actions = () => import('../local/actions');
 
 /** `pkgrelease local …`: the same state machine and handlers against the local twin of AWS. */
 export function registerLocalCommands(program: Command): void {
@@ -18,46 +22,74 @@ export function registerLocalCommands(program: Command): void {
 
   local
     .command('publish')
-    .description('upload a file into the local artifact bucket and run the release it triggers')
-    .argument('<file>', 'the artifact to release')
-    .requiredOption('--package <name>', 'IoT software package name')
-    .requiredOption('--version <name>', 'package version name')
-    .option('--key <key>', 'object key (default: releases/<package>/<version>/<file name>)')
+    .description('upload a file into the local artifact bucket and run the release it triggers (through a running serve, if any)')
+    .argument('<file>', 'the artifact to release (not empty)')
+    .option('--package <name>', 'IoT software package name')
+    .option('--version <name>', 'package version name')
+    .option('--key <key>', 'object key instead of --package/--version (the key names them: releases/<package>/<version>/<file>)')
     .option('--opensearch-package <name>', 'OpenSearch package it feeds (first release of a package only)')
-    .addOption(domainOption('a local OpenSearch domain running the OpenSearch package, created on first use (repeatable)'))
+    .addOption(new Option('--type <type>', 'OpenSearch package type (created on first release; default: ZIP-PLUGIN for .zip, else TXT-DICTIONARY)').choices(OPENSEARCH.packageTypes))
+    .addOption(domainOption('a local OpenSearch domain running the OpenSearch package, created on first use (repeatable; not through a serve)'))
+    .addOption(configOption())
     .addOption(stateDirOption())
     .addOption(jsonOption())
-    .action(async (file: string, opts) => (await actions()).publish(file, opts));
+    .action(action(async (file: string, opts) => (await import('../local/publish')).publish(file, opts)));
 
   local
     .command('run')
     .description('run a scenario file: packages, uploads (offsets, duplicates), manifests, faults, timing, seed')
-    .argument('<scenario>', 'scenario JSON file (see examples/scenario.json)')
+    .argument('<scenario>', 'scenario JSON file (see examples/scenario.json and schemas/scenario.v1.schema.json)')
     .addOption(jsonOption())
-    .action(async (path: string, opts) => (await actions()).runScenario(path, opts));
+    .action(action(async (path: string, opts) => (await actions()).runScenario(path, opts)));
 
   local
     .command('serve')
-    .description('keep the twin running: prints AWS_ENDPOINT_URL_* lines; every object put under releases/ is released')
+    .description('keep the twin running on fixed ports: prints AWS_ENDPOINT_URL_* lines; every object put under releases/ is released')
     .addOption(stateDirOption())
-    .option('--config <file>', 'package configuration (config/packages.json format); default: the state dir\'s')
+    .addOption(configOption())
     .addOption(domainOption('create a local OpenSearch domain with this name (repeatable)'))
-    .action(async (opts) => (await actions()).serve(opts));
+    .option('--port <port>', 'base port: Step Functions API on it, S3, IoT, OpenSearch, DynamoDB on the next four', parsePort, Number(DEFAULT_PORT))
+    .action(action(async (opts) => (await import('../local/serve')).serve(opts)));
+
+  local
+    .command('env')
+    .description('print the export lines of the serve running on the state dir again')
+    .addOption(stateDirOption())
+    .action(action(async (opts) => (await import('../local/serve')).env(opts)));
 
   local
     .command('state')
-    .description('show the local executions, catalog and call counts')
+    .description('show the local executions, catalog and call counts (a report: exit code 0)')
     .addOption(stateDirOption())
+    .addOption(configOption())
     .addOption(jsonOption())
-    .action(async (opts) => (await actions()).showState(opts));
+    .action(action(async (opts) => (await actions()).showState(opts)));
 
   local
     .command('redrive')
-    .description('resume a failed local execution at the state that failed, as the console\'s Redrive does')
+    .description('resume a failed local execution at the state that failed, as the console\'s Redrive does (refuses what a redrive cannot fix)')
     .argument('<execution-name>', 'name of the failed execution (see "local state")')
     .addOption(stateDirOption())
+    .addOption(configOption())
     .addOption(jsonOption())
-    .action(async (name: string, opts) => (await actions()).redrive(name, opts));
+    .action(action(async (name: string, opts) => (await actions()).redrive(name, opts)));
+
+  local
+    .command('invoke')
+    .description('run one step\'s handler with a sample event against the twin (like serverless invoke local)')
+    .argument('<step>', 'prepare, createVersion, updateOpenSearch, checkOpenSearch, promote or trigger')
+    .requiredOption('--event <file>', 'the event, JSON')
+    .addOption(stateDirOption())
+    .addOption(configOption())
+    .action(action(async (step: string, opts) => (await import('../local/invoke')).invoke(step, opts)));
+
+  local
+    .command('logs')
+    .description('a local execution\'s events, with each failed step\'s error and cause')
+    .argument('<execution-name>', 'name of the execution (see "local state")')
+    .addOption(stateDirOption())
+    .option('--json', 'print the events as Step Functions\' GetExecutionHistory returns them')
+    .action(action(async (name: string, opts) => (await import('../local/logs')).localLogs(name, opts)));
 
   local
     .command('campaign')
@@ -69,17 +101,23 @@ export function registerLocalCommands(program: Command): void {
     .option('--replay <file>', 'run a plan written by a failed campaign again')
     .option('--out <file>', 'where a failing plan is written', 'campaign-failure-{seed}.json')
     .addOption(jsonOption())
-    .action(async (opts) => (await import('../local/campaign')).campaign(opts));
+    .action(action(async (opts) => (await import('../local/campaign')).campaign(opts)));
 
   local
     .command('reset')
     .description('delete the local state directory')
     .addOption(stateDirOption())
-    .action(async (opts) => (await actions()).reset(opts));
+    .action(action(async (opts) => (await actions()).reset(opts)));
 
   local
     .command('demo')
     .description('a short scripted release on a fresh state dir: two versions of one package, then the catalog')
     .addOption(jsonOption())
-    .action(async (opts) => (await actions()).demo(opts));
+    .action(action(async (opts) => (await actions()).demo(opts)));
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535 - 4) throw new InvalidArgumentError('a port number, 1 to 65531 (it and the next four are used)');
+  return port;
 }

@@ -63,18 +63,18 @@ function liveProgress(): Progress {
           {
             title,
             task: async (_ctx, task) => {
-              // Title: the tally; output bar (last line only): the latest state change.
+              // Title: the tally; output: one line per execution, each showing where it is now.
               render = (latest) => {
                 const c = counts();
                 task.title = `${title} — ${c.running} running, ${c.succeeded} succeeded${c.other ? `, ${c.other} failed` : ''}`;
-                if (latest) task.output = describe(latest);
+                if (latest) task.output = [...executions.values()].map(describe).join('\n');
               };
               result = await work();
               render();
               render = undefined;
               if (counts().other) throw new Error(`${counts().other} execution(s) did not succeed`);
             },
-            rendererOptions: { outputBar: true },
+            rendererOptions: { outputBar: Number.POSITIVE_INFINITY, persistentOutput: true },
           },
         ],
         { exitOnError: false, rendererOptions: { collapseErrors: false } },

@@ -5,10 +5,18 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 /**
  * AWS clients for the operator commands, created on first use. Adaptive retry mode: besides
  * retrying throttled calls it slows the client down, which is what a bulk redrive needs.
- * Without --region the SDK's own chain applies (AWS_REGION, the profile's region).
+ * Region: --region, else the region of the ARN the command works on, else the SDK's own chain
+ * (AWS_REGION, the profile's region). --profile picks a named profile, as in the AWS CLI.
  */
-export function operatorClients(region?: string) {
-  const config = { region, retryMode: 'adaptive', maxAttempts: 6 };
+export interface ClientOptions {
+  region?: string;
+  profile?: string;
+  /** An ARN the command works on: its region is used when --region is not given. */
+  arn?: string;
+}
+
+export function operatorClients(opts: ClientOptions = {}) {
+  const config = { region: opts.region ?? regionOfArn(opts.arn), profile: opts.profile, retryMode: 'adaptive', maxAttempts: 6 };
   let sfn: SFNClient | undefined;
   let s3: S3Client | undefined;
   let cfn: CloudFormationClient | undefined;
@@ -17,4 +25,9 @@ export function operatorClients(region?: string) {
     s3: () => (s3 ??= new S3Client(config)),
     cfn: () => (cfn ??= new CloudFormationClient(config)),
   };
+}
+
+/** `arn:aws:states:eu-west-1:…` → `eu-west-1`. */
+export function regionOfArn(arn: string | undefined): string | undefined {
+  return arn?.split(':')[3] || undefined;
 }

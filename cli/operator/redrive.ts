@@ -1,12 +1,14 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { describeExecution, listExecutionsSince, redriveExecution } from '../../lib/clients/sfn';
 import { deriveSubToken } from '../../lib/release/identity';
+import { redriveAdvice } from '../../lib/release/redrive-policy';
 
 /** What happened to one execution. `failed` means the attempt itself failed (e.g. throttled): try again. */
 export interface RedriveOutcome {
   executionArn: string;
   name: string;
-  result: 'redriven' | 'skipped' | 'failed';
+  /** `planned`: what --dry-run would have redriven. */
+  result: 'redriven' | 'planned' | 'skipped' | 'failed';
   detail: string;
 }
 
@@ -27,7 +29,7 @@ export function executionNameOf(executionArn: string): string {
   return executionArn.split(':').slice(7).join(':') || executionArn;
 }
 
-export async function redriveOne(sfn: SFNClient, executionArn: string): Promise<RedriveOutcome> {
+export async function redriveOne(sfn: SFNClient, executionArn: string, opts: { dryRun?: boolean } = {}): Promise<RedriveOutcome> {
   const outcome = (result: RedriveOutcome['result'], detail: string): RedriveOutcome => ({
     executionArn,
     name: executionNameOf(executionArn),
@@ -39,7 +41,11 @@ export async function redriveOne(sfn: SFNClient, executionArn: string): Promise<
     if (d.redriveStatus === 'NOT_REDRIVABLE') {
       return outcome('skipped', d.redriveStatusReason ?? `execution is ${d.status} and cannot be redriven`);
     }
+    // A redrive re-runs the failed state with the same input: it cannot fix a bad input.
+    const advice = redriveAdvice(d.error);
+    if (!advice.redrivable) return outcome('skipped', `failed with ${d.error}, which a redrive cannot fix: ${advice.action}`);
     const count = d.redriveCount ?? 0;
+    if (opts.dryRun) return outcome('planned', `would redrive #${count + 1} of a ${d.status} execution (${d.error ?? 'no error'}); it would resume at the failed state`);
     const r = await redriveExecution(sfn, executionArn, redriveToken(executionArn, count));
     if (r.status === 'not-redrivable') return outcome('skipped', r.reason);
     return outcome('redriven', `redrive #${count + 1} of a ${d.status} execution; it resumes at the failed state`);
@@ -61,15 +67,17 @@ export async function failedExecutionArns(sfn: SFNClient, stateMachineArn: strin
 
 export interface RedriveSummary {
   redriven: number;
+  planned: number;
   skipped: number;
   failed: number;
 }
 
 export function summarise(outcomes: RedriveOutcome[]): RedriveSummary {
   const count = (r: RedriveOutcome['result']) => outcomes.filter((o) => o.result === r).length;
-  return { redriven: count('redriven'), skipped: count('skipped'), failed: count('failed') };
+  return { redriven: count('redriven'), planned: count('planned'), skipped: count('skipped'), failed: count('failed') };
 }
 
 export function summaryLine(s: RedriveSummary): string {
-  return `${s.redriven} redriven, ${s.skipped} skipped, ${s.failed} failed`;
+  const planned = s.planned ? `${s.planned} would be redriven (dry run), ` : '';
+  return `${planned}${s.redriven} redriven, ${s.skipped} skipped, ${s.failed} failed`;
 }

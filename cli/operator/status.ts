@@ -2,6 +2,7 @@ import type { DescribeExecutionCommandOutput, ExecutionListItem, SFNClient } fro
 import { describeExecution, type ExecutionFailure, getExecutionFailure, listExecutionsSince, readableCause } from '../../lib/clients/sfn';
 import { executionConsoleUrl, FAILURE_STATUSES } from '../../lib/notifications/format';
 import { summariseReleaseInput } from '../../lib/notifications/release-summary';
+import { redriveAdvice } from '../../lib/release/redrive-policy';
 import { withoutUndefined } from '../../lib/release/request';
 import { mapLimit } from './concurrency';
 
@@ -21,6 +22,8 @@ export interface ExecutionReport {
   redriveStatus?: string;
   redriveStatusReason?: string;
   redriveCount?: number;
+  /** For a failure: what a person does next (lib/release/redrive-policy.ts); redrive or a new release. */
+  nextAction?: string;
   consoleUrl: string;
   /** Describe/history calls that failed (e.g. throttled after the SDK's retries); the rest is still shown. */
   lookupError?: string;
@@ -62,21 +65,24 @@ export async function reportExecution(sfn: SFNClient, item: ExecutionListItem): 
     lookupError = `${(e as Error).name}: ${(e as Error).message}`;
   }
   const release = summariseReleaseInput(described?.input);
+  const error = described?.error ?? failure.error;
+  const status = described?.status ?? item.status ?? 'UNKNOWN';
   return withoutUndefined({
     name: item.name ?? arn,
     executionArn: arn,
-    status: described?.status ?? item.status ?? 'UNKNOWN',
+    status,
     startDate: item.startDate!.toISOString(),
     stopDate: (described?.stopDate ?? item.stopDate)?.toISOString(),
     package: release.package,
     version: release.version,
     clientToken: release.clientToken,
     failedState: failure.state,
-    error: described?.error ?? failure.error,
+    error,
     cause: readableCause(described?.cause) ?? failure.cause,
     redriveStatus: described?.redriveStatus,
     redriveStatusReason: described?.redriveStatusReason,
     redriveCount: described?.redriveCount ?? item.redriveCount,
+    nextAction: isFailure(status) ? redriveAdvice(error).action : undefined,
     consoleUrl: executionConsoleUrl(arn),
     lookupError,
   });
@@ -98,15 +104,22 @@ export function renderStatusTable(report: StatusReport, width = 160): string {
     e.package ? `${e.package}@${e.version ?? '?'}` : e.name,
     e.failedState ?? '',
     e.error ?? '',
-    e.redriveStatus ? `${e.redriveStatus}${e.redriveCount ? ` (${e.redriveCount}x)` : ''}` : '',
+    redriveCell(e),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   const out = [line(header)];
   report.executions.forEach((e, i) => {
     out.push(line(rows[i]!));
-    const notes = [e.cause && `cause: ${e.cause.replace(/\s+/g, ' ')}`, e.lookupError && `lookup failed: ${e.lookupError}`];
+    const notes = [e.cause && `cause: ${e.cause.replace(/\s+/g, ' ')}`, e.nextAction && `next: ${e.nextAction}`, e.lookupError && `lookup failed: ${e.lookupError}`];
     for (const note of notes) if (note) out.push(`  ${note.length > width - 2 ? `${note.slice(0, width - 5)}...` : note}`);
   });
   return out.join('\n');
+}
+
+/** Step Functions calls every failure REDRIVABLE; a failure of the input needs a new release instead. */
+function redriveCell(e: ExecutionReport): string {
+  if (!e.redriveStatus) return '';
+  if (isFailure(e.status) && !redriveAdvice(e.error).redrivable) return 'NO: NEW RELEASE';
+  return `${e.redriveStatus}${e.redriveCount ? ` (${e.redriveCount}x)` : ''}`;
 }

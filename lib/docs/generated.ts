@@ -1,5 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Command } from 'commander';
+import { buildProgram } from '../../cli/main';
+import { scenarioJsonSchema } from '../../cli/local/scenario';
 import { manifestJsonSchema } from '../release/manifest';
 import { type AslMachine, aslToMermaid, replaceBetweenMarkers } from './mermaid';
 
@@ -8,6 +11,10 @@ import { type AslMachine, aslToMermaid, replaceBetweenMarkers } from './mermaid'
  * them, `test/docs/drift.test.ts` fails when a committed file differs.
  */
 export const SCHEMA_FILE = 'schemas/release-manifest.v1.schema.json';
+export const SCENARIO_SCHEMA_FILE = 'schemas/scenario.v1.schema.json';
+/** The README's CLI reference: every command's --help, between these markers. */
+export const CLI_START = '<!-- cli-reference:start -->';
+export const CLI_END = '<!-- cli-reference:end -->';
 export const STATE_MACHINE_FILE = 'statemachines/release.asl.json';
 /** Markdown files that carry the state-machine diagram between the markers (missing files are skipped). */
 export const DIAGRAM_FILES = ['docs/state-machine.md', 'README.md'];
@@ -34,11 +41,35 @@ export function stateMachineBlock(root: string): string {
   ].join('\n');
 }
 
+function allCommands(cmd: Command): Command[] {
+  return [cmd, ...cmd.commands.flatMap(allCommands)];
+}
+
+function commandPath(cmd: Command): string {
+  return cmd.parent ? `${commandPath(cmd.parent)} ${cmd.name()}` : cmd.name();
+}
+
+/** Every command's `--help`, at a fixed width so the text does not depend on the terminal. */
+export function cliReferenceBlock(): string {
+  const sections = allCommands(buildProgram()).map((cmd) => {
+    cmd.configureHelp({ ...cmd.configureHelp(), helpWidth: 110 });
+    return [`#### \`${commandPath(cmd)}\``, '', '```text', cmd.helpInformation().trimEnd(), '```'].join('\n');
+  });
+  return ['<!-- generated from cli/ by `npm run docs`; do not edit by hand -->', '<details><summary>Every command\'s --help</summary>', '', ...sections.flatMap((s) => [s, '']), '</details>'].join('\n');
+}
+
 export function generatedFiles(root: string): GeneratedFile[] {
   const block = stateMachineBlock(root);
   const diagrams = DIAGRAM_FILES.filter((f) => existsSync(join(root, f))).map((path) => ({
     path,
     content: replaceBetweenMarkers(readFileSync(join(root, path), 'utf8'), DIAGRAM_START, DIAGRAM_END, block),
   }));
-  return [{ path: SCHEMA_FILE, content: manifestSchemaText() }, ...diagrams];
+  const readme = diagrams.find((d) => d.path === 'README.md');
+  // test/cli/help-reference.test.ts requires the markers; without them the README keeps its diagram check.
+  if (readme?.content !== undefined) readme.content = replaceBetweenMarkers(readme.content, CLI_START, CLI_END, cliReferenceBlock()) ?? readme.content;
+  return [
+    { path: SCHEMA_FILE, content: manifestSchemaText() },
+    { path: SCENARIO_SCHEMA_FILE, content: `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n` },
+    ...diagrams,
+  ];
 }

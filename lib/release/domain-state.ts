@@ -1,4 +1,5 @@
-import type { DomainPackageDetails, PackageVersionHistory } from '@aws-sdk/client-opensearch';
+import type { DomainPackageDetails, OpenSearchClient, PackageVersionHistory } from '@aws-sdk/client-opensearch';
+import { associatePackage } from '../clients/opensearch';
 import * as z from 'zod';
 import { isCommitOf, parseCommitMessage } from './identity';
 import type { ReleaseRequest } from './request';
@@ -103,3 +104,27 @@ export function isAlreadyInDesiredState(error: unknown): boolean {
  * so a release whose lease expired never changes a domain another release now owns.
  */
 export type LeaseCheck = () => Promise<void>;
+
+/**
+ * AssociatePackage on one domain, after renewing the lease (fenced): the domain then picks up the
+ * package's AvailablePackageVersion. "Already in desired state" means the domain runs it; another
+ * ConflictException means an operation is in progress on the domain (reported `busy`).
+ * `alreadyOutcome` names the desired-state case as the calling step reports it.
+ */
+export async function associateUnderLease(
+  opensearch: OpenSearchClient,
+  target: { packageId: string; domainName: string; entry: DomainPackageDetails | undefined },
+  index: ReleaseIndex,
+  assertLease: LeaseCheck,
+  alreadyOutcome: 'already-active' | 'active',
+): Promise<DomainReport> {
+  const { packageId, domainName, entry } = target;
+  await assertLease();
+  try {
+    return report(domainName, await associatePackage(opensearch, { packageId, domainName }), index, 'associated');
+  } catch (e) {
+    if (isAlreadyInDesiredState(e)) return report(domainName, entry && { ...entry, DomainPackageStatus: 'ACTIVE' }, index, alreadyOutcome);
+    if ((e as Error).name === 'ConflictException') return report(domainName, entry, index, 'busy');
+    throw e;
+  }
+}

@@ -19,8 +19,18 @@ export interface SfnApi {
 
 type Operation = (body: Record<string, unknown>) => unknown;
 
-export async function startSfnApi(engine: LocalStepFunctions): Promise<SfnApi> {
+/** The operations this API implements (the README lists them; anything else is UnknownOperationException). */
+export const SFN_API_OPERATIONS = ['StartExecution', 'DescribeExecution', 'ListExecutions', 'GetExecutionHistory', 'RedriveExecution', 'ListStateMachines'] as const;
+
+export interface SfnApiOptions {
+  /** Fixed port (`local serve --port`, the serve's base port); 0 or absent: one chosen by the OS. */
+  port?: number;
+}
+
+export async function startSfnApi(engine: LocalStepFunctions, options: SfnApiOptions = {}): Promise<SfnApi> {
   const calls: SfnApi['calls'] = {};
+  // The local machine exists for as long as this API does.
+  const startedAt = Date.now() / 1000;
   const operations: Record<string, Operation> = {
     StartExecution: (b) => {
       checkMachine(engine, b.stateMachineArn);
@@ -45,9 +55,20 @@ export async function startSfnApi(engine: LocalStepFunctions): Promise<SfnApi> {
       const execution = engine.redrive(find(engine, b.executionArn).name);
       return { redriveDate: epoch(new Date().toISOString()), executionArn: execution.executionArn };
     },
-  };
+    ListStateMachines: () => ({
+      stateMachines: [{ stateMachineArn: engine.stateMachineArn, name: engine.stateMachineArn.split(':').pop(), type: 'STANDARD', creationDate: startedAt }],
+    }),
+  } satisfies Record<(typeof SFN_API_OPERATIONS)[number], Operation>;
 
-  const api: SfnApi = { endpoint: '', calls, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  const api: SfnApi = {
+    endpoint: '',
+    calls,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
   const server: Server = createServer((req, res) => {
     if (!req.headers['x-amz-target'] && api.fallback) return api.fallback(req, res);
     const chunks: Buffer[] = [];
@@ -59,7 +80,7 @@ export async function startSfnApi(engine: LocalStepFunctions): Promise<SfnApi> {
       let status = 200;
       let payload: unknown;
       try {
-        const op = operations[operation];
+        const op = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
         if (!op) throw new LocalSfnError('UnknownOperationException', `${operation} is not supported by the local Step Functions`);
         payload = op(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
         calls[key].succeeded++;
@@ -73,7 +94,10 @@ export async function startSfnApi(engine: LocalStepFunctions): Promise<SfnApi> {
       res.end(JSON.stringify(payload));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
   const { port } = server.address() as AddressInfo;
   api.endpoint = `http://127.0.0.1:${port}`;
   return api;

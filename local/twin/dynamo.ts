@@ -49,6 +49,8 @@ export interface DynamoOptions {
   credentials: { accessKeyId: string; secretAccessKey: string };
   /** LevelDB directory; in memory when omitted. */
   path?: string;
+  /** Fixed port; 0 or absent: one chosen by the OS. */
+  port?: number;
 }
 
 /**
@@ -62,7 +64,7 @@ export async function startDynamo(opts: DynamoOptions): Promise<DynamoTwin> {
   const server = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({ endpoint, region: opts.region, credentials: opts.credentials });

@@ -183,6 +183,8 @@ export interface ServiceServerOptions {
   protocol: Protocol;
   faults: FaultInjector;
   recorder: CallRecorder;
+  /** Fixed port (`local serve --port`); 0 or absent: one chosen by the OS. */
+  port?: number;
 }
 
 export interface ServiceServer {
@@ -258,7 +260,7 @@ async function dispatch(
  */
 export const TWIN_LISTEN_BACKLOG = 4096;
 
-/** Starts one stand-in on 127.0.0.1 with a port chosen by the OS. */
+/** Starts one stand-in on 127.0.0.1, on `opts.port` or a port chosen by the OS. */
 export async function startServiceServer(opts: ServiceServerOptions): Promise<ServiceServer> {
   const compiled = opts.routes.map(compile);
   const server = http.createServer((req, res) => {
@@ -274,7 +276,10 @@ export async function startServiceServer(opts: ServiceServerOptions): Promise<Se
         res.destroy();
       });
   });
-  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: TWIN_LISTEN_BACKLOG }, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port: opts.port ?? 0, host: '127.0.0.1', backlog: TWIN_LISTEN_BACKLOG }, resolve);
+  });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

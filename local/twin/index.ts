@@ -39,6 +39,8 @@ export interface TwinOptions {
   region?: string;
   accountId?: string;
   idempotencyTable?: string;
+  /** Fixed ports per stand-in (`local serve --port`); absent: chosen by the OS. */
+  ports?: Partial<Record<TwinService, number>>;
 }
 
 export interface TwinCatalog {
@@ -146,7 +148,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   let dynamo: DynamoTwin | undefined;
   try {
     const start = async (service: ServiceName, routes: Route[], protocol: Protocol) => {
-      const server = await startServiceServer({ service, routes, protocol, faults, recorder });
+      const port = options.ports?.[service === 'es' ? 'opensearch' : service];
+      const server = await startServiceServer({ service, routes, protocol, faults, recorder, port });
       servers.push(server);
       return server.url;
     };
@@ -161,6 +164,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       region,
       credentials,
       path: options.stateDir ? join(options.stateDir, 'dynamodb') : undefined,
+      port: options.ports?.dynamodb,
     });
     endpoints.dynamodb = dynamo.endpoint;
     const dynamoTwin = dynamo;
@@ -275,4 +279,21 @@ export function clientConfig(twin: Twin, service: TwinService): TwinClientConfig
   const base = { region: twin.region, credentials: { ...twin.credentials }, endpoint: twin.endpoints[service] };
   if (service !== 's3') return base;
   return { ...base, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' };
+}
+
+/**
+ * Every `service:Operation` the twin implements (what fault rules and call counts name), read from
+ * the stand-ins' own route tables so the list cannot drift from what is served.
+ */
+export function twinOperations(): string[] {
+  const s3 = new S3Store(1);
+  const routes = {
+    iot: new IotCatalog('us-east-1', '000000000000').routes(),
+    es: (() => {
+      const packages = new OpenSearchPackages(s3, DEFAULT_TIMING, 1);
+      return new OpenSearchApi(packages, new OpenSearchDomains(packages, { operationMs: 0, pluginOperationMs: 0 }), '000000000000').routes();
+    })(),
+    s3: s3Routes(s3),
+  };
+  return Object.entries(routes).flatMap(([service, list]) => [...new Set(list.map((r) => `${service}:${r.operation}`))]).sort();
 }

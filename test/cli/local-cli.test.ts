@@ -1,34 +1,14 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../cli/main';
 import type { LocalReport } from '../../local/session';
 import { LocalSession } from '../../local/session';
+import { pkgrelease as runCli, removeTempDirs, tempDir } from './helpers';
 
-const run = promisify(execFile);
-const ROOT = new URL('../../', import.meta.url).pathname;
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'pkgrelease-cli-'));
-  dirs.push(d);
-  return d;
-};
-
-/** Runs the real `pkgrelease` bin; resolves with stdout, stderr and the exit code. */
-async function pkgrelease(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run('node', ['bin/pkgrelease.js', ...args], { cwd: ROOT, env: { ...process.env, CI: 'true' } });
-    return { stdout, stderr, code: 0 };
-  } catch (e) {
-    const err = e as { stdout: string; stderr: string; code: number };
-    return { stdout: err.stdout, stderr: err.stderr, code: err.code };
-  }
-}
+afterAll(removeTempDirs);
+const pkgrelease = (...args: string[]) => runCli(args);
 
 function commands(cmd: Command): Command[] {
   return [cmd, ...cmd.commands.flatMap(commands)];

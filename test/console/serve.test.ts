@@ -20,7 +20,10 @@ afterAll(async () => {
 it('local serve prints the console URL on loopback and serves the page there', async () => {
   const bin = new URL('../../bin/pkgrelease.js', import.meta.url).pathname;
   const config = new URL('../../config/packages.json', import.meta.url).pathname;
-  serve = spawn(process.execPath, [bin, 'local', 'serve', '--state-dir', stateDir, '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Serve's default ports are fixed (4580-4584): a test takes its own, so it never meets a running serve.
+  // Below Linux's ephemeral range (32768+), where the OS-chosen ports of other tests live.
+  const freePort = 10000 + Math.floor(Math.random() * 4000) * 5;
+  serve = spawn(process.execPath, [bin, 'local', 'serve', '--state-dir', stateDir, '--config', config, '--port', String(freePort)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     serve!.stdout!.on('data', (chunk: Buffer) => {

@@ -85,8 +85,17 @@ describe('pkgrelease redrive', () => {
     expect(lines).toHaveLength(3);
     expect(lines.find((l) => l.includes('t1'))).toMatch(/^failed\s+t1\s+ThrottlingException/);
     const summary = summarise(outcomes);
-    expect(summary).toEqual({ redriven: 1, skipped: 1, failed: 1 });
+    expect(summary).toEqual({ redriven: 1, planned: 0, skipped: 1, failed: 1 });
     expect(summaryLine(summary)).toBe('1 redriven, 1 skipped, 1 failed');
+  });
+
+  it('skips a failure a redrive cannot fix (InvalidRelease, VersionConflict, …) with what to do instead; --dry-run redrives nothing', async () => {
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED', redriveStatus: 'REDRIVABLE', redriveCount: 0, error: 'VersionConflict' });
+    sfn.on(DescribeExecutionCommand, { executionArn: arn('t') }).resolves({ status: 'FAILED', redriveStatus: 'REDRIVABLE', redriveCount: 0, error: 'TransientAwsError' });
+    await expect(redriveOne(new SFNClient({}), arn('v'))).resolves.toMatchObject({ result: 'skipped', detail: expect.stringMatching(/^failed with VersionConflict, which a redrive cannot fix: .*new version name/) });
+    await expect(redriveOne(new SFNClient({}), arn('t'), { dryRun: true })).resolves.toMatchObject({ result: 'planned', detail: expect.stringMatching(/^would redrive #1/) });
+    expect(sfn.commandCalls(RedriveExecutionCommand)).toHaveLength(0);
+    expect(summaryLine({ redriven: 0, planned: 1, skipped: 1, failed: 0 })).toBe('1 would be redriven (dry run), 0 redriven, 1 skipped, 0 failed');
   });
 
   it('reports a throttled DescribeExecution as failed, not as a crash', async () => {

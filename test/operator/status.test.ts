@@ -104,6 +104,7 @@ describe('pkgrelease status', () => {
           cause: 'edge-agent@1.2.0 exists with another artifact',
           redriveStatus: 'REDRIVABLE',
           redriveCount: 0,
+          nextAction: 'released versions are never overwritten: upload under a new version name',
           consoleUrl: `https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${failed.executionArn}`,
         },
       ],
@@ -177,6 +178,7 @@ describe('pkgrelease status', () => {
           error: 'VersionConflict',
           cause: 'exists\nwith another artifact',
           redriveStatus: 'REDRIVABLE',
+          nextAction: 'released versions are never overwritten: upload under a new version name',
           consoleUrl: 'u',
         },
       ],
@@ -184,8 +186,10 @@ describe('pkgrelease status', () => {
     const lines = table.split('\n');
     expect(lines[0]).toMatch(/^STARTED \(UTC\)\s+STATUS\s+RELEASE\s+FAILED STATE\s+ERROR\s+REDRIVE$/);
     expect(lines[1]).toMatch(/^2025-03-14 10:00\s+SUCCEEDED\s+edge-agent@1\.2\.0$/);
-    expect(lines[2]).toMatch(/FAILED\s+edge-agent@1\.1\.0\s+CreateVersion\s+VersionConflict\s+REDRIVABLE/);
+    // Step Functions says REDRIVABLE; a redrive cannot fix a VersionConflict (lib/release/redrive-policy.ts).
+    expect(lines[2]).toMatch(/FAILED\s+edge-agent@1\.1\.0\s+CreateVersion\s+VersionConflict\s+NO: NEW RELEASE$/);
     expect(lines[3]).toBe('  cause: exists with another artifact');
+    expect(lines[4]).toBe('  next: released versions are never overwritten: upload under a new version name');
     expect(renderStatusTable({ stateMachineArn: machine, since: 'S', failedOnly: true, executions: [] })).toBe('No failed executions since S.');
   });
 });

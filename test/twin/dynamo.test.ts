@@ -1,10 +1,9 @@
 import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, PutItemCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { makeIdempotent, IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lambdaContext } from '../../local/engine/functions';
-import { type DynamoTwin, startDynamo } from '../../local/twin/dynamo';
-import { failure, waitFor } from './helpers';
+import { failure, useDynamoTwin, waitFor } from './helpers';
 
 /**
  * The twin's DynamoDB must answer what Powertools relies on the way DynamoDB does: a failed
@@ -13,27 +12,16 @@ import { failure, waitFor } from './helpers';
  * second call, and a concurrent execution can delete it in between: IdempotencyItemNotFoundError.
  */
 const TABLE = 'dynamo-twin';
-const credentials = { accessKeyId: 'twin', secretAccessKey: 'twin-secret' };
-let dynamo: DynamoTwin;
-let client: DynamoDBClient;
-
-beforeAll(async () => {
-  dynamo = await startDynamo({ tableName: TABLE, region: 'us-east-1', credentials });
-  client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
-});
-afterAll(async () => {
-  client.destroy();
-  await dynamo.close();
-});
+const db = useDynamoTwin(TABLE);
 
 const EXISTING = { id: { S: 'record-1' }, status: { S: 'INPROGRESS' }, data: { N: '42' } };
 
 describe('twin DynamoDB: a failed condition returns the old item when asked', () => {
   it('PutItem with ReturnValuesOnConditionCheckFailure ALL_OLD: ConditionalCheckFailedException carries the existing item', async () => {
-    await client.send(new PutItemCommand({ TableName: TABLE, Item: EXISTING }));
+    await db.client.send(new PutItemCommand({ TableName: TABLE, Item: EXISTING }));
 
     const error = await failure(
-      client.send(
+      db.client.send(
         new PutItemCommand({
           TableName: TABLE,
           Item: { id: { S: 'record-1' }, status: { S: 'OTHER' } },
@@ -48,9 +36,9 @@ describe('twin DynamoDB: a failed condition returns the old item when asked', ()
   });
 
   it('UpdateItem likewise (the lease uses it)', async () => {
-    await client.send(new PutItemCommand({ TableName: TABLE, Item: { ...EXISTING, id: { S: 'record-2' } } }));
+    await db.client.send(new PutItemCommand({ TableName: TABLE, Item: { ...EXISTING, id: { S: 'record-2' } } }));
     const error = await failure(
-      client.send(
+      db.client.send(
         new UpdateItemCommand({
           TableName: TABLE,
           Key: { id: { S: 'record-2' } },
@@ -66,9 +54,9 @@ describe('twin DynamoDB: a failed condition returns the old item when asked', ()
   });
 
   it('without the parameter, no item (as DynamoDB)', async () => {
-    await client.send(new PutItemCommand({ TableName: TABLE, Item: { ...EXISTING, id: { S: 'record-3' } } }));
+    await db.client.send(new PutItemCommand({ TableName: TABLE, Item: { ...EXISTING, id: { S: 'record-3' } } }));
     const error = await failure(
-      client.send(new PutItemCommand({ TableName: TABLE, Item: { id: { S: 'record-3' } }, ConditionExpression: 'attribute_not_exists(id)' })),
+      db.client.send(new PutItemCommand({ TableName: TABLE, Item: { id: { S: 'record-3' } }, ConditionExpression: 'attribute_not_exists(id)' })),
     );
     expect(error).toBeInstanceOf(ConditionalCheckFailedException);
     expect((error as unknown as ConditionalCheckFailedException).Item).toBeUndefined();
@@ -78,7 +66,7 @@ describe('twin DynamoDB: a failed condition returns the old item when asked', ()
     // The second invocation's client: records its commands, and — the race of issue #8 — deletes the
     // record right after its conditional PutItem fails, as the first execution's error cleanup would.
     const sent: string[] = [];
-    const second = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+    const second = new DynamoDBClient({ endpoint: db.twin.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'twin', secretAccessKey: 'twin-secret' }, maxAttempts: 1 });
     second.middlewareStack.add(
       (next, context) => async (args) => {
         sent.push(context.commandName as string);
@@ -87,7 +75,7 @@ describe('twin DynamoDB: a failed condition returns the old item when asked', ()
         } catch (e) {
           if (context.commandName === 'PutItemCommand' && e instanceof ConditionalCheckFailedException) {
             const id = (args.input as { Item: { id: { S: string } } }).Item.id;
-            await client.send(new DeleteItemCommand({ TableName: TABLE, Key: { id } }));
+            await db.client.send(new DeleteItemCommand({ TableName: TABLE, Key: { id } }));
           }
           throw e;
         }
@@ -103,7 +91,7 @@ describe('twin DynamoDB: a failed condition returns the old item when asked', ()
         await gate;
         return { outcome: 'created' };
       },
-      { persistenceStore: new DynamoDBPersistenceLayer({ tableName: TABLE, awsSdkV3Client: client }), config, keyPrefix: 'createVersion' },
+      { persistenceStore: new DynamoDBPersistenceLayer({ tableName: TABLE, awsSdkV3Client: db.client }), config, keyPrefix: 'createVersion' },
     );
     const concurrent = makeIdempotent(async (_event: { clientToken: string }) => ({ outcome: 'must not run' }), {
       persistenceStore: new DynamoDBPersistenceLayer({ tableName: TABLE, awsSdkV3Client: second }),
@@ -115,7 +103,7 @@ describe('twin DynamoDB: a failed condition returns the old item when asked', ()
     const running = first(event);
     try {
       await waitFor(
-        () => client.send(new ScanCommand({ TableName: TABLE })),
+        () => db.client.send(new ScanCommand({ TableName: TABLE })),
         (out) => (out.Items ?? []).some((i) => i.id?.S?.startsWith('createVersion#') && i.status?.S === 'INPROGRESS'),
       );
       const error = await failure(concurrent(event));

@@ -1,9 +1,9 @@
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OpenSearchPackageLocked } from '../../lib/release/errors';
+import { useDynamoTwin } from './helpers';
 import { acquireLease, expireLeaseOf, type LeaseStore, openSearchLeaseKey, releaseLease, renewLease } from '../../lib/release/lease';
-import { type DynamoTwin, startDynamo } from '../../local/twin/dynamo';
 
 /**
  * The OpenSearch package lease against the twin's DynamoDB (dynalite) through the real SDK: the
@@ -11,18 +11,7 @@ import { type DynamoTwin, startDynamo } from '../../local/twin/dynamo';
  * on a real conditional-write engine, concurrency included.
  */
 const TABLE = 'lease-twin';
-const credentials = { accessKeyId: 'twin', secretAccessKey: 'twin-secret' };
-let dynamo: DynamoTwin;
-let client: DynamoDBClient;
-
-beforeAll(async () => {
-  dynamo = await startDynamo({ tableName: TABLE, region: 'us-east-1', credentials });
-  client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
-});
-afterAll(async () => {
-  client.destroy();
-  await dynamo.close();
-});
+const db = useDynamoTwin(TABLE);
 
 let packageCounter = 0;
 /** Each test gets its own OpenSearch package, so leases never leak between tests. */
@@ -30,11 +19,11 @@ const freshKey = () => openSearchLeaseKey(`pkg-${++packageCounter}-${Date.now()}
 
 /** A store whose clock the test moves. */
 function store(clock = { now: 1_700_000_000_000 }, ttlSeconds = 60): LeaseStore & { clock: { now: number } } {
-  return { dynamodb: client, table: TABLE, ttlSeconds, now: () => clock.now, clock };
+  return { dynamodb: db.client, table: TABLE, ttlSeconds, now: () => clock.now, clock };
 }
 
 async function item(key: string): Promise<Record<string, unknown> | undefined> {
-  const { Item } = await client.send(new GetItemCommand({ TableName: TABLE, Key: { id: { S: key } }, ConsistentRead: true }));
+  const { Item } = await db.client.send(new GetItemCommand({ TableName: TABLE, Key: { id: { S: key } }, ConsistentRead: true }));
   return Item && unmarshall(Item);
 }
 

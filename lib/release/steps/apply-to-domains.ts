@@ -1,9 +1,9 @@
 import type { DomainPackageDetails, OpenSearchClient } from '@aws-sdk/client-opensearch';
 import * as z from 'zod';
-import { associatePackage, describePackageById, getVersionHistory, listDomainsForPackage, listPackagesForDomain } from '../../clients/opensearch';
+import { describePackageById, getVersionHistory, listDomainsForPackage, listPackagesForDomain } from '../../clients/opensearch';
 import type { DomainSelection } from '../config';
 import { OPENSEARCH } from '../constraints';
-import { classify, type DomainReport, DomainReportSchema, isAlreadyInDesiredState, type LeaseCheck, type ReleaseIndex, releaseIndex, report, summarize } from '../domain-state';
+import { associateUnderLease, classify, type DomainReport, DomainReportSchema, type LeaseCheck, releaseIndex, report, summarize } from '../domain-state';
 import { DomainBusy, DomainConfigInvalid } from '../errors';
 import type { ReleaseRequest } from '../request';
 import type { UpdateOpenSearchResult } from './update-opensearch';
@@ -49,7 +49,7 @@ export async function applyToDomains(input: ApplyToDomainsInput, opensearch: Ope
       verdict === 'done' ? report(domainName, entry, index, 'already-active')
       : verdict === 'applying' ? report(domainName, entry, index, 'associating')
       : verdict === 'busy' ? report(domainName, entry, index, 'busy')
-      : await associate(domainName, entry, input, opensearch, assertLease, index);
+      : await associateUnderLease(opensearch, { packageId, domainName, entry }, index, assertLease, 'already-active');
     (r.outcome === 'busy' ? busy : reports).push(r);
   }
   if (busy.length) {
@@ -65,25 +65,6 @@ export function nothingToWaitFor(result: ApplyToDomainsResult): boolean {
 }
 
 /** AssociatePackage; "already in desired state" is success, any other conflict means the domain is busy. */
-async function associate(
-  domainName: string,
-  entry: DomainPackageDetails | undefined,
-  input: ApplyToDomainsInput,
-  opensearch: OpenSearchClient,
-  assertLease: LeaseCheck,
-  index: ReleaseIndex,
-): Promise<DomainReport> {
-  await assertLease();
-  try {
-    const started = await associatePackage(opensearch, { packageId: input.update.packageId, domainName });
-    return report(domainName, started, index, 'associated');
-  } catch (e) {
-    if (isAlreadyInDesiredState(e)) return report(domainName, entry, index, 'already-active');
-    if ((e as Error).name === 'ConflictException') return report(domainName, entry, index, 'busy');
-    throw e;
-  }
-}
-
 /**
  * The target domains with this package's association on each (undefined: not associated).
  * Every listed domain is checked to exist here before anything changes.

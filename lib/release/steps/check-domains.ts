@@ -1,6 +1,6 @@
 import type { DomainPackageDetails, OpenSearchClient } from '@aws-sdk/client-opensearch';
-import { associatePackage, getVersionHistory, listPackagesForDomain } from '../../clients/opensearch';
-import { classify, type DomainReport, isAlreadyInDesiredState, type LeaseCheck, type ReleaseIndex, releaseIndex, report, summarize } from '../domain-state';
+import { getVersionHistory, listPackagesForDomain } from '../../clients/opensearch';
+import { associateUnderLease, classify, type DomainReport, type LeaseCheck, releaseIndex, report, summarize } from '../domain-state';
 import { DomainAssociationFailed, DomainNotReady, DomainsPending } from '../errors';
 import type { ReleaseRequest } from '../request';
 import type { ApplyToDomainsResult } from './apply-to-domains';
@@ -49,7 +49,10 @@ export async function checkDomains(input: CheckDomainsInput, opensearch: OpenSea
       const r = report(domainName, entry, index, 'failed');
       reports.push(r);
       failures.push({ report: r, entry });
-    } else reports.push(await reassociate(domainName, entry, input, opensearch, assertLease, index));
+    } else {
+      // A domain on an older version, or whose failure an earlier run reported: associate it again.
+      reports.push(await associateUnderLease(opensearch, { packageId: input.update.packageId, domainName, entry }, index, assertLease, 'active'));
+    }
   }
 
   const settled = reports.every((r) => ['active', 'dissociated', 'failed'].includes(r.outcome));
@@ -74,22 +77,3 @@ async function associationOn(opensearch: OpenSearchClient, domainName: string, p
   return (await listPackagesForDomain(opensearch, domainName)).find((p) => p.PackageID === packageId);
 }
 
-/** A domain on an older version, or whose failure an earlier run reported: associate it again. */
-async function reassociate(
-  domainName: string,
-  entry: DomainPackageDetails,
-  input: CheckDomainsInput,
-  opensearch: OpenSearchClient,
-  assertLease: LeaseCheck,
-  index: ReleaseIndex,
-): Promise<DomainReport> {
-  await assertLease();
-  try {
-    return report(domainName, await associatePackage(opensearch, { packageId: input.update.packageId, domainName }), index, 'associated');
-  } catch (e) {
-    if (isAlreadyInDesiredState(e)) return report(domainName, { ...entry, DomainPackageStatus: 'ACTIVE' }, index, 'active');
-    // Another operation started on the domain: wait for it like for our own.
-    if ((e as Error).name === 'ConflictException') return report(domainName, entry, index, 'busy');
-    throw e;
-  }
-}

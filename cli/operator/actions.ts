@@ -1,0 +1,92 @@
+import { readFile } from 'node:fs/promises';
+import { executionConsoleUrl } from '../../lib/notifications/format';
+import { UsageError } from '../errors';
+import { answerApproval, type Decision } from './approve';
+import { operatorClients } from './clients';
+import { executionHistory, renderHistory } from './logs';
+import { redriveWithProgress } from './progress';
+import { failedExecutionArns, redriveOne, summarise, summaryLine } from './redrive';
+import { parseSince } from './since';
+import { planFromManifest, planFromS3Uri, startPlanned } from './start';
+import { collectStatus, renderStatusTable } from './status';
+import { resolveStateMachineArn, type TargetOptions } from './target';
+
+/** The operator commands' behaviour; `cli/commands/operator.ts` only declares their options. */
+export interface CommonOptions extends TargetOptions {
+  region?: string;
+  profile?: string;
+}
+
+const clientsFor = (opts: CommonOptions, arn?: string) => operatorClients({ region: opts.region, profile: opts.profile, arn: arn ?? opts.stateMachineArn });
+
+export async function status(opts: CommonOptions & { failed?: boolean; since: string; json?: boolean }): Promise<void> {
+  const since = parseSince(opts.since);
+  const clients = clientsFor(opts);
+  const stateMachineArn = await resolveStateMachineArn(opts, clients.cfn);
+  const report = await collectStatus(clients.sfn(), { stateMachineArn, since, failedOnly: opts.failed });
+  console.log(opts.json ? JSON.stringify(report, null, 2) : renderStatusTable(report, process.stdout.columns ?? 160));
+}
+
+export async function redrive(arn: string | undefined, opts: CommonOptions & { allFailed?: boolean; since: string; concurrency: number; dryRun?: boolean }): Promise<number> {
+  if (Boolean(arn) === Boolean(opts.allFailed)) throw new UsageError('give one execution ARN or --all-failed');
+  const clients = clientsFor(opts, arn);
+  let arns = arn ? [arn] : [];
+  if (opts.allFailed) {
+    const stateMachineArn = await resolveStateMachineArn(opts, clients.cfn);
+    const since = parseSince(opts.since);
+    arns = await failedExecutionArns(clients.sfn(), stateMachineArn, since);
+    console.log(`${arns.length} failed or timed-out execution(s) since ${since.toISOString()}`);
+  }
+  const outcomes = await redriveWithProgress(arns, (a) => redriveOne(clients.sfn(), a, { dryRun: opts.dryRun }), {
+    tty: Boolean(process.stdout.isTTY),
+    concurrency: opts.concurrency,
+    write: (line) => console.log(line),
+  });
+  const summary = summarise(outcomes);
+  console.log(summaryLine(summary));
+  return summary.failed > 0 ? 1 : 0;
+}
+
+export async function start(uri: string | undefined, opts: CommonOptions & { manifest?: string; versionId?: string; dryRun?: boolean }): Promise<void> {
+  if (Boolean(uri) === Boolean(opts.manifest)) throw new UsageError('give an S3 URI or --manifest <file>');
+  if (opts.versionId && !uri) throw new UsageError('--version-id goes with an S3 URI; a manifest names artifact.versionId');
+  const clients = clientsFor(opts);
+  const planned = uri ? await planFromS3Uri(clients.s3(), uri, opts.versionId) : await planFromManifest(clients.s3(), await readJson(opts.manifest!));
+  const stateMachineArn = await resolveStateMachineArn(opts, clients.cfn);
+  const release = `${planned.input.packageName}@${planned.input.versionName}`;
+  if (opts.dryRun) {
+    console.log(`would start ${release} as ${planned.executionName} on ${stateMachineArn} (dry run: nothing started), input:\n${JSON.stringify(planned.input, null, 2)}`);
+    return;
+  }
+  const result = await startPlanned(clients.sfn(), stateMachineArn, planned);
+  if (result.status === 'already-exists') {
+    console.log(`already started: ${release} as ${planned.executionName} (ExecutionAlreadyExists: same artifact, same name)`);
+  } else {
+    console.log(`started ${release} as ${planned.executionName}\n${result.executionArn}\n${executionConsoleUrl(result.executionArn)}`);
+  }
+}
+
+export async function logs(arn: string, opts: CommonOptions & { json?: boolean }): Promise<void> {
+  if (!arn.startsWith('arn:')) throw new UsageError(`"${arn}" is not an execution ARN (arn:aws:states:<region>:<account>:execution:<machine>:<name>); for a local execution use "pkgrelease local logs <name>"`);
+  const events = await executionHistory(clientsFor(opts, arn).sfn(), arn);
+  console.log(opts.json ? JSON.stringify({ events }, null, 2) : renderHistory(events as never));
+}
+
+/** `approve` / `reject`: answers the release's approval task. A bare name is looked up under the state machine. */
+export async function answer(decision: Decision['decision'], execution: string, opts: CommonOptions & { comment?: string; reason?: string }): Promise<void> {
+  const clients = clientsFor(opts, execution.startsWith('arn:') ? execution : undefined);
+  const executionArn = execution.startsWith('arn:')
+    ? execution
+    : `${(await resolveStateMachineArn(opts, clients.cfn)).replace(':stateMachine:', ':execution:')}:${execution}`;
+  await answerApproval(clients.sfn(), executionArn, decision === 'approved' ? { decision, comment: opts.comment } : { decision, reason: opts.reason! });
+  console.log(`${decision}: ${executionArn}\n${executionConsoleUrl(executionArn)}`);
+}
+
+export async function readJson(file: string): Promise<unknown> {
+  const text = await readFile(file, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${file} is not JSON: ${(e as Error).message}`);
+  }
+}
