@@ -151,7 +151,11 @@ export class LocalSession {
     return this.sfnApi.fallback;
   }
 
-  /** An SDK client of the twin's, for set-up and uploads (what a person's script would use). */
+  /**
+   * An SDK client of the twin's, for set-up and uploads (what a person's script would use). A new one
+   * each time, not the handlers' shared client: its retry quota and queue are the handlers', and an
+   * upload must not wait behind them (a manifest started just after it would find no artifact).
+   */
   s3(): S3Client {
     return new S3Client({ forcePathStyle: true });
   }

@@ -3,6 +3,7 @@ import { IoTClient } from '@aws-sdk/client-iot';
 import { OpenSearchClient } from '@aws-sdk/client-opensearch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { socketPoolConfig } from './socket-pool';
 
 /**
  * The AWS access the release logic takes as an argument. Production builds the clients from the
@@ -19,24 +20,24 @@ function cached<T>(key: string, create: () => T): T {
   return cache.get(key) as T;
 }
 
-export const iotClient = () => cached('iot', () => new IoTClient({}));
+export const iotClient = () => cached('iot', () => new IoTClient(socketPoolConfig('IOT')));
 
-export const opensearchClient = () => cached('opensearch', () => new OpenSearchClient({}));
+export const opensearchClient = () => cached('opensearch', () => new OpenSearchClient(socketPoolConfig('OPENSEARCH')));
 
 /**
  * For OpenSearch UpdatePackage only: no SDK retries. The call has no idempotency token, so a
  * response lost to a 5xx must not be blindly re-sent; the step re-reads the version history first.
  */
-export const opensearchWriteClient = () => cached('opensearch-writes', () => new OpenSearchClient({ maxAttempts: 1 }));
+export const opensearchWriteClient = () => cached('opensearch-writes', () => new OpenSearchClient({ ...socketPoolConfig('OPENSEARCH'), maxAttempts: 1 }));
 
 // A custom S3 endpoint (the local twin) cannot resolve `<bucket>.<host>`: use path-style there.
 export const s3Client = () =>
-  cached('s3', () => new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL) }));
+  cached('s3', () => new S3Client({ ...socketPoolConfig('S3'), forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL) }));
 
-export const sfnClient = () => cached('sfn', () => new SFNClient({}));
+export const sfnClient = () => cached('sfn', () => new SFNClient(socketPoolConfig('SFN')));
 
-/** For the OpenSearch package leases (the idempotency table); Powertools keeps its own client. */
-export const dynamodbClient = () => cached('dynamodb', () => new DynamoDBClient({}));
+/** For the OpenSearch package leases and the Powertools idempotency records (one table, one client). */
+export const dynamodbClient = () => cached('dynamodb', () => new DynamoDBClient(socketPoolConfig('DYNAMODB')));
 
 /** Forget cached clients (the local engine changes endpoints between runs in one process). */
 export function resetAwsClients(): void {

@@ -1,6 +1,7 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
+import { dynamodbClient } from '../clients/aws';
 import { withoutUndefined } from '../release/request';
 
 /**
@@ -29,7 +30,7 @@ function persistenceStore(functionName: string): DynamoDBPersistenceLayer {
   const tableName = process.env.IDEMPOTENCY_TABLE;
   if (!tableName) throw new Error('IDEMPOTENCY_TABLE is not set');
   let store = stores.get(functionName);
-  if (!store) stores.set(functionName, (store = new DynamoDBPersistenceLayer({ tableName })));
+  if (!store) stores.set(functionName, (store = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: dynamodbClient() })));
   return store;
 }
 

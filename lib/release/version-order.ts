@@ -1,4 +1,7 @@
-import semver from 'semver';
+// The three functions, not the whole library (ranges, coercion): less code in every Lambda's cold init.
+import clean from 'semver/functions/clean';
+import compare from 'semver/functions/compare';
+import valid from 'semver/functions/valid';
 
 /**
  * The one ordering rule for version names, used for the default version and for OpenSearch content:
@@ -10,9 +13,9 @@ import semver from 'semver';
  */
 export function compareVersions(a: string, b: string): number {
   if (a === b) return 0;
-  const sa = semver.valid(semver.clean(a) ?? a);
-  const sb = semver.valid(semver.clean(b) ?? b);
-  if (sa && sb) return semver.compare(sa, sb) || compareParts(a, b);
+  const sa = valid(clean(a) ?? a);
+  const sb = valid(clean(b) ?? b);
+  if (sa && sb) return compare(sa, sb) || compareParts(a, b);
   if (sa) return 1;
   if (sb) return -1;
   return compareParts(a, b);

@@ -13,17 +13,27 @@ export interface LocalFunction {
   load: () => Promise<{ handler: Handler }>;
 }
 
+/**
+ * Imports a handler module once, as a warm Lambda keeps it. Each `import()` call, even of a loaded
+ * module, asks the module loader to resolve the specifier again (under tsx: a round trip to its
+ * loader thread), which was the biggest cost of a local invocation.
+ */
+function once(load: LocalFunction['load']): LocalFunction['load'] {
+  let loaded: ReturnType<LocalFunction['load']> | undefined;
+  return () => (loaded ??= load());
+}
+
 export const STEP_FUNCTIONS_BY_PLACEHOLDER: Record<string, LocalFunction> = {
-  PrepareFunctionArn: { name: 'prepare', load: () => import('../../functions/prepare/handler') },
-  CreateVersionFunctionArn: { name: 'createVersion', load: () => import('../../functions/create-version/handler') },
-  UpdateOpenSearchFunctionArn: { name: 'updateOpenSearch', load: () => import('../../functions/update-opensearch/handler') },
-  CheckOpenSearchFunctionArn: { name: 'checkOpenSearch', load: () => import('../../functions/check-opensearch/handler') },
-  ApplyToDomainsFunctionArn: { name: 'applyToDomains', load: () => import('../../functions/apply-to-domains/handler') },
-  CheckDomainsFunctionArn: { name: 'checkDomains', load: () => import('../../functions/check-domains/handler') },
-  PromoteFunctionArn: { name: 'promote', load: () => import('../../functions/promote/handler') },
+  PrepareFunctionArn: { name: 'prepare', load: once(() => import('../../functions/prepare/handler')) },
+  CreateVersionFunctionArn: { name: 'createVersion', load: once(() => import('../../functions/create-version/handler')) },
+  UpdateOpenSearchFunctionArn: { name: 'updateOpenSearch', load: once(() => import('../../functions/update-opensearch/handler')) },
+  CheckOpenSearchFunctionArn: { name: 'checkOpenSearch', load: once(() => import('../../functions/check-opensearch/handler')) },
+  ApplyToDomainsFunctionArn: { name: 'applyToDomains', load: once(() => import('../../functions/apply-to-domains/handler')) },
+  CheckDomainsFunctionArn: { name: 'checkDomains', load: once(() => import('../../functions/check-domains/handler')) },
+  PromoteFunctionArn: { name: 'promote', load: once(() => import('../../functions/promote/handler')) },
 };
 
-export const TRIGGER_FUNCTION: LocalFunction = { name: 'trigger', load: () => import('../../functions/trigger/handler') };
+export const TRIGGER_FUNCTION: LocalFunction = { name: 'trigger', load: once(() => import('../../functions/trigger/handler')) };
 
 /** A Lambda-like context: function name (part of every idempotency key) and remaining time. */
 export function lambdaContext(functionName: string, timeoutSeconds: number): Context {

@@ -253,6 +253,13 @@ async function dispatch(
   }
 }
 
+/**
+ * Pending connections the stand-ins accept at once: the SDK clients' pools (lib/clients/socket-pool.ts)
+ * open hundreds of sockets in one burst when a large scenario starts; Node's default queue (511)
+ * overflows and the kernel drops or resets them. The OS caps it (Linux: net.core.somaxconn).
+ */
+export const TWIN_LISTEN_BACKLOG = 4096;
+
 /** Starts one stand-in on 127.0.0.1, on `opts.port` or a port chosen by the OS. */
 export async function startServiceServer(opts: ServiceServerOptions): Promise<ServiceServer> {
   const compiled = opts.routes.map(compile);
@@ -271,7 +278,7 @@ export async function startServiceServer(opts: ServiceServerOptions): Promise<Se
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', resolve);
+    server.listen({ port: opts.port ?? 0, host: '127.0.0.1', backlog: TWIN_LISTEN_BACKLOG }, resolve);
   });
   const { port } = server.address() as AddressInfo;
   return {

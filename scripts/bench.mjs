@@ -1,0 +1,149 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: the local twin's throughput at scale and what a release costs on AWS, in one table.
+ *
+ * For each N: a generated scenario of N releases over N/10 packages (10 versions each, all uploaded at
+ * once, no faults, OpenSearch imports of 0 ms) runs through the real `pkgrelease local run --json`
+ * (the real ASL in the local engine, the real handlers through the SDK over HTTP to the twin), in a
+ * fresh process, `--runs` times; medians are shown. Each handler's bundle is timed against a bundle
+ * of only its SDK clients (cold init). Writes docs/benchmarks.md with the machine and date.
+ *
+ *   npm run bench                        # N = 10, 100, 1000; 3 runs each; writes docs/benchmarks.md
+ *   npm run bench -- --quick             # smoke run: N = 10 once, cold init sampled 3 times, no file written
+ *   npm run bench -- --sizes 100,300 --runs 5 [--no-write]
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ASSUMED_BILLED_MS, costPer1000, lambdaMemoryMb, PRICES } from './bench/aws-cost.mjs';
+import { measureColdInit } from './bench/cold-init.mjs';
+import { runLocal } from './bench/local-run.mjs';
+import { READ_REASONS, reportFigures } from './bench/report-figures.mjs';
+import { benchScenario } from './bench/scenario.mjs';
+import { median } from './bench/stats.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    sizes: { type: 'string' },
+    runs: { type: 'string' },
+    'init-samples': { type: 'string' },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+const sizes = (args.sizes ?? (args.quick ? '10' : '10,100,1000')).split(',').map(Number);
+const runs = Number(args.runs ?? (args.quick ? 1 : 3));
+const initSamples = Number(args['init-samples'] ?? (args.quick ? 3 : 7));
+const write = !args.quick && !args['no-write'];
+
+async function measureSize(n, dir) {
+  const scenarioFile = join(dir, `bench-${n}.json`);
+  writeFileSync(scenarioFile, JSON.stringify(benchScenario(n)));
+  const samples = [];
+  for (let i = 0; i < runs; i++) {
+    const run = await runLocal({ root: ROOT, scenarioFile, usageFile: join(dir, `usage-${n}-${i}.json`) });
+    const figures = reportFigures(ROOT, run.report, n);
+    process.stderr.write(`N=${n} run ${i + 1}/${runs}: ${(run.wallMs / 1000).toFixed(1)} s wall, ${figures.succeeded}/${n} succeeded, ${run.stderrLines.length} stderr lines\n`);
+    samples.push({ ...run, figures });
+  }
+  const pick = (f) => median(samples.map(f));
+  // Call and transition counts depend on races between same-package releases: the median run's.
+  const middle = [...samples].sort((a, b) => a.wallMs - b.wallMs)[Math.floor(samples.length / 2)];
+  return {
+    n,
+    wallMs: pick((s) => s.wallMs),
+    cpuMs: pick((s) => s.cpuMs),
+    maxRssMiB: pick((s) => s.maxRssMiB),
+    succeeded: Math.min(...samples.map((s) => s.figures.succeeded)),
+    stderrLines: Math.max(...samples.map((s) => s.stderrLines.length)),
+    stderrExample: samples.flatMap((s) => s.stderrLines)[0],
+    figures: middle.figures,
+  };
+}
+
+const fmt = (v, digits = 1) => v.toFixed(digits);
+
+function table(rows, memoryMb, init, startUp) {
+  const head = ['N', 'wall s', 'CPU s', 'ms/release', 'peak RSS MiB', 'ratio', 'succeeded', 'stderr lines', 'mutating calls/release', 'read calls/release', 'transitions/release', 'Lambda invocations/release', 'AWS $ per 1k releases', 'cold init (worst handler)', 'largest zip KB', 'pkgrelease --help ms'];
+  const worst = init.reduce((a, b) => (b.ratio > a.ratio ? b : a));
+  const largest = Math.max(...init.map((h) => h.zipBytes)) / 1024;
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const r of rows) {
+    const tenth = rows.find((o) => o.n * 10 === r.n);
+    const cost = costPer1000({ transitions: r.figures.transitionsPerRelease, invocations: r.figures.invocationsPerRelease, memoryMb });
+    lines.push(`| ${[
+      r.n, fmt(r.wallMs / 1000), fmt(r.cpuMs / 1000), fmt(r.wallMs / r.n, 0), fmt(r.maxRssMiB, 0),
+      tenth ? `${fmt(r.wallMs / tenth.wallMs)}× N=${tenth.n}` : '—',
+      `${r.succeeded}/${r.n}`, r.stderrLines,
+      fmt(r.figures.mutatingPerRelease, 2), fmt(r.figures.readsPerRelease, 2), fmt(r.figures.transitionsPerRelease, 2), fmt(r.figures.invocationsPerRelease, 2),
+      `$${fmt(cost.total, 3)} (SFN $${fmt(cost.stepFunctions, 3)} + λ $${fmt(cost.lambda, 3)})`,
+      `${fmt(worst.ratio, 2)}× ${worst.name}`, fmt(largest, 0), `${fmt(startUp.helpMs, 0)} (node -e 0: ${fmt(startUp.bareNodeMs, 0)})`,
+    ].join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+function details(rows, memoryMb, init) {
+  const last = rows.at(-1);
+  const ops = Object.entries(last.figures.perOperation).sort(([a], [b]) => a.localeCompare(b));
+  return [
+    `Calls per release at N=${last.n} (setup calls of the scenario, s3:PutObject and es:CreatePackage, excluded; states:StartExecution is the trigger's, not totalled):`,
+    ...ops.map(([op, n]) => `- ${op}: ${fmt(n, 2)}${READ_REASONS[op] ? ` — ${READ_REASONS[op]}` : ''}`),
+    '',
+    `Cold init per handler (median of ${initSamples} fresh processes; bare = a bundle of only the same SDK clients, same esbuild options):`,
+    ...init.map((h) => `- ${h.name}: ${fmt(h.handlerMs)} ms vs ${fmt(h.bareMs)} ms bare (${h.clients.join(', ')}) = ${fmt(h.ratio, 2)}×; zip ${fmt(h.zipBytes / 1024)} KB`),
+    '',
+    `AWS cost: Standard transitions $${PRICES.perTransition * 1000}/1k (every state entered and every retry), Lambda $${PRICES.perRequest * 1e6}/1M requests and $${PRICES.perGbSecond}/GB-s at ${memoryMb} MB (serverless.yml), ${ASSUMED_BILLED_MS} ms billed per invocation assumed; the trigger is one invocation per release.`,
+    ...rows.filter((r) => r.stderrExample).map((r) => `stderr at N=${r.n}, first line: ${r.stderrExample.slice(0, 200)}`),
+  ].join('\n');
+}
+
+/** Milliseconds from process start to exit of `pkgrelease --help` (what a person waits for first). */
+function cliStartUpMs(samples) {
+  const times = [];
+  for (let i = 0; i < samples; i++) {
+    const started = process.hrtime.bigint();
+    execFileSync(process.execPath, [join(ROOT, 'bin/pkgrelease.js'), '--help'], { cwd: ROOT, stdio: 'ignore' });
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  const bare = [];
+  for (let i = 0; i < samples; i++) {
+    const started = process.hrtime.bigint();
+    execFileSync(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    bare.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return { helpMs: median(times), bareNodeMs: median(bare) };
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'pkgrelease-bench-'));
+  // Wall times mean little on a machine busy with other work: the load is printed with them.
+  const loadBefore = loadavg()[0];
+  try {
+    const rows = [];
+    for (const n of sizes) rows.push(await measureSize(n, dir));
+    process.stderr.write('cold init…\n');
+    const init = await measureColdInit({ root: ROOT, samples: initSamples });
+    const startUp = cliStartUpMs(initSamples);
+    const memoryMb = Math.max(...Object.values(lambdaMemoryMb(ROOT)));
+    const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, ${process.platform}, load average ${fmt(loadBefore, 1)} before / ${fmt(loadavg()[0], 1)} after`;
+    const title = `pkgrelease local benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${machine} — medians of ${runs} run(s)`;
+    const text = [title, '', table(rows, memoryMb, init, startUp), '', details(rows, memoryMb, init)].join('\n');
+    console.log(text);
+    if (write) {
+      const doc = `# Benchmarks\n\nProduced by \`npm run bench\` (scripts/bench.mjs): N releases over N/10 packages, 10 versions each, all uploaded at once, no faults, OpenSearch imports of 0 ms, through \`pkgrelease local run --json\` in a fresh process; ratio = wall time against N/10.\n\n${text}\n`;
+      writeFileSync(join(ROOT, 'docs/benchmarks.md'), doc);
+      process.stderr.write('wrote docs/benchmarks.md\n');
+    }
+    if (rows.some((r) => r.succeeded < r.n)) process.exitCode = 1;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
