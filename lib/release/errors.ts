@@ -81,6 +81,13 @@ export class OpenSearchNotReady extends ReleaseError {
 export class OpenSearchPackageLocked extends ReleaseError {
   override readonly name = 'OpenSearchPackageLocked';
   readonly retryable = true;
+  constructor(
+    message: string,
+    /** What the lease's holders last saw the package serve (lib/release/lease.ts ServedMemo). */
+    readonly served?: { version: string; packageId: string; packageVersion?: string },
+  ) {
+    super(message);
+  }
 }
 
 // --- domains (issue 9) ----------------------------------------------------------------------------

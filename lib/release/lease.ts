@@ -25,6 +25,22 @@ export interface Lease {
   fence: number;
   /** Epoch milliseconds. */
   expiresAt: number;
+  /** The memo on the lease item when it was granted. */
+  served?: ServedMemo;
+}
+
+/**
+ * What a holder saw the package serve, written under its fence when it saw it: "the package has
+ * served this release (its IoT version) or a newer one". The served content never goes back, so
+ * the fact stays true; a release waiting for the lease reads it from the lease item it is refused
+ * by, and stops waiting — with no AWS call — once the package serves its version or a newer one.
+ * Decisions to update are never taken on it: the holder always looks at AWS.
+ */
+export interface ServedMemo {
+  version: string;
+  packageId: string;
+  /** The package version holding that content (e.g. `v7`). */
+  packageVersion?: string;
 }
 
 export interface LeaseStore {
@@ -61,37 +77,46 @@ export async function acquireLease(store: LeaseStore, key: string, owner: string
     const until = typeof held.leaseExpiresAt === 'number' ? new Date(held.leaseExpiresAt).toISOString() : 'unknown';
     throw new OpenSearchPackageLocked(
       `${key} is held by ${String(held.holder ?? 'another release')} (execution ${String(held.owner ?? '?')}) until ${until} unless renewed; waiting for it`,
+      servedMemo(held),
     );
   }
-  return { key, owner, fence: Number(result.item.fence), expiresAt: Number(result.item.leaseExpiresAt) };
+  return { key, owner, fence: Number(result.item.fence), expiresAt: Number(result.item.leaseExpiresAt), served: servedMemo(result.item) };
+}
+
+function servedMemo(item: Record<string, unknown>): ServedMemo | undefined {
+  const memo = item.served as ServedMemo | undefined;
+  return memo && typeof memo.version === 'string' && typeof memo.packageId === 'string' ? memo : undefined;
 }
 
 /**
  * Extends the lease, only if nobody took it since `lease` was granted (same owner AND fence).
  * Returns the renewed lease, or undefined when it was lost.
  */
-export async function renewLease(store: LeaseStore, lease: Lease): Promise<Lease | undefined> {
+export async function renewLease(store: LeaseStore, lease: Lease, served?: ServedMemo): Promise<Lease | undefined> {
   const expiresAt = (store.now ?? Date.now)() + store.ttlSeconds * 1000;
   const result = await conditionalUpdate(store.dynamodb, {
     table: store.table,
     id: lease.key,
-    update: 'SET #expiresAt = :expiresAt',
+    update: `SET #expiresAt = :expiresAt${served ? ', #served = :served' : ''}`,
     condition: '#owner = :owner AND #fence = :fence',
-    names: { '#owner': NAMES['#owner'], '#fence': NAMES['#fence'], '#expiresAt': NAMES['#expiresAt'] },
-    values: { ':owner': lease.owner, ':fence': lease.fence, ':expiresAt': expiresAt },
+    names: { '#owner': NAMES['#owner'], '#fence': NAMES['#fence'], '#expiresAt': NAMES['#expiresAt'], ...(served && { '#served': 'served' }) },
+    values: { ':owner': lease.owner, ':fence': lease.fence, ':expiresAt': expiresAt, ...(served && { ':served': served }) },
   });
   return result.ok ? { ...lease, expiresAt } : undefined;
 }
 
-/** Gives the lease up, if still held with this fence (a lost lease is someone else's now). */
-export async function releaseLease(store: LeaseStore, lease: Lease): Promise<boolean> {
+/**
+ * Gives the lease up, if still held with this fence (a lost lease is someone else's now), noting
+ * what the package serves when the holder saw it (see ServedMemo).
+ */
+export async function releaseLease(store: LeaseStore, lease: Lease, served?: ServedMemo): Promise<boolean> {
   const result = await conditionalUpdate(store.dynamodb, {
     table: store.table,
     id: lease.key,
-    update: 'REMOVE #owner, #holder SET #expiresAt = :zero',
+    update: `REMOVE #owner, #holder SET #expiresAt = :zero${served ? ', #served = :served' : ''}`,
     condition: '#owner = :owner AND #fence = :fence',
-    names: NAMES,
-    values: { ':owner': lease.owner, ':fence': lease.fence, ':zero': 0 },
+    names: { ...NAMES, ...(served && { '#served': 'served' }) },
+    values: { ':owner': lease.owner, ':fence': lease.fence, ':zero': 0, ...(served && { ':served': served }) },
   });
   return result.ok;
 }

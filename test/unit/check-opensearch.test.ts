@@ -71,15 +71,16 @@ describe('checkOpenSearch', () => {
   });
 
   describe('falls back to a full look-and-act pass', () => {
-    it('the lease was lost to another release that then served newer content: superseded, nothing applied', async () => {
-      const fakes = install({ lease: heldBy('newer-execution', 5), pkg: { status: 'AVAILABLE', available: 'v3', history: [initial, { PackageVersion: 'v2', CommitMessage: OURS }, { PackageVersion: 'v3', CommitMessage: NEWER }] } });
+    it('the lease was lost to another release that then served newer content (its memo says so): superseded, nothing applied', async () => {
+      const memo = { version: '1.3.0', packageId: 'F111', packageVersion: 'v3' };
+      const fakes = install({ lease: heldBy('newer-execution', 5, memo), pkg: { status: 'AVAILABLE', available: 'v3', history: [initial, { PackageVersion: 'v2', CommitMessage: OURS }, { PackageVersion: 'v3', CommitMessage: NEWER }] } });
 
       const result = await checkOpenSearch(ours(), importing, deps());
 
       expect(result).toMatchObject({ outcome: 'superseded', servedVersion: '1.3.0' });
       expect(fakes.sequence.filter((c) => c.startsWith('lease:'))).toEqual(['lease:renew lost', 'lease:acquire lost']);
       expect(mutations(fakes)).toEqual([]);
-      expect(fakes.lease.row).toEqual(heldBy('newer-execution', 5));
+      expect(fakes.lease.row).toEqual(heldBy('newer-execution', 5, memo));
     });
 
     it('the lease was lost and another release holds it, serving nothing newer: OpenSearchPackageLocked (wait for it)', async () => {

@@ -32,6 +32,8 @@ export interface LeaseRow {
   holder?: string;
   fence: number;
   leaseExpiresAt: number;
+  /** The holders' memo of what the package serves (lib/release/lease.ts ServedMemo). */
+  served?: { version: string; packageId: string; packageVersion?: string };
 }
 
 export interface FakePackage {
@@ -83,12 +85,13 @@ export function install(start: { lease?: LeaseRow; pkg: FakePackage }): Fakes {
         Item: row ? (marshall(row, { removeUndefinedValues: true }) as Record<string, AttributeValue>) : undefined,
       });
     }
+    const served = (v[':served'] as unknown as LeaseRow['served']) ?? row?.served;
     if (op === 'acquire') {
-      fakes.lease.row = { owner: String(v[':owner']), holder: String(v[':holder']), fence: (row?.fence ?? 0) + 1, leaseExpiresAt: Number(v[':expiresAt']) };
+      fakes.lease.row = { owner: String(v[':owner']), holder: String(v[':holder']), fence: (row?.fence ?? 0) + 1, leaseExpiresAt: Number(v[':expiresAt']), served };
     } else if (op === 'renew') {
-      row!.leaseExpiresAt = Number(v[':expiresAt']);
+      Object.assign(row!, { leaseExpiresAt: Number(v[':expiresAt']), served });
     } else {
-      fakes.lease.row = { fence: row!.fence, leaseExpiresAt: 0 };
+      fakes.lease.row = { fence: row!.fence, leaseExpiresAt: 0, served };
     }
     return { Attributes: marshall(fakes.lease.row, { removeUndefinedValues: true }) };
   });
@@ -131,8 +134,8 @@ export function deps(now = NOW): UpdateOpenSearchDeps {
 }
 
 /** A lease row held by another execution, valid for a while. */
-export function heldBy(owner: string, fence = 7): LeaseRow {
-  return { owner, holder: `edge-agent@9.9.9`, fence, leaseExpiresAt: NOW + 60_000 };
+export function heldBy(owner: string, fence = 7, served?: LeaseRow['served']): LeaseRow {
+  return { owner, holder: `edge-agent@9.9.9`, fence, leaseExpiresAt: NOW + 60_000, ...(served && { served }) };
 }
 
 /** The calls that change something outside the lease. */

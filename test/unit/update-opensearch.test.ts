@@ -72,23 +72,42 @@ describe('updateOpenSearch', () => {
     expect(fakes.lease.row).toEqual(heldBy('other-execution'));
   });
 
-  it('lease held by another, but the package already serves a newer release: superseded at once, without waiting', async () => {
-    const fakes = install({ lease: heldBy('other-execution'), pkg: idle([initial, { PackageVersion: 'v2', CommitMessage: NEWER }]) });
+  it('lease held by another whose memo says the package serves a newer release: superseded at once, without waiting', async () => {
+    const memo = { version: '1.3.0', packageId: 'F-old-id', packageVersion: 'v2' };
+    const fakes = install({ lease: heldBy('other-execution', 7, memo), pkg: idle([initial, { PackageVersion: 'v2', CommitMessage: NEWER }]) });
 
     const result = await updateOpenSearch(ours(), deps());
 
-    expect(result).toMatchObject({ outcome: 'superseded', servedVersion: '1.3.0' });
+    expect(result).toMatchObject({ outcome: 'superseded', servedVersion: '1.3.0', packageId: 'F111' });
     expect(result.packageVersion).toBeUndefined();
     expect(mutations(fakes)).toEqual([]);
+    // The package id is resolved by name (it changes on engine upgrades); no history is read.
+    expect(fakes.sequence.filter((c) => c.startsWith('es:'))).toEqual(['es:DescribePackages PackageName']);
     // Not ours to release.
     expect(fakes.sequence.filter((c) => c.startsWith('lease:'))).toEqual(['lease:acquire lost']);
-    expect(fakes.lease.row).toEqual(heldBy('other-execution'));
+    expect(fakes.lease.row).toEqual(heldBy('other-execution', 7, memo));
   });
 
-  it('lease held by another, but the package already serves this version (another upload of it): served', async () => {
-    const fakes = install({ lease: heldBy('other-execution'), pkg: idle([initial, { PackageVersion: 'v2', CommitMessage: SAME_VERSION_OTHER_UPLOAD }]) });
+  it('lease held by another whose memo says the package serves this version (another upload of it): served', async () => {
+    const memo = { version: '1.2.0', packageId: 'F111', packageVersion: 'v2' };
+    const fakes = install({ lease: heldBy('other-execution', 7, memo), pkg: idle([initial, { PackageVersion: 'v2', CommitMessage: SAME_VERSION_OTHER_UPLOAD }]) });
     await expect(updateOpenSearch(ours(), deps())).resolves.toMatchObject({ outcome: 'served', servedVersion: '1.2.0', packageVersion: 'v2' });
     expect(mutations(fakes)).toEqual([]);
+  });
+
+  it('lease held by another with an older memo (or none): waits, making no AWS call at all', async () => {
+    for (const memo of [undefined, { version: '1.1.0', packageId: 'F111', packageVersion: 'v2' }]) {
+      const fakes = install({ lease: heldBy('other-execution', 7, memo), pkg: idle([initial, { PackageVersion: 'v2', CommitMessage: NEWER }]) });
+      await expect(updateOpenSearch(ours(), deps())).rejects.toThrow(OpenSearchPackageLocked);
+      expect(fakes.sequence).toEqual(['lease:acquire lost']);
+    }
+  });
+
+  it('notes on the lease item what the package serves, for the releases waiting on it', async () => {
+    const fakes = install({ pkg: idle([initial, { PackageVersion: 'v2', CommitMessage: NEWER }]) });
+    await updateOpenSearch(ours(), deps());
+    expect(fakes.lease.row?.owner).toBeUndefined();
+    expect(fakes.lease.row?.served).toEqual({ version: '1.3.0', packageId: 'F111', packageVersion: 'v2' });
   });
 
   it('decides on what the package shows once the lease is held, not on the description read before it', async () => {

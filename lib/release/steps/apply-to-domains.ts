@@ -39,6 +39,9 @@ export async function applyToDomains(input: ApplyToDomainsInput, opensearch: Ope
   if (input.domains === 'none') return { selection: 'none', domains: [], startedAt };
   const { packageId } = input.update;
   const targets = await currentAssociations(input, opensearch);
+  const selection = Array.isArray(input.domains) ? 'listed' : 'associated';
+  // No domain associated with the package: nothing to read or apply.
+  if (targets.size === 0) return { selection, domains: [], startedAt };
   const index = releaseIndex(input.release, await getVersionHistory(opensearch, packageId));
 
   const reports: DomainReport[] = [];
@@ -56,7 +59,7 @@ export async function applyToDomains(input: ApplyToDomainsInput, opensearch: Ope
     throw new DomainBusy(`domains busy with another operation: ${summarize(busy)}; started or done: ${summarize(reports)}; retrying later`);
   }
   const packageType = (await describePackageById(opensearch, packageId))?.PackageType;
-  return { selection: Array.isArray(input.domains) ? 'listed' : 'associated', domains: reports, startedAt, ...(packageType && { packageType }) };
+  return { selection, domains: reports, startedAt, ...(packageType && { packageType }) };
 }
 
 /** Every domain already ran this release or a newer one (or there is none): CheckDomains has nothing to wait for. */
@@ -64,7 +67,6 @@ export function nothingToWaitFor(result: ApplyToDomainsResult): boolean {
   return result.domains.every((d) => d.outcome === 'already-active');
 }
 
-/** AssociatePackage; "already in desired state" is success, any other conflict means the domain is busy. */
 /**
  * The target domains with this package's association on each (undefined: not associated).
  * Every listed domain is checked to exist here before anything changes.

@@ -30,8 +30,10 @@ export async function checkOpenSearch(release: ReleaseRequest, update: UpdateOpe
     if (lease && pkg) {
       const status = pkg.PackageStatus ?? 'UNKNOWN';
       if (pkg.AvailablePackageVersion === update.packageVersion) {
+        const memo = { version: release.versionName, packageId: update.packageId, packageVersion: update.packageVersion };
         // Held on for the domain steps when the package has domains: no other release in between.
-        if (!deps.holdLeaseForDomains?.(release)) await releaseLease(deps.lease, lease);
+        if (deps.holdLeaseForDomains?.(release)) await renewLease(deps.lease, lease, memo);
+        else await releaseLease(deps.lease, lease, memo);
         return { ...update, outcome: 'served', servedVersion: release.versionName };
       }
       if (isBusy(status)) throw notReady(update, status);

@@ -1,12 +1,13 @@
 import type { OpenSearchClient } from '@aws-sdk/client-opensearch';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { getVersionHistory, updatePackage } from '../../clients/opensearch';
+import { findPackageByName, getVersionHistory, updatePackage } from '../../clients/opensearch';
 import { copyObjectVersion } from '../../clients/s3';
 import { OpenSearchPackageBusy, OpenSearchPackageFailed, OpenSearchPackageLocked } from '../errors';
 import { commitMessage, parseCommitMessage, shortToken } from '../identity';
-import { acquireLease, type Lease, type LeaseStore, openSearchLeaseKey, releaseLease, renewLease } from '../lease';
+import { acquireLease, type Lease, type LeaseStore, openSearchLeaseKey, releaseLease, renewLease, type ServedMemo } from '../lease';
 import { isBusy, isFailed, isThisRelease, lookAtPackage, newestFirst, type OpenSearchView, servesReleaseOrNewer } from '../opensearch-view';
 import type { ReleaseRequest } from '../request';
+import { compareVersions } from '../version-order';
 
 export interface UpdateOpenSearchDeps {
   opensearch: OpenSearchClient;
@@ -75,11 +76,12 @@ export async function reconcileOpenSearch(release: ReleaseRequest, deps: UpdateO
   try {
     lease = await acquireLease(deps.lease, openSearchLeaseKey(name), leaseOwner(release), `${release.packageName}@${release.versionName}`);
   } catch (e) {
-    // Held by another release: no need to wait if the package already serves ours or newer.
-    if (!(e instanceof OpenSearchPackageLocked)) throw e;
-    const view = await lookAtPackage(deps.opensearch, name);
-    if (servesReleaseOrNewer(view, release)) return done(base(view), view, release);
-    throw e;
+    // Held by another release. Waiting costs no AWS call: the holders' memo on the lease item says
+    // when the package serves this release or a newer one, and then there is nothing to wait for.
+    if (!(e instanceof OpenSearchPackageLocked) || !e.served || compareVersions(e.served.version, release.versionName) < 0) throw e;
+    const pkg = await findPackageByName(deps.opensearch, name);
+    if (!pkg?.PackageID) throw e;
+    return done({ packageId: pkg.PackageID, packageName: name, commitMessage: message }, e.served, release);
   }
 
   const view = await lookAtPackage(deps.opensearch, name).catch(async (e: unknown) => {
@@ -87,9 +89,13 @@ export async function reconcileOpenSearch(release: ReleaseRequest, deps: UpdateO
     throw e;
   });
   if (servesReleaseOrNewer(view, release)) {
-    const result = done(base(view), view, release);
-    if (result.outcome === 'served' && deps.holdLeaseForDomains?.(release)) return { ...result, fence: lease.fence };
-    await releaseLease(deps.lease, lease);
+    const memo: ServedMemo = { version: view.served!.versionName, packageId: view.packageId, packageVersion: view.availableVersion ?? undefined };
+    const result = done(base(view), memo, release);
+    if (result.outcome === 'served' && deps.holdLeaseForDomains?.(release)) {
+      await renewLease(deps.lease, lease, memo);
+      return { ...result, fence: lease.fence };
+    }
+    await releaseLease(deps.lease, lease, memo);
     return result;
   }
   if (view.latest && isThisRelease(view.latest.commit, release)) {
@@ -120,10 +126,10 @@ export async function reconcileOpenSearch(release: ReleaseRequest, deps: UpdateO
   return { ...base(view), outcome: 'importing', packageVersion: await ourPackageVersion(deps.opensearch, view.packageId, release), fence: held.fence };
 }
 
-function done(base: Omit<UpdateOpenSearchResult, 'outcome'>, view: OpenSearchView, release: ReleaseRequest): UpdateOpenSearchResult {
-  const servedVersion = view.served!.versionName;
-  const outcome = servedVersion === release.versionName ? 'served' : 'superseded';
-  return { ...base, outcome, servedVersion, packageVersion: outcome === 'served' ? (view.availableVersion ?? undefined) : undefined };
+/** The package serves `served.version`, this release's or a newer one: nothing more to import. */
+function done(base: Omit<UpdateOpenSearchResult, 'outcome'>, served: ServedMemo, release: ReleaseRequest): UpdateOpenSearchResult {
+  const outcome = served.version === release.versionName ? 'served' : 'superseded';
+  return { ...base, outcome, servedVersion: served.version, packageVersion: outcome === 'served' ? served.packageVersion : undefined };
 }
 
 /**
