@@ -1,4 +1,8 @@
 import './polyfills';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { STEP_FUNCTIONS } from '../../lib/release/constraints';
 import { type AslDefinition, loadDefinitionText, placeholders, substitute } from './definition';
@@ -27,6 +31,45 @@ export class LocalSfnError extends Error {
   constructor(name: string, message: string) {
     super(message);
     this.name = name;
+  }
+}
+
+const VALIDATION_OPTIONS = { checkArn: false };
+
+/**
+ * Validates the definition as aws-local-stepfunctions does, unless this installed version of it
+ * already accepted this exact definition (with these options). Every `pkgrelease local` command
+ * is a fresh process whose validation costs ~400 ms of CPU (ajv compiling asl-validator's schemas,
+ * cold), about a third of a short command's run; the definition rarely changes between commands.
+ * The marker lives in node_modules/.cache (the usual home of tools' caches), next to the package
+ * whose verdict it records, so reinstalling or upgrading the validator starts afresh. Failing to
+ * read or write it only means validating again; an invalid definition is never recorded.
+ */
+function validateOnce(definition: AslDefinition): void {
+  let marker: string | undefined;
+  try {
+    const main = createRequire(import.meta.url).resolve('aws-local-stepfunctions');
+    const pkgJson = main.replace(/\/build\/[^/]+$/, '/package.json');
+    // The verdict is asl-validator's (a dependency of aws-local-stepfunctions): both versions count.
+    const validatorJson = createRequire(main).resolve('asl-validator').replace(/\/dist\/.*$/, '/package.json');
+    const key = createHash('sha256')
+      .update(readFileSync(pkgJson))
+      .update(readFileSync(validatorJson))
+      .update(JSON.stringify(VALIDATION_OPTIONS))
+      .update(JSON.stringify(definition))
+      .digest('hex');
+    marker = join(dirname(dirname(pkgJson)), '.cache', 'pkgrelease', `asl-valid-${key}`);
+    if (existsSync(marker)) return;
+  } catch {
+    marker = undefined;
+  }
+  new StateMachine(definition as never, { validationOptions: VALIDATION_OPTIONS });
+  if (!marker) return;
+  try {
+    mkdirSync(dirname(marker), { recursive: true });
+    writeFileSync(marker, '');
+  } catch {
+    // A read-only install: validate on every start, as before.
   }
 }
 
@@ -66,8 +109,9 @@ export class LocalStepFunctions {
     }
     for (const record of options.executions ?? []) this.records.set(record.name, record);
     // Validated once here (asl-validator compiles its schemas on every call: ~85 ms of blocked
-    // event loop); every run then uses the time-scaled copy with validation off.
-    new StateMachine(substitute(this.text, this.arns) as never, { validationOptions: { checkArn: false } });
+    // event loop in a warm process, ~400 ms in a fresh CLI one); every run then uses the
+    // time-scaled copy with validation off.
+    validateOnce(substitute(this.text, this.arns));
     this.runnable = scaleDefinition(substitute(this.text, this.arns), options.timeScale ?? 1);
   }
 
