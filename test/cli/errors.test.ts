@@ -11,14 +11,18 @@ const oneLine = (stderr: string) => {
   expect(stderr).not.toMatch(/\n\s+at /);
 };
 
-describe('expected failures: one line naming the problem and the fix, exit 2 for usage, 1 for failed releases', () => {
+// Each test has its own temp dir and subprocesses that share nothing: run them concurrently (the
+// subprocesses mostly wait; a worker that waits for one at a time idles).
+describe.concurrent('expected failures: one line naming the problem and the fix, exit 2 for usage, 1 for failed releases', () => {
   it('a missing file is a usage error (2) naming the path; --debug adds the stack', async () => {
     const dir = tempDir();
     const missing = join(dir, 'missing.txt');
-    const r = await pkgrelease(['local', 'publish', missing, '--package', 'edge-agent', '--version', '1.0.0', '--state-dir', dir]);
+    const [r, debug] = await Promise.all([
+      pkgrelease(['local', 'publish', missing, '--package', 'edge-agent', '--version', '1.0.0', '--state-dir', dir]),
+      pkgrelease(['local', 'publish', missing, '--package', 'edge-agent', '--version', '1.0.0', '--state-dir', dir, '--debug']),
+    ]);
     expect(r).toMatchObject({ code: 2, stdout: '' });
     expect(r.stderr).toBe(`pkgrelease: ${missing}: no such file or directory: check the path\n`);
-    const debug = await pkgrelease(['local', 'publish', missing, '--package', 'edge-agent', '--version', '1.0.0', '--state-dir', dir, '--debug']);
     expect(debug.code).toBe(2);
     expect(debug.stderr).toMatch(/^pkgrelease: .*missing\.txt: no such file or directory: check the path\nError: ENOENT[^\n]*\n\s+at /);
   });
@@ -27,16 +31,22 @@ describe('expected failures: one line naming the problem and the fix, exit 2 for
     const dir = tempDir();
     const file = join(dir, 'a.txt');
     writeFileSync(file, 'alpha\n');
-    const both = await pkgrelease(['local', 'publish', file, '--key', 'releases/edge-agent/1.0.0/a.txt', '--package', 'edge-agent', '--state-dir', dir]);
+    // Usage errors are refused before any state is touched: the five runs are independent.
+    const [both, neither, bogus, port, since] = await Promise.all([
+      pkgrelease(['local', 'publish', file, '--key', 'releases/edge-agent/1.0.0/a.txt', '--package', 'edge-agent', '--state-dir', dir]),
+      pkgrelease(['local', 'publish', file, '--state-dir', dir]),
+      pkgrelease(['local', 'publish', file, '--bogus']),
+      pkgrelease(['local', 'serve', '--port', 'x']),
+      pkgrelease(['status', '--since', '3x', '--stage', 'prod']),
+    ]);
     expect(both.code).toBe(2);
     oneLine(both.stderr);
     expect(both.stderr).toMatch(/give either --key or --package and --version/);
-    const neither = await pkgrelease(['local', 'publish', file, '--state-dir', dir]);
     expect(neither.code).toBe(2);
     expect(neither.stderr).toMatch(/--package <name> and --version <name>/);
-    expect((await pkgrelease(['local', 'publish', file, '--bogus'])).code).toBe(2);
-    expect((await pkgrelease(['local', 'serve', '--port', 'x'])).code).toBe(2);
-    expect((await pkgrelease(['status', '--since', '3x', '--stage', 'prod'])).stderr).toMatch(/^pkgrelease: --since "3x" is neither a duration/);
+    expect(bogus.code).toBe(2);
+    expect(port.code).toBe(2);
+    expect(since.stderr).toMatch(/^pkgrelease: --since "3x" is neither a duration/);
   });
 
   it('an empty artifact is refused (1) before anything is uploaded', async () => {
@@ -86,9 +96,8 @@ describe('expected failures: one line naming the problem and the fix, exit 2 for
   });
 
   it('--version prints the version; --version after "local publish" is the release\'s version', async () => {
-    const r = await pkgrelease(['--version']);
+    const [r, help] = await Promise.all([pkgrelease(['--version']), pkgrelease(['local', 'publish', '--help'])]);
     expect(r).toMatchObject({ code: 0, stdout: '0.1.0\n' });
-    const help = await pkgrelease(['local', 'publish', '--help']);
     expect(help.stdout).toMatch(/--version <name>\s+package version name/);
   });
 });

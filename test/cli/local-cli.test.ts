@@ -14,7 +14,9 @@ function commands(cmd: Command): Command[] {
   return [cmd, ...cmd.commands.flatMap(commands)];
 }
 
-describe('pkgrelease CLI', () => {
+// Every test has its own state (a temp dir, or a scenario's fresh twin): run them concurrently, so
+// the worker does not idle while one subprocess at a time waits on its releases.
+describe.concurrent('pkgrelease CLI', () => {
   it('every command has a description and --help', () => {
     for (const cmd of commands(buildProgram())) {
       expect(cmd.description(), cmd.name()).not.toBe('');

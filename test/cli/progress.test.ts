@@ -9,7 +9,8 @@ import { pkgrelease, ROOT, removeTempDirs, tempDir } from './helpers';
 afterAll(removeTempDirs);
 const run = promisify(execFile);
 
-describe('local publish and its live progress', () => {
+// The two tests share nothing (a scenario's fresh twin; a temp dir): concurrent.
+describe.concurrent('local publish and its live progress', () => {
   // `script` gives the CLI a terminal, so listr2's live display runs as a person sees it.
   it.runIf(existsSync('/usr/bin/script'))('on a terminal, the live progress shows one line per execution', async () => {
     const { stdout } = await run('script', ['-qec', 'stty cols 150 rows 40; node bin/pkgrelease.js local run examples/scenario.json', '/dev/null'], { cwd: ROOT, env: { ...process.env, CI: '' } });
@@ -29,12 +30,14 @@ describe('local publish and its live progress', () => {
     const text = join(cwd, 'words.txt');
     writeFileSync(text, 'alpha\n');
     const state = join(cwd, 'state');
+    // An unknown --type is a usage error before any state is touched: checked alongside.
+    const nope = pkgrelease(['local', 'publish', zip, '--package', 'edge-plugin', '--version', '1.0.1', '--type', 'NOPE'], { cwd });
     const refused = await pkgrelease(['local', 'publish', text, '--package', 'edge-plugin', '--version', '1.0.0', '--type', 'ZIP-PLUGIN', '--state-dir', state], { cwd });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toBe('pkgrelease: InvalidRelease: opensearchType: words.txt is not a .zip; a ZIP-PLUGIN package takes a zip file\n');
     const ok = await pkgrelease(['local', 'publish', zip, '--package', 'edge-plugin', '--version', '1.0.0', '--type', 'ZIP-PLUGIN', '--state-dir', state, '--json'], { cwd });
     expect(ok.code).toBe(0);
     expect((JSON.parse(ok.stdout) as LocalReport).catalog.opensearch['edge-plugin']!.status).toBe('AVAILABLE');
-    expect((await pkgrelease(['local', 'publish', zip, '--package', 'edge-plugin', '--version', '1.0.1', '--type', 'NOPE'], { cwd })).code).toBe(2);
+    expect((await nope).code).toBe(2);
   });
 });

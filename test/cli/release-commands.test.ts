@@ -77,13 +77,16 @@ describe('operator commands against a running serve (the twin\'s Step Functions 
   afterAll(() => serve.stop());
 
   it('status takes the region from the ARN, and says "new release" for what a redrive cannot fix', async () => {
-    const r = await pkgrelease(['status', '--state-machine-arn', machine, '--failed'], { env });
+    const [r, jsonRun] = await Promise.all([
+      pkgrelease(['status', '--state-machine-arn', machine, '--failed'], { env }),
+      pkgrelease(['status', '--state-machine-arn', machine, '--failed', '--json'], { env }),
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/FAILED\s+edge-agent@0\.9\.0\s+Prepare\s+InvalidRelease\s+NO: NEW RELEASE/);
     expect(r.stdout).toContain('  next: fix the input and upload a new release');
     expect(r.stdout).toMatch(/FAILED\s+edge-agent@1\.1\.0\s+Promote\s+TransientAwsError\s+REDRIVABLE/);
-    const json = JSON.parse((await pkgrelease(['status', '--state-machine-arn', machine, '--failed', '--json'], { env })).stdout) as StatusReport;
+    const json = JSON.parse(jsonRun.stdout) as StatusReport;
     expect(json.executions.find((e) => e.error === 'InvalidRelease')!.nextAction).toMatch(/^fix the input/);
   });
 
@@ -98,10 +101,13 @@ describe('operator commands against a running serve (the twin\'s Step Functions 
   });
 
   it('local redrive through the serve: refuses InvalidRelease, redrives a transient failure via RedriveExecution', async () => {
-    const refused = await pkgrelease(['local', 'redrive', names.invalid, '--state-dir', stateDir]);
+    // Through the serve, commands on one state dir do not take turns: the refusal runs alongside.
+    const [refused, r] = await Promise.all([
+      pkgrelease(['local', 'redrive', names.invalid, '--state-dir', stateDir]),
+      pkgrelease(['local', 'redrive', names.transientB, '--state-dir', stateDir, '--json']),
+    ]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^pkgrelease: not redriving .*: it failed with InvalidRelease/);
-    const r = await pkgrelease(['local', 'redrive', names.transientB, '--state-dir', stateDir, '--json']);
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as LocalReport).executions).toEqual([expect.objectContaining({ name: names.transientB, status: 'SUCCEEDED', redriveCount: 1 })]);
     expect(serve.output()).toContain(`${names.transientB}: SUCCEEDED`);
@@ -109,51 +115,60 @@ describe('operator commands against a running serve (the twin\'s Step Functions 
     expect(logs.stdout).toMatch(/ExecutionSucceeded/);
   });
 
-  it('--profile is used as the AWS CLI uses it (a missing profile fails even with keys in the environment)', async () => {
-    const r = await pkgrelease(['status', '--state-machine-arn', machine, '--profile', 'no-such-profile'], { env: { ...env, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' } });
+  // From here on, the tests only read (or, for local invoke, run one handler outside any execution):
+  // they run concurrently.
+  it.concurrent('--profile is used as the AWS CLI uses it (a missing profile fails even with keys in the environment)', async () => {
+    const [r, withKeys] = await Promise.all([
+      pkgrelease(['status', '--state-machine-arn', machine, '--profile', 'no-such-profile'], { env: { ...env, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' } }),
+      pkgrelease(['status', '--state-machine-arn', machine], { env }),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/pkgrelease: .*credentials.*--profile/);
-    expect((await pkgrelease(['status', '--state-machine-arn', machine], { env })).code).toBe(0);
+    expect(withKeys.code).toBe(0);
   });
 
-  it('logs <execution-arn> reads GetExecutionHistory: error, cause and next step', async () => {
-    const r = await pkgrelease(['logs', arnOf(names.invalid)], { env });
+  it.concurrent('logs <execution-arn> reads GetExecutionHistory: error, cause and next step', async () => {
+    const [r, bad] = await Promise.all([pkgrelease(['logs', arnOf(names.invalid)], { env }), pkgrelease(['logs', 'not-an-arn'], { env })]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/ExecutionFailed\n\s+error: InvalidRelease/);
-    const bad = await pkgrelease(['logs', 'not-an-arn'], { env });
     expect(bad.code).toBe(2);
   });
 
-  it('start --dry-run prints the execution it would start and starts nothing', async () => {
+  it.concurrent('start --dry-run prints the execution it would start and starts nothing', async () => {
     const r = await pkgrelease(['start', `s3://${serve.info.bucket}/releases/edge-agent/1.0.0/words.txt`, '--dry-run', '--state-machine-arn', machine], { env });
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain(`would start edge-agent@1.0.0 as ${names.transientA} on ${machine} (dry run: nothing started)`);
   });
 
-  it('validate checks a file or an S3 object as Prepare will: exit 0 when it would pass, 1 with the reason when not', async () => {
-    const noRegion = await pkgrelease(['validate', `s3://${serve.info.bucket}/releases/edge-agent/1.0.0/words.txt`], { env });
+  it.concurrent('validate checks a file or an S3 object as Prepare will: exit 0 when it would pass, 1 with the reason when not', async () => {
+    const zip = join(ROOT, 'examples/edge-plugin-1.0.0.zip');
+    const [noRegion, ok, zipOk, wrongType, badVersion] = await Promise.all([
+      pkgrelease(['validate', `s3://${serve.info.bucket}/releases/edge-agent/1.0.0/words.txt`], { env }),
+      pkgrelease(['validate', `s3://${serve.info.bucket}/releases/edge-agent/1.0.0/words.txt`, '--region', 'us-east-1'], { env }),
+      pkgrelease(['validate', zip, '--package', 'edge-agent', '--version', '1.2.0', '--type', 'ZIP-PLUGIN']),
+      pkgrelease(['validate', zip, '--package', 'edge-agent', '--version', '1.2.0', '--type', 'TXT-DICTIONARY']),
+      pkgrelease(['validate', zip, '--package', 'edge-agent', '--version', '1.2.0 beta']),
+    ]);
     expect(noRegion.stderr).toBe('pkgrelease: no AWS region: pass --region, set AWS_REGION, or use a profile with a region\n');
-    const ok = await pkgrelease(['validate', `s3://${serve.info.bucket}/releases/edge-agent/1.0.0/words.txt`, '--region', 'us-east-1'], { env });
     expect(ok).toMatchObject({ code: 0, stderr: '' });
     expect(ok.stdout).toMatch(/^ok: s3:\/\/.*releases edge-agent@1\.0\.0 \(6 bytes\) into OpenSearch package edge-agent/);
-    const zip = join(ROOT, 'examples/edge-plugin-1.0.0.zip');
-    expect((await pkgrelease(['validate', zip, '--package', 'edge-agent', '--version', '1.2.0', '--type', 'ZIP-PLUGIN'])).code).toBe(0);
-    const wrongType = await pkgrelease(['validate', zip, '--package', 'edge-agent', '--version', '1.2.0', '--type', 'TXT-DICTIONARY']);
+    expect(zipOk.code).toBe(0);
     expect(wrongType.code).toBe(1);
     expect(wrongType.stderr).toMatch(/^pkgrelease: InvalidRelease: opensearchType: edge-plugin-1\.0\.0\.zip is a \.zip; a TXT-DICTIONARY package takes a text file/);
-    const badVersion = await pkgrelease(['validate', zip, '--package', 'edge-agent', '--version', '1.2.0 beta']);
     expect(badVersion.code).toBe(1);
     expect(badVersion.stderr).toMatch(/versionName/);
   });
 
-  it('local invoke runs one handler with a sample event against the serve\'s twin', async () => {
+  it.concurrent('local invoke runs one handler with a sample event against the serve\'s twin', async () => {
     const event = join(tempDir(), 'event.json');
     writeFileSync(event, JSON.stringify({ input: { packageName: 'edge-agent', versionName: '1.0.0', artifact: { bucket: serve.info.bucket, key: 'releases/edge-agent/1.0.0/words.txt' } } }));
-    const r = await pkgrelease(['local', 'invoke', 'prepare', '--event', event, '--state-dir', stateDir]);
+    const [r, failing] = await Promise.all([
+      pkgrelease(['local', 'invoke', 'prepare', '--event', event, '--state-dir', stateDir]),
+      pkgrelease(['local', 'invoke', 'prepare', '--event', event.replace('event.json', 'none.json'), '--state-dir', stateDir]),
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ packageName: 'edge-agent', versionName: '1.0.0', opensearch: { packageName: 'edge-agent' }, clientToken: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    const failing = await pkgrelease(['local', 'invoke', 'prepare', '--event', event.replace('event.json', 'none.json'), '--state-dir', stateDir]);
     expect(failing.code).toBe(2);
   });
 });

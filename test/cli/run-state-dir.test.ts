@@ -7,7 +7,8 @@ import { pkgrelease, removeTempDirs, tempDir } from './helpers';
 afterAll(removeTempDirs);
 
 /** A scenario run can keep its state, so a failed release can be redriven afterwards, as in AWS. */
-describe('local run --state-dir', () => {
+// The two tests use separate temp dirs: concurrent.
+describe.concurrent('local run --state-dir', () => {
   it('keeps the run, so "local redrive" finishes what failed, with the scenario\'s packages', async () => {
     const dir = tempDir();
     const scenario = join(dir, 'scenario.json');

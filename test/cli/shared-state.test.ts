@@ -19,8 +19,10 @@ function workspace() {
   return { cwd, stateDir, file };
 }
 
+// Each test has its own workspace, state dir and serve (on its own ports): the tests with a serve
+// run concurrently. The last one stays alone: it needs its two publishes to overlap.
 describe('one state dir, several commands', () => {
-  it('a serve and three concurrent local commands (two publishes, a state) on one state dir all succeed', async () => {
+  it.concurrent('a serve and three concurrent local commands (two publishes, a state) on one state dir all succeed', async () => {
     const { cwd, stateDir, file } = workspace();
     const serve = await startServe(stateDir, [], cwd);
     try {
@@ -48,26 +50,30 @@ describe('one state dir, several commands', () => {
     expect(existsSync(join(stateDir, 'serve.json'))).toBe(false);
   });
 
-  it('serve listens on the --port given; local env prints the same export lines; the Step Functions API lists the state machine', async () => {
+  it.concurrent('serve listens on the --port given; local env prints the same export lines; the Step Functions API lists the state machine', async () => {
     const { cwd, stateDir } = workspace();
     const serve = await startServe(stateDir, [], cwd);
     try {
-      const env = await pkgrelease(['local', 'env', '--state-dir', stateDir], { cwd });
+      // Read-only commands against the serve: run together.
+      const sfn = new SFNClient({ endpoint: `http://127.0.0.1:${serve.info.port}`, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+      const [env, { stateMachines }, refusedServe, refusedReset, clash] = await Promise.all([
+        pkgrelease(['local', 'env', '--state-dir', stateDir], { cwd }),
+        sfn.send(new ListStateMachinesCommand({})),
+        pkgrelease(['local', 'serve', '--port', String(serve.info.port + 10), '--state-dir', stateDir], { cwd }),
+        pkgrelease(['local', 'reset', '--state-dir', stateDir], { cwd }),
+        // The port is taken: a second serve on another state dir says so.
+        pkgrelease(['local', 'serve', '--state-dir', join(cwd, 'other'), '--port', String(serve.info.port)], { cwd }),
+      ]);
       expect(env.code).toBe(0);
       expect(env.stdout).toContain(`export AWS_ENDPOINT_URL_SFN=http://127.0.0.1:${serve.info.port}\n`);
       expect(env.stdout).toContain(`export AWS_ENDPOINT_URL_S3=http://127.0.0.1:${serve.info.port + 1}\n`);
       expect(serve.output()).toContain(env.stdout.split('\n').find((l) => l.startsWith('export AWS_ENDPOINT_URL_IOT'))!);
-      const sfn = new SFNClient({ endpoint: `http://127.0.0.1:${serve.info.port}`, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
-      const { stateMachines } = await sfn.send(new ListStateMachinesCommand({}));
       expect(stateMachines!.map((m) => m.stateMachineArn)).toEqual([serve.info.stateMachineArn]);
       // The state dir is the serve's: a second serve or a reset on it is refused, saying why.
-      for (const args of [['local', 'serve', '--port', String(serve.info.port + 10)], ['local', 'reset']]) {
-        const refused = await pkgrelease([...args, '--state-dir', stateDir], { cwd });
+      for (const refused of [refusedServe, refusedReset]) {
         expect(refused.code).toBe(1);
         expect(refused.stderr).toMatch(new RegExp(`^pkgrelease: "pkgrelease local serve" \\(pid ${serve.info.pid}, port ${serve.info.port}\\) is using .*: stop it first`));
       }
-      // The port is taken: a second serve on another state dir says so.
-      const clash = await pkgrelease(['local', 'serve', '--state-dir', join(cwd, 'other'), '--port', String(serve.info.port)], { cwd });
       expect(clash.code).toBe(1);
       expect(clash.stderr).toMatch(/EADDRINUSE.*pass --port/);
     } finally {
@@ -78,7 +84,7 @@ describe('one state dir, several commands', () => {
     expect(none.stderr).toMatch(/^pkgrelease: no "pkgrelease local serve" is running on .*state: start one/);
   });
 
-  it('under serve, an upload outside the key convention is reported in the serve log and by a non-zero exit', async () => {
+  it.concurrent('under serve, an upload outside the key convention is reported in the serve log and by a non-zero exit', async () => {
     const { cwd, stateDir, file } = workspace();
     const serve = await startServe(stateDir, [], cwd);
     try {
@@ -91,7 +97,7 @@ describe('one state dir, several commands', () => {
     }
   });
 
-  it('a killed serve loses nothing: its executions are on disk and the next command takes over the state dir', async () => {
+  it.concurrent('a killed serve loses nothing: its executions are on disk and the next command takes over the state dir', async () => {
     const { cwd, stateDir, file } = workspace();
     const serve = await startServe(stateDir, [], cwd);
     const published = await pkgrelease(['local', 'publish', file('a.txt', 'alpha\n'), '--package', 'edge-agent', '--version', '1.0.0', '--state-dir', stateDir], { cwd });
