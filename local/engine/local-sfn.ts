@@ -5,7 +5,10 @@ import { type AslDefinition, loadDefinitionText, placeholders, substitute } from
 import { scaleDefinition } from './time-scale';
 import { type ExecutionRecord, failedState, type StateRecord } from './executions';
 import { invokeLocally, type LocalFunction, STEP_FUNCTIONS_BY_PLACEHOLDER } from './functions';
+import { LocalSfnError } from './sfn-errors';
 import { LocalTaskTokens } from './task-tokens';
+
+export { LocalSfnError } from './sfn-errors';
 
 export interface LocalStepFunctionsOptions {
   region?: string;
@@ -22,13 +25,6 @@ export interface LocalStepFunctionsOptions {
   onProgress?: (execution: ExecutionRecord, state?: StateRecord) => void;
 }
 
-/** An error the local StartExecution / RedriveExecution raise, named as Step Functions names it. */
-export class LocalSfnError extends Error {
-  constructor(name: string, message: string) {
-    super(message);
-    this.name = name;
-  }
-}
 
 /**
  * The local stand-in for a Standard state machine: runs `statemachines/release.asl.json` with
@@ -138,7 +134,7 @@ export class LocalStepFunctions {
     for (const [stateName, state] of Object.entries(definition.States)) {
       if (state.Type === 'Task' && state.Resource?.endsWith('.waitForTaskToken')) {
         const token = this.taskTokens.tokenFor(execution.executionArn);
-        taskResourceLocalHandlers[stateName] = (request) => this.taskTokens.wait({ token, execution: execution.name, state: stateName, request }) as Promise<never>;
+        taskResourceLocalHandlers[stateName] = (request) => this.taskTokens.wait({ token, execution: execution.name, state: stateName, resource: state.Resource!, request }) as Promise<never>;
       } else if (state.Type === 'Task') {
         const fn = this.functionsByArn.get(state.Resource ?? '');
         if (!fn) throw new Error(`state ${stateName} has no local function for ${state.Resource}`);
