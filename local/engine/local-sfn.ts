@@ -19,6 +19,8 @@ export interface LocalStepFunctionsOptions {
    * 0.001 turns seconds into milliseconds). Attempt counts and backoff shape are kept.
    */
   timeScale?: number;
+  /** Multiplies every Task's TimeoutSeconds (see time-scale.ts); default 1. */
+  taskTimeoutFactor?: number;
   /** Executions recorded by an earlier run (the state dir). */
   executions?: ExecutionRecord[];
   /** Called whenever a state is entered, left, retried or failed, and when an execution ends. */
@@ -64,7 +66,7 @@ export class LocalStepFunctions {
     // Validated once here (asl-validator compiles its schemas on every call: ~85 ms of blocked
     // event loop); every run then uses the time-scaled copy with validation off.
     new StateMachine(substitute(this.text, this.arns) as never, { validationOptions: { checkArn: false } });
-    this.runnable = scaleDefinition(substitute(this.text, this.arns), options.timeScale ?? 1);
+    this.runnable = scaleDefinition(substitute(this.text, this.arns), options.timeScale ?? 1, options.taskTimeoutFactor ?? 1);
   }
 
   /** The definition every run executes: substituted, validated in the constructor, time-scaled. */
