@@ -100,6 +100,7 @@ export class LocalSession {
       region: twin.region,
       accountId: twin.accountId,
       timeScale: options.timeScale ?? DEFAULT_TIME_SCALE,
+      taskTimeoutFactor: LOCAL_TASK_TIMEOUT_FACTOR,
       executions: executionsPath && existsSync(executionsPath) ? (JSON.parse(readFileSync(executionsPath, 'utf8')) as ExecutionRecord[]) : [],
       onProgress: (execution) => {
         // Every change is on disk soon after it happens: a killed process loses at most one turn.
@@ -359,6 +360,8 @@ function stateStats(e: ExecutionRecord): LocalReport['executions'][number]['stat
 /** Local runs compress AWS's seconds 100-fold (a 30 s poll takes 300 ms); attempt counts and backoff shapes stay. */
 export const DEFAULT_TIME_SCALE = 0.01;
 export const LOCAL_LEASE_TTL_SECONDS = 30;
+/** Local Task timeouts are 10× the ASL's: every Lambda shares one process, so a busy machine must not time them out. */
+export const LOCAL_TASK_TIMEOUT_FACTOR = 10;
 
 /** Lambda's asynchronous invocation retries a failed event twice before its on-failure destination. */
 const ASYNC_RETRIES = 2;

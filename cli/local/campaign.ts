@@ -21,7 +21,8 @@ export interface CampaignCliOptions {
 export async function campaign(opts: CampaignCliOptions): Promise<void> {
   const plan: CampaignPlan = opts.replay ? (JSON.parse(readFileSync(opts.replay, 'utf8')) as CampaignPlan) : generateCampaign(campaignOptions(opts));
   const { summary, wallMs, redriven } = await runCampaign(plan);
-  const line = `${summaryLine(summary, plan.options.seed, wallMs)} redriven=${redriven}`;
+  const redrives = Object.entries(redriven).map(([error, n]) => `${error}:${n}`).join(',');
+  const line = `${summaryLine(summary, plan.options.seed, wallMs)} redriven=${Object.values(redriven).reduce((a, b) => a + b, 0)}${redrives ? ` (${redrives})` : ''}`;
   if (opts.json) process.stdout.write(`${JSON.stringify({ ...summary, wallMs, redriven }, null, 2)}\n`);
   else process.stdout.write(`${line}\n`);
   if (summary.violations.length === 0) return;

@@ -23,9 +23,18 @@ export function formatReport(report: LocalReport): string {
     for (const h of pkg.history) lines.push(`    ${h.version.padEnd(4)} ${h.commitMessage ?? ''}`);
     if (pkg.errorDetails) lines.push(`    error: ${pkg.errorDetails.ErrorType}: ${pkg.errorDetails.ErrorMessage}`);
   }
-  lines.push('', 'AWS calls (succeeded/failed)');
+  const domains = Object.entries(report.catalog.domains ?? {});
+  if (domains.length) lines.push('', 'OpenSearch domains (the package version each runs)');
+  for (const [name, domain] of domains) {
+    lines.push(`  ${name} (${domain.engineVersion ?? '-'})`);
+    for (const [pkgName, p] of Object.entries(domain.packages)) {
+      const commit = report.catalog.opensearch[pkgName]?.history.find((h) => h.version === p.runs)?.commitMessage;
+      lines.push(`    ${pkgName.padEnd(24)} ${String(p.runs ?? '-').padEnd(4)} ${String(p.status).padEnd(12)} ${commit ?? ''}`);
+    }
+  }
+  lines.push('', 'AWS calls (succeeded/failed, of which injected faults)');
   const calls = Object.entries(report.calls).sort(([a], [b]) => a.localeCompare(b));
-  for (const [op, c] of calls) lines.push(`  ${op.padEnd(32)} ${c.succeeded}/${c.failed}`);
+  for (const [op, c] of calls) lines.push(`  ${op.padEnd(32)} ${c.succeeded}/${c.failed}${c.injected ? ` (${c.injected} injected)` : ''}`);
   return lines.join('\n');
 }
 

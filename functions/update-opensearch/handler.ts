@@ -3,10 +3,11 @@ import { runIdempotent } from '../../lib/lambda/idempotency';
 import { openSearchDepsFromEnv } from '../../lib/lambda/opensearch-deps';
 import { parseStepInput, stepHandler } from '../../lib/lambda/step-handler';
 import { ReleaseStateSchema } from '../../lib/release/request';
-import { updateOpenSearch } from '../../lib/release/steps/update-opensearch';
+import { updateOpenSearch, waitIfLocked } from '../../lib/release/steps/update-opensearch';
 
 export const handler = stepHandler('updateOpenSearch', async (event: unknown, context: Context) => {
   const release = parseStepInput(ReleaseStateSchema, event, 'updateOpenSearch');
   const deps = openSearchDepsFromEnv();
+  await waitIfLocked(release, deps);
   return runIdempotent((r: typeof release) => updateOpenSearch(r, deps), release, context);
 });

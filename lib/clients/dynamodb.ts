@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, type DynamoDBClient, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, type DynamoDBClient, GetItemCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 
 /** One helper per DynamoDB call the release makes itself (Powertools makes its own). */
@@ -32,4 +32,10 @@ export async function conditionalUpdate(
     const old = (e as ConditionalCheckFailedException & { Item?: Record<string, AttributeValue> }).Item;
     return { ok: false, current: old ? unmarshall(old) : undefined };
   }
+}
+
+/** GetItem by id, strongly consistent; undefined when there is no such item. */
+export async function getItem(client: DynamoDBClient, table: string, id: string): Promise<Record<string, unknown> | undefined> {
+  const out = await client.send(new GetItemCommand({ TableName: table, Key: { id: { S: id } }, ConsistentRead: true }));
+  return out.Item ? unmarshall(out.Item) : undefined;
 }

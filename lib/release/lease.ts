@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { conditionalUpdate } from '../clients/dynamodb';
+import { conditionalUpdate, getItem } from '../clients/dynamodb';
 import { OpenSearchPackageLocked } from './errors';
 
 /**
@@ -81,6 +81,16 @@ export async function acquireLease(store: LeaseStore, key: string, owner: string
     );
   }
   return { key, owner, fence: Number(result.item.fence), expiresAt: Number(result.item.leaseExpiresAt), served: servedMemo(result.item) };
+}
+
+/**
+ * Reads the lease without taking it: who holds it (undefined when free or expired for `owner`'s
+ * purposes) and the holders' memo. A cheap look for a release that must wait anyway.
+ */
+export async function peekLease(store: LeaseStore, key: string, owner: string): Promise<{ heldByOther?: string; served?: ServedMemo }> {
+  const item = (await getItem(store.dynamodb, store.table, key)) ?? {};
+  const live = typeof item.owner === 'string' && item.owner !== owner && Number(item.leaseExpiresAt) >= (store.now ?? Date.now)();
+  return { heldByOther: live ? `${String(item.holder ?? 'another release')} (execution ${String(item.owner)})` : undefined, served: servedMemo(item) };
 }
 
 function servedMemo(item: Record<string, unknown>): ServedMemo | undefined {

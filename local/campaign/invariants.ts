@@ -64,13 +64,42 @@ export function checkCampaign(plan: CampaignPlan, outcome: CampaignOutcome): Cam
   const unprepared = outcome.executions.filter((e) => !prepared.some((p) => p.execution === e));
   for (const e of unprepared) violations.push(`stuck: ${e.name} never got past Prepare (${e.status} ${e.error ?? ''})`);
 
+  const { expected, converged, duplicateVersions } = checkConvergence(plan, outcome, prepared, violations);
+  const succeeded = prepared.filter((p) => p.execution.status === 'SUCCEEDED');
+  const byPackage = groupBy(succeeded, (p) => p.packageName);
+  const wrongDefaults = checkDefaults(outcome, byPackage, violations);
+  const regressions = checkServedTimelines(plan, outcome, byPackage, violations);
+  const { identicalUploads, identicalNoOps } = checkIdenticalUploads(plan, outcome, succeeded, violations);
+  const domainRegressions = checkDomains(plan, outcome, byPackage, violations);
+
+  const mutating = MUTATING_CALLS.reduce((n, op) => n + (outcome.calls[op]?.succeeded ?? 0), 0);
+  const faults = Object.values(outcome.calls).reduce((n, c) => n + (c.injected ?? 0), 0);
+  return {
+    releases: plan.uploads.length,
+    executions: outcome.executions.length,
+    faults,
+    converged,
+    expectedToConverge: expected,
+    duplicateVersions,
+    wrongDefaults,
+    regressions,
+    stuck: expected - converged + unprepared.length,
+    domainRegressions,
+    mutatingCallsPerRelease: prepared.length ? mutating / prepared.length : 0,
+    identicalNoOps,
+    identicalUploads,
+    violations,
+  };
+}
+
+/** 1 and 3: each execution against the content that won its version name — valid ones SUCCEEDED, other bytes VersionConflict. */
+function checkConvergence(plan: CampaignPlan, outcome: CampaignOutcome, prepared: PreparedRelease[], violations: string[]) {
   const kindOf = (p: PreparedRelease) => plan.uploads.find((u) => u.key === p.key && u.content === p.content)?.kind ?? 'valid';
   const iotContent = (p: PreparedRelease) => {
     const location = outcome.catalog.iot[p.packageName]?.versions[p.versionName]?.artifact?.s3Location;
     return location?.key && location.version ? outcome.body(location.key, location.version) : undefined;
   };
 
-  // 1 and 3: each execution against the content that won its version name.
   let expected = 0;
   let converged = 0;
   let duplicateVersions = 0;
@@ -95,10 +124,11 @@ export function checkCampaign(plan: CampaignPlan, outcome: CampaignOutcome): Cam
     else violations.push(`stuck: ${p.execution.name} (${kind}) ended ${p.execution.status} ${p.execution.error ?? ''}: ${(p.execution.cause ?? '').slice(0, 160)}`);
   }
 
-  const succeeded = prepared.filter((p) => p.execution.status === 'SUCCEEDED');
-  const byPackage = groupBy(succeeded, (p) => p.packageName);
+  return { expected, converged, duplicateVersions };
+}
 
-  // 3: defaults and PUBLISHED.
+/** 3: every SUCCEEDED release is PUBLISHED, and each package's default is its newest PUBLISHED version. */
+function checkDefaults(outcome: CampaignOutcome, byPackage: Map<string, PreparedRelease[]>, violations: string[]): number {
   let wrongDefaults = 0;
   for (const [packageName, pkg] of Object.entries(outcome.catalog.iot)) {
     const published = Object.entries(pkg.versions).filter(([, v]) => v.status === 'PUBLISHED').map(([name]) => name);
@@ -112,7 +142,11 @@ export function checkCampaign(plan: CampaignPlan, outcome: CampaignOutcome): Cam
     }
   }
 
-  // 2: the served timeline of each OpenSearch package.
+  return wrongDefaults;
+}
+
+/** 2: each OpenSearch package's served timeline never goes back, and it ends on the highest release's exact bytes. */
+function checkServedTimelines(plan: CampaignPlan, outcome: CampaignOutcome, byPackage: Map<string, PreparedRelease[]>, violations: string[]): number {
   let regressions = 0;
   for (const [packageName, settings] of Object.entries(plan.scenario.packages)) {
     const os = outcome.catalog.opensearch[settings.opensearchPackage];
@@ -141,8 +175,14 @@ export function checkCampaign(plan: CampaignPlan, outcome: CampaignOutcome): Cam
     }
   }
 
-  // 4: byte-identical releases of one version create it once, import it at most once, and one that
-  // starts after another has SUCCEEDED changes nothing at all ("already released").
+  return regressions;
+}
+
+/**
+ * 4: byte-identical releases of one version create it once, import it at most once, and one that
+ * starts after another has SUCCEEDED changes nothing at all ("already released").
+ */
+function checkIdenticalUploads(plan: CampaignPlan, outcome: CampaignOutcome, succeeded: PreparedRelease[], violations: string[]) {
   const iotChanges = (p: PreparedRelease, operation?: string) => outcome.iotTokenUses.filter((u) => u.token === p.token && (!operation || u.operation === operation)).length;
   const commitsOf = (p: PreparedRelease) => {
     const osPackage = plan.scenario.packages[p.packageName]?.opensearchPackage ?? '';
@@ -165,26 +205,7 @@ export function checkCampaign(plan: CampaignPlan, outcome: CampaignOutcome): Cam
     }
   }
 
-  const domainRegressions = checkDomains(plan, outcome, byPackage, violations);
-
-  const mutating = MUTATING_CALLS.reduce((n, op) => n + (outcome.calls[op]?.succeeded ?? 0), 0);
-  const faults = Object.values(outcome.calls).reduce((n, c) => n + (c.injected ?? 0), 0);
-  return {
-    releases: plan.uploads.length,
-    executions: outcome.executions.length,
-    faults,
-    converged,
-    expectedToConverge: expected,
-    duplicateVersions,
-    wrongDefaults,
-    regressions,
-    stuck: expected - converged + unprepared.length,
-    domainRegressions,
-    mutatingCallsPerRelease: prepared.length ? mutating / prepared.length : 0,
-    identicalNoOps,
-    identicalUploads,
-    violations,
-  };
+  return { identicalUploads, identicalNoOps };
 }
 
 export function summaryLine(s: CampaignSummary, seed: number, wallMs: number): string {

@@ -28,24 +28,28 @@ async function play(session: LocalSession, uploads: CampaignPlan['scenario']['up
   await session.settled();
 }
 
-/** Redrives what failed with an error a redrive can fix, faults cleared ("once the cause is gone"). */
-async function redriveFailed(session: LocalSession): Promise<number> {
+/**
+ * Redrives what failed with an error a redrive can fix, faults cleared ("once the cause is gone").
+ * Counts the redrives by the error that made them necessary.
+ */
+async function redriveFailed(session: LocalSession, redriven: Record<string, number>): Promise<void> {
   session.twin.setFaults([]);
-  let redriven = 0;
   for (let round = 0; round < REDRIVE_ROUNDS; round++) {
     const failed = session.engine.list().filter((e) => e.status !== 'SUCCEEDED' && e.status !== 'RUNNING' && redriveAdvice(e.error).redrivable);
     if (failed.length === 0) break;
-    for (const e of failed) session.engine.redrive(e.name);
-    redriven += failed.length;
+    for (const e of failed) {
+      redriven[e.error ?? 'unknown'] = (redriven[e.error ?? 'unknown'] ?? 0) + 1;
+      session.engine.redrive(e.name);
+    }
     await session.settled();
   }
-  return redriven;
 }
 
 export interface CampaignResult {
   summary: CampaignSummary;
   wallMs: number;
-  redriven: number;
+  /** Redrives, by the error the execution had failed with. */
+  redriven: Record<string, number>;
 }
 
 /**
@@ -66,11 +70,12 @@ export async function runCampaign(plan: CampaignPlan, opts: { timeScale?: number
     for (const p of scenario.opensearchPackages) await session.createOpenSearchPackage(p.name, p.type, p.content);
     for (const d of scenario.domains ?? []) await session.createDomain(d); // plans written before issue 9 have none
     await play(session, scenario.uploads, scenario.manifests);
-    let redriven = await redriveFailed(session);
+    const redriven: Record<string, number> = {};
+    await redriveFailed(session, redriven);
     // Second wave: re-uploads of released versions, with the same faults, then redrives again.
     session.twin.setFaults(scenario.faults);
     await play(session, scenario.secondWave, []);
-    redriven += await redriveFailed(session);
+    await redriveFailed(session, redriven);
 
     const summary = checkCampaign(plan, {
       executions: session.engine.list(),

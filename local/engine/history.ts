@@ -1,4 +1,5 @@
 import type { ExecutionRecord, StateRecord } from './executions';
+import type { WaitingTask } from './task-tokens';
 
 /**
  * GetExecutionHistory for the local engine: the execution's events in Step Functions' shapes,
@@ -9,7 +10,7 @@ import type { ExecutionRecord, StateRecord } from './executions';
  */
 export type HistoryEvent = Record<string, unknown> & { id: number; type: string; timestamp: number };
 
-export function executionHistory(e: ExecutionRecord, includeExecutionData = true): HistoryEvent[] {
+export function executionHistory(e: ExecutionRecord, includeExecutionData = true, waiting: WaitingTask[] = []): HistoryEvent[] {
   const events: HistoryEvent[] = [];
   const data = (value: unknown) => (includeExecutionData && value !== undefined ? { input: JSON.stringify(value) } : {});
   const out = (value: unknown) => (includeExecutionData && value !== undefined ? { output: JSON.stringify(value) } : {});
@@ -24,7 +25,8 @@ export function executionHistory(e: ExecutionRecord, includeExecutionData = true
       add('ExecutionFailed', previous.stoppedDate, { executionFailedEventDetails: { error: previous.error, cause: previous.cause } });
       add('ExecutionRedriven', state.enteredDate, { executionRedrivenEventDetails: { redriveCount: e.states.slice(0, i).filter((s) => s.status === 'FAILED').length } });
     }
-    addState(state, add, data, out);
+    const callback = state.status === 'ENTERED' ? waiting.find((t) => t.execution === e.name && t.state === state.name) : undefined;
+    addState(state, add, data, out, callback);
   });
   if (e.status === 'FAILED' || e.status === 'TIMED_OUT') {
     const type = e.status === 'FAILED' ? 'ExecutionFailed' : 'ExecutionTimedOut';
@@ -36,9 +38,12 @@ export function executionHistory(e: ExecutionRecord, includeExecutionData = true
 
 type Add = (type: string, at: string | undefined, details?: Record<string, unknown>) => void;
 
-function addState(state: StateRecord, add: Add, data: (v: unknown) => object, out: (v: unknown) => object): void {
+function addState(state: StateRecord, add: Add, data: (v: unknown) => object, out: (v: unknown) => object, callback?: WaitingTask): void {
   add(`${state.type}StateEntered`, state.enteredDate, { stateEnteredEventDetails: { name: state.name, ...data(state.input) } });
-  if (state.type === 'Task') {
+  if (callback) {
+    // A callback Task waiting for SendTaskSuccess / SendTaskFailure: its request carries the token.
+    add('TaskScheduled', state.enteredDate, { taskScheduledEventDetails: { resourceType: 'sns', resource: callback.resource, region: 'us-east-1', parameters: JSON.stringify(callback.request) } });
+  } else if (state.type === 'Task') {
     const scheduled = () => add('LambdaFunctionScheduled', state.enteredDate, { lambdaFunctionScheduledEventDetails: { ...data(state.input) } });
     const retriedErrors = retriedAttemptErrors(state);
     for (let retried = 0; retried < state.retries; retried++) {

@@ -9,7 +9,10 @@ import { type AslDefinition, loadDefinitionText, placeholders, substitute } from
 import { scaleDefinition } from './time-scale';
 import { type ExecutionRecord, failedState, type StateRecord } from './executions';
 import { invokeLocally, type LocalFunction, STEP_FUNCTIONS_BY_PLACEHOLDER } from './functions';
+import { LocalSfnError } from './sfn-errors';
 import { LocalTaskTokens } from './task-tokens';
+
+export { LocalSfnError } from './sfn-errors';
 
 export interface LocalStepFunctionsOptions {
   region?: string;
@@ -20,19 +23,14 @@ export interface LocalStepFunctionsOptions {
    * 0.001 turns seconds into milliseconds). Attempt counts and backoff shape are kept.
    */
   timeScale?: number;
+  /** Multiplies every Task's TimeoutSeconds (see time-scale.ts); default 1. */
+  taskTimeoutFactor?: number;
   /** Executions recorded by an earlier run (the state dir). */
   executions?: ExecutionRecord[];
   /** Called whenever a state is entered, left, retried or failed, and when an execution ends. */
   onProgress?: (execution: ExecutionRecord, state?: StateRecord) => void;
 }
 
-/** An error the local StartExecution / RedriveExecution raise, named as Step Functions names it. */
-export class LocalSfnError extends Error {
-  constructor(name: string, message: string) {
-    super(message);
-    this.name = name;
-  }
-}
 
 const VALIDATION_OPTIONS = { checkArn: false };
 
@@ -112,7 +110,7 @@ export class LocalStepFunctions {
     // event loop in a warm process, ~400 ms in a fresh CLI one); every run then uses the
     // time-scaled copy with validation off.
     validateOnce(substitute(this.text, this.arns));
-    this.runnable = scaleDefinition(substitute(this.text, this.arns), options.timeScale ?? 1);
+    this.runnable = scaleDefinition(substitute(this.text, this.arns), options.timeScale ?? 1, options.taskTimeoutFactor ?? 1);
   }
 
   /** The definition every run executes: substituted, validated in the constructor, time-scaled. */
@@ -182,7 +180,7 @@ export class LocalStepFunctions {
     for (const [stateName, state] of Object.entries(definition.States)) {
       if (state.Type === 'Task' && state.Resource?.endsWith('.waitForTaskToken')) {
         const token = this.taskTokens.tokenFor(execution.executionArn);
-        taskResourceLocalHandlers[stateName] = (request) => this.taskTokens.wait({ token, execution: execution.name, state: stateName, request }) as Promise<never>;
+        taskResourceLocalHandlers[stateName] = (request) => this.taskTokens.wait({ token, execution: execution.name, state: stateName, resource: state.Resource!, request }) as Promise<never>;
       } else if (state.Type === 'Task') {
         const fn = this.functionsByArn.get(state.Resource ?? '');
         if (!fn) throw new Error(`state ${stateName} has no local function for ${state.Resource}`);

@@ -20,7 +20,7 @@ export interface SfnApi {
 type Operation = (body: Record<string, unknown>) => unknown;
 
 /** The operations this API implements (the README lists them; anything else is UnknownOperationException). */
-export const SFN_API_OPERATIONS = ['StartExecution', 'DescribeExecution', 'ListExecutions', 'GetExecutionHistory', 'RedriveExecution', 'ListStateMachines'] as const;
+export const SFN_API_OPERATIONS = ['StartExecution', 'DescribeExecution', 'ListExecutions', 'GetExecutionHistory', 'RedriveExecution', 'ListStateMachines', 'SendTaskSuccess', 'SendTaskFailure'] as const;
 
 export interface SfnApiOptions {
   /** Fixed port (`local serve --port`, the serve's base port); 0 or absent: one chosen by the OS. */
@@ -48,12 +48,21 @@ export async function startSfnApi(engine: LocalStepFunctions, options: SfnApiOpt
       return { executions };
     },
     GetExecutionHistory: (b) => {
-      const events = executionHistory(find(engine, b.executionArn), b.includeExecutionData !== false);
+      const events = executionHistory(find(engine, b.executionArn), b.includeExecutionData !== false, engine.taskTokens.list());
       return { events: b.reverseOrder ? events.reverse() : events };
     },
     RedriveExecution: (b) => {
       const execution = engine.redrive(find(engine, b.executionArn).name);
       return { redriveDate: epoch(new Date().toISOString()), executionArn: execution.executionArn };
+    },
+    // The callback pattern (WaitForApproval): what `pkgrelease approve | reject` sends.
+    SendTaskSuccess: (b) => {
+      engine.taskTokens.succeed(String(b.taskToken), JSON.parse(String(b.output ?? '{}')));
+      return {};
+    },
+    SendTaskFailure: (b) => {
+      engine.taskTokens.fail(String(b.taskToken), String(b.error ?? 'TaskFailed'), String(b.cause ?? ''));
+      return {};
     },
     ListStateMachines: () => ({
       stateMachines: [{ stateMachineArn: engine.stateMachineArn, name: engine.stateMachineArn.split(':').pop(), type: 'STANDARD', creationDate: startedAt }],

@@ -1,3 +1,5 @@
+import { LocalSfnError } from './sfn-errors';
+
 /**
  * Step Functions' callback pattern (`….waitForTaskToken`) for the local engine: a waiting Task is a
  * promise that `succeed` / `fail` settle, as SendTaskSuccess / SendTaskFailure do in AWS. Each
@@ -8,6 +10,8 @@ export interface WaitingTask {
   token: string;
   execution: string;
   state: string;
+  /** The Task's Resource, e.g. `arn:aws:states:::sns:publish.waitForTaskToken`. */
+  resource: string;
   /** The Task's input after its Parameters: what AWS would have sent (an SNS message, …). */
   request: unknown;
 }
@@ -42,7 +46,7 @@ export class LocalTaskTokens {
 
   private take(token: string) {
     const task = this.waiting.get(token);
-    if (!task) throw Object.assign(new Error('Task does not exist anymore'), { name: 'TaskTimedOut' });
+    if (!task) throw new LocalSfnError('TaskTimedOut', 'Task Timed Out: the task token is unknown or was already answered');
     this.waiting.delete(token);
     return task;
   }

@@ -1,4 +1,6 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
+import { answerApproval } from '../../cli/operator/approve';
 import type { WaitingTask } from '../../local/engine/task-tokens';
 import type { LocalSession } from '../../local/session';
 import { CONFIG, executionFor, startSession, succeeded } from './harness';
@@ -49,7 +51,8 @@ describe('approval gate (requireApproval)', () => {
     expect(request.Message).not.toContain(task.token);
     expect(request.MessageAttributes.taskToken.StringValue).toBe(task.token);
 
-    session.engine.taskTokens.succeed(task.token, { decision: 'approved' });
+    // What `pkgrelease approve <arn>` does: the token from GetExecutionHistory, then SendTaskSuccess, over HTTP.
+    await answerApproval(new SFNClient({}), execution.executionArn, { decision: 'approved' });
     await session.settled();
 
     expect(execution.status).toBe('SUCCEEDED');
@@ -62,10 +65,13 @@ describe('approval gate (requireApproval)', () => {
     const task = await dropAndWait(session);
     const execution = executionFor(session, 'edge-agent', '1.4.0');
 
-    session.engine.taskTokens.fail(task.token, 'ReleaseRejected', 'fails the soak test');
+    expect(task.state).toBe('WaitForApproval');
+    // What `pkgrelease reject <arn> --reason …` does, over HTTP.
+    await answerApproval(new SFNClient({}), execution.executionArn, { decision: 'rejected', reason: 'fails the soak test' });
     await session.settled();
 
-    expect(execution).toMatchObject({ status: 'FAILED', error: 'ReleaseRejected', cause: 'fails the soak test' });
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'ReleaseRejected' });
+    expect(execution.cause).toContain('fails the soak test');
     expect(execution.states.map((s) => s.name)).not.toContain('Promote');
     const report = session.report();
     expect(report.catalog.iot['edge-agent']?.versions['1.4.0']?.status).toBe('DRAFT');

@@ -4,7 +4,7 @@
  * OpenSearch package (status, AvailablePackageVersion, history). Every call lands in `sequence`,
  * so a test can assert what happened and in which order.
  */
-import { type AttributeValue, ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, UpdateItemCommand, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import {
   DescribePackagesCommand,
   type DescribePackagesCommandInput,
@@ -68,6 +68,10 @@ export function install(start: { lease?: LeaseRow; pkg: FakePackage }): Fakes {
   s3.reset();
   const fakes: Fakes = { lease: { row: start.lease && { ...start.lease } }, pkg: structuredClone(start.pkg), sequence: [] };
 
+  ddb.on(GetItemCommand).callsFake(() => {
+    fakes.sequence.push('lease:get');
+    return { Item: fakes.lease.row && (marshall(fakes.lease.row, { removeUndefinedValues: true }) as Record<string, AttributeValue>) };
+  });
   ddb.on(UpdateItemCommand).callsFake((input: UpdateItemCommandInput) => {
     const v = unmarshall(input.ExpressionAttributeValues ?? {}) as Record<string, string | number>;
     const op = leaseOp(input);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { OpenSearchPackageBusy, OpenSearchPackageFailed, OpenSearchPackageLocked, OpenSearchPackageNotFound } from '../../lib/release/errors';
 import { commitMessage } from '../../lib/release/identity';
 import { openSearchLeaseKey } from '../../lib/release/lease';
-import { updateOpenSearch } from '../../lib/release/steps/update-opensearch';
+import { updateOpenSearch, waitIfLocked } from '../../lib/release/steps/update-opensearch';
 import { release } from '../fixtures/release';
 import { failure } from '../twin/helpers';
 import { deps, heldBy, install, mutations, NOW, os, PACKAGE_ID, s3, TTL_SECONDS } from './opensearch-fakes';
@@ -251,5 +251,24 @@ describe('updateOpenSearch', () => {
     const fakes = install({ pkg: idle([initial]) });
     await updateOpenSearch(r, deps());
     expect(fakes.lease.row?.owner).toBe(r.clientToken);
+  });
+
+  describe('waitIfLocked: the one read before the Powertools record', () => {
+    it('another release holds the lease and no memo covers this release: OpenSearchPackageLocked, after one read and nothing else', async () => {
+      const fakes = install({ lease: heldBy('other-execution', 7, { version: '1.1.0', packageId: 'F111' }), pkg: idle([initial]) });
+      await expect(waitIfLocked(ours(), deps())).rejects.toThrow(/held by edge-agent@9\.9\.9 \(execution other-execution\); waiting for it/);
+      expect(fakes.sequence).toEqual(['lease:get']);
+    });
+
+    it('goes on when the lease is free, expired, this execution\'s own, or the memo says the package serves this release or newer', async () => {
+      const free = { fence: 3, leaseExpiresAt: 0 };
+      const expired = { ...heldBy('other-execution'), leaseExpiresAt: NOW - 1 };
+      const own = heldBy(EXECUTION);
+      const covered = heldBy('other-execution', 7, { version: '1.2.0', packageId: 'F111' });
+      for (const lease of [undefined, free, expired, own, covered]) {
+        install({ lease, pkg: idle([initial]) });
+        await expect(waitIfLocked(ours(), deps()), JSON.stringify(lease)).resolves.toBeUndefined();
+      }
+    });
   });
 });

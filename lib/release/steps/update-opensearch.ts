@@ -4,7 +4,7 @@ import { findPackageByName, getVersionHistory, updatePackage } from '../../clien
 import { copyObjectVersion } from '../../clients/s3';
 import { OpenSearchPackageBusy, OpenSearchPackageFailed, OpenSearchPackageLocked } from '../errors';
 import { commitMessage, parseCommitMessage, shortToken } from '../identity';
-import { acquireLease, type Lease, type LeaseStore, openSearchLeaseKey, releaseLease, renewLease, type ServedMemo } from '../lease';
+import { acquireLease, type Lease, type LeaseStore, openSearchLeaseKey, peekLease, releaseLease, renewLease, type ServedMemo } from '../lease';
 import { isBusy, isFailed, isThisRelease, lookAtPackage, newestFirst, type OpenSearchView, servesReleaseOrNewer } from '../opensearch-view';
 import type { ReleaseRequest } from '../request';
 import { compareVersions } from '../version-order';
@@ -56,6 +56,20 @@ export interface UpdateOpenSearchResult {
  */
 export async function updateOpenSearch(release: ReleaseRequest, deps: UpdateOpenSearchDeps): Promise<UpdateOpenSearchResult> {
   return reconcileOpenSearch(release, deps);
+}
+
+/**
+ * Before the UpdateOpenSearch Lambda enters its Powertools record: when another release holds the
+ * lease and nothing says the package already serves this release or a newer one, this release has
+ * to wait — say so with one read, instead of writing an in-progress record, failing to take the
+ * lease and deleting the record again on every attempt of the wait. (Taking the lease decides; this
+ * look only saves work, and a race with it merely costs one more attempt.)
+ */
+export async function waitIfLocked(release: ReleaseRequest, deps: Pick<UpdateOpenSearchDeps, 'lease'>): Promise<void> {
+  const { heldByOther, served } = await peekLease(deps.lease, openSearchLeaseKey(release.opensearch.packageName), leaseOwner(release));
+  if (heldByOther && !(served && compareVersions(served.version, release.versionName) >= 0)) {
+    throw new OpenSearchPackageLocked(`${openSearchLeaseKey(release.opensearch.packageName)} is held by ${heldByOther}; waiting for it`);
+  }
 }
 
 /** Who holds the lease: the execution (a redrive is the same owner); outside Step Functions, the release. */
