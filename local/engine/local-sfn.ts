@@ -31,7 +31,6 @@ export interface LocalStepFunctionsOptions {
   onProgress?: (execution: ExecutionRecord, state?: StateRecord) => void;
 }
 
-
 const VALIDATION_OPTIONS = { checkArn: false };
 
 /**
