@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { domainsClient, domainSettings, underLease, whereFromContext } from '../../lib/lambda/domain-deps';
+import { domainsClient, domainSettings, underLease, whereFromContext, whileLockedByAnother } from '../../lib/lambda/domain-deps';
+import type { LeaseCheck } from '../../lib/release/domain-state';
 import { parseStepInput, stepHandler } from '../../lib/lambda/step-handler';
 import { ReleaseStateSchema } from '../../lib/release/request';
 import { applyToDomains, nothingToWaitFor } from '../../lib/release/steps/apply-to-domains';
@@ -19,6 +20,10 @@ export const handler = stepHandler('applyToDomains', async (event: unknown, cont
   const { selection } = domainSettings(state);
   const input = { release: state, update, domains: selection, where: whereFromContext(context) };
   if (selection === 'none') return applyToDomains(input, domainsClient(), async () => undefined);
+  const apply = (assertLease: LeaseCheck) => applyToDomains(input, domainsClient(), assertLease);
+  // Another release holds the lease: no wait when no domain needs a change.
+  const unchanged = await whileLockedByAnother(state, update.packageName, apply, nothingToWaitFor);
+  if (unchanged) return unchanged;
   // Nothing started: nothing for CheckDomains to wait for under the lease, so let the next release in.
-  return underLease(state, update.packageName, (assertLease) => applyToDomains(input, domainsClient(), assertLease), nothingToWaitFor);
+  return underLease(state, update.packageName, apply, nothingToWaitFor);
 });

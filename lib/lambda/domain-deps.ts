@@ -3,7 +3,7 @@ import { opensearchClient } from '../clients/aws';
 import { type DomainSelection, type PackageSettings, packageSettings, parsePackagesConfig } from '../release/config';
 import type { LeaseCheck } from '../release/domain-state';
 import { isTransient, OpenSearchPackageLocked, ReleaseError } from '../release/errors';
-import { acquireLease, type Lease, type LeaseStore, openSearchLeaseKey, releaseLease, renewLease } from '../release/lease';
+import { acquireLease, type Lease, type LeaseStore, openSearchLeaseKey, peekLease, releaseLease, renewLease } from '../release/lease';
 import type { ReleaseRequest } from '../release/request';
 import { leaseOwner } from '../release/steps/update-opensearch';
 import { leaseStoreFromEnv } from './lease-store';
@@ -60,6 +60,29 @@ export async function underLease<R>(
     if (!retried) await held.release();
     throw e;
   }
+}
+
+/**
+ * While another release holds the lease, a domain step first looks without it: domains only move
+ * forward, so "no domain, or every domain runs this release or a newer one" is true whoever holds
+ * the lease, and needs no wait. Only a step that would change a domain waits for the lease.
+ * Returns the step's result when it needed no change, else throws OpenSearchPackageLocked.
+ */
+export async function whileLockedByAnother<R>(
+  release: ReleaseRequest,
+  opensearchPackage: string,
+  look: (assertLease: LeaseCheck) => Promise<R>,
+  finished: (result: R) => boolean,
+  store: LeaseStore = leaseStoreFromEnv(),
+): Promise<R | undefined> {
+  const { heldByOther } = await peekLease(store, openSearchLeaseKey(opensearchPackage), leaseOwner(release));
+  if (!heldByOther) return undefined;
+  const locked = new OpenSearchPackageLocked(`${openSearchLeaseKey(opensearchPackage)} is held by ${heldByOther}; waiting for it before changing a domain`);
+  const result = await look(async () => {
+    throw locked;
+  });
+  if (finished(result)) return result;
+  throw locked;
 }
 
 export function domainsClient() {
