@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { findPackageByName } from '../../lib/clients/opensearch';
-import type { PackagesConfig } from '../../lib/release/config';
+import { opensearchPackageOf, type PackagesConfig } from '../../lib/release/config';
 import { deriveClientToken, executionName } from '../../lib/release/identity';
 import { KEY_CONVENTION, parseReleaseKey, releaseKey } from '../../lib/release/key-convention';
 import { preflightRelease } from '../../lib/release/preflight';
@@ -68,7 +68,7 @@ function typeFor(fileName: string, opts: PublishOptions): OpenSearchPackageType 
 /** Uploads `body` under the key convention in a session, creating the OpenSearch package first if needed. */
 export async function publishInto(session: LocalSession, config: PackagesConfig, fileName: string, body: Buffer, opts: PublishOptions & { key?: string }): Promise<void> {
   const key = opts.key ?? releaseKey(opts.package!, opts.version!, fileName);
-  const opensearchName = opts.package ? (config.packages[opts.package]?.opensearchPackage ?? opts.package) : undefined;
+  const opensearchName = opts.package ? opensearchPackageOf(opts.package, config.packages[opts.package]) : undefined;
   if (opensearchName && !session.twin.catalog().opensearch[opensearchName]) {
     // A person creates the OpenSearch package once, before the first release: do it for them locally.
     await session.createOpenSearchPackage(opensearchName, typeFor(fileName, opts), body);
@@ -109,7 +109,7 @@ async function publishThroughServe(serve: ServeInfo, file: string, body: Buffer,
   const config = prepare(source, planned, body.length, opts);
   const { s3, opensearch, sfn } = twinClients(serve);
   if (planned.release) {
-    const opensearchName = config.packages[planned.release.package]?.opensearchPackage ?? planned.release.package;
+    const opensearchName = opensearchPackageOf(planned.release.package, config.packages[planned.release.package]);
     if (!(await findPackageByName(opensearch, opensearchName))) await createOpenSearchPackage(s3, opensearch, opensearchName, typeFor(basename(file), opts), body);
   }
   const since = new Date().toISOString();

@@ -2,6 +2,7 @@ import type { RequestListener } from 'node:http';
 import { mountConsole } from '../../local/console/mount';
 import { LOCAL_BUCKET, LocalSession, PORT_OFFSETS } from '../../local/session';
 import { CliFailure } from '../errors';
+import { opensearchPackageOf } from '../../lib/release/config';
 import { configSource, readConfig } from './config';
 import { createProgress } from './progress';
 import { type NotReleased, REPORT_PATH, type ServedReport } from './serve-client';
@@ -55,7 +56,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
     });
     const created: string[] = [];
     for (const [name, settings] of Object.entries(config.packages)) {
-      const opensearchName = settings.opensearchPackage ?? name;
+      const opensearchName = opensearchPackageOf(name, settings);
       if (session.twin.catalog().opensearch[opensearchName]) continue;
       // The OpenSearch package must exist before the first release (in AWS you create it once).
       await session.createOpenSearchPackage(opensearchName, 'TXT-DICTIONARY', '# created by pkgrelease local serve\n');

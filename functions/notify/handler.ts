@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import { sfnClient } from '../../lib/clients/aws';
 import { leaseStoreFromEnv } from '../../lib/lambda/lease-store';
 import { logger } from '../../lib/lambda/logger';
-import { parsePackagesConfig } from '../../lib/release/config';
+import { packagesConfigFromEnv } from '../../lib/release/config';
 import { freeLeaseOfEndedExecution } from '../../lib/release/lease-cleanup';
 import { buildNotification } from '../../lib/notifications/format';
 import { publishNotification } from '../../lib/notifications/publish';
@@ -22,7 +22,7 @@ export const handler = async (event: unknown, context: Context): Promise<void> =
   if (!topicArn) throw new Error('FAILURE_TOPIC_ARN is not set');
 
   // First, so that a DynamoDB failure retries the whole event before anything was sent.
-  const freed = await freeLeaseOfEndedExecution(event, { lease: leaseStoreFromEnv(), config: parsePackagesConfig(process.env.PACKAGES_CONFIG) });
+  const freed = await freeLeaseOfEndedExecution(event, { lease: leaseStoreFromEnv(), config: packagesConfigFromEnv() });
   if (freed) logger.info('freed the OpenSearch package lease the execution held', { lease: freed });
 
   const note = await buildNotification(event, { sfn: sfnClient() });

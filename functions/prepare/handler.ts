@@ -3,7 +3,7 @@ import { s3Client } from '../../lib/clients/aws';
 import { runIdempotent } from '../../lib/lambda/idempotency';
 import { appendReleaseKeys } from '../../lib/lambda/logger';
 import { stepHandler } from '../../lib/lambda/step-handler';
-import { parsePackagesConfig } from '../../lib/release/config';
+import { packagesConfigFromEnv } from '../../lib/release/config';
 import type { ReleaseRequest } from '../../lib/release/request';
 import { prepareRelease } from '../../lib/release/steps/prepare';
 
@@ -21,7 +21,7 @@ interface PrepareEvent {
 export const handler = stepHandler('prepare', async (event: PrepareEvent, context: Context) => {
   const release = await prepareRelease(event?.input, {
     s3: s3Client(),
-    config: parsePackagesConfig(process.env.PACKAGES_CONFIG),
+    config: packagesConfigFromEnv(),
     artifactBucket: process.env.ARTIFACT_BUCKET || undefined,
   });
   appendReleaseKeys({ ...release, execution: event?.execution });

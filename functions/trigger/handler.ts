@@ -3,7 +3,7 @@ import { sfnClient } from '../../lib/clients/aws';
 import { runIdempotent } from '../../lib/lambda/idempotency';
 import { appendReleaseKeys } from '../../lib/lambda/logger';
 import { stepHandler } from '../../lib/lambda/step-handler';
-import { parsePackagesConfig } from '../../lib/release/config';
+import { packagesConfigFromEnv } from '../../lib/release/config';
 import { requestFromS3Event, startRelease } from '../../lib/release/steps/trigger';
 
 /**
@@ -12,7 +12,7 @@ import { requestFromS3Event, startRelease } from '../../lib/release/steps/trigge
  */
 export const handler = stepHandler('trigger', async (event: unknown, context: Context) => {
   const request = requestFromS3Event(event, {
-    config: parsePackagesConfig(process.env.PACKAGES_CONFIG),
+    config: packagesConfigFromEnv(),
     artifactBucket: process.env.ARTIFACT_BUCKET || undefined,
   });
   appendReleaseKeys(request);

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { opensearchClient } from '../clients/aws';
-import { type DomainSelection, type PackageSettings, packageSettings, parsePackagesConfig } from '../release/config';
+import { type DomainSelection, type PackageSettings, packageSettings, packagesConfigFromEnv } from '../release/config';
 import type { LeaseCheck } from '../release/domain-state';
 import { isTransient, OpenSearchPackageLocked, ReleaseError } from '../release/errors';
 import { acquireLease, type Lease, type LeaseStore, openSearchLeaseKey, peekLease, releaseLease, renewLease } from '../release/lease';
@@ -14,7 +14,7 @@ import { leaseStoreFromEnv } from './lease-store';
  * the OpenSearch package's lease, taken (or renewed, for the same execution) on every invocation.
  */
 export function domainSettings(release: ReleaseRequest): { selection: DomainSelection; settings: PackageSettings } {
-  const settings = packageSettings(parsePackagesConfig(process.env.PACKAGES_CONFIG), release.packageName);
+  const settings = packageSettings(packagesConfigFromEnv(), release.packageName);
   return { selection: settings.domains ?? 'associated', settings };
 }
 

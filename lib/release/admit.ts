@@ -1,4 +1,4 @@
-import { type DefaultVersionPolicy, packageSettings, type PackageSettings, type PackagesConfig } from './config';
+import { type DefaultVersionPolicy, opensearchPackageOf, packageSettings, type PackageSettings, type PackagesConfig } from './config';
 import { InvalidRelease } from './errors';
 import type { ReleaseDraft } from './inputs';
 import { checkArtifactKey } from './key-convention';
@@ -27,7 +27,7 @@ export function admitDraft(draft: ReleaseDraft, deps: AdmitDeps): Admission {
   // The names come first: everything else (configuration, keys) is keyed on them.
   validateNames(draft.packageName, draft.versionName);
   const settings = packageSettings(deps.config, draft.packageName);
-  const opensearchPackage = configuredOnly('opensearchPackage', draft.opensearchPackage, settings.opensearchPackage ?? draft.packageName);
+  const opensearchPackage = configuredOnly('opensearchPackage', draft.opensearchPackage, opensearchPackageOf(draft.packageName, settings));
   const defaultVersionPolicy = configuredOnly('defaultVersionPolicy', draft.defaultVersionPolicy, settings.defaultVersionPolicy ?? 'if-newer');
 
   if (deps.artifactBucket && draft.artifact.bucket !== deps.artifactBucket) {

@@ -64,7 +64,7 @@ export const PackagesConfigSchema = z
     // defined within one version line, and the lease orders the releases of one package.
     const feeders = new Map<string, string>();
     for (const [name, settings] of Object.entries(config.packages)) {
-      const target = settings.opensearchPackage ?? name;
+      const target = opensearchPackageOf(name, settings);
       const other = feeders.get(target);
       if (other !== undefined) {
         ctx.addIssue({ code: 'custom', path: ['packages', name, 'opensearchPackage'], message: `OpenSearch package "${target}" is already fed by "${other}"; give each IoT package its own OpenSearch package` });
@@ -89,6 +89,24 @@ export function parsePackagesConfig(text: string | undefined): PackagesConfig {
     throw new InvalidRelease(`PACKAGES_CONFIG ${issue.path.join('.')}: ${issue.message}; fix config/packages.json and redeploy`);
   }
   return parsed.data;
+}
+
+/** The OpenSearch package an IoT package feeds: its `opensearchPackage`, by default its own name. */
+export function opensearchPackageOf(packageName: string, settings: Pick<PackageSettings, 'opensearchPackage'> | undefined): string {
+  return settings?.opensearchPackage ?? packageName;
+}
+
+/**
+ * PACKAGES_CONFIG, parsed once per text: every step reads it, some on every poll, and the
+ * environment is the same for a Lambda's whole life (the local engine may change it between runs).
+ */
+let parsedEnv: { text: string | undefined; config: PackagesConfig } | undefined;
+export function packagesConfigFromEnv(): PackagesConfig {
+  const text = process.env.PACKAGES_CONFIG;
+  if (parsedEnv && parsedEnv.text === text) return parsedEnv.config;
+  const config = parsePackagesConfig(text);
+  parsedEnv = { text, config };
+  return config;
 }
 
 export function packageSettings(config: PackagesConfig, packageName: string): PackageSettings {

@@ -205,7 +205,3 @@ export function classifyAwsError(error: unknown, what: string): unknown {
   return new TransientAwsError(`${what} failed transiently: ${e.name}: ${e.message}`, { cause: error });
 }
 
-/** The SDK's error name, or undefined for non-errors. */
-export function awsErrorName(error: unknown): string | undefined {
-  return error instanceof Error ? error.name : undefined;
-}

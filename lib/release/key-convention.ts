@@ -7,8 +7,6 @@ import { InvalidRelease } from './errors';
 export const RELEASES_PREFIX = 'releases/';
 /** Where a build that releases through a manifest (CodePipeline) puts artifacts: no S3 trigger there. */
 export const BUILDS_PREFIX = 'builds/';
-/** The only prefixes the pipeline reads artifacts from (its IAM grants match). */
-export const ARTIFACT_PREFIXES = [RELEASES_PREFIX, BUILDS_PREFIX] as const;
 export const KEY_CONVENTION = 'releases/<package>/<version>/<file>';
 
 export interface ReleaseKey {

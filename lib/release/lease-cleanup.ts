@@ -1,6 +1,6 @@
 import { ExecutionStatusChangeEventSchema, FAILURE_STATUSES } from '../notifications/format';
 import { summariseReleaseInput } from '../notifications/release-summary';
-import type { PackagesConfig } from './config';
+import { opensearchPackageOf, type PackagesConfig } from './config';
 import { expireLeaseOf, type LeaseStore, openSearchLeaseKey } from './lease';
 
 /**
@@ -22,6 +22,6 @@ export async function freeLeaseOfEndedExecution(event: unknown, deps: { lease: L
   const packageName = summariseReleaseInput(parsed.data.detail.input).package;
   const settings = packageName !== undefined ? deps.config.packages[packageName] : undefined;
   if (!packageName || !settings) return undefined;
-  const key = openSearchLeaseKey(settings.opensearchPackage ?? packageName);
+  const key = openSearchLeaseKey(opensearchPackageOf(packageName, settings));
   return (await expireLeaseOf(deps.lease, key, parsed.data.detail.name, LEASE_HOLDER_MAX_INVOCATION_SECONDS)) ? key : undefined;
 }

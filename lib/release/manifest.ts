@@ -30,7 +30,6 @@ export const ReleaseManifestSchema = z
   })
   .describe('pkgrelease release manifest');
 
-export type ReleaseManifest = z.infer<typeof ReleaseManifestSchema>;
 
 export function manifestJsonSchema(): Record<string, unknown> {
   return {

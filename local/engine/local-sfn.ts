@@ -108,8 +108,9 @@ export class LocalStepFunctions {
     // Validated once here (asl-validator compiles its schemas on every call: ~85 ms of blocked
     // event loop in a warm process, ~400 ms in a fresh CLI one); every run then uses the
     // time-scaled copy with validation off.
-    validateOnce(substitute(this.text, this.arns));
-    this.runnable = scaleDefinition(substitute(this.text, this.arns), options.timeScale ?? 1, options.taskTimeoutFactor ?? 1);
+    const definition = substitute(this.text, this.arns);
+    validateOnce(definition);
+    this.runnable = scaleDefinition(definition, options.timeScale ?? 1, options.taskTimeoutFactor ?? 1);
   }
 
   /** The definition every run executes: substituted, validated in the constructor, time-scaled. */

@@ -2,10 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { leaseStoreFromEnv } from '../../lib/lambda/lease-store';
 import { freeLeaseOfEndedExecution } from '../../lib/release/lease-cleanup';
 import type { ExecutionRecord } from '../../local/engine/executions';
-import { LOCAL_BUCKET, type LocalSession } from '../../local/session';
-import { waitFor } from '../twin/helpers';
+import type { LocalSession } from '../../local/session';
 import { CONFIG, executionFor, startSession } from './harness';
-import { servedReleases } from './served';
+import { NEWER, OLDER, olderInFlight, servedReleases } from './served';
 
 /**
  * The failure notification gives back the OpenSearch lease of an execution that ended
@@ -23,8 +22,6 @@ afterEach(async () => {
   session = undefined;
 });
 
-const OLDER = { version: '1.0.0', body: 'alpha\nbeta\n' };
-const NEWER = { version: '1.1.0', body: 'alpha\nbeta\ngamma\n' };
 
 /** The "Step Functions Execution Status Change" event EventBridge hands the notify Lambda. */
 function statusChange(s: LocalSession, execution: ExecutionRecord, status: 'ABORTED' | 'TIMED_OUT') {
@@ -64,9 +61,7 @@ describe('freeing the lease of an ended execution', () => {
       session = await startSession({ faults: [{ operation: 'es:UpdatePackage', kind: 'latency', times: 1, latencyMs: 1500 }] });
       const s = session;
 
-      await s.upload(`releases/edge-agent/${OLDER.version}/words.txt`, OLDER.body);
-      await waitFor(async () => s.twin.s3.listObjects(LOCAL_BUCKET, `staging/edge-agent/${OLDER.version}/`).length, (n) => n === 1, 10_000);
-      await new Promise((r) => setTimeout(r, 100));
+      await olderInFlight(s);
       // The older execution is stopped now; its Lambda, and its UpdatePackage, are still running.
       await freeLeaseOfEndedExecution(statusChange(s, executionFor(s, 'edge-agent', OLDER.version), status), { lease: leaseStoreFromEnv(), config: CONFIG });
       await s.upload(`releases/edge-agent/${NEWER.version}/words.txt`, NEWER.body);

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LOCAL_BUCKET, type LocalSession } from '../../local/session';
-import { waitFor } from '../twin/helpers';
+import type { LocalSession } from '../../local/session';
 import { executionFor, startSession } from './harness';
-import { servedReleases, servedTimeline } from './served';
+import { NEWER, OLDER, olderInFlight, servedReleases, servedTimeline } from './served';
 
 /**
  * Issue #8's race, made deterministic: an OLDER release's UpdatePackage is held in flight (a twin
@@ -17,8 +16,6 @@ afterEach(async () => {
   session = undefined;
 });
 
-const OLDER = { version: '1.0.0', body: 'alpha\nbeta\n' };
-const NEWER = { version: '1.1.0', body: 'alpha\nbeta\ngamma\n' };
 const DELAY_MS = 1500;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -27,10 +24,7 @@ describe('an older release delayed past a newer one', () => {
     session = await startSession({ faults: [{ operation: 'es:UpdatePackage', kind: 'latency', times: 1, latencyMs: DELAY_MS }] });
     const s = session;
 
-    await s.upload(`releases/edge-agent/${OLDER.version}/words.txt`, OLDER.body);
-    // The older release has staged its bytes: its (delayed) UpdatePackage is next.
-    await waitFor(async () => s.twin.s3.listObjects(LOCAL_BUCKET, `staging/edge-agent/${OLDER.version}/`).length, (n) => n === 1, 10_000);
-    await new Promise((r) => setTimeout(r, 100));
+    await olderInFlight(s);
     await s.upload(`releases/edge-agent/${NEWER.version}/words.txt`, NEWER.body);
     await s.settled();
     const report = s.report();

@@ -8,7 +8,8 @@
  *   node node_modules/osls/bin/serverless.js package --stage <stage> --package <tmp>/package
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -49,6 +50,7 @@ export async function packageService(options: PackageOptions): Promise<Packaged>
   const distDir = options.defaultDist ? join(cwd, 'dist') : join(tmp, 'dist');
   const packageDir = join(tmp, 'package');
   const params = Object.entries(options.params ?? {}).map(([k, v]) => `--param=${k}=${v}`);
+  const unlock = await lockServiceDir(cwd);
   const { stdout, stderr } = await execFileAsync(
     process.execPath,
     [join(cwd, 'node_modules/osls/bin/serverless.js'), 'package', '--stage', options.stage, '--package', packageDir, ...params],
@@ -63,10 +65,12 @@ export async function packageService(options: PackageOptions): Promise<Packaged>
         ...(options.defaultDist ? {} : { PKGRELEASE_DIST_DIR: distDir }),
       },
     },
-  ).catch((e: Error & { stdout?: string; stderr?: string }) => {
-    rmSync(tmp, { recursive: true, force: true });
-    throw new Error(`serverless package failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
-  });
+  )
+    .catch((e: Error & { stdout?: string; stderr?: string }) => {
+      rmSync(tmp, { recursive: true, force: true });
+      throw new Error(`serverless package failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
+    })
+    .finally(unlock);
   return {
     template: JSON.parse(readFileSync(join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8')),
     state: JSON.parse(readFileSync(join(packageDir, 'serverless-state.json'), 'utf8')),
@@ -81,4 +85,26 @@ let shared: Promise<Packaged> | undefined;
 export function packagedTemplate(stage = 'test'): Promise<Packaged> {
   shared ??= packageService({ stage });
   return shared;
+}
+
+/**
+ * osls writes its state into `<service dir>/.serverless/` and then moves that directory to
+ * `--package`, whatever that option says: two packagings of one service dir at once (test files in
+ * two vitest workers) take it from under each other. One at a time per service dir, across
+ * processes: `mkdir` is atomic. A lock older than the packaging timeout is a crashed run's.
+ */
+async function lockServiceDir(serviceDir: string): Promise<() => void> {
+  const lock = join(tmpdir(), `pkgrelease-osls-${createHash('sha256').update(serviceDir).digest('hex').slice(0, 16)}.lock`);
+  for (const deadline = Date.now() + 300_000; ; ) {
+    try {
+      mkdirSync(lock);
+      return () => rmSync(lock, { recursive: true, force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const held = statSync(lock, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`another serverless package of ${serviceDir} holds ${lock}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 }

@@ -151,8 +151,7 @@ function done(base: Omit<UpdateOpenSearchResult, 'outcome'>, served: ServedMemo,
  * one with our token: after a re-apply the history also holds our earlier, overwritten entry.
  */
 async function ourPackageVersion(opensearch: OpenSearchClient, packageId: string, release: ReleaseRequest): Promise<string | undefined> {
-  const token = shortToken(release.clientToken);
-  return newestFirst(await getVersionHistory(opensearch, packageId)).find((h) => parseCommitMessage(h.CommitMessage)?.token === token)?.PackageVersion;
+  return newestFirst(await getVersionHistory(opensearch, packageId)).find((h) => isThisRelease(parseCommitMessage(h.CommitMessage), release))?.PackageVersion;
 }
 
 /** `staging/<package>/<version>/<token16>/<file>`: unique per release, so it never changes once written. */
