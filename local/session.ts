@@ -13,6 +13,7 @@ import { type ExecutionRecord, executionClientToken } from './engine/executions'
 import { invokeLocally, TRIGGER_FUNCTION } from './engine/functions';
 import { LocalStepFunctions } from './engine/local-sfn';
 import { type SfnApi, startSfnApi } from './engine/sfn-api';
+import { limitHeapGrowth } from './heap';
 import { type CallCounts, type DomainSpec, type FaultRule, type OpenSearchTiming, startTwin, type Twin, type TwinCatalog } from './twin';
 
 /**
@@ -91,6 +92,7 @@ export class LocalSession {
   }
 
   static async start(options: LocalSessionOptions): Promise<LocalSession> {
+    limitHeapGrowth();
     const base = options.basePort;
     const ports = base ? { s3: base + PORT_OFFSETS.s3, iot: base + PORT_OFFSETS.iot, opensearch: base + PORT_OFFSETS.opensearch, dynamodb: base + PORT_OFFSETS.dynamodb } : undefined;
     const twin = await startTwin({ seed: options.seed, faults: options.faults, opensearchTiming: options.opensearchTiming, stateDir: options.stateDir, ports });

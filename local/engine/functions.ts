@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { withinLocalLambdaConcurrency } from './lambda-concurrency';
 
 /**
  * The step Lambdas as the local engine runs them: the same handler modules that are bundled
@@ -60,11 +61,13 @@ export function lambdaContext(functionName: string, timeoutSeconds: number): Con
  */
 export async function invokeLocally(fn: LocalFunction, event: unknown, timeoutSeconds: number): Promise<unknown> {
   const { handler } = await fn.load();
-  try {
-    // A JSON round trip, as the Lambda service does, so no handler sees another's objects.
-    return JSON.parse(JSON.stringify((await handler(JSON.parse(JSON.stringify(event)) as never, lambdaContext(fn.name, timeoutSeconds))) ?? null));
-  } catch (e) {
-    const err = e as Error;
-    throw Object.assign(new Error(err.message), { name: err.name || 'Error' });
-  }
+  return withinLocalLambdaConcurrency(async () => {
+    try {
+      // A JSON round trip, as the Lambda service does, so no handler sees another's objects.
+      return JSON.parse(JSON.stringify((await handler(JSON.parse(JSON.stringify(event)) as never, lambdaContext(fn.name, timeoutSeconds))) ?? null));
+    } catch (e) {
+      const err = e as Error;
+      throw Object.assign(new Error(err.message), { name: err.name || 'Error' });
+    }
+  });
 }

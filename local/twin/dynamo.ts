@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import type { CallRecorder } from './http';
 
 /**
  * DynamoDB returns the item that failed a condition when asked (`ReturnValuesOnConditionCheckFailure:
@@ -51,6 +52,8 @@ export interface DynamoOptions {
   path?: string;
   /** Fixed port; 0 or absent: one chosen by the OS. */
   port?: number;
+  /** Counts the handlers' requests (not the table set-up) as `dynamodb:Operation`, with the other services' calls. */
+  recorder?: CallRecorder;
 }
 
 /**
@@ -87,6 +90,13 @@ export async function startDynamo(opts: DynamoOptions): Promise<DynamoTwin> {
     await new Promise((r) => setTimeout(r, 5));
   }
   client.destroy();
+  const { recorder } = opts;
+  if (recorder) {
+    server.prependListener('request', (req, res) => {
+      const operation = `dynamodb:${String(req.headers['x-amz-target'] ?? 'unknown').split('.').pop()}`;
+      res.once('finish', () => recorder.record(operation, res.statusCode < 300));
+    });
+  }
   return {
     endpoint,
     tableName: opts.tableName,

@@ -165,6 +165,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       credentials,
       path: options.stateDir ? join(options.stateDir, 'dynamodb') : undefined,
       port: options.ports?.dynamodb,
+      recorder,
     });
     endpoints.dynamodb = dynamo.endpoint;
     const dynamoTwin = dynamo;

@@ -11,6 +11,9 @@ export interface ReportFigures {
   invocationsPerRelease: number;
   mutatingPerRelease: number;
   readsPerRelease: number;
+  /** DynamoDB calls of the idempotency records and leases, apart from the pipeline's AWS calls. */
+  storeWritesPerRelease: number;
+  storeReadsPerRelease: number;
   perOperation: Record<string, number>;
 }
 

@@ -1,6 +1,7 @@
 /**
  * What one local run's JSON report says about a release on AWS: outcomes, state transitions and
- * Lambda invocations per release, and the pipeline's AWS calls per release, mutating vs reads.
+ * Lambda invocations per release, the pipeline's AWS calls per release, mutating vs reads, and
+ * apart from them the DynamoDB calls of the idempotency records and OpenSearch package leases.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +11,8 @@ const SETUP_CALLS = new Set(['s3:PutObject', 'es:CreatePackage']);
 /** The trigger's StartExecution: the entry point, not a step of the release (shown, not totalled). */
 const ENTRY_CALLS = /^states:/;
 const READ = /^[a-z0-9]+:(Get|Describe|List|Head)/;
+/** The table behind Powertools idempotency and the leases: the pipeline's own bookkeeping, counted apart. */
+const STORE_CALLS = /^dynamodb:/;
 
 /** Why each read the pipeline makes is needed (shown next to its count). */
 export const READ_REASONS = {
@@ -19,6 +22,10 @@ export const READ_REASONS = {
   'iot:ListPackageVersions': 'the newest PUBLISHED version for the if-newer default policy',
   'es:DescribePackages': 'resolve the OpenSearch package by name; poll its import status',
   'es:GetPackageVersionHistory': 'converge: is this release (or a newer one) already imported?',
+  'dynamodb:GetItem': 'UpdateOpenSearch and ApplyToDomains look at the OpenSearch package lease before taking it or waiting (consistent read)',
+  'dynamodb:PutItem': 'Powertools: the in-progress record of each idempotent invocation',
+  'dynamodb:UpdateItem': 'Powertools: the completed record; the lease: acquire, renew before each mutating call, release, what the package serves',
+  'dynamodb:DeleteItem': 'Powertools: the in-progress record of an invocation that failed, so a retry can run',
 };
 
 function taskStates(root) {
@@ -43,12 +50,17 @@ export function reportFigures(root, report, releases) {
   const perOperation = {};
   let mutating = 0;
   let reads = 0;
+  let storeWrites = 0;
+  let storeReads = 0;
   for (const [op, c] of Object.entries(report.calls)) {
     if (SETUP_CALLS.has(op)) continue;
     const n = c.succeeded + c.failed;
     perOperation[op] = n / releases;
     if (ENTRY_CALLS.test(op)) continue;
-    if (READ.test(op)) reads += n;
+    if (STORE_CALLS.test(op)) {
+      if (READ.test(op)) storeReads += n;
+      else storeWrites += n;
+    } else if (READ.test(op)) reads += n;
     else mutating += n;
   }
   return {
@@ -58,6 +70,8 @@ export function reportFigures(root, report, releases) {
     invocationsPerRelease: invocations / releases,
     mutatingPerRelease: mutating / releases,
     readsPerRelease: reads / releases,
+    storeWritesPerRelease: storeWrites / releases,
+    storeReadsPerRelease: storeReads / releases,
     perOperation,
   };
 }

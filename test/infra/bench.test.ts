@@ -34,6 +34,9 @@ describe('bench figures from a local run report', () => {
       'states:StartExecution': { succeeded: 2, failed: 0 },
       's3:HeadObject': { succeeded: 2, failed: 0 },
       'iot:CreatePackageVersion': { succeeded: 1, failed: 1 },
+      'dynamodb:PutItem': { succeeded: 4, failed: 1 },
+      'dynamodb:UpdateItem': { succeeded: 3, failed: 0 },
+      'dynamodb:GetItem': { succeeded: 2, failed: 0 },
     },
   };
 
@@ -51,5 +54,13 @@ describe('bench figures from a local run report', () => {
     expect(f.mutatingPerRelease).toBe(1);
     expect(f.perOperation).not.toHaveProperty('s3:PutObject');
     expect(f.perOperation['states:StartExecution']).toBe(1);
+  });
+
+  it('counts the idempotency table apart: its writes and reads are not the pipeline\'s mutating and read calls', () => {
+    const f = reportFigures(ROOT, report, 2);
+    expect(f.storeWritesPerRelease).toBe((5 + 3) / 2);
+    expect(f.storeReadsPerRelease).toBe(2 / 2);
+    expect(f.mutatingPerRelease).toBe(1);
+    expect(f.readsPerRelease).toBe(1);
   });
 });

@@ -3,6 +3,8 @@ import { makeIdempotent, IdempotencyConfig } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { describe, expect, it } from 'vitest';
 import { lambdaContext } from '../../local/engine/functions';
+import { startDynamo } from '../../local/twin/dynamo';
+import { CallRecorder } from '../../local/twin/http';
 import { failure, useDynamoTwin, waitFor } from './helpers';
 
 /**
@@ -117,5 +119,26 @@ describe('twin DynamoDB: a failed condition returns the old item when asked', ()
     // The in-progress record came with the failed PutItem: no GetItem that could find it gone.
     expect(sent).not.toContain('GetItemCommand');
     second.destroy();
+  });
+});
+
+describe('twin DynamoDB: call counts', () => {
+  it("counts each request as dynamodb:Operation, failed conditions as failed, and not the table's set-up", async () => {
+    const recorder = new CallRecorder();
+    const credentials = { accessKeyId: 'twin', secretAccessKey: 'twin-secret' };
+    const twin = await startDynamo({ tableName: 'counted', region: 'us-east-1', credentials, recorder });
+    const client = new DynamoDBClient({ endpoint: twin.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+    try {
+      expect(recorder.snapshot()).toEqual({});
+      const item = { id: { S: 'a' } };
+      await client.send(new PutItemCommand({ TableName: 'counted', Item: item }));
+      await failure(client.send(new PutItemCommand({ TableName: 'counted', Item: item, ConditionExpression: 'attribute_not_exists(id)' })));
+      await client.send(new DeleteItemCommand({ TableName: 'counted', Key: item }));
+      await waitFor(async () => recorder.snapshot()['dynamodb:DeleteItem'], Boolean);
+      expect(recorder.snapshot()).toEqual({ 'dynamodb:DeleteItem': { succeeded: 1, failed: 0 }, 'dynamodb:PutItem': { succeeded: 1, failed: 1 } });
+    } finally {
+      client.destroy();
+      await twin.close();
+    }
   });
 });
