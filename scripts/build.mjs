@@ -30,7 +30,7 @@ const BANNER = [
 
 /**
  * Lambda code validates with zod/mini through lib/validation/zod.ts (issue 13): classic zod would add
- * ~65 KB and ~7 ms to the function's cold init. A bundled import of classic zod (ours, or a
+ * ~65 KB and ~8 ms to the function's cold init. A bundled import of classic zod (ours, or a
  * dependency's such as Powertools' parser schemas) fails the build instead of slipping in.
  */
 const CLASSIC_ZOD = /^zod(?:\/v3|\/v4)?$/;

@@ -1,6 +1,6 @@
 /**
  * Lambda code validates with zod/mini (lib/validation/zod.ts, issue 13): classic zod would add
- * ~65 KB and ~7 ms of cold init to every function, so the build refuses a bundled import of it.
+ * ~65 KB and ~8 ms of cold init to every function, so the build refuses a bundled import of it.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
