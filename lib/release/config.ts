@@ -1,13 +1,12 @@
 import * as z from '../validation/zod';
 import { checkString, OPENSEARCH } from './constraints';
+import { DEFAULT_VERSION_POLICIES } from './default-version-policy';
 import { InvalidRelease } from './errors';
 
 /**
  * Per-package configuration (`config/packages.json`, deployed as the PACKAGES_CONFIG environment
  * variable). Only configured packages can be released: an upload for an unknown package fails fast.
  */
-export const DEFAULT_VERSION_POLICIES = ['if-newer', 'always', 'never'] as const;
-export type DefaultVersionPolicy = (typeof DEFAULT_VERSION_POLICIES)[number];
 
 // --- domains (issue 9) ----------------------------------------------------------------------------
 export const DOMAIN_SELECTIONS = ['associated', 'none'] as const;

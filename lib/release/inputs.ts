@@ -1,5 +1,5 @@
 import * as z from '../validation/zod';
-import { DEFAULT_VERSION_POLICIES } from './config';
+import { DEFAULT_VERSION_POLICIES } from './default-version-policy';
 import { InvalidRelease } from './errors';
 import { decodeEventKey, parseReleaseKey } from './key-convention';
 import { ReleaseManifestSchema } from './manifest';

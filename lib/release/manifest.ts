@@ -1,5 +1,5 @@
 import * as z from '../validation/zod';
-import { DEFAULT_VERSION_POLICIES } from './config';
+import { DEFAULT_VERSION_POLICIES } from './default-version-policy';
 
 /**
  * Release manifest, version 1: what a CodePipeline build (InputType FilePath) or a person hands to

@@ -1,5 +1,5 @@
 import * as z from '../validation/zod';
-import { DEFAULT_VERSION_POLICIES } from './config';
+import { DEFAULT_VERSION_POLICIES } from './default-version-policy';
 
 /**
  * The canonical release request: what Prepare returns and every later step reads.
