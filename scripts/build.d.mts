@@ -19,10 +19,13 @@ export interface BuiltFunction {
   bytes: number;
   bundleBytes: number;
   tooBig: boolean;
+  /** The modules bundled (esbuild metafile paths, relative to root). */
+  inputs: string[];
 }
 
 export const MAX_ZIP_BYTES: number;
-export const zodNamespaceImports: Plugin;
+/** Fails the build on a bundled import of classic zod (Lambda code uses zod/mini). */
+export const noClassicZod: Plugin;
 export function discoverFunctions(functionsDir: string): Promise<string[]>;
 export function build(options?: BuildOptions): Promise<BuiltFunction[]>;
 export function formatTable(built: BuiltFunction[]): string;

@@ -12,7 +12,7 @@
  * Zips are deterministic (fixed timestamps and modes), so an unchanged function keeps its hash.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -29,23 +29,17 @@ const BANNER = [
 ].join('\n');
 
 /**
- * `import { z } from 'zod'` binds zod's namespace object, which esbuild must then keep whole: every
- * schema type, the JSON-schema converters and ~40 locales (~445 KB minified, in every function).
- * `import * as z from 'zod'` names the same members (zod's index re-exports them) and lets esbuild
- * keep only the ones used (~95 KB). This plugin applies that rewrite to our sources and to
- * dependencies (the Powertools parser schemas import zod that way), without changing behaviour.
+ * Lambda code validates with zod/mini through lib/validation/zod.ts (issue 13): classic zod would add
+ * ~65 KB and ~8 ms to the function's cold init. A bundled import of classic zod (ours, or a
+ * dependency's such as Powertools' parser schemas) fails the build instead of slipping in.
  */
-const ZOD_NAMED_NAMESPACE = /\bimport\s*\{\s*z\s*\}\s*from\s*(['"])zod\1/g;
-export const zodNamespaceImports = {
-  name: 'zod-namespace-imports',
+const CLASSIC_ZOD = /^zod(?:\/v3|\/v4)?$/;
+export const noClassicZod = {
+  name: 'no-classic-zod',
   setup(build) {
-    build.onLoad({ filter: /\.(?:[cm]?ts|[cm]?js)$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
-      if (!source.includes('zod')) return undefined;
-      const rewritten = source.replace(ZOD_NAMED_NAMESPACE, "import * as z from 'zod'");
-      if (rewritten === source) return undefined;
-      return { contents: rewritten, loader: /\.[cm]?ts$/.test(args.path) ? 'ts' : 'js' };
-    });
+    build.onResolve({ filter: CLASSIC_ZOD }, (args) => ({
+      errors: [{ text: `${relative(build.initialOptions.absWorkingDir ?? ROOT, args.importer)} imports classic '${args.path}': Lambda code imports * as z from lib/validation/zod.ts (zod/mini)` }],
+    }));
   },
 };
 
@@ -72,7 +66,7 @@ export function bundleOptions({ root = ROOT, outDir, minify = true }) {
     charset: 'utf8',
     logLevel: 'warning',
     metafile: true,
-    plugins: [zodNamespaceImports],
+    plugins: [noClassicZod],
   };
 }
 

@@ -1,11 +1,11 @@
-import * as z from 'zod';
+import * as z from '../../lib/validation/zod';
 import { domainsClient, domainSettings, underLease, whereFromContext, whileLockedByAnother } from '../../lib/lambda/domain-deps';
 import type { LeaseCheck } from '../../lib/release/domain-state';
 import { parseStepInput, stepHandler } from '../../lib/lambda/step-handler';
 import { ReleaseStateSchema } from '../../lib/release/request';
 import { applyToDomains, nothingToWaitFor } from '../../lib/release/steps/apply-to-domains';
 
-const ApplyStateSchema = ReleaseStateSchema.extend({
+const ApplyStateSchema = z.extend(ReleaseStateSchema, {
   steps: z.looseObject({ checkOpenSearch: z.looseObject({ packageId: z.string(), packageName: z.string() }) }),
 });
 

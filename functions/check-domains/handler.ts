@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../lib/validation/zod';
 import { domainsClient, domainSettings, underLease } from '../../lib/lambda/domain-deps';
 import { domainWaitMinutes } from '../../lib/release/config';
 import { parseStepInput, stepHandler } from '../../lib/lambda/step-handler';
@@ -8,13 +8,13 @@ import { checkDomains } from '../../lib/release/steps/check-domains';
 
 /** The ASL passes the state and the context object's Execution (RedriveTime only exists after a redrive). */
 const CheckEventSchema = z.object({
-  state: ReleaseStateSchema.extend({
+  state: z.extend(ReleaseStateSchema, {
     steps: z.looseObject({
       checkOpenSearch: z.looseObject({ packageId: z.string(), packageName: z.string() }),
-      applyToDomains: ApplyToDomainsResultSchema.loose(),
+      applyToDomains: z.looseObject(ApplyToDomainsResultSchema.shape),
     }),
   }),
-  execution: z.looseObject({ StartTime: z.string(), RedriveTime: z.string().optional() }),
+  execution: z.looseObject({ StartTime: z.string(), RedriveTime: z.optional(z.string()) }),
 });
 
 /**

@@ -1,19 +1,19 @@
-import * as z from 'zod';
+import * as z from '../../lib/validation/zod';
 import { parseStepInput, stepHandler } from '../../lib/lambda/step-handler';
 import { ReleaseStateSchema } from '../../lib/release/request';
 import { checkOpenSearch } from '../../lib/release/steps/check-opensearch';
 import { openSearchDepsFromEnv } from '../../lib/lambda/opensearch-deps';
 
-const CheckStateSchema = ReleaseStateSchema.extend({
+const CheckStateSchema = z.extend(ReleaseStateSchema, {
   steps: z.looseObject({
     updateOpenSearch: z.object({
       packageId: z.string(),
       packageName: z.string(),
       outcome: z.enum(['importing', 'served', 'superseded']),
       commitMessage: z.string(),
-      packageVersion: z.string().optional(),
-      servedVersion: z.string().optional(),
-      fence: z.number().int().optional(),
+      packageVersion: z.optional(z.string()),
+      servedVersion: z.optional(z.string()),
+      fence: z.optional(z.number().check(z.int())),
     }),
   }),
 });

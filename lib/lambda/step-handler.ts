@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from '../validation/zod';
 import { classifyAwsError, InvalidRelease, ReleaseError } from '../release/errors';
 import { appendReleaseKeys, logger } from './logger';
 
@@ -37,7 +37,7 @@ function summarize(result: unknown): unknown {
 }
 
 /** Parses a step's input; a state that does not fit means the execution input was tampered with. */
-export function parseStepInput<S extends z.ZodType>(schema: S, event: unknown, step: string): z.infer<S> {
+export function parseStepInput<S extends z.ZodMiniType>(schema: S, event: unknown, step: string): z.infer<S> {
   const parsed = schema.safeParse(event);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;

@@ -1,6 +1,5 @@
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import * as z from 'zod';
+import * as z from '../validation/zod';
 import { type ExecutionFailure, getExecutionFailure, readableCause } from '../clients/sfn';
 import { summariseReleaseInput } from './release-summary';
 
@@ -12,7 +11,7 @@ import { summariseReleaseInput } from './release-summary';
 
 export const FAILURE_STATUSES = ['FAILED', 'TIMED_OUT', 'ABORTED'] as const;
 
-const nullableString = z.string().nullish();
+const nullableString = z.nullish(z.string());
 
 /** The documented `detail` of "Step Functions Execution Status Change" (unknown members kept). */
 export const ExecutionStatusChangeDetailSchema = z.looseObject({
@@ -20,21 +19,32 @@ export const ExecutionStatusChangeDetailSchema = z.looseObject({
   stateMachineArn: z.string(),
   name: z.string(),
   status: z.string(),
-  startDate: z.number().nullish(),
-  stopDate: z.number().nullish(),
+  startDate: z.nullish(z.number()),
+  stopDate: z.nullish(z.number()),
   /** JSON text; null when the input is too large to include (`inputDetails.included: false`). */
   input: nullableString,
   error: nullableString,
   cause: nullableString,
-  redriveCount: z.number().nullish(),
+  redriveCount: z.nullish(z.number()),
   redriveStatus: nullableString,
   redriveStatusReason: nullableString,
 });
 
-export const ExecutionStatusChangeEventSchema = EventBridgeSchema.extend({
+/**
+ * The EventBridge envelope, as Powertools' parser `EventBridgeSchema` describes it. Written here
+ * because Powertools' schemas are built with classic zod, which would double the bundle's zod.
+ */
+export const ExecutionStatusChangeEventSchema = z.object({
+  version: z.string(),
+  id: z.string(),
   source: z.literal('aws.states'),
+  account: z.string(),
+  time: z.iso.datetime(),
+  region: z.string(),
+  resources: z.array(z.string()),
   'detail-type': z.literal('Step Functions Execution Status Change'),
   detail: ExecutionStatusChangeDetailSchema,
+  'replay-name': z.optional(z.string()),
 });
 export type ExecutionStatusChangeEvent = z.infer<typeof ExecutionStatusChangeEventSchema>;
 

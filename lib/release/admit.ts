@@ -1,4 +1,5 @@
-import { type DefaultVersionPolicy, opensearchPackageOf, packageSettings, type PackageSettings, type PackagesConfig } from './config';
+import { opensearchPackageOf, packageSettings, type PackageSettings, type PackagesConfig } from './config';
+import type { DefaultVersionPolicy } from './default-version-policy';
 import { InvalidRelease } from './errors';
 import type { ReleaseDraft } from './inputs';
 import { checkArtifactKey } from './key-convention';

@@ -1,13 +1,12 @@
-import * as z from 'zod';
+import * as z from '../validation/zod';
 import { checkString, OPENSEARCH } from './constraints';
+import { DEFAULT_VERSION_POLICIES } from './default-version-policy';
 import { InvalidRelease } from './errors';
 
 /**
  * Per-package configuration (`config/packages.json`, deployed as the PACKAGES_CONFIG environment
  * variable). Only configured packages can be released: an upload for an unknown package fails fast.
  */
-export const DEFAULT_VERSION_POLICIES = ['if-newer', 'always', 'never'] as const;
-export type DefaultVersionPolicy = (typeof DEFAULT_VERSION_POLICIES)[number];
 
 // --- domains (issue 9) ----------------------------------------------------------------------------
 export const DOMAIN_SELECTIONS = ['associated', 'none'] as const;
@@ -32,46 +31,50 @@ export function domainWaitMinutes(settings: PackageSettings, packageType: string
 
 export const PackageSettingsSchema = z.strictObject({
   /** OpenSearch custom package this IoT package feeds; resolved by name on every run. Default: the IoT package name. */
-  opensearchPackage: z.string().optional(),
+  opensearchPackage: z.optional(z.string()),
   /** When the new version becomes the package's default. Default: `if-newer`. */
-  defaultVersionPolicy: z.enum(DEFAULT_VERSION_POLICIES).optional(),
+  defaultVersionPolicy: z.optional(z.enum(DEFAULT_VERSION_POLICIES)),
   /** Description used when neither the request nor the object metadata gives one. */
-  description: z.string().optional(),
+  description: z.optional(z.string()),
   /** Tags put on every new package version (request tags win on the same key). */
-  tags: z.record(z.string(), z.string()).optional(),
+  tags: z.optional(z.record(z.string(), z.string())),
   // Who may release what (README, "Security"): both off unless a package opts in.
   /** May object metadata (`x-amz-meta-recipe`) set the version's job document? Default: no. */
-  allowRecipeFromMetadata: z.boolean().optional(),
+  allowRecipeFromMetadata: z.optional(z.boolean()),
   /** Wait for `pkgrelease approve` before Promote. Default: no. */
-  requireApproval: z.boolean().optional(),
+  requireApproval: z.optional(z.boolean()),
   // --- domains (issue 9): which OpenSearch domains a release applies the update to ---------------
   /** `associated` (default): every domain ListDomainsForPackage reports; a list: these domains
    *  (associated when not yet); `none`: stop once the package is AVAILABLE. */
-  domains: z.union([z.enum(DOMAIN_SELECTIONS), z.array(z.string().refine(isDomainRef, DOMAIN_REF_MESSAGE)).min(1)]).optional(),
+  domains: z.optional(
+    z.union([z.enum(DOMAIN_SELECTIONS), z.array(z.string().check(z.refine(isDomainRef, DOMAIN_REF_MESSAGE))).check(z.minLength(1))]),
+  ),
   /** How long CheckDomains waits for every domain to be ACTIVE, per run. Default by package type. */
-  domainWaitMinutes: z.number().int().positive().max(MAX_DOMAIN_WAIT_MINUTES).optional(),
+  domainWaitMinutes: z.optional(z.number().check(z.int(), z.positive(), z.maximum(MAX_DOMAIN_WAIT_MINUTES))),
   // --- end domains --------------------------------------------------------------------------------
 });
 export type PackageSettings = z.infer<typeof PackageSettingsSchema>;
 
 export const PackagesConfigSchema = z
   .strictObject({
-    $comment: z.string().optional(),
+    $comment: z.optional(z.string()),
     packages: z.record(z.string(), PackageSettingsSchema),
   })
-  .superRefine((config, ctx) => {
-    // One OpenSearch package serves one IoT package's releases: "the highest version" is only
-    // defined within one version line, and the lease orders the releases of one package.
-    const feeders = new Map<string, string>();
-    for (const [name, settings] of Object.entries(config.packages)) {
-      const target = opensearchPackageOf(name, settings);
-      const other = feeders.get(target);
-      if (other !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['packages', name, 'opensearchPackage'], message: `OpenSearch package "${target}" is already fed by "${other}"; give each IoT package its own OpenSearch package` });
+  .check(
+    z.superRefine((config, ctx) => {
+      // One OpenSearch package serves one IoT package's releases: "the highest version" is only
+      // defined within one version line, and the lease orders the releases of one package.
+      const feeders = new Map<string, string>();
+      for (const [name, settings] of Object.entries(config.packages)) {
+        const target = opensearchPackageOf(name, settings);
+        const other = feeders.get(target);
+        if (other !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['packages', name, 'opensearchPackage'], message: `OpenSearch package "${target}" is already fed by "${other}"; give each IoT package its own OpenSearch package` });
+        }
+        feeders.set(target, name);
       }
-      feeders.set(target, name);
-    }
-  });
+    }),
+  );
 export type PackagesConfig = z.infer<typeof PackagesConfigSchema>;
 
 /** Parses configuration text; a broken configuration is a deployment error, reported as InvalidRelease. */

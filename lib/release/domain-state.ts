@@ -1,6 +1,6 @@
 import type { DomainPackageDetails, OpenSearchClient, PackageVersionHistory } from '@aws-sdk/client-opensearch';
 import { associatePackage } from '../clients/opensearch';
-import * as z from 'zod';
+import * as z from '../validation/zod';
 import { isCommitOf, parseCommitMessage } from './identity';
 import type { ReleaseRequest } from './request';
 import { compareVersions } from './version-order';
@@ -70,9 +70,9 @@ export const DomainReportSchema = z.object({
   domainName: z.string(),
   /** DomainPackageStatus, or NOT_ASSOCIATED. */
   status: z.string(),
-  packageVersion: z.string().nullable(),
+  packageVersion: z.nullable(z.string()),
   /** The release version that package version carries, when one of this package's releases wrote it. */
-  release: z.string().nullable(),
+  release: z.nullable(z.string()),
   /** What this step did or saw. */
   outcome: z.enum(['already-active', 'associated', 'associating', 'active', 'failed', 'busy', 'dissociated']),
 });

@@ -1,5 +1,5 @@
-import * as z from 'zod';
-import { DEFAULT_VERSION_POLICIES } from './config';
+import * as z from '../validation/zod';
+import { DEFAULT_VERSION_POLICIES } from './default-version-policy';
 import { InvalidRelease } from './errors';
 import { decodeEventKey, parseReleaseKey } from './key-convention';
 import { ReleaseManifestSchema } from './manifest';
@@ -27,22 +27,22 @@ export const ReleaseRequestInputSchema = z.strictObject({
   packageName: z.string(),
   versionName: z.string(),
   artifact: z.strictObject({
-    bucket: z.string().min(1),
-    key: z.string().min(1),
-    version: z.string().min(1).optional(),
-    etag: z.string().min(1).optional(),
+    bucket: z.string().check(z.minLength(1)),
+    key: z.string().check(z.minLength(1)),
+    version: z.optional(z.string().check(z.minLength(1))),
+    etag: z.optional(z.string().check(z.minLength(1))),
   }),
-  description: z.string().optional(),
-  attributes: z.record(z.string(), z.string()).optional(),
-  tags: z.record(z.string(), z.string()).optional(),
-  recipe: z.string().optional(),
-  opensearchPackage: z.string().optional(),
-  opensearch: z.strictObject({ packageName: z.string() }).optional(),
-  defaultVersionPolicy: z.enum(DEFAULT_VERSION_POLICIES).optional(),
-  clientToken: z.string().optional(),
-  execution: z.string().optional(),
+  description: z.optional(z.string()),
+  attributes: z.optional(z.record(z.string(), z.string())),
+  tags: z.optional(z.record(z.string(), z.string())),
+  recipe: z.optional(z.string()),
+  opensearchPackage: z.optional(z.string()),
+  opensearch: z.optional(z.strictObject({ packageName: z.string() })),
+  defaultVersionPolicy: z.optional(z.enum(DEFAULT_VERSION_POLICIES)),
+  clientToken: z.optional(z.string()),
+  execution: z.optional(z.string()),
   /** Accepted in a canonical request, never obeyed: configuration decides (requireApproval). */
-  requireApproval: z.boolean().optional(),
+  requireApproval: z.optional(z.boolean()),
 });
 
 /**
@@ -55,18 +55,18 @@ const S3ObjectCreatedEventSchema = z.looseObject({
   source: z.literal('aws.s3'),
   'detail-type': z.literal(S3_OBJECT_CREATED),
   detail: z.looseObject({
-    bucket: z.looseObject({ name: z.string().min(1) }),
-    object: z.looseObject({ key: z.string().min(1), 'version-id': z.string().min(1).optional(), etag: z.string().min(1).optional() }),
+    bucket: z.looseObject({ name: z.string().check(z.minLength(1)) }),
+    object: z.looseObject({ key: z.string().check(z.minLength(1)), 'version-id': z.optional(z.string().check(z.minLength(1))), etag: z.optional(z.string().check(z.minLength(1))) }),
   }),
 });
 const S3NotificationSchema = z.looseObject({
   Records: z.array(
     z.looseObject({
       eventSource: z.literal('aws:s3'),
-      eventName: z.string().startsWith('ObjectCreated:'),
+      eventName: z.string().check(z.startsWith('ObjectCreated:')),
       s3: z.looseObject({
-        bucket: z.looseObject({ name: z.string().min(1) }),
-        object: z.looseObject({ key: z.string().min(1), versionId: z.string().min(1).optional(), eTag: z.string().min(1).optional() }),
+        bucket: z.looseObject({ name: z.string().check(z.minLength(1)) }),
+        object: z.looseObject({ key: z.string().check(z.minLength(1)), versionId: z.optional(z.string().check(z.minLength(1))), eTag: z.optional(z.string().check(z.minLength(1))) }),
       }),
     }),
   ),
@@ -118,7 +118,7 @@ function fromObject(bucket: string, key: string, version?: string, etag?: string
   return { source: 's3-event', packageName, versionName, artifact: { bucket, key, version, etag } };
 }
 
-function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
+function parse<S extends z.ZodMiniType>(schema: S, input: unknown, what: string): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;

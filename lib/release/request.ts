@@ -1,37 +1,37 @@
-import * as z from 'zod';
-import { DEFAULT_VERSION_POLICIES } from './config';
+import * as z from '../validation/zod';
+import { DEFAULT_VERSION_POLICIES } from './default-version-policy';
 
 /**
  * The canonical release request: what Prepare returns and every later step reads.
  * All three entry points (S3 drop, CodePipeline manifest, a person) converge on this shape.
  */
 export const PinnedArtifactSchema = z.object({
-  bucket: z.string().min(1),
-  key: z.string().min(1),
+  bucket: z.string().check(z.minLength(1)),
+  key: z.string().check(z.minLength(1)),
   /** S3 version id the release is pinned to (absent only for unversioned buckets). */
-  version: z.string().min(1).optional(),
+  version: z.optional(z.string().check(z.minLength(1))),
   /** ETag of the pinned bytes, without quotes. */
-  etag: z.string().min(1),
+  etag: z.string().check(z.minLength(1)),
   /** Size and full-object checksum of the pinned bytes: the release's identity by content. */
-  size: z.number().int().nonnegative().optional(),
-  checksum: z.object({ algorithm: z.string(), value: z.string(), type: z.string().optional() }).optional(),
+  size: z.optional(z.number().check(z.int(), z.nonnegative())),
+  checksum: z.optional(z.object({ algorithm: z.string(), value: z.string(), type: z.optional(z.string()) })),
 });
 
 export const ReleaseRequestSchema = z.object({
   packageName: z.string(),
   versionName: z.string(),
   artifact: PinnedArtifactSchema,
-  description: z.string().optional(),
-  attributes: z.record(z.string(), z.string()).optional(),
-  tags: z.record(z.string(), z.string()).optional(),
-  recipe: z.string().optional(),
+  description: z.optional(z.string()),
+  attributes: z.optional(z.record(z.string(), z.string())),
+  tags: z.optional(z.record(z.string(), z.string())),
+  recipe: z.optional(z.string()),
   opensearch: z.object({ packageName: z.string() }),
   defaultVersionPolicy: z.enum(DEFAULT_VERSION_POLICIES),
   clientToken: z.string(),
   /** The package's `requireApproval` setting: WaitForApproval before Promote. Absent = no approval. */
-  requireApproval: z.literal(true).optional(),
+  requireApproval: z.optional(z.literal(true)),
   /** Step Functions execution name, for logs. */
-  execution: z.string().optional(),
+  execution: z.optional(z.string()),
 });
 export type ReleaseRequest = z.infer<typeof ReleaseRequestSchema>;
 

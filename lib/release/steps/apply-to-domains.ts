@@ -1,5 +1,5 @@
 import type { DomainPackageDetails, OpenSearchClient } from '@aws-sdk/client-opensearch';
-import * as z from 'zod';
+import * as z from '../../validation/zod';
 import { describePackageById, getVersionHistory, listDomainsForPackage, listPackagesForDomain } from '../../clients/opensearch';
 import type { DomainSelection } from '../config';
 import { OPENSEARCH } from '../constraints';
@@ -23,7 +23,7 @@ export const ApplyToDomainsResultSchema = z.object({
   /** When the associations were started (epoch ms): CheckDomains' poll budget counts from here. */
   startedAt: z.number(),
   /** The OpenSearch package type: ZIP-PLUGIN domains (blue/green) get a longer poll budget. */
-  packageType: z.string().optional(),
+  packageType: z.optional(z.string()),
 });
 export type ApplyToDomainsResult = z.infer<typeof ApplyToDomainsResultSchema>;
 
