@@ -1,8 +1,11 @@
 /**
  * Cold init of each Lambda bundle, compared with a bundle that imports only the same AWS SDK clients
  * (built with the same esbuild options): how much the handler's own code adds to a cold start.
- * Each sample is a fresh `node` process timing one `import()` of the bundle; handler and bare
- * samples alternate so machine noise hits both alike.
+ * A third bundle, the floor, adds to those clients what every handler must keep: the Powertools
+ * Logger, and Idempotency and semver where the handler uses them. What the handler costs above the
+ * floor is its own code and its schemas.
+ * Each sample is a fresh `node` process timing one `import()` of the bundle; the three bundles'
+ * samples alternate so machine noise hits them alike.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,16 +23,34 @@ function sdkClientPackages(inputs) {
   return [...new Set(inputs.map((i) => SDK_CLIENT_PACKAGE.exec(i)?.[1]).filter(Boolean))].sort();
 }
 
-async function bareClientsBundle(root, packages, outDir) {
+async function bareClientsSource(packages) {
   // `export *` would keep every command; a handler keeps its client and a few commands.
   const exports = await Promise.all(packages.map(async (p) => {
     const mod = await import(p);
     const client = Object.keys(mod).find((k) => k.endsWith('Client') && !k.startsWith('__') && mod[k].prototype?.send);
     return `export { ${client} as ${client}_${packages.indexOf(p)} } from '${p}';`;
   }));
+  return exports.join('\n');
+}
+
+/** What a handler keeps whatever its own code: a Logger instance, and the idempotency and semver entry points it bundles. */
+const REQUIRED_LIBRARIES = [
+  { used: () => true, source: "import { Logger } from '@aws-lambda-powertools/logger'; export const logger = new Logger();" },
+  {
+    used: (inputs) => inputs.some((i) => i.includes('node_modules/@aws-lambda-powertools/idempotency/')),
+    source: "export { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency'; export { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';",
+  },
+  { used: (inputs) => inputs.some((i) => i.includes('node_modules/semver/')), source: "export { default as semver } from 'semver';" },
+];
+
+function floorSource(bare, inputs) {
+  return [bare, ...REQUIRED_LIBRARIES.filter((l) => l.used(inputs)).map((l) => l.source)].join('\n');
+}
+
+async function bundle(root, outDir, contents) {
   const result = await esbuild.build({
     ...bundleOptions({ root, outDir }),
-    stdin: { contents: exports.join('\n'), resolveDir: root, loader: 'js', sourcefile: 'bare-clients.mjs' },
+    stdin: { contents, resolveDir: root, loader: 'js', sourcefile: 'cold-init-baseline.mjs' },
     plugins: [],
   });
   return result.outputFiles[0].contents;
@@ -42,7 +63,7 @@ function importMs(file, env) {
 }
 
 /**
- * @returns {Promise<{ name: string, zipBytes: number, clients: string[], handlerMs: number, bareMs: number, ratio: number }[]>}
+ * @returns {Promise<{ name: string, zipBytes: number, clients: string[], handlerMs: number, bareMs: number, floorMs: number, ratio: number, floorRatio: number }[]>}
  */
 export async function measureColdInit({ root, samples = 7 }) {
   const dir = mkdtempSync(join(tmpdir(), 'pkgrelease-bench-init-'));
@@ -53,19 +74,24 @@ export async function measureColdInit({ root, samples = 7 }) {
     const rows = [];
     for (const fn of built) {
       const clients = sdkClientPackages(fn.inputs);
-      const handlerFile = join(dir, `${fn.name}.mjs`);
-      const bareFile = join(dir, `${fn.name}.bare.mjs`);
-      writeFileSync(handlerFile, fn.contents);
-      writeFileSync(bareFile, await bareClientsBundle(root, clients, dir));
-      const handler = [];
-      const bare = [];
-      for (let i = 0; i < samples; i++) {
-        handler.push(importMs(handlerFile, env));
-        bare.push(importMs(bareFile, env));
-      }
-      const handlerMs = median(handler);
-      const bareMs = median(bare);
-      rows.push({ name: fn.name, zipBytes: fn.bytes, clients: clients.map((c) => c.replace('@aws-sdk/client-', '')), handlerMs, bareMs, ratio: handlerMs / bareMs });
+      const bare = await bareClientsSource(clients);
+      const files = { handler: join(dir, `${fn.name}.mjs`), bare: join(dir, `${fn.name}.bare.mjs`), floor: join(dir, `${fn.name}.floor.mjs`) };
+      writeFileSync(files.handler, fn.contents);
+      writeFileSync(files.bare, await bundle(root, dir, bare));
+      writeFileSync(files.floor, await bundle(root, dir, floorSource(bare, fn.inputs)));
+      const times = { handler: [], bare: [], floor: [] };
+      for (let i = 0; i < samples; i++) for (const kind of Object.keys(times)) times[kind].push(importMs(files[kind], env));
+      const [handlerMs, bareMs, floorMs] = [times.handler, times.bare, times.floor].map(median);
+      rows.push({
+        name: fn.name,
+        zipBytes: fn.bytes,
+        clients: clients.map((c) => c.replace('@aws-sdk/client-', '')),
+        handlerMs,
+        bareMs,
+        floorMs,
+        ratio: handlerMs / bareMs,
+        floorRatio: floorMs / bareMs,
+      });
     }
     return rows;
   } finally {
