@@ -39,7 +39,7 @@ export interface LocalSessionOptions {
   seed?: number;
   faults?: FaultRule[];
   opensearchTiming?: OpenSearchTiming;
-  /** Multiplies the ASL's retry and wait seconds, and Lambda's async retry delays (default 0.001: seconds become ms). */
+  /** Multiplies the ASL's retry and wait seconds, and Lambda's async retry delays (default DEFAULT_TIME_SCALE, 0.01: a 30 s poll takes 300 ms). */
   timeScale?: number;
   /** Powertools log level for the handlers (default SILENT: the CLI prints its own progress). */
   logLevel?: string;

@@ -19,8 +19,8 @@ export interface LocalStepFunctionsOptions {
   accountId?: string;
   stateMachineName?: string;
   /**
-   * Multiplies every Retry interval and Wait of the ASL (1 = AWS's own timing; the local default
-   * 0.001 turns seconds into milliseconds). Attempt counts and backoff shape are kept.
+   * Multiplies every Retry interval and Wait of the ASL (1 = AWS's own timing; the local session's
+   * 0.01 turns a 30 s poll into 300 ms). Attempt counts and backoff shape are kept.
    */
   timeScale?: number;
   /** Multiplies every Task's TimeoutSeconds (see time-scale.ts); default 1. */

@@ -2,8 +2,8 @@ import type { AslDefinition } from './definition';
 
 /**
  * Local runs compress time, not semantics: every Retry keeps its attempt counts, backoff rate and
- * jitter, and every Wait its proportion, but their seconds are multiplied by `scale` (0.001 turns
- * the ASL's 5 s retry into 5 ms, a 30 s poll into 30 ms). Task and execution timeouts are NOT
+ * jitter, and every Wait its proportion, but their seconds are multiplied by `scale` (0.01 turns
+ * the ASL's 5 s retry into 50 ms, a 30 s poll into 300 ms). Task and execution timeouts are NOT
  * compressed: handlers do real work at real speed. Task timeouts may be stretched instead
  * (`taskTimeoutFactor`): one local process runs every Lambda of every execution, so a busy machine
  * stretches each handler's wall time in a way no Lambda on AWS sees; locally a Task timeout guards
