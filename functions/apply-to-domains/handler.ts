@@ -6,7 +6,7 @@ import { ReleaseStateSchema } from '../../lib/release/request';
 import { applyToDomains, nothingToWaitFor } from '../../lib/release/steps/apply-to-domains';
 
 const ApplyStateSchema = z.extend(ReleaseStateSchema, {
-  steps: z.looseObject({ checkOpenSearch: z.looseObject({ packageId: z.string(), packageName: z.string() }) }),
+  steps: z.looseObject({ checkOpenSearch: z.looseObject({ packageId: z.string(), packageName: z.string(), packageType: z.optional(z.string()) }) }),
 });
 
 /**

@@ -14,6 +14,7 @@ const CheckStateSchema = z.extend(ReleaseStateSchema, {
       packageVersion: z.optional(z.string()),
       servedVersion: z.optional(z.string()),
       fence: z.optional(z.number().check(z.int())),
+      packageType: z.optional(z.string()),
     }),
   }),
 });

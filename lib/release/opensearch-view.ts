@@ -20,6 +20,8 @@ export interface OpenSearchView {
   /** The newest history entry: the import that is running, or that ran last. */
   latest?: { packageVersion: string; commit?: CommitIdentity };
   errorDetails?: PackageDetails['ErrorDetails'];
+  /** TXT-DICTIONARY, ZIP-PLUGIN, …: passed on so that ApplyToDomains need not describe the package again. */
+  packageType?: string;
 }
 
 /**
@@ -45,6 +47,7 @@ export async function lookAtPackage(opensearch: OpenSearchClient, packageName: s
     served: parseCommitMessage(history.find((h) => h.PackageVersion === available)?.CommitMessage),
     latest: latest && { packageVersion: latest.PackageVersion ?? '', commit: parseCommitMessage(latest.CommitMessage) },
     errorDetails: pkg.ErrorDetails,
+    ...(pkg.PackageType && { packageType: pkg.PackageType }),
   };
 }
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalReport, LocalSession } from '../../local/session';
-import { domainRelease, domainReleaseTimeline, domainsThatWentBack, executionFor, startSession, succeeded } from './harness';
+import { domainRelease, domainReleaseTimeline, domainsThatWentBack, executionFor, expireIdempotencyRecords, startSession, succeeded } from './harness';
 
 /**
  * Issue 9 end to end: after the OpenSearch package is AVAILABLE, the release applies it to the
@@ -40,6 +40,41 @@ describe('applying a release to the package\'s domains', () => {
       DOMAINS.map((d) => expect.objectContaining({ domainName: d, status: 'ACTIVE', release: '1.0.0', outcome: 'active' })),
     );
     expect(associations(report)).toBe(2);
+  });
+
+  it('ApplyToDomains reads no package type of its own: DescribePackages = UpdateOpenSearch\'s look + one per CheckOpenSearch poll', async () => {
+    session = await startSession();
+    await session.createDomain({ name: 'search-only', packages: ['edge-agent-dict'] });
+    await session.upload('releases/edge-agent/1.0.0/words.txt', 'alpha\n');
+    await session.settled();
+    const report = session.report();
+    const [execution] = report.executions;
+    expect(execution!.status).toBe('SUCCEEDED');
+    expect(execution!.states).toEqual(expect.arrayContaining(['ApplyToDomains', 'CheckDomains']));
+    expect(domainRelease(report, 'search-only', 'edge-agent-dict')).toBe('1.0.0');
+    // One release, one domain, no faults, no other holder of the lease:
+    // - UpdateOpenSearch looks at the package once (DescribePackages by name) and carries its type on;
+    // - each CheckOpenSearch attempt (the first and every OpenSearchNotReady poll) is one DescribePackages by ID;
+    // - ApplyToDomains takes the type from CheckOpenSearch's result (before: one more DescribePackages).
+    // Setup (CreatePackage, the domain) reads none.
+    const checkOpenSearchAttempts = 1 + execution!.stateStats.CheckOpenSearch!.retries;
+    expect(succeeded(report, 'es:DescribePackages')).toBe(1 + checkOpenSearchAttempts);
+    expect(report.calls['es:DescribePackages']?.failed ?? 0).toBe(0);
+  });
+
+  it('a result that UpdateOpenSearch already settled (served) passes its package type through CheckOpenSearch to ApplyToDomains', async () => {
+    session = await startSession();
+    await session.createDomain({ name: 'search-only', packages: ['edge-agent-dict'] });
+    await session.upload('releases/edge-agent/1.0.0/words.txt', 'alpha\n');
+    await session.settled();
+    const before = session.report();
+    expect(await expireIdempotencyRecords(session)).toBeGreaterThan(0);
+    session.start('edge-agent-1.0.0-again', session.engine.list()[0]!.input);
+    await session.settled();
+    expect(session.engine.get('edge-agent-1.0.0-again')!.status).toBe('SUCCEEDED');
+    // UpdateOpenSearch looks (one DescribePackages) and finds the release served; CheckOpenSearch
+    // returns that result as it is (no call) and ApplyToDomains takes the type from it (no call).
+    expect(succeeded(session.report(), 'es:DescribePackages') - succeeded(before, 'es:DescribePackages')).toBe(1);
   });
 
   it('an ASSOCIATION_FAILED fails the release with DomainAssociationFailed; a redrive after the fault clears completes only the failed domain', async () => {

@@ -34,7 +34,8 @@ describe('checkOpenSearch', () => {
 
       const result = await checkOpenSearch(ours(), importing, deps());
 
-      expect(result).toEqual({ ...importing, outcome: 'served', servedVersion: '1.2.0' });
+      // The package type from this very description, even when UpdateOpenSearch's stored result (older code) had none.
+      expect(result).toEqual({ ...importing, outcome: 'served', servedVersion: '1.2.0', packageType: 'TXT-DICTIONARY' });
       expect(fakes.sequence).toEqual(['lease:renew ok', 'es:DescribePackages PackageID', 'lease:release ok']);
       expect(fakes.lease.row?.owner).toBeUndefined();
     });

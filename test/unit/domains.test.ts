@@ -144,6 +144,28 @@ describe('ApplyToDomains → CheckDomains', () => {
     expect(twin.catalog().domains[f.domains[0]!]!.timeline.map((t) => t.version)).toEqual(['v1', 'v3']);
   });
 
+  it('the package type carried from CheckOpenSearch is used: no DescribePackages of its own', async () => {
+    const f = await fixture(1);
+    const r = releaseOf('1.2.0');
+    await f.publish(r);
+    twin.resetCalls();
+    const input = f.input(r);
+    const apply = await applyToDomains({ ...input, update: { ...input.update, packageType: 'TXT-DICTIONARY' } }, os, noLease);
+    expect(apply.packageType).toBe('TXT-DICTIONARY');
+    expect(apply.domains.map((d) => d.outcome)).toEqual(['associated']);
+    expect(twin.calls()['es:DescribePackages']).toBeUndefined();
+  });
+
+  it('without a carried package type (state written by older code, or a result with no look), it is read once', async () => {
+    const f = await fixture(1);
+    const r = releaseOf('1.2.0');
+    await f.publish(r);
+    twin.resetCalls();
+    const apply = await applyToDomains(f.input(r), os, noLease);
+    expect(apply.packageType).toBe('TXT-DICTIONARY');
+    expect(twin.calls()['es:DescribePackages']).toEqual({ succeeded: 1, failed: 0 });
+  });
+
   it('"none" changes nothing and calls nothing', async () => {
     const f = await fixture(1);
     const r = releaseOf('1.2.0');

@@ -103,6 +103,7 @@ export function install(start: { lease?: LeaseRow; pkg: FakePackage }): Fakes {
   const details = () => ({
     PackageID: PACKAGE_ID,
     PackageName: 'edge-agent-dict',
+    PackageType: 'TXT-DICTIONARY' as const,
     PackageStatus: fakes.pkg.status as never,
     AvailablePackageVersion: fakes.pkg.available ?? undefined,
     ErrorDetails: fakes.pkg.errorDetails,

@@ -30,7 +30,8 @@ describe('updateOpenSearch', () => {
 
     const result = await updateOpenSearch(r, deps());
 
-    expect(result).toEqual({ packageId: PACKAGE_ID, packageName: 'edge-agent-dict', outcome: 'importing', commitMessage: OURS, packageVersion: 'v2', fence: 1 });
+    // packageType from the look's DescribePackages: ApplyToDomains reads it from here, not from AWS again.
+    expect(result).toEqual({ packageId: PACKAGE_ID, packageName: 'edge-agent-dict', outcome: 'importing', commitMessage: OURS, packageVersion: 'v2', fence: 1, packageType: 'TXT-DICTIONARY' });
     expect(fakes.sequence.filter((c) => !c.startsWith('es:Describe') && c !== 'es:GetPackageVersionHistory')).toEqual([
       'lease:acquire ok',
       expect.stringMatching(/^s3:CopyObject staging\/edge-agent\/1\.2\.0\/[0-9a-f]{16}\/agent\.zip$/),
@@ -78,7 +79,7 @@ describe('updateOpenSearch', () => {
 
     const result = await updateOpenSearch(ours(), deps());
 
-    expect(result).toMatchObject({ outcome: 'superseded', servedVersion: '1.3.0', packageId: 'F111' });
+    expect(result).toMatchObject({ outcome: 'superseded', servedVersion: '1.3.0', packageId: 'F111', packageType: 'TXT-DICTIONARY' });
     expect(result.packageVersion).toBeUndefined();
     expect(mutations(fakes)).toEqual([]);
     // The package id is resolved by name (it changes on engine upgrades); no history is read.

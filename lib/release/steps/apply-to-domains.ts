@@ -10,7 +10,8 @@ import type { UpdateOpenSearchResult } from './update-opensearch';
 
 export interface ApplyToDomainsInput {
   release: ReleaseRequest;
-  update: Pick<UpdateOpenSearchResult, 'packageId' | 'packageName'>;
+  /** `packageType` is carried from CheckOpenSearch's look; absent (older state, a result without a look), it is read here. */
+  update: Pick<UpdateOpenSearchResult, 'packageId' | 'packageName' | 'packageType'>;
   /** The package's `domains` setting (default `associated`). */
   domains: DomainSelection;
   /** Where this stack runs: a domain ARN of another region or account is a configuration error. */
@@ -58,7 +59,8 @@ export async function applyToDomains(input: ApplyToDomainsInput, opensearch: Ope
   if (busy.length) {
     throw new DomainBusy(`domains busy with another operation: ${summarize(busy)}; started or done: ${summarize(reports)}; retrying later`);
   }
-  const packageType = (await describePackageById(opensearch, packageId))?.PackageType;
+  // Carried from UpdateOpenSearch's look; read here only for a result without one (state of older code).
+  const packageType = input.update.packageType ?? (await describePackageById(opensearch, packageId))?.PackageType;
   return { selection, domains: reports, startedAt, ...(packageType && { packageType }) };
 }
 

@@ -34,7 +34,9 @@ export async function checkOpenSearch(release: ReleaseRequest, update: UpdateOpe
         // Held on for the domain steps when the package has domains: no other release in between.
         if (deps.holdLeaseForDomains?.(release)) await renewLease(deps.lease, lease, memo);
         else await releaseLease(deps.lease, lease, memo);
-        return { ...update, outcome: 'served', servedVersion: release.versionName };
+        // The type from this very description: a result stored by older code did not carry it.
+        const packageType = pkg.PackageType ?? update.packageType;
+        return { ...update, outcome: 'served', servedVersion: release.versionName, ...(packageType && { packageType }) };
       }
       if (isBusy(status)) throw notReady(update, status);
       if (isFailed(status)) {

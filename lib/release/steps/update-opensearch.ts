@@ -43,6 +43,11 @@ export interface UpdateOpenSearchResult {
   servedVersion?: string;
   /** The fence of the lease this execution holds while importing. */
   fence?: number;
+  /**
+   * The OpenSearch package type, from the look at the package that produced this result, so that
+   * ApplyToDomains needs no DescribePackages of its own. Absent when the result came without one.
+   */
+  packageType?: string;
 }
 
 /**
@@ -84,7 +89,12 @@ export function leaseOwner(release: ReleaseRequest): string {
 export async function reconcileOpenSearch(release: ReleaseRequest, deps: UpdateOpenSearchDeps): Promise<UpdateOpenSearchResult> {
   const name = release.opensearch.packageName;
   const message = commitMessage(release.packageName, release.versionName, release.clientToken);
-  const base = (view: OpenSearchView) => ({ packageId: view.packageId, packageName: name, commitMessage: message });
+  const base = (view: Pick<OpenSearchView, 'packageId' | 'packageType'>) => ({
+    packageId: view.packageId,
+    packageName: name,
+    commitMessage: message,
+    ...(view.packageType && { packageType: view.packageType }),
+  });
 
   let lease: Lease;
   try {
@@ -95,7 +105,7 @@ export async function reconcileOpenSearch(release: ReleaseRequest, deps: UpdateO
     if (!(e instanceof OpenSearchPackageLocked) || !e.served || compareVersions(e.served.version, release.versionName) < 0) throw e;
     const pkg = await findPackageByName(deps.opensearch, name);
     if (!pkg?.PackageID) throw e;
-    return done({ packageId: pkg.PackageID, packageName: name, commitMessage: message }, e.served, release);
+    return done(base({ packageId: pkg.PackageID, packageType: pkg.PackageType }), e.served, release);
   }
 
   const view = await lookAtPackage(deps.opensearch, name).catch(async (e: unknown) => {
