@@ -101,7 +101,8 @@ export async function reconcileOpenSearch(release: ReleaseRequest, deps: UpdateO
     lease = await acquireLease(deps.lease, openSearchLeaseKey(name), leaseOwner(release), `${release.packageName}@${release.versionName}`);
   } catch (e) {
     // Held by another release. Waiting costs no AWS call: the holders' memo on the lease item says
-    // when the package serves this release or a newer one, and then there is nothing to wait for.
+    // when the package serves this release or a newer one, and then there is nothing to wait for;
+    // one look (by name) gives the result the package's current ID and type.
     if (!(e instanceof OpenSearchPackageLocked) || !e.served || compareVersions(e.served.version, release.versionName) < 0) throw e;
     const pkg = await findPackageByName(deps.opensearch, name);
     if (!pkg?.PackageID) throw e;
