@@ -1,42 +1,12 @@
 /**
- * DynamoDB for the Powertools idempotency store: dynalite on loopback, in memory or (with `path`)
- * in a LevelDB directory so idempotency records survive between CLI runs.
+ * DynamoDB for the Powertools idempotency store and the leases: dynalite on loopback, in its own
+ * worker thread (dynalite-worker.mjs says why), in memory or (with `path`) in a LevelDB directory so
+ * idempotency records survive between CLI runs.
  */
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
-import type { CallRecorder } from './http';
-
-/**
- * DynamoDB returns the item that failed a condition when asked (`ReturnValuesOnConditionCheckFailure:
- * ALL_OLD`); dynalite does not. Powertools relies on it: without the item it reads the record in a
- * second call, and another execution can delete it in between (IdempotencyItemNotFoundError, an
- * empty cause). dynalite checks conditions under its per-key lock, so attaching the item it just
- * compared is exactly DynamoDB's answer.
- */
-function returnItemOnConditionFailure(): void {
-  const load = createRequire(import.meta.url);
-  const db = load('dynalite/db') as {
-    checkConditional: (data: Record<string, unknown>, existing: unknown) => (Error & { body?: Record<string, unknown> }) | null;
-    __returnsItem?: boolean;
-  };
-  if (db.__returnsItem) return;
-  // dynalite drops request members its validation does not list, so the parameter must be listed
-  // too, or it never reaches the conditional check below.
-  for (const action of ['putItem', 'updateItem', 'deleteItem']) {
-    const validation = load(`dynalite/validations/${action}`) as { types: Record<string, unknown> };
-    validation.types.ReturnValuesOnConditionCheckFailure = { type: 'String', enum: ['ALL_OLD', 'NONE'] };
-  }
-  const check = db.checkConditional;
-  db.checkConditional = (data, existing) => {
-    const failure = check(data, existing);
-    if (failure?.body && existing && data.ReturnValuesOnConditionCheckFailure === 'ALL_OLD') failure.body.Item = existing;
-    return failure;
-  };
-  db.__returnsItem = true;
-}
+import type { CallCounts, CallRecorder } from './http';
 
 export interface DynamoTwin {
   readonly endpoint: string;
@@ -62,14 +32,24 @@ export interface DynamoOptions {
  * for a local run.
  */
 export async function startDynamo(opts: DynamoOptions): Promise<DynamoTwin> {
-  returnItemOnConditionFailure();
   if (opts.path) mkdirSync(opts.path, { recursive: true });
-  const server = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), { workerData: { path: opts.path, port: opts.port } });
+  // It only ever answers this process's requests: it must not keep the process alive by itself.
+  worker.unref();
+  const ready = await new Promise<WorkerReady>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('message', (m: WorkerReady | { error: { message: string; code?: string } }) =>
+      'error' in m ? reject(Object.assign(new Error(m.error.message), { code: m.error.code })) : resolve(m),
+    );
+  }).catch(async (e: unknown) => {
+    await worker.terminate();
+    throw e;
   });
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // Past start-up, a crash of the twin's DynamoDB must stop the run loudly, not time out requests.
+  worker.on('error', (e) => {
+    throw e;
+  });
+  const endpoint = `http://127.0.0.1:${ready.port}`;
   const client = new DynamoDBClient({ endpoint, region: opts.region, credentials: opts.credentials });
   try {
     await client.send(
@@ -90,21 +70,53 @@ export async function startDynamo(opts: DynamoOptions): Promise<DynamoTwin> {
     await new Promise((r) => setTimeout(r, 5));
   }
   client.destroy();
-  const { recorder } = opts;
-  if (recorder) {
-    server.prependListener('request', (req, res) => {
-      const operation = `dynamodb:${String(req.headers['x-amz-target'] ?? 'unknown').split('.').pop()}`;
-      res.once('finish', () => recorder.record(operation, res.statusCode < 300));
-    });
+  if (opts.recorder) {
+    const counts = new WorkerCallCounts(ready.operations, new Int32Array(ready.counts));
+    counts.start();
+    opts.recorder.include(counts);
   }
   return {
     endpoint,
     tableName: opts.tableName,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        // dynalite's close() also closes the LevelDB store (releasing its lock for the next run).
-        server.close((err?: Error) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
+        worker.once('message', (m: { closed: true; error?: string }) => {
+          void worker.terminate().then(() => (m.error ? reject(new Error(m.error)) : resolve()));
+        });
+        worker.postMessage('close');
       }),
   };
+}
+
+interface WorkerReady {
+  port: number;
+  operations: string[];
+  counts: SharedArrayBuffer;
+}
+
+/** The worker's counts (see dynalite-worker.mjs for the layout), as `dynamodb:Operation`. */
+class WorkerCallCounts {
+  constructor(
+    private readonly operations: string[],
+    private readonly counts: Int32Array,
+  ) {}
+
+  /** From now on: the table's set-up is not the handlers' doing. */
+  start(): void {
+    Atomics.store(this.counts, 0, 1);
+  }
+
+  snapshot(): CallCounts {
+    const out: CallCounts = {};
+    this.operations.forEach((operation, i) => {
+      const succeeded = Atomics.load(this.counts, 1 + 2 * i);
+      const failed = Atomics.load(this.counts, 2 + 2 * i);
+      if (succeeded || failed) out[`dynamodb:${operation}`] = { succeeded, failed };
+    });
+    return out;
+  }
+
+  reset(): void {
+    for (let i = 1; i < this.counts.length; i++) Atomics.store(this.counts, i, 0);
+  }
 }
