@@ -5,11 +5,11 @@ import { setFlagsFromString } from 'node:v8';
  *
  * A local session hosts an account's worth of Lambdas, the twin and the engine in one process. V8
  * sizes its heap for a process that may use 4 GiB on this much RAM, so after each full collection
- * it lets the old generation grow up to 4× what survived before collecting again: at N = 1000 the
- * live heap stayed near 90–130 MiB while the process peaked at ~500 MiB (heap snapshots and
- * `process.memoryUsage()` over the run). At 1.5× the bench's peak RSS was ~260 MiB for the same CPU
- * time (within the machine's noise). V8 reads this flag at every collection, so setting it once the
- * process runs is enough: no re-exec with `--max-old-space-size`.
+ * it lets the old generation grow up to 4× what survived before collecting again. At N = 1000 the
+ * live heap stayed near 90–130 MiB while the process peaked near 500 MiB (heap snapshots and
+ * `process.memoryUsage()` over the run); at 1.5× the peak roughly halved for the same CPU time
+ * (docs/benchmarks.md has today's figures). V8 reads this flag at every collection, so setting it
+ * once the process runs is enough: no re-exec with `--max-old-space-size`.
  */
 export const LOCAL_HEAP_GROWING_PERCENT = 50;
 

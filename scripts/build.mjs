@@ -33,13 +33,20 @@ const BANNER = [
  * ~65 KB and ~8 ms to the function's cold init. A bundled import of classic zod (ours, or a
  * dependency's such as Powertools' parser schemas) fails the build instead of slipping in.
  */
+// zod's exports map offers classic zod only as these three (no deeper path resolves).
 const CLASSIC_ZOD = /^zod(?:\/v3|\/v4)?$/;
+/** Only this module imports zod/mini itself: it sets the English locale before any schema parses. */
+const ZOD_MINI = /^zod\/(?:mini|v4\/mini|v4-mini)$/;
+const ZOD_MODULE = join('lib', 'validation', 'zod.ts');
 export const noClassicZod = {
   name: 'no-classic-zod',
   setup(build) {
-    build.onResolve({ filter: CLASSIC_ZOD }, (args) => ({
-      errors: [{ text: `${relative(build.initialOptions.absWorkingDir ?? ROOT, args.importer)} imports classic '${args.path}': Lambda code imports * as z from lib/validation/zod.ts (zod/mini)` }],
-    }));
+    const where = (importer) => relative(build.initialOptions.absWorkingDir ?? ROOT, importer);
+    const fix = 'Lambda code imports * as z from lib/validation/zod.ts (zod/mini with the English locale)';
+    build.onResolve({ filter: CLASSIC_ZOD }, (args) => ({ errors: [{ text: `${where(args.importer)} imports classic '${args.path}': ${fix}` }] }));
+    build.onResolve({ filter: ZOD_MINI }, (args) =>
+      args.importer.endsWith(ZOD_MODULE) ? undefined : { errors: [{ text: `${where(args.importer)} imports '${args.path}' directly (its messages would have no locale): ${fix}` }] },
+    );
   },
 };
 

@@ -32,7 +32,8 @@ export function formatReport(report: LocalReport): string {
       lines.push(`    ${pkgName.padEnd(24)} ${String(p.runs ?? '-').padEnd(4)} ${String(p.status).padEnd(12)} ${commit ?? ''}`);
     }
   }
-  lines.push('', 'AWS calls (succeeded/failed, of which injected faults)');
+  // DynamoDB's "failed" are mostly refused conditional writes: the leases and idempotency records at work.
+  lines.push('', 'AWS calls (succeeded/failed, of which injected faults; a DynamoDB failure is mostly a refused condition, the leases at work)');
   const calls = Object.entries(report.calls).sort(([a], [b]) => a.localeCompare(b));
   for (const [op, c] of calls) lines.push(`  ${op.padEnd(32)} ${c.succeeded}/${c.failed}${c.injected ? ` (${c.injected} injected)` : ''}`);
   return lines.join('\n');

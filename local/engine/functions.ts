@@ -58,10 +58,15 @@ export function lambdaContext(functionName: string, timeoutSeconds: number): Con
 /**
  * Invokes a handler the way Lambda reports results to Step Functions: a thrown error becomes
  * `{ name: errorType, message: errorMessage }` — nothing else of it crosses the boundary.
+ * `timeoutSeconds` is the Lambda's timeout (the handler's remaining time, from when it runs);
+ * `callerWaitsSeconds` how long the caller waits for the answer (the engine's Task timeout): an
+ * invocation still queued for a slot by then never runs, since its state has already timed out.
  */
-export async function invokeLocally(fn: LocalFunction, event: unknown, timeoutSeconds: number): Promise<unknown> {
+export async function invokeLocally(fn: LocalFunction, event: unknown, timeoutSeconds: number, callerWaitsSeconds = timeoutSeconds): Promise<unknown> {
   const { handler } = await fn.load();
+  const callerGivesUpAt = Date.now() + callerWaitsSeconds * 1000;
   return withinLocalLambdaConcurrency(async () => {
+    if (Date.now() >= callerGivesUpAt) throw Object.assign(new Error(`not run: queued past its caller's ${callerWaitsSeconds} s timeout`), { name: 'States.Timeout' });
     try {
       // A JSON round trip, as the Lambda service does, so no handler sees another's objects.
       return JSON.parse(JSON.stringify((await handler(JSON.parse(JSON.stringify(event)) as never, lambdaContext(fn.name, timeoutSeconds))) ?? null));

@@ -111,10 +111,13 @@ export class LocalStepFunctions {
     const definition = substitute(this.text, this.arns);
     validateOnce(definition);
     this.runnable = scaleDefinition(definition, options.timeScale ?? 1, options.taskTimeoutFactor ?? 1);
+    for (const [name, state] of Object.entries(definition.States)) if (state.Type === 'Task') this.lambdaTimeouts.set(name, state.TimeoutSeconds ?? 60);
   }
 
   /** The definition every run executes: substituted, validated in the constructor, time-scaled. */
   private readonly runnable: AslDefinition;
+  /** Each Task's own TimeoutSeconds, unscaled: the remaining time its Lambda is given, as on AWS. */
+  private readonly lambdaTimeouts = new Map<string, number>();
 
   /** StartExecution. Same name + same input while known → the existing execution, nothing new. */
   start(name: string, input: unknown): { status: 'started' | 'already-exists'; execution: ExecutionRecord } {
@@ -184,8 +187,10 @@ export class LocalStepFunctions {
       } else if (state.Type === 'Task') {
         const fn = this.functionsByArn.get(state.Resource ?? '');
         if (!fn) throw new Error(`state ${stateName} has no local function for ${state.Resource}`);
-        // Lambda's timeout is what the handler sees as remaining time; the ASL's Task timeout bounds it.
-        taskResourceLocalHandlers[stateName] = (taskInput) => invokeLocally(fn, taskInput, state.TimeoutSeconds ?? 60) as Promise<never>;
+        // The handler's remaining time is the ASL's own Task timeout (what Powertools' in-progress
+        // records expire by); the engine waits for the stretched local one.
+        const lambdaTimeout = this.lambdaTimeouts.get(stateName) ?? 60;
+        taskResourceLocalHandlers[stateName] = (taskInput) => invokeLocally(fn, taskInput, lambdaTimeout, state.TimeoutSeconds ?? 60) as Promise<never>;
       }
     }
 

@@ -2,9 +2,10 @@
  * The twin's DynamoDB, dynalite, in a worker thread of its own (started by dynamo.ts).
  *
  * At scale most of a local run's requests are DynamoDB's (the Powertools records and the OpenSearch
- * package leases: ~21 per release against ~12 to the other services). On the main thread they queue
- * behind the engine, the handlers and the SDK, all on one core; here dynalite answers them on
- * another core. `npm run bench` at N = 1000 went from ~41 s to ~33 s of wall time.
+ * package leases: about 20 per release, against about 12 to the other services; `npm run bench`
+ * lists them). On the main thread they queue behind the engine, the handlers and the SDK, all on
+ * one core; here dynalite answers them on another core, which took about a quarter off the bench's
+ * wall time at N = 1000 when it was moved here.
  *
  * Plain JavaScript: a worker thread gets neither the CLI's TypeScript loader (tsx) nor vitest's.
  */
@@ -58,10 +59,21 @@ function countRequests(server) {
   });
 }
 
+/**
+ * dynalite throws from a request's 'error' listener: a client that drops a request half sent (an
+ * SDK timeout, a killed process, any program on a `local serve` port) would end this thread. DynamoDB
+ * just forgets such a request. Anything else ends the thread, and dynamo.ts reports why.
+ */
+process.on('uncaughtException', (e) => {
+  if (e?.code === 'ECONNRESET' || e?.message === 'aborted') return;
+  parentPort.postMessage({ crashed: { message: e?.message ?? String(e), stack: e?.stack } });
+  process.exit(1);
+});
+
 returnItemOnConditionFailure();
 const server = dynalite({ path: workerData.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
 countRequests(server);
-server.once('error', (e) => parentPort.postMessage({ error: { message: e.message, code: e.code } }));
+server.once('error', (e) => parentPort.postMessage({ startFailed: { message: e.message, code: e.code } }));
 server.listen(workerData.port ?? 0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port, operations: OPERATIONS, counts: counts.buffer }));
 parentPort.on('message', (message) => {
   if (message !== 'close') return;

@@ -38,17 +38,14 @@ export async function startDynamo(opts: DynamoOptions): Promise<DynamoTwin> {
   worker.unref();
   const ready = await new Promise<WorkerReady>((resolve, reject) => {
     worker.once('error', reject);
-    worker.once('message', (m: WorkerReady | { error: { message: string; code?: string } }) =>
-      'error' in m ? reject(Object.assign(new Error(m.error.message), { code: m.error.code })) : resolve(m),
+    worker.once('message', (m: WorkerReady | { startFailed: { message: string; code?: string } }) =>
+      'startFailed' in m ? reject(Object.assign(new Error(m.startFailed.message), { code: m.startFailed.code })) : resolve(m),
     );
   }).catch(async (e: unknown) => {
     await worker.terminate();
     throw e;
   });
-  // Past start-up, a crash of the twin's DynamoDB must stop the run loudly, not time out requests.
-  worker.on('error', (e) => {
-    throw e;
-  });
+  const stopped = watchForCrash(worker);
   const endpoint = `http://127.0.0.1:${ready.port}`;
   const client = new DynamoDBClient({ endpoint, region: opts.region, credentials: opts.credentials });
   try {
@@ -78,13 +75,42 @@ export async function startDynamo(opts: DynamoOptions): Promise<DynamoTwin> {
   return {
     endpoint,
     tableName: opts.tableName,
+    close: () => stopped.close(),
+  };
+}
+
+/**
+ * After start-up the worker only ends when asked to. Ending otherwise (dynalite failed: see the
+ * worker's uncaughtException) is thrown on the main thread, so the run stops loudly instead of its
+ * requests failing one by one; `close()` settles either way, and once.
+ */
+function watchForCrash(worker: Worker): { close(): Promise<void> } {
+  let closing: Promise<void> | undefined;
+  let crash: string | undefined;
+  worker.on('message', (m: { crashed?: { message: string; stack?: string } }) => {
+    if (m.crashed) crash = m.crashed.stack ?? m.crashed.message;
+  });
+  worker.on('error', (e) => {
+    crash = e.stack ?? e.message;
+  });
+  const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
+  void exited.then((code) => {
+    if (closing) return;
+    throw new Error(`the twin's DynamoDB (dynalite worker) stopped (exit code ${code})${crash ? `: ${crash}` : ''}`);
+  });
+  return {
     close: () =>
-      new Promise<void>((resolve, reject) => {
-        worker.once('message', (m: { closed: true; error?: string }) => {
+      (closing ??= new Promise<void>((resolve, reject) => {
+        const onMessage = (m: { closed?: boolean; error?: string }) => {
+          if (!m.closed) return;
+          worker.off('message', onMessage);
           void worker.terminate().then(() => (m.error ? reject(new Error(m.error)) : resolve()));
-        });
+        };
+        worker.on('message', onMessage);
+        // A worker that has already ended answers nothing: its exit settles the close.
+        void exited.then(() => resolve());
         worker.postMessage('close');
-      }),
+      })),
   };
 }
 

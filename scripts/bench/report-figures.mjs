@@ -13,6 +13,7 @@ const ENTRY_CALLS = /^states:/;
 const READ = /^[a-z0-9]+:(Get|Describe|List|Head)/;
 /** The table behind Powertools idempotency and the leases: the pipeline's own bookkeeping, counted apart. */
 const STORE_CALLS = /^dynamodb:/;
+const STORE_READ = /^dynamodb:(Get|BatchGet|Query|Scan|Describe|List)/;
 
 /** Why each read the pipeline makes is needed (shown next to its count). */
 export const READ_REASONS = {
@@ -58,7 +59,7 @@ export function reportFigures(root, report, releases) {
     perOperation[op] = n / releases;
     if (ENTRY_CALLS.test(op)) continue;
     if (STORE_CALLS.test(op)) {
-      if (READ.test(op)) storeReads += n;
+      if (STORE_READ.test(op)) storeReads += n;
       else storeWrites += n;
     } else if (READ.test(op)) reads += n;
     else mutating += n;

@@ -35,12 +35,31 @@ describe('local Lambda concurrency', () => {
     expect(stats().running).toBe(LOCAL_LAMBDA_CONCURRENCY);
 
     // Release one at a time: each freed slot admits exactly one waiting invocation.
+    for (let left = total; left > 0; left--) {
+      gates.shift()!();
+      await settle();
+      expect(stats().running).toBe(Math.min(LOCAL_LAMBDA_CONCURRENCY, left - 1));
+    }
+    await expect(Promise.all(results)).resolves.toEqual(Array(total).fill({ ok: true }));
+    expect(stats().maxRunning).toBe(LOCAL_LAMBDA_CONCURRENCY);
+  });
+
+  it('never runs an invocation still queued when its caller (the Task timeout) has given up', async () => {
+    const { fn, gates, stats } = probe();
+    const busy = Array.from({ length: LOCAL_LAMBDA_CONCURRENCY }, () => invokeLocally(fn, {}, 1));
+    const late = invokeLocally(fn, {}, 1, 0.1);
+    const lateOutcome = late.then(
+      () => 'ran',
+      (e: Error) => e.name,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
     while (gates.length) {
       gates.shift()!();
       await settle();
     }
-    await expect(Promise.all(results)).resolves.toEqual(Array(total).fill({ ok: true }));
-    expect(stats().maxRunning).toBe(LOCAL_LAMBDA_CONCURRENCY);
+    await Promise.all(busy);
+    expect(await lateOutcome).toBe('States.Timeout');
+    expect(stats().remainingAtStart).toHaveLength(LOCAL_LAMBDA_CONCURRENCY);
   });
 
   it("starts an invocation's Lambda clock when it runs, not while it waits for a slot", async () => {

@@ -36,6 +36,18 @@ describe('the build keeps classic zod out of the Lambda bundles', () => {
   });
 });
 
+describe('the build keeps zod/mini behind lib/validation/zod.ts', () => {
+  it.each(['zod/mini', 'zod/v4/mini', 'zod/v4-mini'])("refuses a function that imports '%s' itself (no English locale), naming the file", async (specifier) => {
+    const name = `mini-${specifier.replace(/\W/g, '-')}`;
+    mkdirSync(join(dir, 'mini-functions', name), { recursive: true });
+    writeFileSync(join(dir, 'mini-functions', name, 'handler.ts'), `import * as z from '${specifier}';\nexport const handler = (e: unknown) => z.string().parse(e);\n`);
+    await expect(build({ root: ROOT, functionsDir: join(dir, 'mini-functions'), outDir: join(dir, `refused-${name}`) })).rejects.toThrow(
+      new RegExp(`handler\\.ts imports '${specifier}' directly`),
+    );
+    rmSync(join(dir, 'mini-functions', name), { recursive: true, force: true });
+  });
+});
+
 describe('functions that never read PACKAGES_CONFIG', () => {
   it.each(['create-version', 'promote'])('%s does not bundle the configuration schema', (name) => {
     const b = built.find((x) => x.name === name);

@@ -3,6 +3,8 @@ import { makeIdempotent, IdempotencyConfig } from '@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { describe, expect, it } from 'vitest';
 import { lambdaContext } from '../../local/engine/functions';
+import { connect } from 'node:net';
+import { explain } from '../../cli/errors';
 import { startDynamo } from '../../local/twin/dynamo';
 import { CallRecorder } from '../../local/twin/http';
 import { failure, useDynamoTwin, waitFor } from './helpers';
@@ -146,14 +148,42 @@ describe('twin DynamoDB: call counts', () => {
 });
 
 describe('twin DynamoDB: its worker thread', () => {
+  const credentials = { accessKeyId: 'twin', secretAccessKey: 'twin-secret' };
+
   it('a port in use fails the start with EADDRINUSE, which the CLI explains', async () => {
-    const credentials = { accessKeyId: 'twin', secretAccessKey: 'twin-secret' };
     const first = await startDynamo({ tableName: 'port-owner', region: 'us-east-1', credentials });
     try {
       const port = Number(new URL(first.endpoint).port);
-      await expect(startDynamo({ tableName: 'port-clash', region: 'us-east-1', credentials, port })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      const clash = await startDynamo({ tableName: 'port-clash', region: 'us-east-1', credentials, port }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(clash).toMatchObject({ code: 'EADDRINUSE' });
+      expect(explain(clash)).toMatch(/pass --port/);
     } finally {
       await first.close();
     }
+  });
+
+  it('a client that drops a request half sent does not end it (dynalite alone would throw), and close() settles once for every caller', async () => {
+    const twin = await startDynamo({ tableName: 'dropped', region: 'us-east-1', credentials });
+    const { port } = new URL(twin.endpoint);
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write('POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: DynamoDB_20120810.PutItem\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: 1000\r\n\r\n{"TableName":');
+        setTimeout(() => {
+          socket.destroy();
+          resolve();
+        }, 50);
+      }).on('error', reject);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const client = new DynamoDBClient({ endpoint: twin.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+    try {
+      await expect(client.send(new PutItemCommand({ TableName: 'dropped', Item: { id: { S: 'after' } } }))).resolves.toBeDefined();
+    } finally {
+      client.destroy();
+    }
+    await expect(Promise.all([twin.close(), twin.close()])).resolves.toEqual([undefined, undefined]);
   });
 });
