@@ -42,12 +42,19 @@ describe('applying a release to the package\'s domains', () => {
     expect(associations(report)).toBe(2);
   });
 
+  /** Release 1.0.0 of edge-agent to one domain, search-only, and wait for it (closed after the test). */
+  async function releaseToOneDomain(): Promise<LocalSession> {
+    const live = await startSession();
+    session = live;
+    await live.createDomain({ name: 'search-only', packages: ['edge-agent-dict'] });
+    await live.upload('releases/edge-agent/1.0.0/words.txt', 'alpha\n');
+    await live.settled();
+    return live;
+  }
+
   it('ApplyToDomains reads no package type of its own: DescribePackages = UpdateOpenSearch\'s look + one per CheckOpenSearch poll', async () => {
-    session = await startSession();
-    await session.createDomain({ name: 'search-only', packages: ['edge-agent-dict'] });
-    await session.upload('releases/edge-agent/1.0.0/words.txt', 'alpha\n');
-    await session.settled();
-    const report = session.report();
+    const live = await releaseToOneDomain();
+    const report = live.report();
     const [execution] = report.executions;
     expect(execution!.status).toBe('SUCCEEDED');
     expect(execution!.states).toEqual(expect.arrayContaining(['ApplyToDomains', 'CheckDomains']));
@@ -63,18 +70,15 @@ describe('applying a release to the package\'s domains', () => {
   });
 
   it('a result that UpdateOpenSearch already settled (served) passes its package type through CheckOpenSearch to ApplyToDomains', async () => {
-    session = await startSession();
-    await session.createDomain({ name: 'search-only', packages: ['edge-agent-dict'] });
-    await session.upload('releases/edge-agent/1.0.0/words.txt', 'alpha\n');
-    await session.settled();
-    const before = session.report();
-    expect(await expireIdempotencyRecords(session)).toBeGreaterThan(0);
-    session.start('edge-agent-1.0.0-again', session.engine.list()[0]!.input);
-    await session.settled();
-    expect(session.engine.get('edge-agent-1.0.0-again')!.status).toBe('SUCCEEDED');
+    const live = await releaseToOneDomain();
+    const before = live.report();
+    expect(await expireIdempotencyRecords(live)).toBeGreaterThan(0);
+    live.start('edge-agent-1.0.0-again', live.engine.list()[0]!.input);
+    await live.settled();
+    expect(live.engine.get('edge-agent-1.0.0-again')!.status).toBe('SUCCEEDED');
     // UpdateOpenSearch looks (one DescribePackages) and finds the release served; CheckOpenSearch
     // returns that result as it is (no call) and ApplyToDomains takes the type from it (no call).
-    expect(succeeded(session.report(), 'es:DescribePackages') - succeeded(before, 'es:DescribePackages')).toBe(1);
+    expect(succeeded(live.report(), 'es:DescribePackages') - succeeded(before, 'es:DescribePackages')).toBe(1);
   });
 
   it('an ASSOCIATION_FAILED fails the release with DomainAssociationFailed; a redrive after the fault clears completes only the failed domain', async () => {
