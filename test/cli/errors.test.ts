@@ -1,7 +1,6 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pkgrelease, removeTempDirs, tempDir } from './helpers';
+import { pkgrelease, removeTempDirs, tempDir, tempFile } from './helpers';
 
 afterAll(removeTempDirs);
 
@@ -28,9 +27,7 @@ describe.concurrent('expected failures: one line naming the problem and the fix,
   });
 
   it('conflicting or missing flags are usage errors (2); commander\'s own errors too', async () => {
-    const dir = tempDir();
-    const file = join(dir, 'a.txt');
-    writeFileSync(file, 'alpha\n');
+    const { dir, file } = tempFile('a.txt', 'alpha\n');
     // Usage errors are refused before any state is touched: the five runs are independent.
     const [both, neither, bogus, port, since] = await Promise.all([
       pkgrelease(['local', 'publish', file, '--key', 'releases/edge-agent/1.0.0/a.txt', '--package', 'edge-agent', '--state-dir', dir]),
@@ -50,9 +47,7 @@ describe.concurrent('expected failures: one line naming the problem and the fix,
   });
 
   it('an empty artifact is refused (1) before anything is uploaded', async () => {
-    const dir = tempDir();
-    const file = join(dir, 'empty.txt');
-    writeFileSync(file, '');
+    const { dir, file } = tempFile('empty.txt', '');
     const r = await pkgrelease(['local', 'publish', file, '--package', 'edge-agent', '--version', '1.0.0', '--state-dir', join(dir, 'state')]);
     expect(r.code).toBe(1);
     oneLine(r.stderr);
@@ -60,24 +55,17 @@ describe.concurrent('expected failures: one line naming the problem and the fix,
   });
 
   it('a project config/packages.json is used: an unconfigured package is refused, naming the file to edit', async () => {
-    const dir = tempDir();
-    const file = join(dir, 'a.txt');
-    writeFileSync(file, 'alpha\n');
+    const { dir, file } = tempFile('a.txt', 'alpha\n');
     const r = await pkgrelease(['local', 'publish', file, '--package', 'not-configured', '--version', '1.0.0', '--state-dir', join(dir, 'state')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/package "not-configured" is not in .*config\/packages\.json: add it under "packages"/);
   });
 
   it('a scenario with several problems reports all of them with JSON paths, typos in fault operations included', async () => {
-    const dir = tempDir();
-    const scenario = join(dir, 'bad.json');
-    writeFileSync(
-      scenario,
-      JSON.stringify({
-        faults: [{ operation: 'iot:CreatePackageVerison', kind: 'throttle' }, { operation: 'es:*', kind: 'slow' }],
-        uploads: [{ key: 'releases/a/1/x.txt' }],
-      }),
-    );
+    const { file: scenario } = tempFile('bad.json', {
+      faults: [{ operation: 'iot:CreatePackageVerison', kind: 'throttle' }, { operation: 'es:*', kind: 'slow' }],
+      uploads: [{ key: 'releases/a/1/x.txt' }],
+    });
     const r = await pkgrelease(['local', 'run', scenario]);
     expect(r).toMatchObject({ code: 2, stdout: '' });
     expect(r.stderr).toContain('has 4 problem(s)');

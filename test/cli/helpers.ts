@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -31,6 +31,13 @@ export function tempDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'pkgrelease-cli-'));
   dirs.push(d);
   return d;
+}
+/** A file in a fresh temp dir (an object is written as JSON): the file and its dir, for state dirs beside it. */
+export function tempFile(name: string, content: string | object): { dir: string; file: string } {
+  const dir = tempDir();
+  const file = join(dir, name);
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return { dir, file };
 }
 export function removeTempDirs(): void {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });

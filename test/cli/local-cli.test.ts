@@ -1,11 +1,10 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../cli/main';
 import type { LocalReport } from '../../local/session';
 import { LocalSession } from '../../local/session';
-import { pkgrelease as runCli, removeTempDirs, tempDir } from './helpers';
+import { pkgrelease as runCli, removeTempDirs, tempDir, tempFile } from './helpers';
 
 afterAll(removeTempDirs);
 const pkgrelease = (...args: string[]) => runCli(args);
@@ -59,16 +58,11 @@ describe.concurrent('pkgrelease CLI', () => {
   });
 
   it('local run exits 1 and names the error when a release fails', async () => {
-    const dir = tempDir();
-    const scenario = join(dir, 'bad.json');
-    writeFileSync(
-      scenario,
-      JSON.stringify({
-        packages: { 'edge-agent': {} },
-        opensearchPackages: [{ name: 'edge-agent', type: 'TXT-DICTIONARY' }],
-        uploads: [{ key: 'releases/edge-agent/1.0.0+build/x.txt', content: 'x' }],
-      }),
-    );
+    const { file: scenario } = tempFile('bad.json', {
+      packages: { 'edge-agent': {} },
+      opensearchPackages: [{ name: 'edge-agent', type: 'TXT-DICTIONARY' }],
+      uploads: [{ key: 'releases/edge-agent/1.0.0+build/x.txt', content: 'x' }],
+    });
     const { stdout, code } = await pkgrelease('local', 'run', scenario, '--json');
     const report = JSON.parse(stdout) as LocalReport;
     expect(code).toBe(1);
@@ -78,9 +72,7 @@ describe.concurrent('pkgrelease CLI', () => {
   });
 
   it('local state persists between commands: publish 1.0.0, then 1.1.0, then state', async () => {
-    const stateDir = tempDir();
-    const file = join(stateDir, 'words.txt');
-    writeFileSync(file, 'alpha\n');
+    const { dir: stateDir, file } = tempFile('words.txt', 'alpha\n');
     expect((await pkgrelease('local', 'publish', file, '--package', 'edge-agent', '--version', '1.0.0', '--state-dir', stateDir, '--json')).code).toBe(0);
     writeFileSync(file, 'alpha\nbeta\n');
     expect((await pkgrelease('local', 'publish', file, '--package', 'edge-agent', '--version', '1.1.0', '--state-dir', stateDir, '--json')).code).toBe(0);

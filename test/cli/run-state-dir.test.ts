@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LocalReport } from '../../local/session';
-import { pkgrelease, removeTempDirs, tempDir } from './helpers';
+import { pkgrelease, removeTempDirs, tempDir, tempFile } from './helpers';
 
 afterAll(removeTempDirs);
 
@@ -10,19 +10,14 @@ afterAll(removeTempDirs);
 // The two tests use separate temp dirs: concurrent.
 describe.concurrent('local run --state-dir', () => {
   it('keeps the run, so "local redrive" finishes what failed, with the scenario\'s packages', async () => {
-    const dir = tempDir();
-    const scenario = join(dir, 'scenario.json');
-    writeFileSync(
-      scenario,
-      JSON.stringify({
-        seed: 3,
-        packages: { 'scenario-pkg': { opensearchPackage: 'scenario-dict' } },
-        opensearchPackages: [{ name: 'scenario-dict', type: 'TXT-DICTIONARY' }],
-        // Promote fails for good during the run: PUBLISH answers 5xx every time.
-        faults: [{ operation: 'iot:UpdatePackageVersion', kind: 'error5xx' }],
-        uploads: [{ key: 'releases/scenario-pkg/1.0.0/words.txt', content: 'alpha\n' }],
-      }),
-    );
+    const { dir, file: scenario } = tempFile('scenario.json', {
+      seed: 3,
+      packages: { 'scenario-pkg': { opensearchPackage: 'scenario-dict' } },
+      opensearchPackages: [{ name: 'scenario-dict', type: 'TXT-DICTIONARY' }],
+      // Promote fails for good during the run: PUBLISH answers 5xx every time.
+      faults: [{ operation: 'iot:UpdatePackageVersion', kind: 'error5xx' }],
+      uploads: [{ key: 'releases/scenario-pkg/1.0.0/words.txt', content: 'alpha\n' }],
+    });
     const stateDir = join(dir, 'state');
 
     const run = await pkgrelease(['local', 'run', scenario, '--state-dir', stateDir, '--json']);
