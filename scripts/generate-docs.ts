@@ -3,6 +3,7 @@
  *   - schemas/release-manifest.v1.schema.json  (from the zod manifest schema)
  *   - the Mermaid diagram of statemachines/release.asl.json between
  *     <!-- state-machine:start --> / <!-- state-machine:end --> in docs/state-machine.md and README.md
+ *   - the CLI reference (every command's --help) in docs/cli.md
  *
  *   npm run docs                       # write the files
  *   npx tsx scripts/generate-docs.ts --check   # exit 1 if a committed file is out of date
@@ -10,7 +11,7 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DIAGRAM_END, DIAGRAM_START, generatedFiles } from '../lib/docs/generated';
+import { DIAGRAM_END, DIAGRAM_START, generatedFiles } from './docs/generated';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');

@@ -1,7 +1,7 @@
 import { type ExecutionListItem, type ExecutionStatus, type HistoryEvent, paginateGetExecutionHistory } from '@aws-sdk/client-sfn';
 import { mapLimit } from '../../cli/operator/concurrency';
 import { type ExecutionReport, reportExecution } from '../../cli/operator/status';
-import { aslToMermaidWithIds } from '../../lib/docs/mermaid';
+import { aslToMermaidWithIds } from '../../lib/diagram/mermaid';
 import { describeExecution, listExecutionsSince } from '../../lib/clients/sfn';
 import { summariseReleaseInput } from '../../lib/notifications/release-summary';
 import { isCommitOf, parseCommitMessage } from '../../lib/release/identity';

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DIAGRAM_FILES, generatedFiles, SCHEMA_FILE } from '../../lib/docs/generated';
+import { DIAGRAM_FILES, generatedFiles, SCHEMA_FILE } from '../../scripts/docs/generated';
 import { parseReleaseInput } from '../../lib/release/inputs';
 import { ReleaseManifestSchema } from '../../lib/release/manifest';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type AslMachine, aslToMermaid, describeRule, replaceBetweenMarkers } from '../../lib/docs/mermaid';
+import { type AslMachine, aslToMermaid, describeRule, replaceBetweenMarkers } from '../../lib/diagram/mermaid';
 
 describe('aslToMermaid', () => {
   it('draws every state, Next / Choices / Default / Catch transitions, and End to [*]', () => {

@@ -3,16 +3,17 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildProgram } from '../../cli/main';
 import { scenarioJsonSchema } from '../../cli/local/scenario';
-import { manifestJsonSchema } from '../release/manifest';
-import { type AslMachine, aslToMermaid, replaceBetweenMarkers } from './mermaid';
+import { manifestJsonSchema } from '../../lib/release/manifest';
+import { type AslMachine, aslToMermaid, replaceBetweenMarkers } from '../../lib/diagram/mermaid';
 
 /**
  * Every generated documentation file and what it must contain: `scripts/generate-docs.ts` writes
- * them, `test/docs/drift.test.ts` fails when a committed file differs.
+ * them, `test/docs/generated.test.ts` fails when a committed file differs.
  */
 export const SCHEMA_FILE = 'schemas/release-manifest.v1.schema.json';
 export const SCENARIO_SCHEMA_FILE = 'schemas/scenario.v1.schema.json';
-/** The README's CLI reference: every command's --help, between these markers. */
+/** The CLI reference (docs/cli.md): every command's --help, between these markers. */
+export const CLI_REFERENCE_FILE = 'docs/cli.md';
 export const CLI_START = '<!-- cli-reference:start -->';
 export const CLI_END = '<!-- cli-reference:end -->';
 export const STATE_MACHINE_FILE = 'statemachines/release.asl.json';
@@ -64,10 +65,9 @@ export function generatedFiles(root: string): GeneratedFile[] {
     path,
     content: replaceBetweenMarkers(readFileSync(join(root, path), 'utf8'), DIAGRAM_START, DIAGRAM_END, block),
   }));
-  const readme = diagrams.find((d) => d.path === 'README.md');
-  // test/cli/help-reference.test.ts requires the markers; without them the README keeps its diagram check.
-  if (readme?.content !== undefined) readme.content = replaceBetweenMarkers(readme.content, CLI_START, CLI_END, cliReferenceBlock()) ?? readme.content;
+  const cliReference = readFileSync(join(root, CLI_REFERENCE_FILE), 'utf8');
   return [
+    { path: CLI_REFERENCE_FILE, content: replaceBetweenMarkers(cliReference, CLI_START, CLI_END, cliReferenceBlock()) },
     { path: SCHEMA_FILE, content: manifestSchemaText() },
     { path: SCENARIO_SCHEMA_FILE, content: `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n` },
     ...diagrams,
