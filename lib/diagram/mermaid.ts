@@ -3,6 +3,7 @@
  * Choices / Default / Catch transitions, `End` and terminal states to `[*]`. Parallel branches and
  * Map processors are drawn as composite states. Pure: the docs generator and its test call it.
  */
+import { POLL_ERROR_NAMES } from '../release/errors';
 
 interface AslState {
   Type: string;
@@ -11,10 +12,19 @@ interface AslState {
   Default?: string;
   Choices?: AslRule[];
   Catch?: { ErrorEquals: string[]; Next: string }[];
-  Retry?: { ErrorEquals: string[]; BackoffRate?: number; IntervalSeconds?: number; MaxAttempts?: number }[];
+  Retry?: AslRetrier[];
   Branches?: AslMachine[];
   Iterator?: AslMachine;
   ItemProcessor?: AslMachine;
+}
+
+interface AslRetrier {
+  ErrorEquals: string[];
+  BackoffRate?: number;
+  IntervalSeconds?: number;
+  MaxAttempts?: number;
+  MaxDelaySeconds?: number;
+  JitterStrategy?: string;
 }
 
 export interface AslMachine {
@@ -51,14 +61,23 @@ function renderMachine(machine: AslMachine, indent: string, ids: Ids): string[] 
     for (const rule of state.Choices ?? []) if (rule.Next) edge(id(rule.Next), describeRule(rule));
     if (state.Default) edge(id(state.Default), 'Default');
     for (const c of state.Catch ?? []) edge(id(c.Next), `Catch ${c.ErrorEquals.join(', ')}`);
-    // A fixed-interval Retry (BackoffRate 1) is a poll: drawn as a loop, since it is part of the flow.
-    for (const r of state.Retry ?? []) {
-      if (r.BackoffRate === 1) edge(from, `every ${r.IntervalSeconds ?? 1} s while ${r.ErrorEquals.join(', ')} (at most ${r.MaxAttempts ?? 3}×)`);
-    }
+    // A Retry on a "not ready yet" name is a poll: drawn as a loop, since it is part of the flow.
+    for (const r of state.Retry ?? []) if (r.ErrorEquals.every((e) => POLLS.has(e))) edge(from, pollLabel(r));
     if (state.Next) edge(id(state.Next));
     if (state.End || state.Type === 'Succeed' || state.Type === 'Fail') edge('[*]');
   }
   return lines;
+}
+
+const POLLS = new Set(Object.keys(POLL_ERROR_NAMES));
+
+/** `every 30 s while X (at most 60×)`, or with a backoff `3 s ×1.5 up to 10 s, full jitter, while X (at most 300×)`. */
+export function pollLabel(r: AslRetrier): string {
+  const interval = r.IntervalSeconds ?? 1;
+  const rate = r.BackoffRate ?? 2;
+  const shape = rate === 1 ? `every ${interval} s` : `${interval} s ×${rate}${r.MaxDelaySeconds ? ` up to ${r.MaxDelaySeconds} s` : ''}`;
+  const jitter = r.JitterStrategy === 'FULL' ? ', full jitter,' : '';
+  return `${shape}${jitter} while ${r.ErrorEquals.join(', ')} (at most ${r.MaxAttempts ?? 3}×)`;
 }
 
 /** `{"Variable":"$.x","BooleanEquals":true}` → `$.x BooleanEquals true`; And / Or / Not nest. */

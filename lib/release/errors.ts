@@ -139,6 +139,15 @@ export class DomainsPending extends ReleaseError {
   readonly retryable = true;
 }
 
+/**
+ * DomainsPending for a ZIP-PLUGIN package: each domain runs a blue/green deployment (tens of
+ * minutes), so the state machine polls it on a longer backoff than a dictionary's association.
+ */
+export class DomainsPendingBlueGreen extends ReleaseError {
+  override readonly name = 'DomainsPendingBlueGreen';
+  readonly retryable = true;
+}
+
 /** Not every domain was ACTIVE within the poll budget. A redrive polls again (with a fresh budget). */
 export class DomainNotReady extends ReleaseError {
   override readonly name = 'DomainNotReady';
@@ -157,7 +166,13 @@ export class TransientAwsError extends ReleaseError {
 }
 
 /** Names the ASL must treat as retryable / non-retryable: one list, read by the ASL test. */
-export const RETRYABLE_ERROR_NAMES = ['TransientAwsError', 'OpenSearchPackageBusy', 'OpenSearchPackageLocked', 'OpenSearchNotReady', 'DomainBusy', 'DomainsPending'] as const;
+export const RETRYABLE_ERROR_NAMES = ['TransientAwsError', 'OpenSearchPackageBusy', 'OpenSearchPackageLocked', 'OpenSearchNotReady', 'DomainBusy', 'DomainsPending', 'DomainsPendingBlueGreen'] as const;
+/**
+ * The waits for AWS's own work, one name per kind of work: the ASL polls each by Retry with its
+ * own backoff (start soon, grow to a cap fitted to how long that work takes). The diagram draws
+ * them as loops and the metrics count their polls.
+ */
+export const POLL_ERROR_NAMES = { OpenSearchNotReady: 'OpenSearchImport', DomainsPending: 'DomainAssociation', DomainsPendingBlueGreen: 'BlueGreenDeployment' } as const;
 export const TERMINAL_ERROR_NAMES = [
   'InvalidRelease',
   'ArtifactNotFound',

@@ -4,7 +4,7 @@
  */
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
-import { RETRYABLE_ERROR_NAMES, TERMINAL_ERROR_NAMES } from '../../lib/release/errors';
+import { POLL_ERROR_NAMES, RETRYABLE_ERROR_NAMES, TERMINAL_ERROR_NAMES } from '../../lib/release/errors';
 import { allStates, aslPlaceholders, lambdaLogicalId, readAslText, readServerlessYml, type Json, type JsonObject } from './project';
 
 /** Errors every Task must retry with backoff and jitter (DESIGN.md §2, "Error policy"). */
@@ -33,8 +33,8 @@ const functionOfPlaceholder = new Map(
 const isIntegration = (s: JsonObject) => String(s.Resource).startsWith('arn:aws:states:::');
 const tasks = allStates(machine).filter(([, s]) => s.Type === 'Task' && !isIntegration(s));
 const integrations = allStates(machine).filter(([, s]) => s.Type === 'Task' && isIntegration(s));
-/** Errors that mean "not ready yet": the ASL polls by retrying them at a fixed interval. */
-const POLL_ERRORS = ['OpenSearchNotReady', 'DomainsPending'] as const;
+/** Errors that mean "not ready yet": the ASL polls by retrying them, each on a backoff fitted to its kind of work. */
+const POLL_ERRORS = Object.keys(POLL_ERROR_NAMES);
 
 type Retrier = { ErrorEquals: string[]; IntervalSeconds?: number; MaxAttempts?: number; BackoffRate?: number; MaxDelaySeconds?: number; JitterStrategy?: string };
 type Catcher = { ErrorEquals: string[]; Next: string };
@@ -90,11 +90,6 @@ describe('statemachines/release.asl.json', () => {
       }
       for (const r of rs) {
         const what = `${name} retrier [${r.ErrorEquals.join(', ')}]`;
-        // A poll ("not ready yet") retries at a fixed interval; everything else backs off with jitter.
-        if (r.ErrorEquals.every((e) => (POLL_ERRORS as readonly string[]).includes(e))) {
-          expect(r.BackoffRate, what).toBe(1);
-          continue;
-        }
         expect(r.BackoffRate, what).toBeGreaterThan(1);
         expect(r.JitterStrategy, what).toBe('FULL');
         expect(r.MaxAttempts ?? 3, what).toBeGreaterThan(0);
@@ -120,6 +115,43 @@ describe('statemachines/release.asl.json', () => {
       expect(lambdaTimeout, `serverless.yml functions.${key}.timeout`).toBeTypeOf('number');
       expect(state.TimeoutSeconds, `${name}.TimeoutSeconds`).toBeTypeOf('number');
       expect(state.TimeoutSeconds as number).toBeGreaterThanOrEqual(lambdaTimeout!);
+    });
+  });
+
+  describe('polls that fit the work', () => {
+    const states = machine.States as Record<string, JsonObject>;
+    const pollOf = (error: string) => {
+      const found = tasks.flatMap(([name, s]) => retriers(s).filter((r) => r.ErrorEquals.includes(error)).map((r) => ({ name, r })));
+      expect(found, error).toHaveLength(1);
+      return found[0]!;
+    };
+
+    it.each(POLL_ERRORS)('%s has a retrier of its own that starts soon and backs off with full jitter to a cap', (error) => {
+      const { r } = pollOf(error);
+      expect(r.ErrorEquals).toEqual([error]);
+      expect(r.IntervalSeconds!).toBeLessThanOrEqual(10);
+      expect(r.BackoffRate!).toBeGreaterThan(1);
+      expect(r.MaxDelaySeconds!).toBeGreaterThan(r.IntervalSeconds!);
+      expect(r.JitterStrategy).toBe('FULL');
+    });
+
+    // What the fixed 30 s polls allowed: 60 × 30 s for an import, 220 × 30 s (the longest domain budget, 110 min) for domains.
+    const budgetMinutes: Record<string, number> = { OpenSearchNotReady: 30, DomainsPending: 110, DomainsPendingBlueGreen: 110 };
+    it.each(POLL_ERRORS)('%s: the total stays bounded, yet the expected wait is as long as the fixed polls allowed', (error) => {
+      const { r } = pollOf(error);
+      // Full jitter draws each delay from [0, cap]: on average half the cap once the backoff reaches it.
+      const expectedSeconds = r.MaxAttempts! * (r.MaxDelaySeconds! / 2);
+      expect(expectedSeconds).toBeGreaterThanOrEqual(budgetMinutes[error]! * 60);
+      expect(r.MaxAttempts!).toBeLessThanOrEqual(1000);
+    });
+
+    it('a ZIP-PLUGIN blue/green deployment backs off to a longer cap than an association, and an association than an import', () => {
+      const cap = (e: string) => pollOf(e).r.MaxDelaySeconds!;
+      expect(cap('DomainsPendingBlueGreen')).toBeGreaterThan(cap('DomainsPending'));
+      expect(cap('DomainsPending')).toBeGreaterThanOrEqual(cap('OpenSearchNotReady'));
+      expect(pollOf('OpenSearchNotReady').name).toBe('CheckOpenSearch');
+      expect(pollOf('DomainsPendingBlueGreen').name).toBe('CheckDomains');
+      expect(states.CheckDomains).toBeDefined();
     });
   });
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CreatePackageCommand, DescribePackagesCommand, OpenSearchClient, UpdatePackageCommand } from '@aws-sdk/client-opensearch';
 import { startTwin, type Twin } from '../../local/twin';
-import { DomainAssociationFailed, DomainBusy, DomainConfigInvalid, DomainNotReady, DomainsPending } from '../../lib/release/errors';
+import { DomainAssociationFailed, DomainBusy, DomainConfigInvalid, DomainNotReady, DomainsPending, DomainsPendingBlueGreen } from '../../lib/release/errors';
 import { commitMessage, deriveClientToken } from '../../lib/release/identity';
 import type { ReleaseRequest } from '../../lib/release/request';
 import { applyToDomains, type ApplyToDomainsInput, type ApplyToDomainsResult } from '../../lib/release/steps/apply-to-domains';
@@ -111,6 +111,10 @@ describe('ApplyToDomains → CheckDomains', () => {
     const pending = await failure(checkDomains({ release: r, update: f.input(r).update, apply, runStartedAt: apply.startedAt, waitMinutes: 1 }, os, noLease));
     expect(pending).toBeInstanceOf(DomainsPending);
     expect(pending.message).toContain(`${f.domains[0]} ASSOCIATING v2 (1.2.0)`);
+    // A ZIP-PLUGIN package's domains run blue/green deployments: the wait has a name (and backoff) of its own.
+    const blueGreen = await failure(checkDomains({ release: r, update: f.input(r).update, apply: { ...apply, packageType: 'ZIP-PLUGIN' }, runStartedAt: apply.startedAt, waitMinutes: 1 }, os, noLease));
+    expect(blueGreen).toBeInstanceOf(DomainsPendingBlueGreen);
+    expect(blueGreen.name).toBe('DomainsPendingBlueGreen');
 
     const done = await checkUntilDone(f, r, apply);
     expect(done.domains.map((d) => [d.domainName, d.outcome, d.status, d.release])).toEqual(f.domains.map((d) => [d, 'active', 'ACTIVE', '1.2.0']));

@@ -1,7 +1,7 @@
 import type { DomainPackageDetails, OpenSearchClient } from '@aws-sdk/client-opensearch';
 import { getVersionHistory, listPackagesForDomain } from '../../clients/opensearch';
 import { associateUnderLease, classify, type DomainReport, type LeaseCheck, releaseIndex, report, summarize } from '../domain-state';
-import { DomainAssociationFailed, DomainNotReady, DomainsPending } from '../errors';
+import { DomainAssociationFailed, DomainNotReady, DomainsPending, DomainsPendingBlueGreen } from '../errors';
 import type { ReleaseRequest } from '../request';
 import type { ApplyToDomainsResult } from './apply-to-domains';
 import type { UpdateOpenSearchResult } from './update-opensearch';
@@ -27,7 +27,9 @@ export interface CheckDomainsResult {
 /**
  * Step 6 (polled): is every domain ApplyToDomains chose ACTIVE with this release's version or a
  * newer release's? Returns once they all are. Otherwise throws:
- * - DomainsPending while some are still ASSOCIATING (the state machine retries it: the poll);
+ * - DomainsPending while some are still ASSOCIATING (the state machine retries it: the poll), or
+ *   DomainsPendingBlueGreen for a ZIP-PLUGIN package, whose blue/green deployments the state
+ *   machine polls on a longer backoff;
  * - DomainAssociationFailed for an ASSOCIATION_FAILED that happened in this run (ErrorDetails),
  *   once no other domain is still ASSOCIATING (so the error shows the whole partial rollout);
  * - DomainNotReady when the poll budget of this run is spent (a redrive polls again).
@@ -66,7 +68,8 @@ export async function checkDomains(input: CheckDomainsInput, opensearch: OpenSea
   if (outOfTime) {
     throw new DomainNotReady(`not every domain is ACTIVE after ${input.waitMinutes} minutes: ${summarize(reports)}; redrive the execution to keep waiting`);
   }
-  throw new DomainsPending(`waiting for domains: ${summarize(reports)}`);
+  const Pending = input.apply.packageType === 'ZIP-PLUGIN' ? DomainsPendingBlueGreen : DomainsPending;
+  throw new Pending(`waiting for domains: ${summarize(reports)}`);
 }
 
 function failedInThisRun(entry: DomainPackageDetails, runStartedAt: number): boolean {
