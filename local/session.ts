@@ -50,6 +50,8 @@ export interface LocalSessionOptions {
   reloadConfig?: () => PackagesConfig;
   /** An object landed in the artifact bucket and no release started for it, and why. */
   onNotReleased?: (key: string, reason: string) => void;
+  /** Runs this definition instead of statemachines/release.asl.json (the latency bench). */
+  definitionText?: string;
 }
 
 export interface LocalReport {
@@ -103,6 +105,7 @@ export class LocalSession {
       accountId: twin.accountId,
       timeScale: options.timeScale ?? DEFAULT_TIME_SCALE,
       taskTimeoutFactor: LOCAL_TASK_TIMEOUT_FACTOR,
+      definitionText: options.definitionText,
       executions: executionsPath && existsSync(executionsPath) ? (JSON.parse(readFileSync(executionsPath, 'utf8')) as ExecutionRecord[]) : [],
       onProgress: (execution) => {
         // Every change is on disk soon after it happens: a killed process loses at most one turn.

@@ -27,6 +27,8 @@ export interface LocalStepFunctionsOptions {
   taskTimeoutFactor?: number;
   /** Executions recorded by an earlier run (the state dir). */
   executions?: ExecutionRecord[];
+  /** Another definition than statemachines/release.asl.json (the latency bench's variant of its Retry shapes). */
+  definitionText?: string;
   /** Called whenever a state is entered, left, retried or failed, and when an execution ends. */
   onProgress?: (execution: ExecutionRecord, state?: StateRecord) => void;
 }
@@ -80,7 +82,7 @@ export class LocalStepFunctions {
   readonly stateMachineArn: string;
   private readonly region: string;
   private readonly accountId: string;
-  private readonly text = loadDefinitionText();
+  private readonly text: string;
   private readonly functionsByArn = new Map<string, LocalFunction>();
   private readonly arns: Record<string, string> = {};
   private readonly records = new Map<string, ExecutionRecord>();
@@ -89,6 +91,7 @@ export class LocalStepFunctions {
   readonly taskTokens = new LocalTaskTokens();
 
   constructor(private readonly options: LocalStepFunctionsOptions = {}) {
+    this.text = options.definitionText ?? loadDefinitionText();
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '000000000000';
     const name = options.stateMachineName ?? 'pkgrelease-local';

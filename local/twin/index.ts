@@ -4,12 +4,12 @@
  * code finds them only through the SDK's standard endpoint variables (see `env()`).
  */
 import { join } from 'node:path';
-import { FaultInjector, type FaultRule } from './faults';
+import { deriveSeed, FaultInjector, type FaultRule, Prng } from './faults';
 import { CallRecorder, startServiceServer, type CallCounts, type Protocol, type Route, type ServiceName, type ServiceServer } from './http';
 import { IotCatalog, iotProtocol, type IotCatalogView, type IotStateJson } from './iot';
 import { OpenSearchApi, opensearchProtocol } from './opensearch';
 import { type DomainSpec, type DomainsStateJson, OpenSearchDomains } from './opensearch-domains';
-import { DEFAULT_TIMING, type ImportedSource, OpenSearchPackages, type OpenSearchStateJson, type OpenSearchTiming, type PackageIdForm, type PackageStatus } from './opensearch-packages';
+import { DEFAULT_TIMING, durationFactor, type ImportedSource, OpenSearchPackages, type OpenSearchStateJson, type OpenSearchTiming, type PackageIdForm, type PackageStatus } from './opensearch-packages';
 import { S3Store, type S3StateJson } from './s3-store';
 import { s3Protocol, s3Routes } from './s3';
 import { startDynamo, type DynamoTwin } from './dynamo';
@@ -118,7 +118,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const timing = options.opensearchTiming ?? DEFAULT_TIMING;
   const packages = new OpenSearchPackages(s3, timing, seed, Date.now, options.packageIdForm);
   const associatingMs = timing.associatingMs ?? timing.copyingMs + timing.validatingMs;
-  const domains = new OpenSearchDomains(packages, { operationMs: associatingMs, pluginOperationMs: timing.pluginAssociatingMs ?? 5 * associatingMs });
+  const domainJitter = new Prng(deriveSeed(seed, 'opensearch-domains'));
+  const domains = new OpenSearchDomains(packages, { operationMs: associatingMs, pluginOperationMs: timing.pluginAssociatingMs ?? 5 * associatingMs, factor: () => durationFactor(timing, domainJitter) });
 
   const state = options.stateDir ? new StateDir(options.stateDir) : undefined;
   if (state) {

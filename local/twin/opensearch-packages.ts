@@ -29,6 +29,14 @@ export interface OpenSearchTiming {
   associatingMs?: number;
   /** The same for ZIP-PLUGIN packages (a blue/green deployment on AWS); defaults to 5 × associatingMs. */
   pluginAssociatingMs?: number;
+  /** Each import and association takes its duration × a factor drawn from [1 − jitter, 1 + jitter] (default 0: exact). */
+  jitter?: number;
+}
+
+/** The duration factor of one operation: uniform in [1 − jitter, 1 + jitter], from the twin's seeded stream. */
+export function durationFactor(timing: OpenSearchTiming, prng: Prng): number {
+  const jitter = timing.jitter ?? 0;
+  return jitter ? 1 + jitter * (2 * prng.next() - 1) : 1;
 }
 
 export const DEFAULT_TIMING: OpenSearchTiming = { copyingMs: 20, validatingMs: 20 };
@@ -37,6 +45,8 @@ interface PendingImport {
   version: string;
   startedAt: number;
   source: { bucket: string; key: string };
+  /** This import's duration factor (OpenSearchTiming.jitter). */
+  factor?: number;
   /** Decided at copy time, revealed at copy time (COPY_FAILED) or after validation. */
   outcome?: { status: SettledStatus; errorDetails?: ErrorDetails };
 }
@@ -185,7 +195,8 @@ export class OpenSearchPackages {
     const now = this.now();
     const version = `v${pkg.history.length + 1}`;
     pkg.history.push(commitMessage === undefined ? { version, createdAt: now } : { version, commitMessage, createdAt: now });
-    pkg.pending = { version, startedAt: now, source };
+    const factor = durationFactor(this.timing, this.prng);
+    pkg.pending = { version, startedAt: now, source, ...(factor !== 1 && { factor }) };
     this.settle(pkg); // with copyingMs 0 the copy happens right away
     this.onChange();
   }
@@ -194,7 +205,8 @@ export class OpenSearchPackages {
     const job = pkg.pending;
     if (!job) return pkg.settled;
     const now = this.now();
-    const copyAt = job.startedAt + this.timing.copyingMs;
+    const copyAt = job.startedAt + this.timing.copyingMs * (job.factor ?? 1);
+    const validatingMs = this.timing.validatingMs * (job.factor ?? 1);
     if (now < copyAt) return 'COPYING';
     if (!job.outcome) {
       const { outcome, source } = this.copy(pkg.type, job.source, copyAt);
@@ -203,12 +215,12 @@ export class OpenSearchPackages {
       if (entry && source) entry.source = source;
     }
     // A failed copy shows at once; content problems only after the validation phase.
-    if (job.outcome.status !== 'COPY_FAILED' && now < copyAt + this.timing.validatingMs) return 'VALIDATING';
+    if (job.outcome.status !== 'COPY_FAILED' && now < copyAt + validatingMs) return 'VALIDATING';
     pkg.settled = job.outcome.status;
     pkg.errorDetails = job.outcome.errorDetails;
     if (job.outcome.status === 'AVAILABLE') {
       pkg.availableVersion = job.version;
-      (pkg.servedLog ??= []).push({ version: job.version, at: copyAt + this.timing.validatingMs });
+      (pkg.servedLog ??= []).push({ version: job.version, at: copyAt + validatingMs });
     }
     pkg.pending = undefined;
     this.onChange();

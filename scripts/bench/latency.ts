@@ -1,0 +1,229 @@
+/**
+ * `npm run bench:latency`: how long a release waits beyond the AWS work it waits for, in simulated
+ * time, for the state machine's poll Retry shapes and, in the same run, for the fixed 30 s polls
+ * they replace (the same ASL with only those retriers swapped back).
+ *
+ * Releases run on the local twin with AWS-like durations (import, association, ZIP-PLUGIN
+ * blue/green), each drawn with jitter, compressed by `--scale` (retry delays and the twin's
+ * durations alike). One release per package and domain, all at once, so no lease is shared.
+ *
+ * Per release: wait overhead = for each wait, (when the check that saw the work done returned) −
+ * (when AWS finished it), summed; it includes that last check's own run. e2e − AWS work is shown
+ * too: it adds every other step's local run time divided by the scale (a 10 ms handler reads as
+ * 0.5 s at 0.02), which is the laptop's speed, not the pipeline's.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { replaceBetweenMarkers } from '../../lib/diagram/mermaid';
+import { POLL_ERROR_NAMES } from '../../lib/release/errors';
+import { loadDefinitionText } from '../../local/engine/definition';
+import type { ExecutionRecord } from '../../local/engine/executions';
+import { LocalSession } from '../../local/session';
+import { costPer1000, lambdaMemoryMb } from './aws-cost.mjs';
+
+const OPTIONS = {
+  releases: { type: 'string', default: '20', help: 'releases per shape (one package and one domain each)' },
+  'plugin-share': { type: 'string', default: '0.3', help: 'share of ZIP-PLUGIN packages (blue/green), the rest TXT-DICTIONARY' },
+  'import-s': { type: 'string', default: '90', help: 'OpenSearch import duration, AWS seconds' },
+  'association-s': { type: 'string', default: '360', help: 'domain association duration (TXT-DICTIONARY), AWS seconds' },
+  'blue-green-s': { type: 'string', default: '1500', help: 'ZIP-PLUGIN association (blue/green deployment), AWS seconds' },
+  jitter: { type: 'string', default: '0.3', help: 'each duration × uniform [1 − jitter, 1 + jitter]' },
+  scale: { type: 'string', default: '0.02', help: 'simulated seconds → wall seconds (0.02: a 25 min blue/green takes 30 s)' },
+  seed: { type: 'string', default: '1', help: 'twin seed (package ids, duration draws)' },
+  'no-write': { type: 'boolean', default: false, help: 'print the table, leave docs/benchmarks.md alone' },
+  help: { type: 'boolean', default: false, help: 'print these options' },
+} as const;
+
+export const LATENCY_MARKERS = { start: '<!-- latency-bench:start -->', end: '<!-- latency-bench:end -->' };
+const DOC = new URL('../../docs/benchmarks.md', import.meta.url);
+/** The fixed poll every wait used before: 30 s, no backoff, no jitter. */
+const FIXED_30S = { IntervalSeconds: 30, BackoffRate: 1 };
+
+export function usage(): string {
+  const lines = Object.entries(OPTIONS).map(([name, o]) => `  --${name}${o.type === 'string' ? ` <${o.default}>` : ''}`.padEnd(28) + o.help);
+  return ['Usage: npm run bench:latency -- [options]', '', 'Releases on the twin in simulated time: the pipeline\'s wait overhead with the ASL\'s poll backoff vs fixed 30 s polls.', '', ...lines].join('\n');
+}
+
+/** The ASL with every poll retrier back to a fixed 30 s interval (attempts as they were: 60 for the import, 220 for domains). */
+export function fixedPollDefinition(text: string): string {
+  const asl = JSON.parse(text) as { States: Record<string, { Retry?: Record<string, unknown>[] }> };
+  for (const state of Object.values(asl.States)) {
+    for (const [i, r] of (state.Retry ?? []).entries()) {
+      const names = r.ErrorEquals as string[];
+      if (!names.every((n) => n in POLL_ERROR_NAMES)) continue;
+      state.Retry![i] = { ErrorEquals: names, ...FIXED_30S, MaxAttempts: names.includes('OpenSearchNotReady') ? 60 : 220 };
+    }
+  }
+  return JSON.stringify(asl, null, 2);
+}
+
+interface Spec {
+  releases: number;
+  pluginShare: number;
+  importS: number;
+  associationS: number;
+  blueGreenS: number;
+  jitter: number;
+  scale: number;
+  seed: number;
+}
+
+interface ReleaseFigures {
+  type: string;
+  status: string;
+  awsWorkS: number;
+  waitOverheadS: number;
+  e2eOverheadS: number;
+  transitions: number;
+  invocations: number;
+}
+
+const sec = (iso: string | undefined) => (iso ? Date.parse(iso) : NaN);
+
+async function runShape(spec: Spec, definitionText: string): Promise<ReleaseFigures[]> {
+  const names = Array.from({ length: spec.releases }, (_, i) => `lat-${String(i + 1).padStart(3, '0')}`);
+  const typeOf = (i: number) => (i < Math.round(spec.releases * spec.pluginShare) ? 'ZIP-PLUGIN' : 'TXT-DICTIONARY');
+  const ms = (awsSeconds: number) => awsSeconds * 1000 * spec.scale;
+  const session = await LocalSession.start({
+    config: { packages: Object.fromEntries(names.map((n) => [n, { opensearchPackage: n, defaultVersionPolicy: 'if-newer' as const }])) },
+    seed: spec.seed,
+    timeScale: spec.scale,
+    definitionText,
+    opensearchTiming: { copyingMs: ms(spec.importS) / 3, validatingMs: (ms(spec.importS) * 2) / 3, associatingMs: ms(spec.associationS), pluginAssociatingMs: ms(spec.blueGreenS), jitter: spec.jitter },
+  });
+  try {
+    const content = (i: number, v: string) => (typeOf(i) === 'ZIP-PLUGIN' ? Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from(`${names[i]} ${v}`)]) : `${names[i]} ${v}\nlaptop, notebook\n`);
+    await Promise.all(names.map((n, i) => session.createOpenSearchPackage(n, typeOf(i), content(i, '1.0.0'))));
+    for (const n of names) await session.createDomain({ name: `d-${n}`, packages: [n] });
+    await Promise.all(names.map((n, i) => session.upload(`releases/${n}/1.1.0/${typeOf(i) === 'ZIP-PLUGIN' ? 'plugin.zip' : 'synonyms.txt'}`, content(i, '1.1.0'))));
+    await session.settled();
+    const catalog = session.twin.catalog();
+    return session.engine.list().map((e) => {
+      const name = names.find((n) => e.name.includes(n)) ?? packageOf(e);
+      const i = names.indexOf(name);
+      const pkg = catalog.opensearch[name]!;
+      const imported = pkg.history.at(-1)!;
+      const importEnd = sec(pkg.served.at(-1)?.at);
+      const activeAt = sec(catalog.domains[`d-${name}`]!.timeline.at(-1)?.activeAt);
+      const state = (s: string) => e.states.find((x) => x.name === s);
+      const applied = sec(state('ApplyToDomains')?.stoppedDate);
+      const awsMs = importEnd - sec(imported.createdAt) + (activeAt - applied);
+      const waitMs = sec(state('CheckOpenSearch')?.stoppedDate) - importEnd + (sec(state('CheckDomains')?.stoppedDate) - activeAt);
+      const e2eMs = sec(e.stopDate) - sec(e.startDate);
+      const retries = e.states.reduce((n, s) => n + s.retries, 0);
+      const tasks = e.states.filter((s) => s.type === 'Task');
+      const toAws = (wallMs: number) => wallMs / spec.scale / 1000;
+      return {
+        type: typeOf(i),
+        status: e.status,
+        awsWorkS: toAws(awsMs),
+        waitOverheadS: toAws(waitMs),
+        e2eOverheadS: toAws(e2eMs - awsMs),
+        transitions: e.states.length + retries,
+        invocations: tasks.length + tasks.reduce((n, s) => n + s.retries, 0) + 1,
+      };
+    });
+  } finally {
+    await session.close();
+  }
+}
+
+function packageOf(e: ExecutionRecord): string {
+  return String((e.states[0]?.output as { packageName?: string } | undefined)?.packageName ?? '');
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+interface Row {
+  shape: string;
+  group: string;
+  n: number;
+  succeeded: number;
+  medianS: number;
+  p95S: number;
+  p95Pct: number;
+  e2eMedianS: number;
+  transitions: number;
+  costPer1k: number;
+}
+
+function summarize(shape: string, group: string, rs: ReleaseFigures[], memoryMb: number): Row {
+  const transitions = rs.reduce((n, r) => n + r.transitions, 0) / rs.length;
+  const invocations = rs.reduce((n, r) => n + r.invocations, 0) / rs.length;
+  return {
+    shape,
+    group,
+    n: rs.length,
+    succeeded: rs.filter((r) => r.status === 'SUCCEEDED').length,
+    medianS: percentile(rs.map((r) => r.waitOverheadS), 50),
+    p95S: percentile(rs.map((r) => r.waitOverheadS), 95),
+    p95Pct: percentile(rs.map((r) => (100 * r.waitOverheadS) / r.awsWorkS), 95),
+    e2eMedianS: percentile(rs.map((r) => r.e2eOverheadS), 50),
+    transitions,
+    costPer1k: costPer1000({ transitions, invocations, memoryMb }).total,
+  };
+}
+
+export function table(rows: Row[], spec: Spec, startedAt: string, loads: [number, number]): string {
+  const f = (v: number, d = 1) => v.toFixed(d);
+  const today = (group: string) => rows.find((r) => r.shape === 'fixed 30 s' && r.group === group)!;
+  const lines = [
+    `pkgrelease latency benchmark — ${startedAt} UTC — ${spec.releases} releases per shape (${f(spec.pluginShare * 100, 0)}% ZIP-PLUGIN), AWS durations import ${spec.importS} s, association ${spec.associationS} s, blue/green ${spec.blueGreenS} s, each ±${f(spec.jitter * 100, 0)}%, time scale ${spec.scale}, seed ${spec.seed}, load average ${f(loads[0])} before / ${f(loads[1])} after`,
+    '',
+    '| polls | releases | succeeded | wait overhead median s | p95 s | p95 % of AWS work | e2e − AWS work median s | transitions/release | × today | AWS $ per 1k releases |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.shape} | ${r.group} | ${r.succeeded}/${r.n} | ${f(r.medianS)} | ${f(r.p95S)} | ${f(r.p95Pct, 2)} | ${f(r.e2eMedianS)} | ${f(r.transitions)} | ${f(r.transitions / today(r.group).transitions, 2)} | $${f(r.costPer1k, 3)} |`),
+    '',
+    'Wait overhead: per release, for the import and the domain association, the time from AWS finishing the work to the check that saw it returning, in AWS seconds. e2e − AWS work also counts every step\'s local run time divided by the scale. Cost: Step Functions transitions and Lambda requests (scripts/bench/aws-cost.mjs).',
+  ];
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: Object.fromEntries(Object.entries(OPTIONS).map(([k, o]) => [k, { type: o.type, default: o.default }])) as never, strict: true });
+  const v = values as Record<string, string | boolean>;
+  if (v.help) {
+    console.log(usage());
+    return;
+  }
+  const num = (k: string) => {
+    const n = Number(v[k]);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`--${k} must be a non-negative number (got ${String(v[k])})`);
+    return n;
+  };
+  const spec: Spec = { releases: num('releases'), pluginShare: num('plugin-share'), importS: num('import-s'), associationS: num('association-s'), blueGreenS: num('blue-green-s'), jitter: num('jitter'), scale: num('scale'), seed: num('seed') };
+  const { loadavg } = await import('node:os');
+  const before = loadavg()[0]!;
+  const startedAt = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  const memoryMb = Math.max(...Object.values(lambdaMemoryMb(new URL('../..', import.meta.url).pathname) as Record<string, number>));
+  const text = loadDefinitionText();
+  const rows: Row[] = [];
+  for (const [shape, definition] of [['fixed 30 s', fixedPollDefinition(text)], ['backoff (ASL)', text]] as const) {
+    process.stderr.write(`${shape}: ${spec.releases} releases…\n`);
+    const figures = await runShape(spec, definition);
+    for (const group of ['all', 'TXT-DICTIONARY', 'ZIP-PLUGIN']) {
+      const rs = group === 'all' ? figures : figures.filter((r) => r.type === group);
+      if (rs.length) rows.push(summarize(shape, group, rs, memoryMb));
+    }
+  }
+  const out = table(rows, spec, startedAt, [before, loadavg()[0]!]);
+  console.log(out);
+  if (!v['no-write']) {
+    const doc = readFileSync(DOC, 'utf8');
+    const block = `\n## Latency in simulated time\n\nProduced by \`npm run bench:latency\` (scripts/bench/latency.ts).\n\n${out}\n`;
+    const next = replaceBetweenMarkers(doc, LATENCY_MARKERS.start, LATENCY_MARKERS.end, block) ?? `${doc.trimEnd()}\n\n${LATENCY_MARKERS.start}\n${block.trim()}\n${LATENCY_MARKERS.end}\n`;
+    writeFileSync(DOC, next);
+    process.stderr.write('wrote docs/benchmarks.md\n');
+  }
+  if (rows.some((r) => r.succeeded < r.n)) process.exitCode = 1;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((e: Error) => {
+    console.error(`bench:latency: ${e.message}\n\n${usage()}`);
+    process.exitCode = 2;
+  });
+}
