@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { resetAwsClients } from '../lib/clients/aws';
 import { resetIdempotencyStore } from '../lib/lambda/idempotency';
 import { logger } from '../lib/lambda/logger';
+import { setMetricsSink } from '../lib/lambda/metrics';
+import { executionEndRecorder } from './engine/execution-end';
 import type { PackagesConfig } from '../lib/release/config';
 import { OPENSEARCH } from '../lib/release/constraints';
 import { BUILDS_PREFIX, KEY_CONVENTION, RELEASES_PREFIX } from '../lib/release/key-convention';
@@ -100,6 +102,7 @@ export class LocalSession {
     const twin = await startTwin({ seed: options.seed, faults: options.faults, opensearchTiming: options.opensearchTiming, stateDir: options.stateDir, ports });
     const executionsPath = options.stateDir ? join(options.stateDir, EXECUTIONS_FILE) : undefined;
     let session: LocalSession | undefined;
+    const recordEnd = executionEndRecorder();
     const engine = new LocalStepFunctions({
       region: twin.region,
       accountId: twin.accountId,
@@ -110,6 +113,7 @@ export class LocalSession {
       onProgress: (execution) => {
         // Every change is on disk soon after it happens: a killed process loses at most one turn.
         session?.scheduleSave();
+        recordEnd(execution);
         options.onProgress?.(execution);
       },
     });
@@ -133,6 +137,8 @@ export class LocalSession {
 
   /** The environment a deployed Lambda would have, pointing at the twin. */
   private useEnvironment(): void {
+    // The handlers' EMF lines go to the twin, not to stdout.
+    setMetricsSink((line) => this.twin.metrics.record(line));
     this.restoreEnv = applyHandlerEnvironment({
       twinEnv: this.twin.env(),
       sfnEndpoint: this.sfnApi.endpoint,
@@ -239,6 +245,7 @@ export class LocalSession {
     await this.settled();
     await Promise.all([this.sfnApi.close(), this.twin.close()]);
     this.restoreEnv();
+    setMetricsSink(undefined);
   }
 
   private saveScheduled: NodeJS.Immediate | undefined;

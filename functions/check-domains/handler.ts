@@ -5,6 +5,7 @@ import { parseStepInput, stepHandler } from '../../lib/lambda/step-handler';
 import { ReleaseStateSchema } from '../../lib/release/request';
 import { ApplyToDomainsResultSchema, nothingToWaitFor } from '../../lib/release/steps/apply-to-domains';
 import { checkDomains } from '../../lib/release/steps/check-domains';
+import { recordWaitDone, secondsSince } from '../../lib/lambda/metrics';
 
 /** The ASL passes the state and the context object's Execution (RedriveTime only exists after a redrive). */
 const CheckEventSchema = z.object({
@@ -35,5 +36,8 @@ export const handler = stepHandler('checkDomains', async (event: unknown) => {
     waitMinutes: domainWaitMinutes(settings, apply.packageType),
   };
   // Returns only once every domain is done: the lease is given up then.
-  return underLease(state, update.packageName, (assertLease) => checkDomains(input, domainsClient(), assertLease), () => true);
+  const result = await underLease(state, update.packageName, (assertLease) => checkDomains(input, domainsClient(), assertLease), () => true);
+  const wait = apply.packageType === 'ZIP-PLUGIN' ? 'BlueGreenDeployment' : 'DomainAssociation';
+  recordWaitDone(wait, apply.packageType, { name: 'DomainAssociationDuration', seconds: secondsSince(apply.startedAt) }, state);
+  return result;
 });

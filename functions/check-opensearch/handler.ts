@@ -3,6 +3,7 @@ import { parseStepInput, stepHandler } from '../../lib/lambda/step-handler';
 import { ReleaseStateSchema } from '../../lib/release/request';
 import { checkOpenSearch } from '../../lib/release/steps/check-opensearch';
 import { openSearchDepsFromEnv } from '../../lib/lambda/opensearch-deps';
+import { recordWaitDone, secondsSince } from '../../lib/lambda/metrics';
 
 const CheckStateSchema = z.extend(ReleaseStateSchema, {
   steps: z.looseObject({
@@ -15,6 +16,7 @@ const CheckStateSchema = z.extend(ReleaseStateSchema, {
       servedVersion: z.optional(z.string()),
       fence: z.optional(z.number().check(z.int())),
       packageType: z.optional(z.string()),
+      startedAt: z.optional(z.number()),
     }),
   }),
 });
@@ -25,5 +27,9 @@ const CheckStateSchema = z.extend(ReleaseStateSchema, {
  */
 export const handler = stepHandler('checkOpenSearch', async (event: unknown) => {
   const state = parseStepInput(CheckStateSchema, event, 'checkOpenSearch');
-  return checkOpenSearch(state, state.steps.updateOpenSearch, openSearchDepsFromEnv());
+  const update = state.steps.updateOpenSearch;
+  const result = await checkOpenSearch(state, update, openSearchDepsFromEnv());
+  const imported = update.outcome === 'importing' ? secondsSince(update.startedAt) : undefined;
+  recordWaitDone('OpenSearchImport', result.packageType, { name: 'OpenSearchImportDuration', seconds: imported }, state);
+  return result;
 });

@@ -5,12 +5,15 @@ import { leaseStoreFromEnv } from '../../lib/lambda/lease-store';
 import { logger } from '../../lib/lambda/logger';
 import { packagesConfigFromEnv } from '../../lib/release/config';
 import { freeLeaseOfEndedExecution } from '../../lib/release/lease-cleanup';
-import { buildNotification } from '../../lib/notifications/format';
+import { buildNotification, ExecutionStatusChangeEventSchema } from '../../lib/notifications/format';
+import { summariseReleaseInput } from '../../lib/notifications/release-summary';
+import { recordExecutionEnded } from '../../lib/lambda/metrics';
 import { publishNotification } from '../../lib/notifications/publish';
 
 /**
- * EventBridge "Step Functions Execution Status Change" (FAILED / TIMED_OUT / ABORTED) → the
- * OpenSearch package lease it may hold is freed, and one SNS
+ * EventBridge "Step Functions Execution Status Change" → the release's outcome metrics (every
+ * end, SUCCEEDED included); for FAILED / TIMED_OUT / ABORTED the OpenSearch package lease it may
+ * hold is freed, and one SNS
  * message on FAILURE_TOPIC_ARN naming the release, the failed state, error, cause and console link.
  * Errors are thrown, so Lambda's asynchronous retries (and on-failure destination) apply.
  */
@@ -24,6 +27,13 @@ export const handler = async (event: unknown, context: Context): Promise<void> =
   // First, so that a DynamoDB failure retries the whole event before anything was sent.
   const freed = await freeLeaseOfEndedExecution(event, { lease: leaseStoreFromEnv(), config: packagesConfigFromEnv() });
   if (freed) logger.info('freed the OpenSearch package lease the execution held', { lease: freed });
+
+  // Every ended execution (the rule sends successes too): its outcome, duration and redrive as metrics.
+  const parsed = ExecutionStatusChangeEventSchema.safeParse(event);
+  if (parsed.success) {
+    const summary = summariseReleaseInput(parsed.data.detail.input);
+    recordExecutionEnded(parsed.data.detail, { packageName: summary.package, versionName: summary.version });
+  }
 
   const note = await buildNotification(event, { sfn: sfnClient() });
   if (!note) {

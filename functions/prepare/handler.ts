@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import { s3Client } from '../../lib/clients/aws';
 import { runIdempotent } from '../../lib/lambda/idempotency';
 import { appendReleaseKeys } from '../../lib/lambda/logger';
+import { emitMetrics, releaseMetadata } from '../../lib/lambda/metrics';
 import { stepHandler } from '../../lib/lambda/step-handler';
 import { packagesConfigFromEnv } from '../../lib/release/config';
 import type { ReleaseRequest } from '../../lib/release/request';
@@ -26,5 +27,6 @@ export const handler = stepHandler('prepare', async (event: PrepareEvent, contex
   });
   appendReleaseKeys({ ...release, execution: event?.execution });
   const recorded = await runIdempotent(async (r: ReleaseRequest) => r, release, context);
+  emitMetrics({}, { ReleasesStarted: 1 }, releaseMetadata(recorded));
   return event?.execution ? { ...recorded, execution: event.execution } : recorded;
 });

@@ -9,5 +9,9 @@ export const handler = stepHandler('updateOpenSearch', async (event: unknown, co
   const release = parseStepInput(ReleaseStateSchema, event, 'updateOpenSearch');
   const deps = openSearchDepsFromEnv();
   await waitIfLocked(release, deps);
-  return runIdempotent((r: typeof release) => updateOpenSearch(r, deps), release, context);
+  return runIdempotent(async (r: typeof release) => {
+    const result = await updateOpenSearch(r, deps);
+    // When the import started: CheckOpenSearch reports the import's duration from it.
+    return result.outcome === 'importing' ? { ...result, startedAt: Date.now() } : result;
+  }, release, context);
 });

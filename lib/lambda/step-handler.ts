@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import type * as z from '../validation/zod';
 import { classifyAwsError, InvalidRelease, ReleaseError } from '../release/errors';
 import { appendReleaseKeys, logger } from './logger';
+import { recordStepError } from './metrics';
 
 /**
  * The wiring every step Lambda shares: attach the release identity to the logs, run the step,
@@ -26,9 +27,17 @@ export function stepHandler<E, R>(
       if (!error.message) error.message = `${error.name} in ${step}, without a message from its source`;
       const level = error instanceof ReleaseError && error.retryable ? 'warn' : 'error';
       logger[level](`${step} failed: ${error.name}`, { error: { name: error.name, message: error.message } });
+      recordStepError(error.name, releaseOf(event));
       throw error;
     }
   };
+}
+
+/** The release fields of a step's input: the state itself, or `state` where the ASL wraps it (CheckDomains). */
+function releaseOf(event: unknown): { packageName?: string; versionName?: string } {
+  const e = (event ?? {}) as { state?: unknown; packageName?: unknown; versionName?: unknown };
+  const s = (e.state && typeof e.state === 'object' ? e.state : e) as { packageName?: unknown; versionName?: unknown };
+  return { ...(typeof s.packageName === 'string' && { packageName: s.packageName }), ...(typeof s.versionName === 'string' && { versionName: s.versionName }) };
 }
 
 /** Attributes and recipe are `@sensitive` in the IoT model: never logged. */

@@ -4,6 +4,7 @@
  * code finds them only through the SDK's standard endpoint variables (see `env()`).
  */
 import { join } from 'node:path';
+import { EmfLog } from './emf-log';
 import { deriveSeed, FaultInjector, type FaultRule, Prng } from './faults';
 import { CallRecorder, startServiceServer, type CallCounts, type Protocol, type Route, type ServiceName, type ServiceServer } from './http';
 import { IotCatalog, iotProtocol, type IotCatalogView, type IotStateJson } from './iot';
@@ -85,6 +86,8 @@ export interface Twin {
   readonly idempotencyTable: string;
   /** Direct access to the twin's S3 objects (put/get/list, onObjectCreated). */
   readonly s3: S3Store;
+  /** The EMF metric lines the handlers printed (lib/lambda/metrics.ts), in order. */
+  readonly metrics: EmfLog;
   /** Variables that point unmodified SDK clients at the twin. */
   env(): Record<string, string>;
   /** IoT and OpenSearch state for display. */
@@ -173,6 +176,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 
     let closing: Promise<void> | undefined;
     return {
+      metrics: new EmfLog(),
       endpoints,
       region,
       accountId,

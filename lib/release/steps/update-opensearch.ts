@@ -48,6 +48,8 @@ export interface UpdateOpenSearchResult {
    * ApplyToDomains needs no DescribePackages of its own. Absent when the result came without one.
    */
   packageType?: string;
+  /** When this release's import started (epoch ms; set by the UpdateOpenSearch Lambda): its duration is a metric. */
+  startedAt?: number;
 }
 
 /**
