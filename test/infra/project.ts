@@ -36,7 +36,23 @@ export function readAslText(): string {
 }
 
 export function readServerlessYml(): ServerlessYml {
-  return parse(readFileSync(SERVERLESS_YML_PATH, 'utf8')) as ServerlessYml;
+  const yml = parse(readFileSync(SERVERLESS_YML_PATH, 'utf8')) as Omit<ServerlessYml, 'resources'> & { resources: unknown };
+  return { ...yml, resources: mergeResources(yml.resources) } as ServerlessYml;
+}
+
+/**
+ * `resources:` as osls reads it: an object, or a list of objects and `${file(./x.yml)}` includes,
+ * merged section by section (Resources, Outputs, Conditions) as osls' mergeArrays does.
+ */
+function mergeResources(resources: unknown): ServerlessYml['resources'] {
+  if (!Array.isArray(resources)) return resources as ServerlessYml['resources'];
+  const merged: Record<string, Record<string, unknown>> = {};
+  for (const part of resources) {
+    const include = typeof part === 'string' ? /^\$\{file\((.+)\)\}$/.exec(part) : null;
+    const object = (include ? parse(readFileSync(new URL(include[1]!, new URL('../../', import.meta.url)), 'utf8')) : part) as Record<string, Record<string, unknown>>;
+    for (const [section, entries] of Object.entries(object)) merged[section] = { ...merged[section], ...entries };
+  }
+  return merged as unknown as ServerlessYml['resources'];
 }
 
 /** `${Name}` placeholders (DefinitionSubstitutions keys) used anywhere in the ASL text. */

@@ -429,15 +429,17 @@ describe('serverless package (CloudFormation template)', () => {
       expect(targets[0]).toMatchObject({ Id: expect.any(String), Arn: getAtt('NotifyLambdaFunction') });
     });
 
-    it('lets only that rule invoke the notify function', () => {
+    it('lets only that rule, and the release-succeeded rule of the metrics, invoke the notify function', () => {
       const permissions = ofType('AWS::Lambda::Permission').filter(([, r]) => JSON.stringify(r.Properties.FunctionName).includes('"NotifyLambdaFunction"'));
-      expect(permissions).toHaveLength(1);
-      expect(permissions[0]![1].Properties).toEqual({
-        Action: 'lambda:InvokeFunction',
-        FunctionName: getAtt('NotifyLambdaFunction'),
-        Principal: 'events.amazonaws.com',
-        SourceArn: getAtt('ReleaseFailedRule'),
-      });
+      expect(permissions).toHaveLength(2);
+      expect(permissions.map(([, p]) => p.Properties)).toEqual(
+        expect.arrayContaining(['ReleaseFailedRule', 'ReleaseSucceededRule'].map((rule) => ({
+          Action: 'lambda:InvokeFunction',
+          FunctionName: getAtt('NotifyLambdaFunction'),
+          Principal: 'events.amazonaws.com',
+          SourceArn: getAtt(rule),
+        }))),
+      );
     });
 
     it('gives the notify function the topic ARN', () => {
@@ -522,7 +524,7 @@ describe('serverless package (CloudFormation template)', () => {
 
   describe('operations', () => {
     it.each(['TriggerDeadLetterQueue', 'NotifyDeadLetterQueue'])('%s: one message alarms on the failure topic', (queue) => {
-      const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => JSON.stringify(a.Properties.Dimensions).includes(`"${queue}"`));
+      const alarms = ofType('AWS::CloudWatch::Alarm').filter(([, a]) => JSON.stringify(a.Properties.Dimensions ?? []).includes(`"${queue}"`));
       expect(alarms).toHaveLength(1);
       expect(alarms[0]![1].Properties).toMatchObject({
         Namespace: 'AWS/SQS',
