@@ -137,8 +137,6 @@ export class LocalSession {
 
   /** The environment a deployed Lambda would have, pointing at the twin. */
   private useEnvironment(): void {
-    // The handlers' EMF lines go to the twin, not to stdout.
-    setMetricsSink((line) => this.twin.metrics.record(line));
     this.restoreEnv = applyHandlerEnvironment({
       twinEnv: this.twin.env(),
       sfnEndpoint: this.sfnApi.endpoint,
@@ -146,6 +144,8 @@ export class LocalSession {
       stateMachineArn: this.engine.stateMachineArn,
       logLevel: this.options.logLevel,
     });
+    // The handlers' EMF lines go to the twin, which keeps them for tests.
+    setMetricsSink((line) => this.twin.metrics.record(line));
   }
 
   /** Where the local Step Functions API listens (AWS_ENDPOINT_URL_SFN). */
@@ -245,7 +245,6 @@ export class LocalSession {
     await this.settled();
     await Promise.all([this.sfnApi.close(), this.twin.close()]);
     this.restoreEnv();
-    setMetricsSink(undefined);
   }
 
   private saveScheduled: NodeJS.Immediate | undefined;
@@ -349,8 +348,11 @@ export function applyHandlerEnvironment(p: { twinEnv: Record<string, string>; sf
     resetIdempotencyStore();
   };
   logger.setLogLevel(env.POWERTOOLS_LOG_LEVEL as never);
+  // Never on stdout, which is the commands' output (a session sends them to its twin instead).
+  setMetricsSink(() => undefined);
   reset();
   return () => {
+    setMetricsSink(undefined);
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
