@@ -177,9 +177,21 @@ export function table(rows: Row[], spec: Spec, startedAt: string, loads: [number
     '|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r.shape} | ${r.group} | ${r.succeeded}/${r.n} | ${f(r.medianS)} | ${f(r.p95S)} | ${f(r.p95Pct, 2)} | ${f(r.e2eMedianS)} | ${f(r.transitions)} | ${f(r.transitions / today(r.group).transitions, 2)} | $${f(r.costPer1k, 3)} |`),
     '',
+    goals(rows),
+    '',
     'Wait overhead: per release, for the import and the domain association, the time from AWS finishing the work to the check that saw it returning, in AWS seconds. e2e − AWS work also counts every step\'s local run time divided by the scale. Cost: Step Functions transitions and Lambda requests (scripts/bench/aws-cost.mjs).',
   ];
   return lines.join('\n');
+}
+
+/** The issue's goal for all releases: overhead ≤ 10 s at the median, ≤ 5 % at p95, transitions ≤ 1.5× the fixed polls'. */
+export function goals(rows: Row[]): string {
+  const now = rows.find((r) => r.shape === 'backoff (ASL)' && r.group === 'all');
+  const before = rows.find((r) => r.shape === 'fixed 30 s' && r.group === 'all');
+  if (!now || !before) return '';
+  const check = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  const ratio = now.transitions / before.transitions;
+  return `Goal (all releases): wait overhead ≤ 10 s at the median — ${check(now.medianS <= 10)} (${now.medianS.toFixed(1)} s); ≤ 5 % at p95 — ${check(now.p95Pct <= 5)} (${now.p95Pct.toFixed(2)} %); transitions ≤ 1.5× the fixed polls' — ${check(ratio <= 1.5)} (${ratio.toFixed(2)}×).`;
 }
 
 async function main(): Promise<void> {

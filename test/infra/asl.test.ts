@@ -142,7 +142,12 @@ describe('statemachines/release.asl.json', () => {
       // Full jitter draws each delay from [0, cap]: on average half the cap once the backoff reaches it.
       const expectedSeconds = r.MaxAttempts! * (r.MaxDelaySeconds! / 2);
       expect(expectedSeconds).toBeGreaterThanOrEqual(budgetMinutes[error]! * 60);
-      expect(r.MaxAttempts!).toBeLessThanOrEqual(1000);
+    });
+
+    it('every poll running to its last attempt stays within the 25,000 events of an execution history', () => {
+      // Each Lambda attempt is about three events (scheduled, started, failed).
+      const attempts = POLL_ERRORS.reduce((n, e) => n + pollOf(e).r.MaxAttempts!, 0);
+      expect(attempts * 3).toBeLessThan(25_000);
     });
 
     it('a ZIP-PLUGIN blue/green deployment backs off to a longer cap than an association, and an association than an import', () => {
