@@ -8,6 +8,7 @@ import { resetIdempotencyStore } from '../lib/lambda/idempotency';
 import { logger } from '../lib/lambda/logger';
 import { setMetricsSink } from '../lib/lambda/metrics';
 import { executionEndRecorder } from './engine/execution-end';
+import { EmfLog } from './twin/emf-log';
 import type { PackagesConfig } from '../lib/release/config';
 import { OPENSEARCH } from '../lib/release/constraints';
 import { BUILDS_PREFIX, KEY_CONVENTION, RELEASES_PREFIX } from '../lib/release/key-convention';
@@ -82,6 +83,8 @@ export class LocalSession {
   private readonly deliveries = new Set<Promise<unknown>>();
   private restoreEnv: () => void = () => undefined;
   private readonly priorCalls: CallCounts;
+  /** The EMF metric lines the handlers printed (lib/lambda/metrics.ts), in order: what CloudWatch would extract. */
+  readonly metrics = new EmfLog();
   /** The trigger's dead-letter queue: events whose delivery failed after Lambda's async retries. */
   readonly triggerErrors: { key: string; error: string; message: string }[] = [];
 
@@ -144,8 +147,8 @@ export class LocalSession {
       stateMachineArn: this.engine.stateMachineArn,
       logLevel: this.options.logLevel,
     });
-    // The handlers' EMF lines go to the twin, which keeps them for tests.
-    setMetricsSink((line) => this.twin.metrics.record(line));
+    // The handlers' EMF lines are kept, for tests and the bench.
+    setMetricsSink((line) => this.metrics.record(line));
   }
 
   /** Where the local Step Functions API listens (AWS_ENDPOINT_URL_SFN). */

@@ -4,13 +4,12 @@
  * code finds them only through the SDK's standard endpoint variables (see `env()`).
  */
 import { join } from 'node:path';
-import { EmfLog } from './emf-log';
-import { deriveSeed, FaultInjector, type FaultRule, Prng } from './faults';
+import { FaultInjector, type FaultRule } from './faults';
 import { CallRecorder, startServiceServer, type CallCounts, type Protocol, type Route, type ServiceName, type ServiceServer } from './http';
 import { IotCatalog, iotProtocol, type IotCatalogView, type IotStateJson } from './iot';
 import { OpenSearchApi, opensearchProtocol } from './opensearch';
 import { type DomainSpec, type DomainsStateJson, OpenSearchDomains } from './opensearch-domains';
-import { DEFAULT_TIMING, durationFactor, type ImportedSource, OpenSearchPackages, type OpenSearchStateJson, type OpenSearchTiming, type PackageIdForm, type PackageStatus } from './opensearch-packages';
+import { DEFAULT_TIMING, type ImportedSource, OpenSearchPackages, type OpenSearchStateJson, type OpenSearchTiming, type PackageIdForm, type PackageStatus } from './opensearch-packages';
 import { S3Store, type S3StateJson } from './s3-store';
 import { s3Protocol, s3Routes } from './s3';
 import { startDynamo, type DynamoTwin } from './dynamo';
@@ -86,8 +85,6 @@ export interface Twin {
   readonly idempotencyTable: string;
   /** Direct access to the twin's S3 objects (put/get/list, onObjectCreated). */
   readonly s3: S3Store;
-  /** The EMF metric lines the handlers printed (lib/lambda/metrics.ts), in order. */
-  readonly metrics: EmfLog;
   /** Variables that point unmodified SDK clients at the twin. */
   env(): Record<string, string>;
   /** IoT and OpenSearch state for display. */
@@ -121,8 +118,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const timing = options.opensearchTiming ?? DEFAULT_TIMING;
   const packages = new OpenSearchPackages(s3, timing, seed, Date.now, options.packageIdForm);
   const associatingMs = timing.associatingMs ?? timing.copyingMs + timing.validatingMs;
-  const domainJitter = new Prng(deriveSeed(seed, 'opensearch-domains'));
-  const domains = new OpenSearchDomains(packages, { operationMs: associatingMs, pluginOperationMs: timing.pluginAssociatingMs ?? 5 * associatingMs, factor: () => durationFactor(timing, domainJitter) });
+  const domains = new OpenSearchDomains(packages, { operationMs: associatingMs, pluginOperationMs: timing.pluginAssociatingMs ?? 5 * associatingMs });
 
   const state = options.stateDir ? new StateDir(options.stateDir) : undefined;
   if (state) {
@@ -176,7 +172,6 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 
     let closing: Promise<void> | undefined;
     return {
-      metrics: new EmfLog(),
       endpoints,
       region,
       accountId,

@@ -67,7 +67,7 @@ export class OpenSearchDomains {
   constructor(
     private readonly packages: OpenSearchPackages,
     /** ASSOCIATING → ACTIVE and DISSOCIATING → gone take `operationMs`; ZIP-PLUGIN ones `pluginOperationMs`. */
-    private readonly timing: { operationMs: number; pluginOperationMs: number; factor?: () => number },
+    private readonly timing: { operationMs: number; pluginOperationMs: number },
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -184,7 +184,7 @@ export class OpenSearchDomains {
   }
 
   private durationOf(pkg: OsPackage): number {
-    return (pkg.type === 'ZIP-PLUGIN' ? this.timing.pluginOperationMs : this.timing.operationMs) * (this.timing.factor?.() ?? 1);
+    return (pkg.type === 'ZIP-PLUGIN' ? this.timing.pluginOperationMs : this.timing.operationMs) * this.packages.durationFactor();
   }
 
   private record(packageId: string, domainName: string, version: string, at: number): void {

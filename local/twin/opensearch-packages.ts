@@ -33,7 +33,7 @@ export interface OpenSearchTiming {
   jitter?: number;
 }
 
-/** The duration factor of one operation: uniform in [1 − jitter, 1 + jitter], from the twin's seeded stream. */
+/** The duration factor of one operation: uniform in [1 − jitter, 1 + jitter], from a seeded stream (1 without jitter, drawing nothing). */
 export function durationFactor(timing: OpenSearchTiming, prng: Prng): number {
   const jitter = timing.jitter ?? 0;
   return jitter ? 1 + jitter * (2 * prng.next() - 1) : 1;
@@ -134,6 +134,11 @@ export class OpenSearchPackages {
     this.prng = new Prng(deriveSeed(seed, 'opensearch'));
   }
 
+  /** The duration factor of an import or a domain operation (OpenSearchTiming.jitter). */
+  durationFactor(): number {
+    return durationFactor(this.timing, this.prng);
+  }
+
   get(id: string): OsPackage | undefined {
     const pkg = this.packages.get(id);
     if (pkg) this.settle(pkg);
@@ -195,7 +200,7 @@ export class OpenSearchPackages {
     const now = this.now();
     const version = `v${pkg.history.length + 1}`;
     pkg.history.push(commitMessage === undefined ? { version, createdAt: now } : { version, commitMessage, createdAt: now });
-    const factor = durationFactor(this.timing, this.prng);
+    const factor = this.durationFactor();
     pkg.pending = { version, startedAt: now, source, ...(factor !== 1 && { factor }) };
     this.settle(pkg); // with copyingMs 0 the copy happens right away
     this.onChange();

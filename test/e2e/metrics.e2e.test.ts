@@ -21,10 +21,10 @@ describe('release metrics on the twin', () => {
   it('a release to one domain: started, its polls and waits, the import and association durations, succeeded with its end-to-end time', async () => {
     session = await startSession({ opensearchTiming: { copyingMs: 40, validatingMs: 40, associatingMs: 80 } });
     await session.createDomain({ name: 'search-a', packages: ['edge-agent-dict'] });
-    session.twin.metrics.clear();
+    session.metrics.clear();
     await session.upload('releases/edge-agent/1.0.0/words.txt', 'alpha\n');
     await session.settled();
-    const metrics = session.twin.metrics.metrics();
+    const metrics = session.metrics.metrics();
 
     expect(session.engine.list().map((e) => e.status)).toEqual(['SUCCEEDED']);
     expect(total(metrics, 'ReleasesStarted')).toBe(1);
@@ -63,7 +63,7 @@ describe('release metrics on the twin', () => {
     await session.settled();
     await session.upload('releases/edge-agent/1.0.0/words.txt', 'other bytes\n');
     await session.settled();
-    const metrics = session.twin.metrics.metrics();
+    const metrics = session.metrics.metrics();
 
     expect(session.engine.list().map((e) => e.status).sort()).toEqual(['FAILED', 'SUCCEEDED', 'SUCCEEDED']);
     expect(total(metrics, 'IdenticalReuploads')).toBe(1);
