@@ -4,17 +4,33 @@
  * Every bucket behaves as if versioning were Enabled: each write gets a new version id.
  */
 import { createHash } from 'node:crypto';
-import { crc32 } from 'node:zlib';
 import { ServiceError } from './http';
 import { Prng, deriveSeed } from './faults';
+import { type ChecksumAlgorithm, type ChecksumType, DEFAULT_ALGORITHM } from './s3-checksums';
+
+/** One part of a multipart object: its size and, for checksummed uploads, its base64 checksum. */
+export interface ObjectPart {
+  readonly size: number;
+  readonly checksum?: string;
+}
+
+/** The additional checksum an object carries; a COMPOSITE value is stored, a FULL_OBJECT one is computed from the body. */
+export interface ObjectChecksum {
+  readonly algorithm: ChecksumAlgorithm;
+  readonly type: ChecksumType;
+  readonly composite?: string;
+}
 
 export interface S3ObjectVersion {
   readonly kind: 'object';
   readonly key: string;
   readonly versionId: string;
   readonly body: Buffer;
-  /** Quoted md5 hex, as S3 returns it for single-part uploads. */
+  /** Quoted: md5 hex of single-part uploads, md5 of the parts' md5s and `-N` for multipart ones. */
   readonly etag: string;
+  readonly checksum: ObjectChecksum;
+  /** Multipart objects only, in part order. */
+  readonly parts?: readonly ObjectPart[];
   readonly size: number;
   readonly contentType: string;
   readonly metadata: Readonly<Record<string, string>>;
@@ -48,6 +64,10 @@ export interface PutOptions {
   contentType?: string;
   metadata?: Record<string, string>;
   serverSideEncryption?: string;
+  /** The additional checksum to keep; default CRC64NVME, as S3 does for every new object. */
+  checksumAlgorithm?: ChecksumAlgorithm;
+  /** What CompleteMultipartUpload assembled: the object keeps its parts' ETag and checksums. */
+  multipart?: { etag: string; checksum: ObjectChecksum; parts: readonly ObjectPart[] };
 }
 
 /** JSON form for the state directory; bodies are stored separately, by sha256. */
@@ -79,11 +99,6 @@ export function sha256(b: Buffer): string {
   }
   return hash;
 }
-export const crc32Base64 = (b: Buffer) => {
-  const out = Buffer.alloc(4);
-  out.writeUInt32BE(crc32(b) >>> 0);
-  return out.toString('base64');
-};
 
 export function s3Error(status: number, code: string, message: string, extra: Record<string, string> = {}) {
   return new ServiceError(status, code, message, extra);
@@ -148,7 +163,9 @@ export class S3Store {
       key,
       versionId: this.newVersionId(),
       body: data,
-      etag: `"${createHash('md5').update(data).digest('hex')}"`,
+      etag: opts.multipart?.etag ?? `"${createHash('md5').update(data).digest('hex')}"`,
+      checksum: opts.multipart?.checksum ?? { algorithm: opts.checksumAlgorithm ?? DEFAULT_ALGORITHM, type: 'FULL_OBJECT' },
+      ...(opts.multipart && { parts: opts.multipart.parts }),
       size: data.length,
       contentType: opts.contentType ?? 'application/octet-stream',
       metadata: { ...(opts.metadata ?? {}) },
@@ -190,14 +207,17 @@ export class S3Store {
   copyObject(
     src: { bucket: string; key: string; versionId?: string },
     dst: { bucket: string; key: string },
-    opts: { replaceMetadata?: PutOptions; serverSideEncryption?: string } = {},
+    opts: { replaceMetadata?: PutOptions; serverSideEncryption?: string; checksumAlgorithm?: ChecksumAlgorithm } = {},
   ): { source: S3ObjectVersion; created: S3ObjectVersion } {
     const source = this.getObject(src.bucket, src.key, src.versionId);
     this.bucket(dst.bucket);
     const meta = opts.replaceMetadata ?? { contentType: source.contentType, metadata: { ...source.metadata } };
+    // A copy is one part: a composite checksum cannot carry over, a full-object algorithm does.
+    const keep = source.checksum.type === 'FULL_OBJECT' ? source.checksum.algorithm : undefined;
     const created = this.putObject(dst.bucket, dst.key, source.body, {
       ...meta,
       serverSideEncryption: opts.serverSideEncryption ?? source.serverSideEncryption,
+      checksumAlgorithm: opts.checksumAlgorithm ?? keep,
     });
     return { source, created };
   }
@@ -240,7 +260,7 @@ export class S3Store {
     });
   }
 
-  /** Fires after every PutObject / CopyObject (HTTP or direct). Returns an unsubscribe function. */
+  /** Fires after every PutObject / CopyObject / CompleteMultipartUpload (HTTP or direct). Returns an unsubscribe function. */
   onObjectCreated(listener: ObjectCreatedListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -272,7 +292,8 @@ export class S3Store {
         if (e.kind === 'deleteMarker') entry = e;
         else {
           const { sha256: hash, ...rest } = e;
-          entry = { ...rest, body: readBody(hash) };
+          // State written before objects carried checksums: S3's default for them.
+          entry = { ...rest, checksum: (rest as Partial<typeof rest>).checksum ?? { algorithm: DEFAULT_ALGORITHM, type: 'FULL_OBJECT' }, body: readBody(hash) };
         }
         const list = bucket.keys.get(entry.key) ?? [];
         list.push(entry);

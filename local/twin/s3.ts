@@ -2,26 +2,13 @@
  * S3 stand-in (restXml, path-style addressing) over the twin's versioned S3Store.
  * Path-style is what the SDK picks by itself for an IP-literal endpoint such as http://127.0.0.1:port.
  */
-import { createHash } from 'node:crypto';
 import { ServiceError, type Protocol, type Reply, type RequestContext, type Route } from './http';
-import { crc32Base64, s3Error, type S3ObjectVersion, type S3Store } from './s3-store';
-
-const S3_NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
-
-const esc = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-/** `<tag>escaped text</tag>` */
-const t = (tag: string, text: string | number | boolean) => `<${tag}>${esc(String(text))}</${tag}>`;
-const iso = (ms: number) => new Date(ms).toISOString();
-
-function xmlReply(root: string, inner: string, status = 200, headers: Record<string, string> = {}): Reply {
-  const ns = root === 'Error' ? '' : ` xmlns="${S3_NS}"`;
-  return {
-    status,
-    headers: { 'content-type': 'application/xml', ...headers },
-    body: `<?xml version="1.0" encoding="UTF-8"?>\n<${root}${ns}>${inner}</${root}>`,
-  };
-}
+import { header, objectBody, requestedAlgorithm, userMetadata } from './s3-body';
+import { checksumHeader } from './s3-checksums';
+import { s3MultipartRoutes } from './s3-multipart';
+import { objectAttributes, readObject, storedChecksum } from './s3-reads';
+import { s3Error, type S3ObjectVersion, type S3Store } from './s3-store';
+import { iso, t, xmlReply } from './s3-xml';
 
 /** S3 errors are XML; members named like headers (`x-amz-...`) are sent as headers instead. */
 export const s3Protocol: Protocol = {
@@ -40,99 +27,8 @@ export const s3Protocol: Protocol = {
       : new ServiceError(500, 'InternalError', 'We encountered an internal error. Please try again. (twin fault injection)'),
 };
 
-const header = (ctx: RequestContext, name: string): string | undefined => {
-  const v = ctx.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-};
-
-/**
- * Decodes an `aws-chunked` body (`<hex size>[;chunk-signature=..]\r\n<data>\r\n ... 0\r\n<trailers>\r\n\r\n`),
- * which the SDK sends for streaming bodies unless request checksums are WHEN_REQUIRED.
- */
-export function decodeAwsChunked(buf: Buffer): { body: Buffer; trailers: Record<string, string> } {
-  const bad = () => s3Error(400, 'IncompleteBody', 'Malformed aws-chunked request body');
-  const parts: Buffer[] = [];
-  let pos = 0;
-  for (;;) {
-    const lineEnd = buf.indexOf('\r\n', pos);
-    if (lineEnd < 0) throw bad();
-    const size = Number.parseInt(buf.toString('latin1', pos, lineEnd).split(';')[0] ?? '', 16);
-    if (!Number.isFinite(size) || size < 0) throw bad();
-    pos = lineEnd + 2;
-    if (size === 0) break;
-    if (pos + size > buf.length) throw bad();
-    parts.push(buf.subarray(pos, pos + size));
-    pos += size;
-    if (buf.toString('latin1', pos, pos + 2) !== '\r\n') throw bad();
-    pos += 2;
-  }
-  const trailers: Record<string, string> = {};
-  for (const line of buf.toString('latin1', pos).split('\r\n')) {
-    const i = line.indexOf(':');
-    if (i > 0) trailers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
-  }
-  return { body: Buffer.concat(parts), trailers };
-}
-
-/** The request body as stored: aws-chunked framing removed, checksums and Content-MD5 verified. */
-function objectBody(ctx: RequestContext): Buffer {
-  let body = ctx.body;
-  let trailers: Record<string, string> = {};
-  const encoding = header(ctx, 'content-encoding') ?? '';
-  if (encoding.includes('aws-chunked') || (header(ctx, 'x-amz-content-sha256') ?? '').startsWith('STREAMING-')) {
-    ({ body, trailers } = decodeAwsChunked(body));
-    const decoded = header(ctx, 'x-amz-decoded-content-length');
-    if (decoded !== undefined && Number(decoded) !== body.length) {
-      throw s3Error(400, 'IncompleteBody', 'You did not provide the number of bytes specified by x-amz-decoded-content-length');
-    }
-  }
-  const checks: Record<string, (b: Buffer) => string> = {
-    'x-amz-checksum-crc32': crc32Base64,
-    'x-amz-checksum-sha1': (b) => createHash('sha1').update(b).digest('base64'),
-    'x-amz-checksum-sha256': (b) => createHash('sha256').update(b).digest('base64'),
-  };
-  for (const [name, compute] of Object.entries(checks)) {
-    const expected = trailers[name] ?? header(ctx, name);
-    if (expected !== undefined && expected !== compute(body)) {
-      throw s3Error(400, 'BadDigest', `The ${name.slice('x-amz-checksum-'.length).toUpperCase()} you specified did not match the calculated checksum.`);
-    }
-  }
-  const md5 = header(ctx, 'content-md5');
-  if (md5 !== undefined && md5 !== createHash('md5').update(body).digest('base64')) {
-    throw s3Error(400, 'BadDigest', 'The Content-MD5 you specified did not match what we received.');
-  }
-  return body;
-}
-
-function userMetadata(ctx: RequestContext): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(ctx.headers)) {
-    if (k.startsWith('x-amz-meta-') && v !== undefined) out[k.slice('x-amz-meta-'.length)] = Array.isArray(v) ? v.join(',') : v;
-  }
-  return out;
-}
-
-function objectHeaders(o: S3ObjectVersion, ctx: RequestContext): Record<string, string> {
-  const h: Record<string, string> = {
-    'content-type': o.contentType,
-    'content-length': String(o.size),
-    etag: o.etag,
-    'last-modified': new Date(o.lastModified).toUTCString(),
-    'x-amz-version-id': o.versionId,
-    'x-amz-server-side-encryption': o.serverSideEncryption,
-    'accept-ranges': 'bytes',
-  };
-  for (const [k, v] of Object.entries(o.metadata)) h[`x-amz-meta-${k}`] = v;
-  // Only when asked (the SDK asks unless response checksum validation is WHEN_REQUIRED); the SDK then verifies it.
-  if (header(ctx, 'x-amz-checksum-mode') === 'ENABLED') {
-    h['x-amz-checksum-crc32'] = crc32Base64(o.body);
-    h['x-amz-checksum-type'] = 'FULL_OBJECT';
-  }
-  return h;
-}
-
 /** `x-amz-copy-source`: `[/]bucket/url-encoded-key[?versionId=...]`. */
-function parseCopySource(value: string): { bucket: string; key: string; versionId?: string } {
+export function parseCopySource(value: string): { bucket: string; key: string; versionId?: string } {
   const src = value.startsWith('/') ? value.slice(1) : value;
   const q = src.indexOf('?');
   const path = q < 0 ? src : src.slice(0, q);
@@ -225,25 +121,52 @@ function listObjectVersions(store: S3Store, ctx: RequestContext): Reply {
   return xmlReply('ListVersionsResult', inner);
 }
 
-function putObject(store: S3Store, ctx: RequestContext): Reply {
-  const { Bucket: bucket, Key: key } = ctx.params as { Bucket: string; Key: string };
-  const body = objectBody(ctx);
-  // Conditional write (If-None-Match: *): only when the key has no current object.
-  if (header(ctx, 'if-none-match') === '*' && store.findObject(bucket, key)) {
+/** Conditional writes: If-None-Match `*` (no current object), If-Match (the current object's ETag). */
+export function checkWriteConditions(store: S3Store, ctx: RequestContext, bucket: string, key: string): void {
+  const current = store.findObject(bucket, key);
+  if (header(ctx, 'if-none-match') === '*' && current) {
     throw s3Error(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-None-Match' });
   }
+  const ifMatch = header(ctx, 'if-match');
+  if (ifMatch !== undefined) {
+    if (!current) throw s3Error(404, 'NoSuchKey', 'The specified key does not exist.', { Key: key });
+    if (ifMatch !== '*' && ifMatch !== current.etag && `"${ifMatch}"` !== current.etag) {
+      throw s3Error(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-Match' });
+    }
+  }
+}
+
+async function putObject(store: S3Store, ctx: RequestContext): Promise<Reply> {
+  const { Bucket: bucket, Key: key } = ctx.params as { Bucket: string; Key: string };
+  const { body, algorithm } = await objectBody(ctx);
+  checkWriteConditions(store, ctx, bucket, key);
   const o = store.putObject(bucket, key, body, {
     contentType: header(ctx, 'content-type'),
     metadata: userMetadata(ctx),
     serverSideEncryption: header(ctx, 'x-amz-server-side-encryption'),
+    checksumAlgorithm: algorithm,
   });
+  const c = await storedChecksum(o);
   return {
     status: 200,
-    headers: { etag: o.etag, 'x-amz-version-id': o.versionId, 'x-amz-server-side-encryption': o.serverSideEncryption, 'x-amz-checksum-crc32': crc32Base64(o.body) },
+    headers: { etag: o.etag, 'x-amz-version-id': o.versionId, 'x-amz-server-side-encryption': o.serverSideEncryption, [checksumHeader(c.algorithm)]: c.value, 'x-amz-checksum-type': c.type },
   };
 }
 
-function copyObject(store: S3Store, ctx: RequestContext): Reply {
+/** x-amz-copy-source-if-match / -if-none-match against the source version. */
+export function checkCopySourceConditions(source: S3ObjectVersion, ctx: RequestContext): void {
+  const ifMatch = header(ctx, 'x-amz-copy-source-if-match');
+  const ifNoneMatch = header(ctx, 'x-amz-copy-source-if-none-match');
+  const same = (e: string) => e === source.etag || `"${e}"` === source.etag;
+  if ((ifMatch !== undefined && !same(ifMatch)) || (ifNoneMatch !== undefined && same(ifNoneMatch))) {
+    throw s3Error(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: ifMatch !== undefined ? 'x-amz-copy-source-If-Match' : 'x-amz-copy-source-If-None-Match' });
+  }
+}
+
+/** S3 copies at most 5 GB in one CopyObject request; larger objects need UploadPartCopy. */
+export const MAX_COPY_OBJECT_BYTES = 5 * 1024 ** 3;
+
+async function copyObject(store: S3Store, ctx: RequestContext): Promise<Reply> {
   const { Bucket: bucket, Key: key } = ctx.params as { Bucket: string; Key: string };
   const src = parseCopySource(header(ctx, 'x-amz-copy-source') ?? '');
   const replace = header(ctx, 'x-amz-metadata-directive') === 'REPLACE';
@@ -251,11 +174,18 @@ function copyObject(store: S3Store, ctx: RequestContext): Reply {
   if (src.bucket === bucket && src.key === key && !src.versionId && !replace && !sse) {
     throw s3Error(400, 'InvalidRequest', "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
   }
+  const found = store.getObject(src.bucket, src.key, src.versionId);
+  checkCopySourceConditions(found, ctx);
+  if (found.size > MAX_COPY_OBJECT_BYTES) {
+    throw s3Error(400, 'InvalidRequest', 'The specified copy source is larger than the maximum allowable size for a copy source: 5368709120');
+  }
   const { source, created } = store.copyObject(src, { bucket, key }, {
     replaceMetadata: replace ? { contentType: header(ctx, 'content-type'), metadata: userMetadata(ctx) } : undefined,
     serverSideEncryption: sse,
+    checksumAlgorithm: requestedAlgorithm(ctx),
   });
-  return xmlReply('CopyObjectResult', t('LastModified', iso(created.lastModified)) + t('ETag', created.etag), 200, {
+  const c = await storedChecksum(created);
+  return xmlReply('CopyObjectResult', t('LastModified', iso(created.lastModified)) + t('ETag', created.etag) + t(`Checksum${c.algorithm}`, c.value) + t('ChecksumType', c.type), 200, {
     'x-amz-version-id': created.versionId,
     'x-amz-copy-source-version-id': source.versionId,
     'x-amz-server-side-encryption': created.serverSideEncryption,
@@ -306,17 +236,13 @@ export function s3Routes(store: S3Store): Route[] {
     },
     { method: 'GET', path: '/{Bucket}', operation: 'ListObjectVersions', when: has('versions'), handle: (ctx) => listObjectVersions(store, ctx) },
     { method: 'GET', path: '/{Bucket}', operation: 'ListObjectsV2', when: (ctx) => ctx.query.get('list-type') === '2', handle: (ctx) => listObjectsV2(store, ctx) },
+    ...s3MultipartRoutes(store),
     { method: 'PUT', path: '/{Bucket}/{Key+}', operation: 'CopyObject', when: (ctx) => header(ctx, 'x-amz-copy-source') !== undefined, handle: (ctx) => copyObject(store, ctx) },
     { method: 'PUT', path: '/{Bucket}/{Key+}', operation: 'PutObject', handle: (ctx) => putObject(store, ctx) },
-    {
-      method: 'GET', path: '/{Bucket}/{Key+}', operation: 'GetObject',
-      handle: (ctx) => {
-        const o = store.getObject(...key(ctx), versionId(ctx));
-        return { status: 200, headers: objectHeaders(o, ctx), body: o.body };
-      },
-    },
+    { method: 'GET', path: '/{Bucket}/{Key+}', operation: 'GetObjectAttributes', when: has('attributes'), handle: (ctx) => objectAttributes(store.getObject(...key(ctx), versionId(ctx)), ctx) },
+    { method: 'GET', path: '/{Bucket}/{Key+}', operation: 'GetObject', handle: (ctx) => readObject(store.getObject(...key(ctx), versionId(ctx)), ctx) },
     // HEAD replies carry no body, so a missing object is just a 404 status (the SDK reports NotFound).
-    { method: 'HEAD', path: '/{Bucket}/{Key+}', operation: 'HeadObject', handle: (ctx) => ({ status: 200, headers: objectHeaders(store.getObject(...key(ctx), versionId(ctx)), ctx) }) },
+    { method: 'HEAD', path: '/{Bucket}/{Key+}', operation: 'HeadObject', handle: (ctx) => readObject(store.getObject(...key(ctx), versionId(ctx)), ctx) },
     { method: 'DELETE', path: '/{Bucket}/{Key+}', operation: 'DeleteObject', handle: (ctx) => deleteObject(store, ctx) },
   ];
 }
