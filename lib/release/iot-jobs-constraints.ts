@@ -56,8 +56,10 @@ export const IOT_JOBS = {
   expiresInSec: { min: 60, max: 3600 },
   /** DurationInMinutes of a maintenance window. */
   maintenanceWindowMinutes: { min: 1, max: 1430 },
-  /** SearchQueryMaxResults: model min 1; docs: at most 500 per page. */
-  searchMaxResults: { min: 1, max: 500 },
+  /** SearchQueryMaxResults: model min 1; its documentation: "cannot exceed 100". */
+  searchMaxResults: { min: 1, max: 100 },
+  /** TermsAggregation.maxBuckets: "Default to 10". */
+  defaultMaxBuckets: 10,
   /** MaxBuckets. */
   maxBuckets: { min: 1, max: 10000 },
   targetSelections: ['CONTINUOUS', 'SNAPSHOT'] as const,
