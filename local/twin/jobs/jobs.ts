@@ -164,6 +164,18 @@ export class JobStore {
     return job;
   }
 
+  /** CancelJobExecution: a queued execution, an in-progress one only when forced. */
+  cancelExecution(jobId: string, thingName: string, opts: { force?: boolean; expectedVersion?: number; statusDetails?: Record<string, string> }): void {
+    const e = this.execution(jobId, thingName);
+    if (opts.expectedVersion !== undefined && opts.expectedVersion !== e.versionNumber) {
+      throw new ServiceError(409, 'VersionConflictException', `Job execution ${jobId} on ${thingName} is at version ${e.versionNumber}, not ${opts.expectedVersion}`);
+    }
+    if (e.status === 'IN_PROGRESS' && !opts.force) throw stateTransition(e, 'CANCELED (an IN_PROGRESS execution needs force=true)');
+    if (e.status !== 'QUEUED' && e.status !== 'IN_PROGRESS') throw stateTransition(e, 'CANCELED');
+    this.set(e, 'CANCELED', { ...(opts.force && { forceCanceled: true }), ...(opts.statusDetails && { statusDetails: opts.statusDetails }) });
+    this.maybeComplete(this.job(jobId), this.clock.now());
+  }
+
   /** Advances every running job to the current time; cheap when nothing runs. */
   tick(): void {
     const now = this.clock.now();

@@ -5,7 +5,7 @@
  */
 import { checkString, type StringConstraint } from '../../../lib/release/constraints';
 import { ServiceError } from '../http';
-import type { Json } from '../validate';
+import { paginate, type Json } from '../validate';
 
 export function invalidRequest(message: string): ServiceError {
   return new ServiceError(400, 'InvalidRequestException', message);
@@ -125,3 +125,12 @@ export function queryInt(query: URLSearchParams, name: string, min: number, max:
 
 /** restJson timestamps are epoch seconds. */
 export const seconds = (ms: number) => ms / 1000;
+
+/** One page by an opaque token (validate.ts's encoding); a bad token is InvalidRequestException. */
+export function page<T>(items: T[], size: number, token: string | null | undefined): { page: T[]; next?: string } {
+  try {
+    return paginate(items, size, token, 'nextToken');
+  } catch {
+    throw invalidRequest('The nextToken is not valid: pass the nextToken of the previous response');
+  }
+}
