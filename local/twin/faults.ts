@@ -16,13 +16,13 @@ export const OUTCOME_FAULTS: Readonly<Partial<Record<FaultKind, readonly string[
 };
 
 /** `*`, `iot:*`, or `service:Operation` with the service prefixes the call recorder uses. */
-const OPERATION_PATTERN = /^(\*|(iot|es|s3):(\*|[A-Za-z0-9]+))$/;
+const OPERATION_PATTERN = /^(\*|(iot|iot-data|es|s3):(\*|[A-Za-z0-9]+))$/;
 
 export const faultRuleSchema = z
   .strictObject({
     operation: z
       .string()
-      .regex(OPERATION_PATTERN, 'operation must be "*", "<service>:*" or "<service>:<Operation>" (service: iot, es, s3)'),
+      .regex(OPERATION_PATTERN, 'operation must be "*", "<service>:*" or "<service>:<Operation>" (service: iot, iot-data, es, s3)'),
     kind: z.enum(FAULT_KINDS),
     /** Fault only the first N matching calls (with `probability`: at most N faults in total). */
     times: z.number().int().positive().optional(),

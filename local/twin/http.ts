@@ -6,7 +6,7 @@ import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FaultInjector } from './faults';
 
-export type ServiceName = 'iot' | 'es' | 's3';
+export type ServiceName = 'iot' | 'iot-data' | 'es' | 's3';
 
 export interface RequestContext {
   readonly method: string;

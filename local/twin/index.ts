@@ -14,12 +14,18 @@ import { S3Store, type S3StateJson } from './s3-store';
 import { s3Protocol, s3Routes } from './s3';
 import { startDynamo, type DynamoTwin } from './dynamo';
 import { StateDir } from './persist';
+import { type DeviceGroupSpec } from './devices/devices';
+import { FleetService, type FleetStateJson, type FleetView } from './fleet/service';
+import { iotDataProtocol } from './shadows/api';
 
 export type { FaultRule, FaultKind } from './faults';
 export { faultRuleSchema, faultRulesSchema } from './faults';
 export type { CallCounts } from './http';
 export type { OpenSearchTiming, PackageIdForm } from './opensearch-packages';
 export type { DomainSpec } from './opensearch-domains';
+export type { DeviceGroupSpec } from './devices/devices';
+export { deviceGroupSchema, deviceGroupsSchema } from './devices/devices';
+export type { FleetView } from './fleet/service';
 export type { ObjectCreatedEvent, ObjectCreatedListener, S3ObjectVersion, S3Store } from './s3-store';
 
 /** Environment variable carrying the Powertools idempotency table name to the handlers (as in serverless.yml). */
@@ -41,6 +47,10 @@ export interface TwinOptions {
   idempotencyTable?: string;
   /** Fixed ports per stand-in (`local serve --port`); absent: chosen by the OS. */
   ports?: Partial<Record<TwinService, number>>;
+  /** Wall time per simulated time for jobs and devices (local/engine/time-scale.ts); default 1. */
+  timeScale?: number;
+  /** Simulated devices: groups of things that take job executions (docs/fleet-twin.md). */
+  devices?: DeviceGroupSpec[];
 }
 
 export interface TwinCatalog {
@@ -78,7 +88,7 @@ export interface TwinDomainView {
 }
 
 export interface Twin {
-  readonly endpoints: Readonly<{ iot: string; opensearch: string; s3: string; dynamodb: string }>;
+  readonly endpoints: Readonly<{ iot: string; iotData: string; opensearch: string; s3: string; dynamodb: string }>;
   readonly region: string;
   readonly accountId: string;
   readonly credentials: { accessKeyId: string; secretAccessKey: string };
@@ -99,12 +109,16 @@ export interface Twin {
    * are associated and ACTIVE at once, as on a domain that already used them.
    */
   createDomain(spec: DomainSpec, packages?: string[]): void;
+  /** Things, jobs, devices and the versions their `$package` shadows report. */
+  fleet(): FleetView;
+  /** Declares (or re-declares, e.g. once "fixed") simulated device groups. */
+  declareDevices(groups: DeviceGroupSpec[]): void;
   /** Replaces the fault rules (validated with faultRulesSchema). */
   setFaults(rules: FaultRule[]): void;
   close(): Promise<void>;
 }
 
-const FILES = { iot: 'iot.json', opensearch: 'opensearch.json', domains: 'opensearch-domains.json', s3: 's3.json' } as const;
+const FILES = { iot: 'iot.json', opensearch: 'opensearch.json', domains: 'opensearch-domains.json', s3: 's3.json', fleet: 'iot-fleet.json' } as const;
 
 export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const seed = options.seed ?? 1;
@@ -120,8 +134,24 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const associatingMs = timing.associatingMs ?? timing.copyingMs + timing.validatingMs;
   const domains = new OpenSearchDomains(packages, { operationMs: associatingMs, pluginOperationMs: timing.pluginAssociatingMs ?? 5 * associatingMs });
 
+  const fleet = new FleetService({
+    region,
+    accountId,
+    seed,
+    timeScale: options.timeScale,
+    devices: options.devices,
+    packageVersion: (p, v) => {
+      const version = iot.view()[p]?.versions[v];
+      return version && { status: version.status, artifact: version.artifact };
+    },
+    readObject: (bucket, key) => (s3.hasBucket(bucket) ? s3.findObject(bucket, key)?.body.toString('utf8') : undefined),
+  });
+
   const state = options.stateDir ? new StateDir(options.stateDir) : undefined;
   if (state) {
+    const fleetState = state.readJson<FleetStateJson>(FILES.fleet);
+    if (fleetState) fleet.importState(fleetState);
+    fleet.onChange = () => state.schedule(FILES.fleet, () => fleet.exportState());
     const s3State = state.readJson<S3StateJson>(FILES.s3);
     if (s3State) s3.importState(s3State, (hash) => state.readBlob(hash));
     const iotState = state.readJson<IotStateJson>(FILES.iot);
@@ -148,13 +178,14 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   let dynamo: DynamoTwin | undefined;
   try {
     const start = async (service: ServiceName, routes: Route[], protocol: Protocol) => {
-      const port = options.ports?.[service === 'es' ? 'opensearch' : service];
+      const port = options.ports?.[service === 'es' ? 'opensearch' : service === 'iot-data' ? 'iotData' : service];
       const server = await startServiceServer({ service, routes, protocol, faults, recorder, port });
       servers.push(server);
       return server.url;
     };
     const endpoints = {
-      iot: await start('iot', iot.routes(), iotProtocol),
+      iot: await start('iot', [...iot.routes(), ...fleet.iotRoutes()], iotProtocol),
+      iotData: await start('iot-data', fleet.iotDataRoutes(), iotDataProtocol),
       opensearch: await start('es', new OpenSearchApi(packages, domains, accountId).routes(), opensearchProtocol),
       s3: await start('s3', s3Routes(s3), s3Protocol),
       dynamodb: '',
@@ -169,6 +200,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     });
     endpoints.dynamodb = dynamo.endpoint;
     const dynamoTwin = dynamo;
+    fleet.start();
 
     let closing: Promise<void> | undefined;
     return {
@@ -180,6 +212,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       s3,
       env: () => ({
         AWS_ENDPOINT_URL_IOT: endpoints.iot,
+        AWS_ENDPOINT_URL_IOT_DATA_PLANE: endpoints.iotData,
         AWS_ENDPOINT_URL_OPENSEARCH: endpoints.opensearch,
         AWS_ENDPOINT_URL_S3: endpoints.s3,
         AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
@@ -223,9 +256,12 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
           return { operation, resource, token };
         }),
       resetCalls: () => recorder.reset(),
+      fleet: () => fleet.view(),
+      declareDevices: (groups) => fleet.devices.declare(groups),
       setFaults: (rules) => faults.setRules(rules),
       close: () =>
         (closing ??= (async () => {
+          fleet.stop();
           await Promise.all([...servers.map((s) => s.close()), dynamoTwin.close()]);
           state?.flush();
         })()),
@@ -259,7 +295,7 @@ function domainView(name: string, engineVersion: string, packages: OpenSearchPac
   };
 }
 
-export type TwinService = 'iot' | 'opensearch' | 's3' | 'dynamodb';
+export type TwinService = 'iot' | 'iotData' | 'opensearch' | 's3' | 'dynamodb';
 
 export interface TwinClientConfig {
   region: string;
@@ -288,8 +324,10 @@ export function clientConfig(twin: Twin, service: TwinService): TwinClientConfig
  */
 export function twinOperations(): string[] {
   const s3 = new S3Store(1);
+  const fleet = new FleetService({ region: 'us-east-1', accountId: '000000000000', seed: 1, packageVersion: () => undefined, readObject: () => undefined });
   const routes = {
-    iot: new IotCatalog('us-east-1', '000000000000').routes(),
+    iot: [...new IotCatalog('us-east-1', '000000000000').routes(), ...fleet.iotRoutes()],
+    'iot-data': fleet.iotDataRoutes(),
     es: (() => {
       const packages = new OpenSearchPackages(s3, DEFAULT_TIMING, 1);
       return new OpenSearchApi(packages, new OpenSearchDomains(packages, { operationMs: 0, pluginOperationMs: 0 }), '000000000000').routes();
