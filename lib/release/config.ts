@@ -2,6 +2,7 @@ import * as z from '../validation/zod';
 import { checkString, OPENSEARCH } from './constraints';
 import { DEFAULT_VERSION_POLICIES } from './default-version-policy';
 import { InvalidRelease } from './errors';
+import { SbomSettingsShape } from './sbom/settings';
 
 /**
  * Per-package configuration (`config/packages.json`, deployed as the PACKAGES_CONFIG environment
@@ -52,6 +53,7 @@ export const PackageSettingsSchema = z.strictObject({
   /** How long CheckDomains waits for every domain to be ACTIVE, per run. Default by package type. */
   domainWaitMinutes: z.optional(z.number().check(z.int(), z.positive(), z.maximum(MAX_DOMAIN_WAIT_MINUTES))),
   // --- end domains --------------------------------------------------------------------------------
+  ...SbomSettingsShape,
 });
 export type PackageSettings = z.infer<typeof PackageSettingsSchema>;
 
