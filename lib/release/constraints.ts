@@ -19,6 +19,12 @@ export const IOT = {
   versionName: { shape: 'VersionName', min: 1, max: 64, pattern: /^[a-zA-Z0-9-_.]+$/ },
   /** `^\S{36,64}$` — 36 to 64 characters, none of them whitespace. */
   clientToken: { shape: 'ClientToken', min: 36, max: 64, pattern: /^\S{36,64}$/ },
+  /**
+   * What pkgrelease accepts from a caller: IoT's length, but only letters, digits and `_ . : -` with
+   * at least 16 letters or digits. `\S` alone lets in NUL, punctuation-only tokens and lookalikes
+   * that the OpenSearch commit message cannot carry back unambiguously.
+   */
+  releaseClientToken: { shape: 'ClientToken', min: 36, max: 64, pattern: /^(?=(?:[^a-zA-Z0-9]*[a-zA-Z0-9]){16})[a-zA-Z0-9_.:-]{36,64}$/ },
   /** `^[^\p{C}]+$`: no control (or other "C" category) characters. The pattern needs ≥1 char. */
   description: { shape: 'ResourceDescription', min: 0, max: 1024, pattern: /^[^\p{C}]+$/u },
   recipe: { shape: 'PackageVersionRecipe', min: 0, max: 3072 },

@@ -27,10 +27,15 @@ export function deriveSubToken(clientToken: string, purpose: string): string {
   return sha256(`${clientToken}\n${purpose}`).slice(0, IOT.clientToken.max);
 }
 
-/** First 16 hex chars: enough to tell releases apart in commit messages and execution names. */
+/**
+ * 16 hex chars that tell releases apart in commit messages and execution names: a derived token's
+ * own first 16 (it is already a hash), a caller-chosen token's hash, so that the short form is never
+ * empty and always identifies the token it came from.
+ */
 export function shortToken(clientToken: string): string {
-  return clientToken.replace(/[^0-9a-zA-Z]/g, '').slice(0, 16).toLowerCase();
+  return (DERIVED_TOKEN.test(clientToken) ? clientToken : sha256(`pkgrelease/short\n${clientToken}`)).slice(0, 16);
 }
+const DERIVED_TOKEN = /^[0-9a-f]{64}$/;
 
 export function normaliseEtag(etag: string): string {
   return etag.replace(/^"|"$/g, '');

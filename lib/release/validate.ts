@@ -42,7 +42,7 @@ export function validateReleaseFields(r: {
       check(v, IOT.tagValue, `tags.${k}`, 'tag value');
     }
   }
-  if (r.clientToken !== undefined) check(r.clientToken, IOT.clientToken, 'clientToken', 'clientToken', 'omit it to derive one from the artifact');
+  if (r.clientToken !== undefined) check(r.clientToken, IOT.releaseClientToken, 'clientToken', 'clientToken', 'use 36–64 letters, digits or _ . : - (at least 16 letters or digits), or omit it to derive one from the artifact');
   check(
     r.opensearchPackage,
     OPENSEARCH.packageName,
