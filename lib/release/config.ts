@@ -115,7 +115,8 @@ export function packagesConfigFromEnv(): PackagesConfig {
 }
 
 export function packageSettings(config: PackagesConfig, packageName: string): PackageSettings {
-  const settings = config.packages[packageName];
+  // Own keys only: a plain-object lookup would find "constructor" or "__proto__" on the prototype.
+  const settings = Object.hasOwn(config.packages, packageName) ? config.packages[packageName] : undefined;
   if (!settings) {
     const known = Object.keys(config.packages);
     throw new InvalidRelease(

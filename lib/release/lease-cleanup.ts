@@ -20,7 +20,7 @@ export async function freeLeaseOfEndedExecution(event: unknown, deps: { lease: L
   const parsed = ExecutionStatusChangeEventSchema.safeParse(event);
   if (!parsed.success || !(FAILURE_STATUSES as readonly string[]).includes(parsed.data.detail.status)) return undefined;
   const packageName = summariseReleaseInput(parsed.data.detail.input).package;
-  const settings = packageName !== undefined ? deps.config.packages[packageName] : undefined;
+  const settings = packageName !== undefined && Object.hasOwn(deps.config.packages, packageName) ? deps.config.packages[packageName] : undefined;
   if (!packageName || !settings) return undefined;
   const key = openSearchLeaseKey(opensearchPackageOf(packageName, settings));
   return (await expireLeaseOf(deps.lease, key, parsed.data.detail.name, LEASE_HOLDER_MAX_INVOCATION_SECONDS)) ? key : undefined;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { packageSettings, parsePackagesConfig } from '../../lib/release/config';
 import { commitMessage, deriveClientToken, executionName, parseCommitMessage, shortToken } from '../../lib/release/identity';
 import { validateReleaseFields } from '../../lib/release/validate';
 
@@ -37,5 +38,12 @@ describe('shortToken', () => {
     const parsed = parseCommitMessage(commitMessage('edge-agent', '1.2.0', token));
     expect(parsed?.token).toBe(shortToken(token));
     expect(executionName('edge-agent', '1.2.0', token)).toMatch(new RegExp(`-${shortToken(token)}$`));
+  });
+});
+
+describe('package configuration lookup', () => {
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])('refuses %s, a name only Object.prototype knows, as unconfigured', (name) => {
+    const config = parsePackagesConfig(JSON.stringify({ packages: { 'edge-agent': {} } }));
+    expect(() => packageSettings(config, name)).toThrow(expect.objectContaining({ name: 'InvalidRelease', message: expect.stringContaining('has no configuration') }));
   });
 });
