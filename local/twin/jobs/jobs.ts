@@ -262,7 +262,9 @@ export class JobStore {
     }
   }
 
+  /** A SNAPSHOT job completes once every execution ended; a canceled job stays CANCELED. */
   private maybeComplete(job: Job, now: number): void {
+    if (job.status !== 'IN_PROGRESS') return;
     if (job.spec.targetSelection === 'CONTINUOUS' || job.rollout.pending.length > 0) return;
     if (!this.executionsOf(job.spec.jobId).every((e) => TERMINAL_EXECUTION_STATUSES.includes(e.status))) return;
     job.status = 'COMPLETED';
