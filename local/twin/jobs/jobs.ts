@@ -262,8 +262,8 @@ export class JobStore {
     }
   }
 
+  /** A SNAPSHOT job completes once every execution ended; a canceled job stays CANCELED. */
   private maybeComplete(job: Job, now: number): void {
-    // Only a running job completes: a canceled one stays CANCELED while its last executions end.
     if (job.status !== 'IN_PROGRESS') return;
     if (job.spec.targetSelection === 'CONTINUOUS' || job.rollout.pending.length > 0) return;
     if (!this.executionsOf(job.spec.jobId).every((e) => TERMINAL_EXECUTION_STATUSES.includes(e.status))) return;
