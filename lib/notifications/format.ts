@@ -112,8 +112,21 @@ export interface BuiltNotification extends Notification {
  * Undefined for a status that is not a failure. A history that cannot be read (throttling,
  * permissions) still yields a notification: a late or partial message beats none.
  */
+/** The notify Lambda was handed something other than a Step Functions status-change event. */
+export class InvalidNotificationEvent extends Error {
+  override name = 'InvalidNotificationEvent';
+}
+
 export async function buildNotification(rawEvent: unknown, deps: { sfn: SFNClient }): Promise<BuiltNotification | undefined> {
-  const event = ExecutionStatusChangeEventSchema.parse(rawEvent);
+  const parsed = ExecutionStatusChangeEventSchema.safeParse(rawEvent);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InvalidNotificationEvent(
+      `not a "Step Functions Execution Status Change" event (${issue ? `${issue.path.join('.') || 'event'}: ${issue.message}` : 'unreadable'}); ` +
+        'notify takes only the events of the stack\'s failure rule: check the rule\'s target and input',
+    );
+  }
+  const event = parsed.data;
   if (!(FAILURE_STATUSES as readonly string[]).includes(event.detail.status)) return undefined;
   try {
     return formatNotification(event, await getExecutionFailure(deps.sfn, event.detail.executionArn));

@@ -37,6 +37,14 @@ describe('failure notification', () => {
     sns.reset();
   });
 
+  it.each([[{}], [{ 'detail-type': 'Object Created', detail: {} }], ['not an event']])('refuses %j with InvalidNotificationEvent that says what it takes, and sends nothing', async (bad) => {
+    await expect(buildNotification(bad, { sfn: new SFNClient({}) })).rejects.toMatchObject({
+      name: 'InvalidNotificationEvent',
+      message: expect.stringContaining('Step Functions Execution Status Change'),
+    });
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
   it('names package, version, failed state, error and cause, and links the execution in the console', async () => {
     sfn.on(GetExecutionHistoryCommand).resolves({ events: historyNewestFirst });
     const event = statusChange();
