@@ -174,3 +174,24 @@ describe('prepare: bad input fails with a named error that says what to fix, and
     await expect(prepareRelease(manifest(), deps())).rejects.toThrow(/x-amz-meta-attributes must be a JSON object/);
   });
 });
+
+describe('prepare: configured tags are the reviewed ones', () => {
+  beforeEach(() => s3.reset());
+  const request = (tags: Record<string, string>) => ({
+    packageName: 'edge-agent', versionName: '1.2.0', artifact: { bucket: BUCKET, key: 'releases/edge-agent/1.2.0/agent.zip' }, tags,
+  });
+
+  it('refuses a request tag that changes a configured one, naming both values', async () => {
+    objectExists();
+    await expect(prepareRelease(request({ team: 'attacker' }), deps())).rejects.toMatchObject({
+      name: 'InvalidRelease',
+      message: expect.stringMatching(/tag "team" is set to "edge".*"attacker"/),
+    });
+  });
+
+  it('keeps a request tag that adds a key or repeats the configured value', async () => {
+    objectExists();
+    const release = await prepareRelease(request({ team: 'edge', ticket: 'REL-42' }), deps());
+    expect(release.tags).toEqual({ team: 'edge', ticket: 'REL-42' });
+  });
+});

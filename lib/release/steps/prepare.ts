@@ -72,8 +72,20 @@ function parseAttributesMetadata(text: string | undefined): Record<string, strin
   return value as Record<string, string>;
 }
 
-function mergeTags(base?: Record<string, string>, extra?: Record<string, string>): Record<string, string> | undefined {
-  const tags = { ...base, ...extra };
+/**
+ * Configured tags are the reviewed ones: a request may add keys, or repeat a configured value, but
+ * not change it (as for opensearchPackage and defaultVersionPolicy).
+ */
+function mergeTags(configured?: Record<string, string>, requested?: Record<string, string>): Record<string, string> | undefined {
+  for (const [key, value] of Object.entries(requested ?? {})) {
+    if (configured && Object.hasOwn(configured, key) && configured[key] !== value) {
+      throw new InvalidRelease(
+        `tag "${key}" is set to "${configured[key]}" in config/packages.json and cannot be changed by a request ("${value}"); drop it from the request or change the configuration`,
+        'tags',
+      );
+    }
+  }
+  const tags = { ...requested, ...configured };
   return Object.keys(tags).length ? tags : undefined;
 }
 
