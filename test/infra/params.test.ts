@@ -77,4 +77,16 @@ describe('X-Ray: param tracing=Active', () => {
     expect(template.Conditions?.TracingActive).toEqual({ 'Fn::Equals': ['Active', 'Active'] });
     expect(template.Resources.ReleaseStateMachine!.Properties.TracingConfiguration).toEqual({ Enabled: { 'Fn::If': ['TracingActive', true, false] } });
   });
+
+  it('lets every traced function upload its segments: X-Ray grants in each function\'s role (Lambda refuses Active tracing without them)', () => {
+    const { template } = packaged;
+    const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(functions).toHaveLength(9);
+    for (const f of functions) {
+      const roleId = (f.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const statements = (template.Resources[roleId]!.Properties.Policies as JsonObject[]).flatMap((p) => (p.PolicyDocument as JsonObject).Statement as JsonObject[]);
+      const xray = statements.filter((s) => JSON.stringify(s.Action).includes('xray:'));
+      expect(xray, roleId).toEqual([{ Sid: 'XRayTraces', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' }]);
+    }
+  });
 });

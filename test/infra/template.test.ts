@@ -23,8 +23,16 @@ const FUNCTIONS: Record<string, { dir: string; timeout: number; env: string[] }>
   checkDomains: { dir: 'check-domains', timeout: 90, env: [] },
   notify: { dir: 'notify', timeout: 30, env: ['FAILURE_TOPIC_ARN'] },
 };
-/** Functions that keep no Powertools idempotency records (no access to the table). */
-const WITHOUT_IDEMPOTENCY = new Set(['notify']);
+/**
+ * Functions that keep no Powertools idempotency records: they only take or give back the
+ * OpenSearch package lease (UpdateItem); apply-to-domains also reads who holds it (GetItem).
+ */
+const LEASE_ONLY: Record<string, string[]> = {
+  checkOpenSearch: ['dynamodb:UpdateItem'],
+  applyToDomains: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  checkDomains: ['dynamodb:UpdateItem'],
+  notify: ['dynamodb:UpdateItem'],
+};
 /** What the build will find (collected before the tests run, so each gets its own size test). */
 const FUNCTION_DIRS = await discoverFunctions(join(ROOT, 'functions'));
 const COMMON_ENV = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL', 'IDEMPOTENCY_TABLE', 'PACKAGES_CONFIG'];
@@ -247,9 +255,10 @@ describe('serverless package (CloudFormation template)', () => {
       const logs = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('logs:')));
       expect(logs).toEqual([{ Sid: 'OwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(logGroup) }]);
       const dynamo = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')));
-      if (WITHOUT_IDEMPOTENCY.has(key)) {
-        // notify only frees the OpenSearch lease a failed execution held.
-        expect(dynamo.map((d) => d.Action)).toEqual(['dynamodb:UpdateItem']);
+      if (LEASE_ONLY[key]) {
+        expect(dynamo).toHaveLength(1);
+        expect(asArray(dynamo[0]!.Action).sort(), key).toEqual(LEASE_ONLY[key]);
+        expect(dynamo[0]!.Resource).toEqual(getAtt('IdempotencyTable'));
         return;
       }
       expect(dynamo).toHaveLength(1);
