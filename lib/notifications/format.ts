@@ -1,6 +1,7 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from '../validation/zod';
 import { type ExecutionFailure, getExecutionFailure, readableCause } from '../clients/sfn';
+import { notifyEventIssue } from './invalid-event';
 import { summariseReleaseInput } from './release-summary';
 
 /**
@@ -109,11 +110,13 @@ export interface BuiltNotification extends Notification {
 
 /**
  * Parses the event and formats its notification, reading the failed state from the history.
- * Undefined for a status that is not a failure. A history that cannot be read (throttling,
+ * Undefined for a status that is not a failure; InvalidNotifyEvent for an event of another shape. A history that cannot be read (throttling,
  * permissions) still yields a notification: a late or partial message beats none.
  */
 export async function buildNotification(rawEvent: unknown, deps: { sfn: SFNClient }): Promise<BuiltNotification | undefined> {
-  const event = ExecutionStatusChangeEventSchema.parse(rawEvent);
+  const parsed = ExecutionStatusChangeEventSchema.safeParse(rawEvent);
+  if (!parsed.success) throw notifyEventIssue(parsed.error);
+  const event = parsed.data;
   if (!(FAILURE_STATUSES as readonly string[]).includes(event.detail.status)) return undefined;
   try {
     return formatNotification(event, await getExecutionFailure(deps.sfn, event.detail.executionArn));
