@@ -14,13 +14,14 @@ const { releasePrincipals } = require('../../config/release-principals.cjs') as 
 
 const STAGE = 'release-candidate-integration-eu';
 const PRINCIPALS = ['arn:aws:iam::123456789012:role/ci-release', 'arn:aws:iam::123456789012:role/oncall-*'];
+const APPROVERS = ['arn:aws:iam::123456789012:role/release-approvers'];
 /** The longest region names: the bucket name must fit with any of them. */
 const LONGEST_REGION = 'ap-southeast-2';
 const bucketNameIn = (sub: { 'Fn::Sub': string }, region: string) => sub['Fn::Sub'].replace('${AWS::AccountId}', '123456789012').replace('${AWS::Region}', region);
 
 let packaged: Packaged;
 beforeAll(async () => {
-  packaged = await packageService({ stage: STAGE, params: { tracing: 'Active', releasePrincipals: PRINCIPALS.join(', ') } });
+  packaged = await packageService({ stage: STAGE, params: { tracing: 'Active', releasePrincipals: PRINCIPALS.join(', '), approvalSubscribers: APPROVERS.join(',') } });
 }, 120_000);
 afterAll(() => packaged?.dispose());
 
@@ -62,6 +63,18 @@ describe('who may publish: param releasePrincipals', () => {
     for (const bad of ['ci-release', 'arn:aws:iam::123456789012:group/releasers', 'arn:aws:sts::123456789012:assumed-role/r/s', '*']) {
       expect(() => releasePrincipals(bad), bad).toThrow(/releasePrincipals: .* is not an IAM role or user ARN/);
     }
+  });
+});
+
+describe('who may subscribe to approval requests: param approvalSubscribers', () => {
+  it('lets the listed principals subscribe to the approvals topic, besides notify', () => {
+    const { template } = packaged;
+    const statements = (template.Resources.ApprovalTopicPolicy!.Properties.PolicyDocument as JsonObject).Statement as JsonObject[];
+    const subscribe = statements.find((s) => s.Action === 'sns:Subscribe')!;
+    const [condition, restricted] = (subscribe.Condition as { 'Fn::If': [string, JsonObject, JsonObject] })['Fn::If'];
+    expect(condition).toBe('RestrictApprovalSubscribers');
+    expect(restricted).toEqual({ StringNotEquals: { 'sns:Endpoint': { 'Fn::GetAtt': ['NotifyLambdaFunction', 'Arn'] } }, ArnNotLike: { 'aws:PrincipalArn': APPROVERS } });
+    expect(template.Conditions?.RestrictApprovalSubscribers).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [APPROVERS.join(','), ''] }] });
   });
 });
 
