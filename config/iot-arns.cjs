@@ -8,7 +8,7 @@
  *   packages:            arn:…:package/<name>            (CreatePackage, GetPackage, UpdatePackage)
  *   packagesAndVersions: the above + arn:…:package/<name>/version/*   (version calls need both)
  *
- * Package names cannot contain `*` or `?` (config/to-env.cjs checks ^[a-zA-Z0-9-_.]{1,128}$), so
+ * Package names cannot contain `*` or `?` (PackagesConfigSchema checks them, through config/to-env.cjs), so
  * each ARN names exactly one package.
  */
 const { readPackages } = require('./to-env.cjs');

@@ -1,6 +1,7 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from '../validation/zod';
 import { type ExecutionFailure, getExecutionFailure, readableCause } from '../clients/sfn';
+import { notifyEventIssue } from './invalid-event';
 import { summariseReleaseInput } from './release-summary';
 
 /**
@@ -109,23 +110,12 @@ export interface BuiltNotification extends Notification {
 
 /**
  * Parses the event and formats its notification, reading the failed state from the history.
- * Undefined for a status that is not a failure. A history that cannot be read (throttling,
+ * Undefined for a status that is not a failure; InvalidNotifyEvent for an event of another shape. A history that cannot be read (throttling,
  * permissions) still yields a notification: a late or partial message beats none.
  */
-/** The notify Lambda was handed something other than a Step Functions status-change event. */
-export class InvalidNotificationEvent extends Error {
-  override name = 'InvalidNotificationEvent';
-}
-
 export async function buildNotification(rawEvent: unknown, deps: { sfn: SFNClient }): Promise<BuiltNotification | undefined> {
   const parsed = ExecutionStatusChangeEventSchema.safeParse(rawEvent);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InvalidNotificationEvent(
-      `not a "Step Functions Execution Status Change" event (${issue ? `${issue.path.join('.') || 'event'}: ${issue.message}` : 'unreadable'}); ` +
-        'notify takes only the events of the stack\'s failure rule: check the rule\'s target and input',
-    );
-  }
+  if (!parsed.success) throw notifyEventIssue(parsed.error);
   const event = parsed.data;
   if (!(FAILURE_STATUSES as readonly string[]).includes(event.detail.status)) return undefined;
   try {

@@ -1,5 +1,5 @@
 import * as z from '../validation/zod';
-import { checkString, OPENSEARCH } from './constraints';
+import { checkString, IOT, OPENSEARCH } from './constraints';
 import { DEFAULT_VERSION_POLICIES } from './default-version-policy';
 import { InvalidRelease } from './errors';
 import { SbomSettingsShape } from './sbom/settings';
@@ -57,10 +57,17 @@ export const PackageSettingsSchema = z.strictObject({
 });
 export type PackageSettings = z.infer<typeof PackageSettingsSchema>;
 
+/** A configured package: an IoT package name, and one segment of its keys (`releases/<package>/…`). */
+const ConfiguredPackageName = z.string().check(
+  z.refine((name) => checkString(name, IOT.packageName) === undefined && name !== '.' && name !== '..', {
+    message: `a package name must match ${IOT.packageName.pattern.source} (${IOT.packageName.min}–${IOT.packageName.max} characters) and not be "." or ".."`,
+  }),
+);
+
 export const PackagesConfigSchema = z
   .strictObject({
     $comment: z.optional(z.string()),
-    packages: z.record(z.string(), PackageSettingsSchema),
+    packages: z.record(ConfiguredPackageName, PackageSettingsSchema),
   })
   .check(
     z.superRefine((config, ctx) => {
@@ -89,11 +96,17 @@ export function parsePackagesConfig(text: string | undefined): PackagesConfig {
     throw new InvalidRelease(`PACKAGES_CONFIG is not valid JSON (${(e as Error).message}); fix config/packages.json and redeploy`);
   }
   const parsed = PackagesConfigSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new InvalidRelease(`PACKAGES_CONFIG ${issue.path.join('.')}: ${issue.message}; fix config/packages.json and redeploy`);
-  }
+  if (!parsed.success) throw new InvalidRelease(`PACKAGES_CONFIG ${packagesConfigIssues(parsed.error)[0]}; fix config/packages.json and redeploy`);
   return parsed.data;
+}
+
+/** `<path>: <what is wrong>` for each issue of a configuration (packaging prints them all). */
+export function packagesConfigIssues(error: z.core.$ZodError): string[] {
+  return error.issues.map((issue) => {
+    // A bad package name is reported on its key, with the key schema's message inside.
+    const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+    return `${issue.path.join('.') || '(top level)'}: ${message}`;
+  });
 }
 
 /** The OpenSearch package an IoT package feeds: its `opensearchPackage`, by default its own name. */

@@ -97,8 +97,8 @@ export class LocalStepFunctions {
     const name = options.stateMachineName ?? 'pkgrelease-local';
     this.stateMachineArn = `arn:aws:states:${this.region}:${this.accountId}:stateMachine:${name}`;
     for (const placeholder of placeholders(this.text)) {
-      if (placeholder === 'NotificationTopicArn') {
-        this.arns[placeholder] = `arn:aws:sns:${this.region}:${this.accountId}:pkgrelease-local-notifications`;
+      if (placeholder === 'ApprovalTopicArn') {
+        this.arns[placeholder] = `arn:aws:sns:${this.region}:${this.accountId}:pkgrelease-local-approvals`;
         continue;
       }
       const fn = STEP_FUNCTIONS_BY_PLACEHOLDER[placeholder];

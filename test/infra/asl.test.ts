@@ -20,7 +20,7 @@ const substitutions = yml.resources.Resources.ReleaseStateMachine?.Properties?.D
 
 /** Placeholder -> serverless.yml function key, through DefinitionSubstitutions' Fn::GetAtt. */
 /** Substitutions that are not step functions: the topic WaitForApproval publishes to. */
-const NON_FUNCTION_SUBSTITUTIONS: Record<string, unknown> = { NotificationTopicArn: { Ref: 'FailureTopic' } };
+const NON_FUNCTION_SUBSTITUTIONS: Record<string, unknown> = { ApprovalTopicArn: { Ref: 'ApprovalTopic' } };
 const functionOfPlaceholder = new Map(
   Object.entries(substitutions ?? {}).filter(([placeholder]) => !(placeholder in NON_FUNCTION_SUBSTITUTIONS)).map(([placeholder, value]) => {
     const logicalId = value['Fn::GetAtt']?.[0];
@@ -59,7 +59,7 @@ describe('statemachines/release.asl.json', () => {
     expect(Object.keys(substitutions).sort()).toEqual(aslPlaceholders(aslText));
   });
 
-  it('maps every substitution to a function defined in serverless.yml (or to the notification topic)', () => {
+  it('maps every substitution to a function defined in serverless.yml (or to the approvals topic)', () => {
     for (const [placeholder, value] of Object.entries(NON_FUNCTION_SUBSTITUTIONS)) expect(substitutions[placeholder]).toEqual(value);
     for (const [placeholder, key] of functionOfPlaceholder) {
       expect(key, `${placeholder} -> ${JSON.stringify(substitutions[placeholder])}`).toBeDefined();
@@ -168,7 +168,7 @@ describe('statemachines/release.asl.json', () => {
       const wait = states.WaitForApproval!;
       expect(wait.Resource).toBe('arn:aws:states:::sns:publish.waitForTaskToken');
       const parameters = wait.Parameters as JsonObject;
-      expect(parameters.TopicArn).toBe('${NotificationTopicArn}');
+      expect(parameters.TopicArn).toBe('${ApprovalTopicArn}');
       // The token goes in an attribute (for `pkgrelease approve`), never in the text people read.
       expect(parameters.MessageAttributes).toEqual({ taskToken: { DataType: 'String', 'StringValue.$': '$$.Task.Token' } });
       expect(String(parameters['Message.$'])).not.toContain('Task.Token');

@@ -53,6 +53,22 @@ describe('config/packages.json -> PACKAGES_CONFIG', () => {
     expect(() => envOf(config)).toThrow(/packages-\d+\.json/);
   });
 
+  it.each([
+    ['two IoT packages feeding one OpenSearch package', { packages: { a: { opensearchPackage: 'shared-dict' }, b: { opensearchPackage: 'shared-dict' } } }],
+    ['a domain wait longer than an execution can wait', { packages: { a: { domainWaitMinutes: 500 } } }],
+    ['a package name no key can carry', { packages: { 'a b': {} } }],
+  ])('fails packaging on %s with the message every release would fail with (the same schema)', (_, config) => {
+    let atRelease = '';
+    try {
+      parsePackagesConfig(JSON.stringify(config));
+    } catch (e) {
+      atRelease = (e as Error).message;
+    }
+    const issue = /^PACKAGES_CONFIG (.*); fix config\/packages\.json and redeploy$/.exec(atRelease)?.[1];
+    expect(issue, atRelease).toBeDefined();
+    expect(() => envOf(config)).toThrow(new RegExp(`packages-\\d+\\.json: ${issue!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+  });
+
   it('refuses two IoT packages feeding one OpenSearch package, naming both', () => {
     const config = JSON.stringify({ packages: { a: { opensearchPackage: 'shared-dict' }, b: { opensearchPackage: 'shared-dict' } } });
     expect(() => parsePackagesConfig(config)).toThrow(/packages\.b\.opensearchPackage: OpenSearch package "shared-dict" is already fed by "a"/);

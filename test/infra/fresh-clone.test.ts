@@ -45,4 +45,14 @@ describe('a fresh clone', () => {
       packaged.dispose();
     }
   }, 180_000);
+
+  it.each([
+    ['two IoT packages on one OpenSearch package', { packages: { a: { opensearchPackage: 'shared-dict' }, b: { opensearchPackage: 'shared-dict' } } }, /config\/packages\.json: packages\.b\.opensearchPackage: OpenSearch package "shared-dict" is already fed by "a"/],
+    ['domainWaitMinutes: 500', { packages: { a: { domainWaitMinutes: 500 } } }, /config\/packages\.json: packages\.a\.domainWaitMinutes: Too big: expected number to be <=110/],
+  ])('refuses to package %s, with the schema\'s message', async (_, config, message) => {
+    // The clone of the test above (its node_modules link), with only config/packages.json changed.
+    expect(existsSync(join(clone, 'node_modules')), 'the clone exists').toBe(true);
+    writeFileSync(join(clone, 'config/packages.json'), JSON.stringify(config));
+    await expect(packageService({ cwd: clone, stage: 'prod', defaultDist: true })).rejects.toThrow(message);
+  }, 120_000);
 });

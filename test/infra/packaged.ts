@@ -24,6 +24,8 @@ export interface Template {
 
 export interface Packaged {
   template: Template;
+  /** The template file osls wrote (removed by dispose()). */
+  templatePath: string;
   state: { service: { functions: Record<string, { package?: { artifact?: string } }> } };
   /** Where the build plugin wrote the zips. */
   distDir: string;
@@ -71,8 +73,10 @@ export async function packageService(options: PackageOptions): Promise<Packaged>
       throw new Error(`serverless package failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
     })
     .finally(unlock);
+  const templatePath = join(packageDir, 'cloudformation-template-update-stack.json');
   return {
-    template: JSON.parse(readFileSync(join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8')),
+    template: JSON.parse(readFileSync(templatePath, 'utf8')),
+    templatePath,
     state: JSON.parse(readFileSync(join(packageDir, 'serverless-state.json'), 'utf8')),
     distDir,
     output: `${stdout}${stderr}`,

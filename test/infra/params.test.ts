@@ -4,6 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILDS_PREFIX, RELEASES_PREFIX } from '../../lib/release/key-convention';
 import { packageService, type Packaged } from './packaged';
 import type { JsonObject } from './project';
 
@@ -13,18 +14,19 @@ const { releasePrincipals } = require('../../config/release-principals.cjs') as 
 
 const STAGE = 'release-candidate-integration-eu';
 const PRINCIPALS = ['arn:aws:iam::123456789012:role/ci-release', 'arn:aws:iam::123456789012:role/oncall-*'];
+const APPROVERS = ['arn:aws:iam::123456789012:role/release-approvers'];
 /** The longest region names: the bucket name must fit with any of them. */
 const LONGEST_REGION = 'ap-southeast-2';
 const bucketNameIn = (sub: { 'Fn::Sub': string }, region: string) => sub['Fn::Sub'].replace('${AWS::AccountId}', '123456789012').replace('${AWS::Region}', region);
 
 let packaged: Packaged;
 beforeAll(async () => {
-  packaged = await packageService({ stage: STAGE, params: { tracing: 'Active', releasePrincipals: PRINCIPALS.join(', ') } });
+  packaged = await packageService({ stage: STAGE, params: { tracing: 'Active', releasePrincipals: PRINCIPALS.join(', '), approvalSubscribers: APPROVERS.join(',') } });
 }, 120_000);
 afterAll(() => packaged?.dispose());
 
 describe('who may publish: param releasePrincipals', () => {
-  it('denies s3:PutObject under releases/ to every principal not listed, in the bucket policy', () => {
+  it('denies s3:PutObject under every prefix a release takes its artifact from (releases/, builds/) to every principal not listed, in the bucket policy', () => {
     const { template } = packaged;
     const statements = (template.Resources.ArtifactBucketPolicy!.Properties.PolicyDocument as JsonObject).Statement as JsonObject[];
     const conditional = statements.find((s) => 'Fn::If' in s)!['Fn::If'] as [string, JsonObject, JsonObject];
@@ -34,11 +36,25 @@ describe('who may publish: param releasePrincipals', () => {
       Effect: 'Deny',
       Principal: '*',
       Action: 's3:PutObject',
-      Resource: { 'Fn::Sub': '${ArtifactBucket.Arn}/releases/*' },
+      Resource: [RELEASES_PREFIX, BUILDS_PREFIX].map((prefix) => ({ 'Fn::Sub': `\${ArtifactBucket.Arn}/${prefix}*` })),
       Condition: { ArnNotLike: { 'aws:PrincipalArn': PRINCIPALS } },
     });
     // The condition holds: the param is not empty.
     expect(template.Conditions?.RestrictReleasePrincipals).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [PRINCIPALS.join(', '), ''] }] });
+  });
+
+  it('grants no other path to a release in the operator policy: uploads, StartExecution and RedriveExecution for the listed principals only', () => {
+    const statements = (packaged.template.Resources.ReleaseOperatorPolicy!.Properties.PolicyDocument as JsonObject).Statement as JsonObject[];
+    const releasing = ['s3:PutObject', 'states:StartExecution', 'states:RedriveExecution'];
+    const granting = statements.filter((s) => [s.Action].flat().some((a) => releasing.includes(a as string)));
+    expect(granting.flatMap((s) => [s.Action].flat()).sort()).toEqual([...releasing].sort());
+    for (const s of granting) {
+      expect([s.Action].flat(), String(s.Sid)).toHaveLength(1);
+      expect(s.Condition, String(s.Sid)).toEqual({ 'Fn::If': ['RestrictReleasePrincipals', { ArnLike: { 'aws:PrincipalArn': PRINCIPALS } }, { Ref: 'AWS::NoValue' }] });
+    }
+    // What is left needs no condition: reading artifacts and executions, stopping one.
+    const rest = statements.filter((s) => !granting.includes(s)).flatMap((s) => [s.Action].flat());
+    expect(rest.filter((a) => /^(s3:Put|states:(Start|Redrive|SendTask))/.test(a as string))).toEqual([]);
   });
 
   it('fails packaging on a value that is not a role or user ARN, rather than locking the releasers out', () => {
@@ -47,6 +63,18 @@ describe('who may publish: param releasePrincipals', () => {
     for (const bad of ['ci-release', 'arn:aws:iam::123456789012:group/releasers', 'arn:aws:sts::123456789012:assumed-role/r/s', '*']) {
       expect(() => releasePrincipals(bad), bad).toThrow(/releasePrincipals: .* is not an IAM role or user ARN/);
     }
+  });
+});
+
+describe('who may subscribe to approval requests: param approvalSubscribers', () => {
+  it('lets the listed principals subscribe to the approvals topic, besides notify', () => {
+    const { template } = packaged;
+    const statements = (template.Resources.ApprovalTopicPolicy!.Properties.PolicyDocument as JsonObject).Statement as JsonObject[];
+    const subscribe = statements.find((s) => s.Action === 'sns:Subscribe')!;
+    const [condition, restricted] = (subscribe.Condition as { 'Fn::If': [string, JsonObject, JsonObject] })['Fn::If'];
+    expect(condition).toBe('RestrictApprovalSubscribers');
+    expect(restricted).toEqual({ StringNotEquals: { 'sns:Endpoint': { 'Fn::GetAtt': ['NotifyLambdaFunction', 'Arn'] } }, ArnNotLike: { 'aws:PrincipalArn': APPROVERS } });
+    expect(template.Conditions?.RestrictApprovalSubscribers).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [APPROVERS.join(','), ''] }] });
   });
 });
 
@@ -76,5 +104,17 @@ describe('X-Ray: param tracing=Active', () => {
     for (const f of functions) expect(f.Properties.TracingConfig).toEqual({ Mode: 'Active' });
     expect(template.Conditions?.TracingActive).toEqual({ 'Fn::Equals': ['Active', 'Active'] });
     expect(template.Resources.ReleaseStateMachine!.Properties.TracingConfiguration).toEqual({ Enabled: { 'Fn::If': ['TracingActive', true, false] } });
+  });
+
+  it('lets every traced function upload its segments: X-Ray grants in each function\'s role (Lambda refuses Active tracing without them)', () => {
+    const { template } = packaged;
+    const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(functions).toHaveLength(9);
+    for (const f of functions) {
+      const roleId = (f.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const statements = (template.Resources[roleId]!.Properties.Policies as JsonObject[]).flatMap((p) => (p.PolicyDocument as JsonObject).Statement as JsonObject[]);
+      const xray = statements.filter((s) => JSON.stringify(s.Action).includes('xray:'));
+      expect(xray, roleId).toEqual([{ Sid: 'XRayTraces', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' }]);
+    }
   });
 });

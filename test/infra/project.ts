@@ -42,13 +42,16 @@ export function readServerlessYml(): ServerlessYml {
 
 /**
  * `resources:` as osls reads it: an object, or a list of objects and `${file(./x.yml)}` includes,
- * merged section by section (Resources, Outputs, Conditions) as osls' mergeArrays does.
+ * merged section by section (Resources, Outputs, Conditions) as osls' mergeArrays does. A `.cjs`
+ * include (config/function-roles.cjs) is code that osls runs: its resources are checked in the
+ * packaged template only.
  */
 function mergeResources(resources: unknown): ServerlessYml['resources'] {
   if (!Array.isArray(resources)) return resources as ServerlessYml['resources'];
   const merged: Record<string, Record<string, unknown>> = {};
   for (const part of resources) {
     const include = typeof part === 'string' ? /^\$\{file\((.+)\)\}$/.exec(part) : null;
+    if (include && !/\.ya?ml$/.test(include[1]!)) continue;
     const object = (include ? parse(readFileSync(new URL(include[1]!, new URL('../../', import.meta.url)), 'utf8')) : part) as Record<string, Record<string, unknown>>;
     for (const [section, entries] of Object.entries(object)) merged[section] = { ...merged[section], ...entries };
   }

@@ -23,8 +23,16 @@ const FUNCTIONS: Record<string, { dir: string; timeout: number; env: string[] }>
   checkDomains: { dir: 'check-domains', timeout: 90, env: [] },
   notify: { dir: 'notify', timeout: 30, env: ['FAILURE_TOPIC_ARN'] },
 };
-/** Functions that keep no Powertools idempotency records (no access to the table). */
-const WITHOUT_IDEMPOTENCY = new Set(['notify']);
+/**
+ * Functions that keep no Powertools idempotency records: they only take or give back the
+ * OpenSearch package lease (UpdateItem); apply-to-domains also reads who holds it (GetItem).
+ */
+const LEASE_ONLY: Record<string, string[]> = {
+  checkOpenSearch: ['dynamodb:UpdateItem'],
+  applyToDomains: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  checkDomains: ['dynamodb:UpdateItem'],
+  notify: ['dynamodb:UpdateItem'],
+};
 /** What the build will find (collected before the tests run, so each gets its own size test). */
 const FUNCTION_DIRS = await discoverFunctions(join(ROOT, 'functions'));
 const COMMON_ENV = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL', 'IDEMPOTENCY_TABLE', 'PACKAGES_CONFIG'];
@@ -182,7 +190,7 @@ describe('serverless package (CloudFormation template)', () => {
         ApplyToDomainsFunctionArn: getAtt('ApplyToDomainsLambdaFunction'),
         CheckDomainsFunctionArn: getAtt('CheckDomainsLambdaFunction'),
         PromoteFunctionArn: getAtt('PromoteLambdaFunction'),
-        NotificationTopicArn: ref('FailureTopic'),
+        ApprovalTopicArn: ref('ApprovalTopic'),
       });
     });
 
@@ -247,9 +255,10 @@ describe('serverless package (CloudFormation template)', () => {
       const logs = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('logs:')));
       expect(logs).toEqual([{ Sid: 'OwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(logGroup) }]);
       const dynamo = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')));
-      if (WITHOUT_IDEMPOTENCY.has(key)) {
-        // notify only frees the OpenSearch lease a failed execution held.
-        expect(dynamo.map((d) => d.Action)).toEqual(['dynamodb:UpdateItem']);
+      if (LEASE_ONLY[key]) {
+        expect(dynamo).toHaveLength(1);
+        expect(asArray(dynamo[0]!.Action).sort(), key).toEqual(LEASE_ONLY[key]);
+        expect(dynamo[0]!.Resource).toEqual(getAtt('IdempotencyTable'));
         return;
       }
       expect(dynamo).toHaveLength(1);
@@ -429,9 +438,10 @@ describe('serverless package (CloudFormation template)', () => {
       expect(targets[0]).toMatchObject({ Id: expect.any(String), Arn: getAtt('NotifyLambdaFunction') });
     });
 
-    it('lets only that rule, and the release-succeeded rule of the metrics, invoke the notify function', () => {
+    it('lets only that rule, the release-succeeded rule of the metrics and the approvals topic invoke the notify function', () => {
       const permissions = ofType('AWS::Lambda::Permission').filter(([, r]) => JSON.stringify(r.Properties.FunctionName).includes('"NotifyLambdaFunction"'));
-      expect(permissions).toHaveLength(2);
+      expect(permissions).toHaveLength(3);
+      expect(permissions.map(([, p]) => p.Properties)).toContainEqual({ Action: 'lambda:InvokeFunction', FunctionName: getAtt('NotifyLambdaFunction'), Principal: 'sns.amazonaws.com', SourceArn: ref('ApprovalTopic') });
       expect(permissions.map(([, p]) => p.Properties)).toEqual(
         expect.arrayContaining(['ReleaseFailedRule', 'ReleaseSucceededRule'].map((rule) => ({
           Action: 'lambda:InvokeFunction',
@@ -495,7 +505,7 @@ describe('serverless package (CloudFormation template)', () => {
         Resource: '*',
         Condition: { StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') } },
       });
-      const topicPolicy = ofType('AWS::SNS::TopicPolicy');
+      const topicPolicy = ofType('AWS::SNS::TopicPolicy').filter(([, p]) => JSON.stringify(p.Properties.Topics) === JSON.stringify([ref('FailureTopic')]));
       expect(topicPolicy).toHaveLength(1);
       expect((topicPolicy[0]![1].Properties.PolicyDocument as JsonObject).Statement).toEqual([
         expect.objectContaining({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Resource: ref('FailureTopic') }),
@@ -504,13 +514,42 @@ describe('serverless package (CloudFormation template)', () => {
   });
 
   describe('approval', () => {
-    it('lets the state machine ask for approval on the topic (publish, with its key), nothing more', () => {
+    it('lets the state machine ask for approval on the approvals topic only (publish, with its key), nothing more', () => {
       const roleId = (resource('ReleaseStateMachine').Properties.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
       const asking = roleStatements(roleId).filter((s) => asArray(s.Action).some((a) => /^(sns|kms):/.test(a)));
       expect(asking.map(({ Sid: _sid, ...s }) => s)).toEqual([
-        { Effect: 'Allow', Action: 'sns:Publish', Resource: ref('FailureTopic') },
+        { Effect: 'Allow', Action: 'sns:Publish', Resource: ref('ApprovalTopic') },
         { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: getAtt('FailureTopicKey') },
       ]);
+    });
+
+    it('keeps the task token away from the notification topic\'s subscribers: only the approvals topic gets it', () => {
+      // The one place a token is sent: WaitForApproval's message attribute, to the approvals topic.
+      const subs = resource('ReleaseStateMachine').Properties.DefinitionSubstitutions as JsonObject;
+      const wait = (resource('ReleaseStateMachine').Properties.Definition as JsonObject).States as Record<string, JsonObject>;
+      expect((wait.WaitForApproval!.Parameters as JsonObject).TopicArn).toBe('${ApprovalTopicArn}');
+      expect(subs.ApprovalTopicArn).toEqual(ref('ApprovalTopic'));
+      expect(Object.values(subs)).not.toContainEqual(ref('FailureTopic'));
+      expect(resource('ApprovalTopic').Type).toBe('AWS::SNS::Topic');
+      expect(resource('ApprovalTopic').Properties.KmsMasterKeyId).toEqual(ref('FailureTopicKey'));
+      // notify is subscribed, and passes the text on to the failure topic (functions/notify).
+      expect(resource('ApprovalTopicToNotify').Properties).toEqual({ TopicArn: ref('ApprovalTopic'), Protocol: 'lambda', Endpoint: getAtt('NotifyLambdaFunction') });
+      const vars = (resource('NotifyLambdaFunction').Properties.Environment as JsonObject).Variables as JsonObject;
+      expect(vars.APPROVAL_TOPIC_ARN).toEqual(ref('ApprovalTopic'));
+    });
+
+    it('lets only the state machine publish approval requests, and only notify subscribe (param approvalSubscribers adds principals)', () => {
+      const policies = ofType('AWS::SNS::TopicPolicy').filter(([, p]) => JSON.stringify(p.Properties.Topics) === JSON.stringify([ref('ApprovalTopic')]));
+      expect(policies).toHaveLength(1);
+      const statements = (policies[0]![1].Properties.PolicyDocument as JsonObject).Statement as unknown as Statement[];
+      expect(statements.filter((s) => s.Effect === 'Allow')).toEqual([]);
+      expect(statements.find((s) => s.Action === 'sns:Publish')).toMatchObject({ Effect: 'Deny', Principal: '*', Resource: ref('ApprovalTopic'), Condition: { ArnNotEquals: { 'aws:PrincipalArn': getAtt('ReleaseStateMachineRole') } } });
+      const subscribe = statements.find((s) => s.Action === 'sns:Subscribe')!;
+      expect(subscribe).toMatchObject({ Effect: 'Deny', Principal: '*', Resource: ref('ApprovalTopic') });
+      const notifyOnly = { StringNotEquals: { 'sns:Endpoint': getAtt('NotifyLambdaFunction') } };
+      expect(subscribe.Condition).toEqual({ 'Fn::If': ['RestrictApprovalSubscribers', { ...notifyOnly, ArnNotLike: { 'aws:PrincipalArn': [] } }, notifyOnly] });
+      expect(template.Conditions?.RestrictApprovalSubscribers).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+      expect(template.Outputs.ApprovalTopicArn).toMatchObject({ Value: ref('ApprovalTopic') });
     });
 
     it('keeps approving apart from releasing: SendTask* only in ReleaseApproverPolicy', () => {

@@ -37,9 +37,9 @@ describe('failure notification', () => {
     sns.reset();
   });
 
-  it.each([[{}], [{ 'detail-type': 'Object Created', detail: {} }], ['not an event']])('refuses %j with InvalidNotificationEvent that says what it takes, and sends nothing', async (bad) => {
+  it.each([[{}], [{ 'detail-type': 'Object Created', detail: {} }], ['not an event']])('refuses %j with InvalidNotifyEvent that says what it takes, and sends nothing', async (bad) => {
     await expect(buildNotification(bad, { sfn: new SFNClient({}) })).rejects.toMatchObject({
-      name: 'InvalidNotificationEvent',
+      name: 'InvalidNotifyEvent',
       message: expect.stringContaining('Step Functions Execution Status Change'),
     });
     expect(sfn.calls()).toHaveLength(0);
