@@ -1,14 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { executionConsoleUrl } from '../../lib/notifications/format';
 import { UsageError } from '../errors';
-import { answerApproval, type Decision } from './approve';
+import { answerApproval, type Decision } from '../../lib/operations/approval';
+import { executionHistory } from '../../lib/operations/history';
+import { failedExecutionArns, redriveOne, summarise } from '../../lib/operations/redrive';
+import { planFromManifest, planFromS3Uri, startPlanned } from '../../lib/operations/start';
+import { collectStatus } from '../../lib/operations/status';
 import { operatorClients } from './clients';
-import { executionHistory, renderHistory } from './logs';
-import { redriveWithProgress } from './progress';
-import { failedExecutionArns, redriveOne, summarise, summaryLine } from './redrive';
+import { renderHistory } from './logs';
+import { redriveWithProgress, summaryLine } from './progress';
 import { parseSince } from './since';
-import { planFromManifest, planFromS3Uri, startPlanned } from './start';
-import { collectStatus, renderStatusTable } from './status';
+import { renderStatusTable } from './status';
 import { resolveStateMachineArn, type TargetOptions } from './target';
 
 /** The operator commands' behaviour; `cli/commands/operator.ts` only declares their options. */
