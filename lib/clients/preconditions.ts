@@ -9,7 +9,8 @@ import { ListExecutionsCommand, type SFNClient } from '@aws-sdk/client-sfn';
  * a value (undefined or false); any other error (access denied, throttled) is thrown.
  */
 type AwsError = Error & { $metadata?: { httpStatusCode?: number } };
-const notFound = (e: unknown, ...names: string[]) => names.includes((e as AwsError).name) || (e as AwsError).$metadata?.httpStatusCode === 404;
+/** By error name only: a 404 can also mean an endpoint that does not know the operation. */
+const notFound = (e: unknown, ...names: string[]) => names.includes((e as AwsError).name);
 
 export async function describeStack(cfn: CloudFormationClient, stackName: string): Promise<Stack | undefined> {
   try {
