@@ -93,6 +93,15 @@ export function registerLocalCommands(program: Command): void {
     .action(action(async (name: string, opts) => (await import('../local/logs')).localLogs(name, opts)));
 
   local
+    .command('doctor')
+    .description('check what a release needs against the twin, as "pkgrelease doctor" does against AWS (fleet indexing, bucket, state machine, table, OpenSearch packages and domains)')
+    .addOption(stateDirOption())
+    .addOption(configOption())
+    .option('--fix-indexing', 'turn on what the Software Package Catalog needs in the twin\'s fleet indexing, keeping every other setting; prints what it changed')
+    .option('--json', 'print one JSON document (checks, changed, ok)')
+    .action(action(async (opts) => (await import('../local/doctor')).localDoctor(opts)));
+
+  local
     .command('campaign')
     .description('seeded concurrent releases on a fresh twin (overlaps, duplicates, identical re-uploads, faults), failed ones redriven, invariants checked')
     .option('--seed <n>', 'seed of the generated plan', '1')

@@ -8,6 +8,7 @@ export function registerOperatorCommands(program: Command): void {
   registerStart(program);
   registerLogs(program);
   registerApproval(program);
+  registerDoctor(program);
 }
 
 /** Each command's implementation is imported when it runs, so start-up and --help stay light. */
@@ -93,4 +94,20 @@ function registerApproval(program: Command): void {
     .requiredOption('--reason <text>', 'why: the cause the execution fails with')
     .addHelpText('after', '\nExample:\n  pkgrelease reject edge-agent-1.2.0-0123abcd --stage prod --reason "fails the soak test"')
     .action(action(async (execution: string, opts) => (await actions()).answer('rejected', execution, opts)));
+}
+
+function registerDoctor(program: Command): void {
+  withAws(program.command('doctor'))
+    .description('check what a release needs before the first upload: fleet indexing, the stack\'s bucket, state machine and table, the OpenSearch packages and domains')
+    .option('--stage <stage>', 'the stack pkgrelease-<stage>')
+    .option('--stack-name <name>', 'the stack (default: pkgrelease-<stage>)')
+    .option('--config <file>', 'package configuration whose OpenSearch packages and domains to check (default: ./config/packages.json)')
+    .option('--fix-indexing', 'turn on what the Software Package Catalog needs in the account\'s fleet indexing (account-wide), keeping every other setting; prints what it changed')
+    .option('--json', 'print one JSON document (checks, changed, ok)')
+    .addHelpText(
+      'after',
+      '\nEach check prints ok, or FIX with what to change. Only --fix-indexing changes anything.\nExit code 1 if any check is not ok.\n\n' +
+        'Examples:\n  pkgrelease doctor --stage prod --region eu-west-1\n  pkgrelease doctor --stage prod --fix-indexing',
+    )
+    .action(action(async (opts) => (await actions()).doctor(opts)));
 }

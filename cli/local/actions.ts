@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { RedriveExecutionCommand } from '@aws-sdk/client-sfn';
 import type { PackagesConfig } from '../../lib/release/config';
+import { playScenario, setUpScenario } from '../../local/scenario/play';
 import { configSource, configureFor, readConfig, SCENARIO_COPY, stateConfigSource, writeConfig } from './config';
 import { UsageError } from '../errors';
 import { publishInto } from './publish';
@@ -40,20 +41,13 @@ async function runScenarioOn(path: string, scenario: Scenario, baseDir: string, 
     opts,
     scenario.description ?? `Scenario ${basename(path)}`,
     async (session) => {
-      for (const p of scenario.opensearchPackages) await session.createOpenSearchPackage(p.name, p.type, p.content, p.engineVersion);
-      for (const d of scenario.domains) await session.createDomain(d);
-      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-      await Promise.all([
-        ...scenario.uploads.map(async (u) => {
-          await sleep(u.startAtMs);
-          await session.upload(u.key, uploadBody(u, baseDir), { metadata: u.metadata, duplicateEvents: u.duplicateEvents });
-        }),
-        ...scenario.manifests.map(async (m, i) => {
-          await sleep(m.startAtMs);
-          // CodePipeline's Step Functions action: the manifest file's content is the execution input.
-          session.start(m.executionName ?? `codepipeline-${scenario.seed}-${i + 1}`, m.manifest);
-        }),
-      ]);
+      await setUpScenario(session, scenario);
+      await playScenario(
+        session,
+        scenario.uploads.map((u) => ({ key: u.key, body: uploadBody(u, baseDir), startAtMs: u.startAtMs, metadata: u.metadata, duplicateEvents: u.duplicateEvents })),
+        // CodePipeline's Step Functions action: the manifest file's content is the execution input.
+        scenario.manifests.map((m, i) => ({ executionName: m.executionName ?? `codepipeline-${scenario.seed}-${i + 1}`, startAtMs: m.startAtMs, manifest: m.manifest })),
+      );
     },
   );
 }

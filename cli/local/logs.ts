@@ -4,7 +4,8 @@ import type { ExecutionRecord } from '../../local/engine/executions';
 import { executionHistory as recordHistory } from '../../local/engine/history';
 import { EXECUTIONS_FILE } from '../../local/session';
 import { UsageError } from '../errors';
-import { executionHistory, renderHistory } from '../operator/logs';
+import { executionHistory } from '../../lib/operations/history';
+import { renderHistory } from '../operator/logs';
 import { executionArnOf, twinClients } from './serve-client';
 import { liveServe } from './state-dir';
 

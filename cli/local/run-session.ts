@@ -1,4 +1,5 @@
 import { type LocalReport, LocalSession, type LocalSessionOptions } from '../../local/session';
+import { triggerFailureLine } from '../../local/session/report';
 import { createProgress, progressMode } from './progress';
 import { allSucceeded, formatReport } from './report';
 import { accessStateDir, type ServeInfo } from './state-dir';
@@ -32,7 +33,7 @@ export async function withSession(
     const report = opts.totalCalls ? { ...session.report(), calls: session.totalCalls() } : session.report();
     const shown = only ? only(before) : new Set(report.executions.map((e) => e.name).filter((n) => !before.has(n)));
     const result = { ...report, executions: report.executions.filter((e) => shown.has(e.name)) };
-    if (session.triggerErrors.length) result.executions.push(...session.triggerErrors.map((t) => ({ name: `trigger ${t.key}`, status: 'FAILED', error: t.error, cause: t.message, clientToken: null, redriveCount: 0, states: [], stateStats: {} })));
+    result.executions.push(...session.triggerErrors.map(triggerFailureLine));
     print(result, out, opts.failOnError ?? true);
     return result;
   } finally {

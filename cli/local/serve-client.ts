@@ -1,3 +1,5 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { IoTClient } from '@aws-sdk/client-iot';
 import { OpenSearchClient } from '@aws-sdk/client-opensearch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -22,14 +24,21 @@ export interface NotReleased {
 export type ServedReport = LocalReport & { notReleased: NotReleased[] };
 
 export function twinClients(info: ServeInfo) {
+  return clientsOfTwin(info.env);
+}
+
+/** SDK clients pointed at a twin by its AWS_* variables (a serve's, or a session's own). */
+export function clientsOfTwin(env: Record<string, string | undefined>) {
   const base = {
-    region: info.env.AWS_REGION ?? 'us-east-1',
-    credentials: { accessKeyId: info.env.AWS_ACCESS_KEY_ID ?? 'twin', secretAccessKey: info.env.AWS_SECRET_ACCESS_KEY ?? 'twin-secret' },
+    region: env.AWS_REGION ?? 'us-east-1',
+    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'twin', secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'twin-secret' },
   };
   return {
-    s3: new S3Client({ ...base, endpoint: info.env.AWS_ENDPOINT_URL_S3, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
-    opensearch: new OpenSearchClient({ ...base, endpoint: info.env.AWS_ENDPOINT_URL_OPENSEARCH }),
-    sfn: new SFNClient({ ...base, endpoint: info.env.AWS_ENDPOINT_URL_SFN }),
+    s3: new S3Client({ ...base, endpoint: env.AWS_ENDPOINT_URL_S3, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
+    opensearch: new OpenSearchClient({ ...base, endpoint: env.AWS_ENDPOINT_URL_OPENSEARCH }),
+    sfn: new SFNClient({ ...base, endpoint: env.AWS_ENDPOINT_URL_SFN }),
+    iot: new IoTClient({ ...base, endpoint: env.AWS_ENDPOINT_URL_IOT }),
+    dynamodb: new DynamoDBClient({ ...base, endpoint: env.AWS_ENDPOINT_URL_DYNAMODB }),
   };
 }
 

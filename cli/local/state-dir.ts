@@ -1,5 +1,6 @@
-import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync, renameSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../local/fs/atomic-write';
 import { CliFailure } from '../errors';
 
 /**
@@ -56,8 +57,7 @@ export function liveServe(stateDir: string): ServeInfo | undefined {
 
 export function writeServeInfo(stateDir: string, info: ServeInfo): void {
   const file = join(stateDir, SERVE_FILE);
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(info, null, 2)}\n`);
-  renameSync(`${file}.tmp`, file);
+  writeFileAtomic(file, `${JSON.stringify(info, null, 2)}\n`);
 }
 
 export function removeServeInfo(stateDir: string): void {

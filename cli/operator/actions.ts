@@ -1,15 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { executionConsoleUrl } from '../../lib/notifications/format';
 import { UsageError } from '../errors';
-import { answerApproval, type Decision } from './approve';
+import { answerApproval, type Decision } from '../../lib/operations/approval';
+import { runDoctor } from '../../lib/operations/doctor';
+import { executionHistory } from '../../lib/operations/history';
+import { failedExecutionArns, redriveOne, summarise } from '../../lib/operations/redrive';
+import { planFromManifest, planFromS3Uri, startPlanned } from '../../lib/operations/start';
+import { collectStatus } from '../../lib/operations/status';
+import { configSource, readConfig } from '../local/config';
 import { operatorClients } from './clients';
-import { executionHistory, renderHistory } from './logs';
-import { redriveWithProgress } from './progress';
-import { failedExecutionArns, redriveOne, summarise, summaryLine } from './redrive';
+import { printDoctor } from './doctor';
+import { renderHistory } from './logs';
+import { redriveWithProgress, summaryLine } from './progress';
 import { parseSince } from './since';
-import { planFromManifest, planFromS3Uri, startPlanned } from './start';
-import { collectStatus, renderStatusTable } from './status';
-import { resolveStateMachineArn, type TargetOptions } from './target';
+import { renderStatusTable } from './status';
+import { resolveStateMachineArn, stackNameFor, type TargetOptions } from './target';
 
 /** The operator commands' behaviour; `cli/commands/operator.ts` only declares their options. */
 export interface CommonOptions extends TargetOptions {
@@ -80,6 +85,22 @@ export async function answer(decision: Decision['decision'], execution: string, 
     : `${(await resolveStateMachineArn(opts, clients.cfn)).replace(':stateMachine:', ':execution:')}:${execution}`;
   await answerApproval(clients.sfn(), executionArn, decision === 'approved' ? { decision, comment: opts.comment } : { decision, reason: opts.reason! });
   console.log(`${decision}: ${executionArn}\n${executionConsoleUrl(executionArn)}`);
+}
+
+/** `doctor`: the stack (by --stage / --stack-name), fleet indexing and the configured OpenSearch side. */
+export async function doctor(opts: CommonOptions & { config?: string; fixIndexing?: boolean; json?: boolean }): Promise<number> {
+  const stackName = opts.stackName ?? (opts.stage ? stackNameFor(opts.stage) : undefined);
+  if (!stackName) throw new UsageError('say which stack: --stage <stage> (the stack pkgrelease-<stage>) or --stack-name <name>');
+  const source = configSource('.', opts.config);
+  if (source.extendable) throw new UsageError('no config/packages.json here: run in the project, or pass --config <file> (the packages whose OpenSearch side to check)');
+  const config = readConfig(source);
+  const c = clientsFor(opts);
+  const where = [opts.stage ? `--stage ${opts.stage}` : `--stack-name ${stackName}`, opts.region && `--region ${opts.region}`, opts.profile && `--profile ${opts.profile}`].filter(Boolean).join(' ');
+  const report = await runDoctor(
+    { iot: c.iot(), s3: c.s3(), sfn: c.sfn(), dynamodb: c.dynamodb(), opensearch: c.opensearch(), cfn: c.cfn() },
+    { target: { stackName }, config, fixIndexing: opts.fixIndexing, fixCommand: `pkgrelease doctor ${where} --fix-indexing` },
+  );
+  return printDoctor(report, opts.json);
 }
 
 export async function readJson(file: string): Promise<unknown> {

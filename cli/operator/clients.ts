@@ -1,4 +1,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { IoTClient } from '@aws-sdk/client-iot';
+import { OpenSearchClient } from '@aws-sdk/client-opensearch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 
@@ -20,10 +23,16 @@ export function operatorClients(opts: ClientOptions = {}) {
   let sfn: SFNClient | undefined;
   let s3: S3Client | undefined;
   let cfn: CloudFormationClient | undefined;
+  let iot: IoTClient | undefined;
+  let opensearch: OpenSearchClient | undefined;
+  let dynamodb: DynamoDBClient | undefined;
   return {
     sfn: () => (sfn ??= new SFNClient(config)),
     s3: () => (s3 ??= new S3Client(config)),
     cfn: () => (cfn ??= new CloudFormationClient(config)),
+    iot: () => (iot ??= new IoTClient(config)),
+    opensearch: () => (opensearch ??= new OpenSearchClient(config)),
+    dynamodb: () => (dynamodb ??= new DynamoDBClient(config)),
   };
 }
 

@@ -1,17 +1,11 @@
-import { type HistoryEvent, paginateGetExecutionHistory, type SFNClient } from '@aws-sdk/client-sfn';
 import { readableCause } from '../../lib/clients/sfn';
 import { redriveAdvice } from '../../lib/release/redrive-policy';
 
 /**
  * `pkgrelease logs` / `local logs`: an execution's history, one line per event, with the state
- * names and, under each failure, its error, readable cause and what to do next.
+ * names and, under each failure, its error, readable cause and what to do next (the events come
+ * from lib/operations/history.ts).
  */
-export async function executionHistory(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  for await (const page of paginateGetExecutionHistory({ client: sfn }, { executionArn, includeExecutionData: false })) events.push(...(page.events ?? []));
-  return events;
-}
-
 type EventLike = { id?: number; type?: string; timestamp?: Date | number | string } & Record<string, unknown>;
 
 function details(event: EventLike): { name?: string; error?: string; cause?: string } {

@@ -1,6 +1,6 @@
 import { Listr } from 'listr2';
-import { mapLimit } from './concurrency';
-import type { RedriveOutcome } from './redrive';
+import pLimit from 'p-limit';
+import type { RedriveOutcome, RedriveSummary } from '../../lib/operations/redrive';
 
 export interface ProgressOptions {
   /** listr2's live display on a terminal; plain lines (one per execution, as each ends) otherwise. */
@@ -16,7 +16,7 @@ export async function redriveWithProgress(
   opts: ProgressOptions,
 ): Promise<RedriveOutcome[]> {
   if (!opts.tty) {
-    return mapLimit(arns, opts.concurrency, async (arn) => {
+    return pLimit(opts.concurrency).map(arns, async (arn) => {
       const o = await redrive(arn);
       opts.write(`${o.result.padEnd(8)}  ${o.name}  ${o.detail}`);
       return o;
@@ -38,4 +38,9 @@ export async function redriveWithProgress(
   );
   await tasks.run().catch(() => undefined); // failures are in `outcomes`; listr2 has shown them
   return arns.map((arn) => outcomes.find((o) => o.executionArn === arn)!);
+}
+
+export function summaryLine(s: RedriveSummary): string {
+  const planned = s.planned ? `${s.planned} would be redriven (dry run), ` : '';
+  return `${planned}${s.redriven} redriven, ${s.skipped} skipped, ${s.failed} failed`;
 }

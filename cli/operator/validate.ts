@@ -7,7 +7,7 @@ import { preflightRelease } from '../../lib/release/preflight';
 import { UsageError } from '../errors';
 import { configSource, readConfig } from '../local/config';
 import { operatorClients } from './clients';
-import { parseS3Uri } from './start';
+import { parseS3Uri } from '../../lib/operations/start';
 
 /**
  * `pkgrelease validate <file|s3-uri>`: Prepare's checks before an upload (lib/release/preflight.ts,

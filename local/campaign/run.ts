@@ -1,4 +1,5 @@
 import { redriveAdvice } from '../../lib/release/redrive-policy';
+import { playScenario, setUpScenario, type TimedUpload } from '../scenario/play';
 import { LOCAL_BUCKET, LocalSession } from '../session';
 import { checkCampaign, type CampaignSummary } from './invariants';
 import type { CampaignPlan } from './generate';
@@ -6,27 +7,9 @@ import type { CampaignPlan } from './generate';
 /** After each wave, failed executions are redriven (faults cleared: "once the cause is gone") this many times. */
 export const REDRIVE_ROUNDS = 3;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Every upload and manifest at its offset, all at once; returns once every execution has ended. A
- * manifest starts only once its artifact has landed: CodePipeline hands over what its build wrote.
- */
-async function play(session: LocalSession, uploads: CampaignPlan['scenario']['uploads'], manifests: CampaignPlan['scenario']['manifests']): Promise<void> {
-  const landed = new Map<string, Promise<unknown>>();
-  const uploading = uploads.map((u) => {
-    const upload = sleep(u.startAtMs).then(() => session.upload(u.key, u.content, { duplicateEvents: u.duplicateEvents }));
-    if (!landed.has(u.key)) landed.set(u.key, upload);
-    return upload;
-  });
-  const starting = manifests.map(async (m) => {
-    const key = (m.manifest as { artifact?: { key?: string } }).artifact?.key ?? '';
-    await Promise.all([sleep(m.startAtMs), landed.get(key)]);
-    session.start(m.executionName, m.manifest);
-  });
-  await Promise.all([...uploading, ...starting]);
-  await session.settled();
-}
+/** The campaign's uploads as the player takes them (their content is the body). */
+const timed = (uploads: CampaignPlan['scenario']['uploads']): TimedUpload[] =>
+  uploads.map((u) => ({ key: u.key, body: u.content, startAtMs: u.startAtMs, duplicateEvents: u.duplicateEvents }));
 
 /**
  * Redrives what failed with an error a redrive can fix, faults cleared ("once the cause is gone").
@@ -67,14 +50,13 @@ export async function runCampaign(plan: CampaignPlan, opts: { timeScale?: number
     timeScale: opts.timeScale,
   });
   try {
-    for (const p of scenario.opensearchPackages) await session.createOpenSearchPackage(p.name, p.type, p.content);
-    for (const d of scenario.domains ?? []) await session.createDomain(d); // plans written before issue 9 have none
-    await play(session, scenario.uploads, scenario.manifests);
+    await setUpScenario(session, scenario);
+    await playScenario(session, timed(scenario.uploads), scenario.manifests);
     const redriven: Record<string, number> = {};
     await redriveFailed(session, redriven);
     // Second wave: re-uploads of released versions, with the same faults, then redrives again.
     session.twin.setFaults(scenario.faults);
-    await play(session, scenario.secondWave, []);
+    await playScenario(session, timed(scenario.secondWave), []);
     await redriveFailed(session, redriven);
 
     const summary = checkCampaign(plan, {

@@ -1,11 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { executionNameOf, redriveOne } from '../../cli/operator/redrive';
-import { describeExecution, startExecution } from '../../lib/clients/sfn';
-import { STEP_FUNCTIONS } from '../../lib/release/constraints';
+import { redriveOne } from '../../lib/operations/redrive';
+import { startAgain } from '../../lib/operations/start';
 import { InvalidRelease } from '../../lib/release/errors';
 import { releaseKey } from '../../lib/release/key-convention';
-import { redriveAdvice } from '../../lib/release/redrive-policy';
 import { validateNames } from '../../lib/release/validate';
 import type { ConsoleDeps } from './deps';
 
@@ -15,22 +12,18 @@ import type { ConsoleDeps } from './deps';
  */
 export type ActionResult = { ok: true; [k: string]: unknown } | { ok: false; reason: string };
 
-/** Redrive, refused with the reason when the error is one a redrive cannot fix (same rule as the CLI). */
+/** Redrive, refused with the reason when the error is one a redrive cannot fix (the CLI's rule). */
 export async function redrive(deps: ConsoleDeps, executionArn: string): Promise<ActionResult> {
-  const d = await describeExecution(deps.sfn, executionArn);
-  const advice = redriveAdvice(d.error);
-  if (d.error && !advice.redrivable) return { ok: false, reason: `${d.error}: a redrive re-runs the same input and cannot fix this — ${advice.action}` };
   const outcome = await redriveOne(deps.sfn, executionArn);
-  return outcome.result === 'redriven' ? { ok: true, detail: outcome.detail } : { ok: false, reason: outcome.detail };
+  if (outcome.result === 'redriven') return { ok: true, detail: outcome.detail };
+  const { unfixable } = outcome;
+  return { ok: false, reason: unfixable ? `${unfixable.error}: a redrive re-runs the same input and cannot fix this — ${unfixable.action}` : outcome.detail };
 }
 
-/** New execution with the same input: a fresh name, as the AWS console's "New execution" gives one. */
-export async function startAgain(deps: ConsoleDeps, executionArn: string): Promise<ActionResult> {
-  const d = await describeExecution(deps.sfn, executionArn);
-  const suffix = `-${randomUUID()}`;
-  const name = `${executionNameOf(executionArn).slice(0, STEP_FUNCTIONS.executionName.max - suffix.length)}${suffix}`;
-  const started = await startExecution(deps.sfn, deps.stateMachineArn, name, JSON.parse(d.input ?? '{}'));
-  return started.status === 'started' ? { ok: true, executionArn: started.executionArn } : { ok: false, reason: `execution ${name} already exists` };
+/** New execution with the same input, under a fresh name. */
+export async function newExecution(deps: ConsoleDeps, executionArn: string): Promise<ActionResult> {
+  const started = await startAgain(deps.sfn, deps.stateMachineArn, executionArn);
+  return started.status === 'started' ? { ok: true, executionArn: started.executionArn } : { ok: false, reason: `execution ${started.name} already exists` };
 }
 
 export interface UploadRequest {

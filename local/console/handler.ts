@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { ExecutionStatus } from '@aws-sdk/client-sfn';
 import { executionDetail, graph, LIST_LIMIT, listExecutions } from './read-model';
-import { redrive, startAgain, upload } from './actions';
+import { newExecution, redrive, upload } from './actions';
 import type { ConsoleDeps } from './deps';
 
 export type { ConsoleDeps } from './deps';
@@ -41,7 +41,7 @@ const GET: Record<string, Route> = {
 
 const POST: Record<string, Route> = {
   '/api/redrive': (deps, url) => redrive(deps, required(url, 'arn')),
-  '/api/new-execution': (deps, url) => startAgain(deps, required(url, 'arn')),
+  '/api/new-execution': (deps, url) => newExecution(deps, required(url, 'arn')),
   '/api/upload': (deps, url, body) =>
     upload(deps, { packageName: url.searchParams.get('package') ?? '', versionName: url.searchParams.get('version') ?? '', fileName: url.searchParams.get('file') ?? '', body }),
 };

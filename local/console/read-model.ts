@@ -1,6 +1,7 @@
-import { type ExecutionListItem, type ExecutionStatus, type HistoryEvent, paginateGetExecutionHistory } from '@aws-sdk/client-sfn';
-import { mapLimit } from '../../cli/operator/concurrency';
-import { type ExecutionReport, reportExecution } from '../../cli/operator/status';
+import type { ExecutionListItem, ExecutionStatus, HistoryEvent } from '@aws-sdk/client-sfn';
+import pLimit from 'p-limit';
+import { executionHistory } from '../../lib/operations/history';
+import { type ExecutionReport, reportExecution } from '../../lib/operations/status';
 import { aslToMermaidWithIds } from '../../lib/diagram/mermaid';
 import { describeExecution, listExecutionsSince } from '../../lib/clients/sfn';
 import { summariseReleaseInput } from '../../lib/notifications/release-summary';
@@ -32,7 +33,7 @@ export async function listExecutions(deps: ConsoleDeps, status?: ExecutionStatus
     items.push(item);
     if (items.length >= LIST_LIMIT) break;
   }
-  return withoutCredentials(await mapLimit(items, 8, (item) => reportExecution(deps.sfn, item)));
+  return withoutCredentials(await pLimit(8).map(items, (item) => reportExecution(deps.sfn, item)));
 }
 
 export interface Release {
@@ -65,8 +66,7 @@ export interface ExecutionDetail {
 
 export async function executionDetail(deps: ConsoleDeps, executionArn: string): Promise<ExecutionDetail> {
   const d = await describeExecution(deps.sfn, executionArn);
-  const events: HistoryEvent[] = [];
-  for await (const page of paginateGetExecutionHistory({ client: deps.sfn }, { executionArn, includeExecutionData: true })) events.push(...(page.events ?? []));
+  const events = await executionHistory(deps.sfn, executionArn, { includeExecutionData: true });
   const release = releaseOf(events, d.input);
   const failed = d.status !== 'RUNNING' && d.status !== 'SUCCEEDED';
   return withoutCredentials({

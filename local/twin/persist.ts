@@ -3,8 +3,9 @@
  * CLI run of 1.0.0 and a later run of 1.1.0 see the same catalog. Writes are coalesced (one flush
  * per burst of changes, on the next event-loop turn) and atomic (write a temp file, then rename).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../fs/atomic-write';
 
 export class StateDir {
   private readonly blobDir: string;
@@ -33,24 +34,18 @@ export class StateDir {
     this.scheduled = undefined;
     const pending = [...this.dirty];
     this.dirty.clear();
-    for (const [name, produce] of pending) this.writeAtomic(join(this.dir, name), JSON.stringify(produce(), null, 1));
+    for (const [name, produce] of pending) writeFileAtomic(join(this.dir, name), JSON.stringify(produce(), null, 1));
   }
 
   writeBlob(hash: string, body: Buffer): void {
     if (this.writtenBlobs.has(hash)) return;
     const file = join(this.blobDir, hash);
-    if (!existsSync(file)) this.writeAtomic(file, body);
+    if (!existsSync(file)) writeFileAtomic(file, body);
     this.writtenBlobs.add(hash);
   }
 
   readBlob(hash: string): Buffer {
     this.writtenBlobs.add(hash);
     return readFileSync(join(this.blobDir, hash));
-  }
-
-  private writeAtomic(file: string, data: string | Buffer): void {
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, data);
-    renameSync(tmp, file);
   }
 }

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StatusReport } from '../../cli/operator/status';
+import type { StatusReport } from '../../lib/operations/status';
 import { LocalSession, type LocalReport } from '../../local/session';
 import { pkgrelease, ROOT, removeTempDirs, type RunningServe, startServe, tempDir } from './helpers';
 

@@ -1,6 +1,6 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
-import { answerApproval } from '../../cli/operator/approve';
+import { answerApproval } from '../../lib/operations/approval';
 import type { WaitingTask } from '../../local/engine/task-tokens';
 import type { LocalSession } from '../../local/session';
 import { CONFIG, executionFor, startSession, succeeded } from './harness';

@@ -1,7 +1,7 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
-import { redriveOne } from '../../cli/operator/redrive';
-import { collectStatus } from '../../cli/operator/status';
+import { redriveOne } from '../../lib/operations/redrive';
+import { collectStatus } from '../../lib/operations/status';
 import type { LocalSession } from '../../local/session';
 import { startSession, succeeded } from './harness';
 

@@ -1,7 +1,7 @@
 import { GetExecutionHistoryCommand, type HistoryEvent, SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { answerApproval, NotWaitingForApproval, RELEASE_REJECTED } from '../../cli/operator/approve';
+import { answerApproval, NotWaitingForApproval, RELEASE_REJECTED } from '../../lib/operations/approval';
 
 const sfn = mockClient(SFNClient);
 const arn = 'arn:aws:states:eu-west-1:123456789012:execution:pkgrelease-prod-release:edge-agent-1.2.0-0123abcd';

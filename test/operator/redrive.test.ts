@@ -7,8 +7,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { redriveWithProgress } from '../../cli/operator/progress';
-import { failedExecutionArns, redriveOne, redriveToken, summarise, summaryLine } from '../../cli/operator/redrive';
+import { redriveWithProgress, summaryLine } from '../../cli/operator/progress';
+import { failedExecutionArns, redriveOne, redriveToken, summarise } from '../../lib/operations/redrive';
 import { throttled } from './aws-errors';
 
 const sfn = mockClient(SFNClient);

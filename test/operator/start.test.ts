@@ -3,7 +3,7 @@ import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-s
 import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { parseS3Uri, planFromManifest, planFromS3Uri, startPlanned } from '../../cli/operator/start';
+import { parseS3Uri, planFromManifest, planFromS3Uri, startPlanned } from '../../lib/operations/start';
 import { ArtifactNotFound, InvalidRelease } from '../../lib/release/errors';
 import { deriveClientToken, executionName } from '../../lib/release/identity';
 import { requestFromS3Event } from '../../lib/release/steps/trigger';

@@ -7,7 +7,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { collectStatus, renderStatusTable } from '../../cli/operator/status';
+import { collectStatus } from '../../lib/operations/status';
+import { renderStatusTable } from '../../cli/operator/status';
 import { deriveClientToken } from '../../lib/release/identity';
 import { throttled } from './aws-errors';
 

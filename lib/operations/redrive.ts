@@ -1,7 +1,12 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { describeExecution, listExecutionsSince, redriveExecution } from '../../lib/clients/sfn';
-import { deriveSubToken } from '../../lib/release/identity';
-import { redriveAdvice } from '../../lib/release/redrive-policy';
+import { describeExecution, listExecutionsSince, redriveExecution } from '../clients/sfn';
+import { deriveSubToken } from '../release/identity';
+import { type RedriveAdvice, redriveAdvice } from '../release/redrive-policy';
+
+/**
+ * Redrive with its advice: `pkgrelease redrive`, `local redrive` and the console's button all skip
+ * (and say why) a failure that a redrive cannot fix, by one rule.
+ */
 
 /** What happened to one execution. `failed` means the attempt itself failed (e.g. throttled): try again. */
 export interface RedriveOutcome {
@@ -10,6 +15,16 @@ export interface RedriveOutcome {
   /** `planned`: what --dry-run would have redriven. */
   result: 'redriven' | 'planned' | 'skipped' | 'failed';
   detail: string;
+  /** Skipped because the error is one a redrive cannot fix: the error and what to do instead. */
+  unfixable?: Unfixable;
+}
+
+export type Unfixable = RedriveAdvice & { error: string };
+
+/** The failure's error, when it is one a redrive cannot fix (it re-runs the same input); else undefined. */
+export function unfixableError(error: string | null | undefined): Unfixable | undefined {
+  const advice = redriveAdvice(error);
+  return error && !advice.redrivable ? { ...advice, error } : undefined;
 }
 
 /** Statuses `--all-failed` picks. ABORTED is left out: a person stopped those on purpose (redrive one by ARN). */
@@ -30,11 +45,12 @@ export function executionNameOf(executionArn: string): string {
 }
 
 export async function redriveOne(sfn: SFNClient, executionArn: string, opts: { dryRun?: boolean } = {}): Promise<RedriveOutcome> {
-  const outcome = (result: RedriveOutcome['result'], detail: string): RedriveOutcome => ({
+  const outcome = (result: RedriveOutcome['result'], detail: string, unfixable?: Unfixable): RedriveOutcome => ({
     executionArn,
     name: executionNameOf(executionArn),
     result,
     detail,
+    ...(unfixable && { unfixable }),
   });
   try {
     const d = await describeExecution(sfn, executionArn);
@@ -42,8 +58,8 @@ export async function redriveOne(sfn: SFNClient, executionArn: string, opts: { d
       return outcome('skipped', d.redriveStatusReason ?? `execution is ${d.status} and cannot be redriven`);
     }
     // A redrive re-runs the failed state with the same input: it cannot fix a bad input.
-    const advice = redriveAdvice(d.error);
-    if (!advice.redrivable) return outcome('skipped', `failed with ${d.error}, which a redrive cannot fix: ${advice.action}`);
+    const unfixable = unfixableError(d.error);
+    if (unfixable) return outcome('skipped', `failed with ${d.error}, which a redrive cannot fix: ${unfixable.action}`, unfixable);
     const count = d.redriveCount ?? 0;
     if (opts.dryRun) return outcome('planned', `would redrive #${count + 1} of a ${d.status} execution (${d.error ?? 'no error'}); it would resume at the failed state`);
     const r = await redriveExecution(sfn, executionArn, redriveToken(executionArn, count));
@@ -75,9 +91,4 @@ export interface RedriveSummary {
 export function summarise(outcomes: RedriveOutcome[]): RedriveSummary {
   const count = (r: RedriveOutcome['result']) => outcomes.filter((o) => o.result === r).length;
   return { redriven: count('redriven'), planned: count('planned'), skipped: count('skipped'), failed: count('failed') };
-}
-
-export function summaryLine(s: RedriveSummary): string {
-  const planned = s.planned ? `${s.planned} would be redriven (dry run), ` : '';
-  return `${planned}${s.redriven} redriven, ${s.skipped} skipped, ${s.failed} failed`;
 }

@@ -1,5 +1,5 @@
 import type { HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
-import { historyNewestFirst, sendTaskFailure, sendTaskSuccess } from '../../lib/clients/sfn';
+import { historyNewestFirst, sendTaskFailure, sendTaskSuccess } from '../clients/sfn';
 
 /**
  * `pkgrelease approve | reject <execution>`: answers the WaitForApproval state of a release whose

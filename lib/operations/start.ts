@@ -1,13 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { startExecution, type StartResult } from '../../lib/clients/sfn';
-import { pinArtifact } from '../../lib/release/artifact';
-import { InvalidRelease } from '../../lib/release/errors';
-import { deriveClientToken, executionName } from '../../lib/release/identity';
-import { parseReleaseInput, type ReleaseDraft } from '../../lib/release/inputs';
-import { parseReleaseKey } from '../../lib/release/key-convention';
-import { withoutUndefined } from '../../lib/release/request';
-import { validateNames } from '../../lib/release/validate';
+import { describeExecution, startExecution, type StartResult } from '../clients/sfn';
+import { STEP_FUNCTIONS } from '../release/constraints';
+import { pinArtifact } from '../release/artifact';
+import { InvalidRelease } from '../release/errors';
+import { deriveClientToken, executionName } from '../release/identity';
+import { parseReleaseInput, type ReleaseDraft } from '../release/inputs';
+import { parseReleaseKey } from '../release/key-convention';
+import { withoutUndefined } from '../release/request';
+import { validateNames } from '../release/validate';
+import { executionNameOf } from './redrive';
 
 /**
  * `pkgrelease start`: a manifest (or release request) file, or an S3 URI → the release request the
@@ -49,4 +52,15 @@ async function plan(s3: S3Client, draft: ReleaseDraft): Promise<PlannedStart> {
 
 export async function startPlanned(sfn: SFNClient, stateMachineArn: string, planned: PlannedStart): Promise<StartResult> {
   return startExecution(sfn, stateMachineArn, planned.executionName, planned.input);
+}
+
+/**
+ * New execution with the same input as `executionArn`, under a fresh name, as the AWS console's
+ * "New execution" gives one. Returns the started execution's ARN and name.
+ */
+export async function startAgain(sfn: SFNClient, stateMachineArn: string, executionArn: string): Promise<StartResult & { name: string }> {
+  const d = await describeExecution(sfn, executionArn);
+  const suffix = `-${randomUUID()}`;
+  const name = `${executionNameOf(executionArn).slice(0, STEP_FUNCTIONS.executionName.max - suffix.length)}${suffix}`;
+  return { ...(await startExecution(sfn, stateMachineArn, name, JSON.parse(d.input ?? '{}'))), name };
 }
