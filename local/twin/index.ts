@@ -11,8 +11,9 @@ import { listenAll, type TwinService, type TwinServiceDefinition } from './core/
 import { dynamodbService } from './dynamodb/service';
 import { type DeviceGroupSpec } from './fleet/devices/devices';
 import { FleetService, type FleetView } from './fleet/fleet';
+import { FRESH_ACCOUNT_INDEXING, PACKAGE_CATALOG_INDEXING } from './fleet/fleet-index/indexing-config';
 import { fleetService } from './fleet/service';
-import { IotCatalog, type IotCatalogView } from './iot/catalog';
+import { fleetIndexingRequired, IotCatalog, type IotCatalogView } from './iot/catalog';
 import { iotService } from './iot/service';
 import { type DomainSpec, type DomainsView, OpenSearchDomains } from './opensearch/domains';
 import { DEFAULT_TIMING, OpenSearchPackages, type OpenSearchPackagesView, type OpenSearchTiming, type PackageIdForm } from './opensearch/packages';
@@ -54,6 +55,12 @@ export interface TwinOptions {
   timeScale?: number;
   /** Simulated devices: groups of things that take job executions (docs/fleet-twin.md). */
   devices?: DeviceGroupSpec[];
+  /**
+   * false: the account's fleet indexing is OFF at start (even if the state directory says
+   * otherwise), as in an account nobody prepared, so CreatePackage and CreatePackageVersion fail.
+   * Default: a fresh state starts with what Software Package Catalog needs (PACKAGE_CATALOG_INDEXING).
+   */
+  fleetIndexing?: boolean;
 }
 
 export interface TwinCatalog {
@@ -99,7 +106,11 @@ function buildServices(options: TwinOptions) {
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '000000000000';
   const s3 = new S3Store(seed);
-  const iot = new IotCatalog(region, accountId);
+  const iot = new IotCatalog(region, accountId, {
+    requireCatalogEnabled: () => {
+      if (!fleet.indexing.thingIndexingOn()) throw fleetIndexingRequired();
+    },
+  });
   const timing = options.opensearchTiming ?? DEFAULT_TIMING;
   const packages = new OpenSearchPackages(s3, timing, seed, Date.now, options.packageIdForm);
   const associatingMs = timing.associatingMs ?? timing.copyingMs + timing.validatingMs;
@@ -115,6 +126,7 @@ function buildServices(options: TwinOptions) {
       return version && { status: version.status, artifact: version.artifact };
     },
     readObject: (bucket, key) => (s3.hasBucket(bucket) ? s3.findObject(bucket, key)?.body.toString('utf8') : undefined),
+    indexing: options.fleetIndexing === false ? FRESH_ACCOUNT_INDEXING : PACKAGE_CATALOG_INDEXING,
   });
   const credentials = { accessKeyId: 'twin', secretAccessKey: 'twin-secret' };
   const idempotencyTable = options.idempotencyTable ?? 'pkgrelease-idempotency';
@@ -122,7 +134,7 @@ function buildServices(options: TwinOptions) {
   const services: TwinServiceDefinition[] = [
     s3Service(s3),
     iotService(iot),
-    fleetService(fleet),
+    fleetService(fleet, { freshAccount: options.fleetIndexing === false }),
     opensearchService(packages, domains, accountId, region),
     dynamodbService({ tableName: idempotencyTable, region, credentials, stateDir: options.stateDir }),
   ];

@@ -11,6 +11,7 @@
  */
 import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
+import { foreignRequestReason } from '../core/loopback.mjs';
 
 const load = createRequire(import.meta.url);
 const dynalite = load('dynalite');
@@ -70,9 +71,44 @@ process.on('uncaughtException', (e) => {
   process.exit(1);
 });
 
+/**
+ * dynalite answers any Host and any Origin (with CORS `*`) and reads any body: in front of it, the
+ * loopback check every port of the twin makes, and the JSON APIs' size limit (`maxRequestBytes`,
+ * from core/limits.ts). A request refused here never reaches dynalite, and is not counted.
+ */
+function guard(server, maxRequestBytes) {
+  const handlers = server.listeners('request');
+  server.removeAllListeners('request');
+  const refuse = (req, res, status, type, message) => {
+    res.shouldKeepAlive = false;
+    req.resume();
+    res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
+    res.end(JSON.stringify({ __type: `com.amazon.coral.service#${type}`, message }));
+  };
+  server.on('request', (req, res) => {
+    const foreign = foreignRequestReason(req);
+    if (foreign) return refuse(req, res, 403, 'AccessDeniedException', `the twin's DynamoDB: ${foreign}`);
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxRequestBytes) return refuse(req, res, 413, 'RequestEntityTooLargeException', `Request body of ${declared} bytes exceeds the twin's limit of ${maxRequestBytes} bytes`);
+    if (req.headers['content-length'] === undefined) {
+      let size = 0;
+      req.on('data', (chunk) => {
+        size += chunk.length;
+        if (size > maxRequestBytes) req.destroy();
+      });
+    }
+    for (const handle of handlers) handle.call(server, req, res);
+  });
+  server.on('checkContinue', (req, res) => {
+    if (Number(req.headers['content-length'] ?? 0) <= maxRequestBytes) res.writeContinue();
+    server.emit('request', req, res);
+  });
+}
+
 returnItemOnConditionFailure();
 const server = dynalite({ path: workerData.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
 countRequests(server);
+guard(server, workerData.maxRequestBytes);
 server.once('error', (e) => parentPort.postMessage({ startFailed: { message: e.message, code: e.code } }));
 server.listen(workerData.port ?? 0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port, operations: OPERATIONS, counts: counts.buffer }));
 parentPort.on('message', (message) => {

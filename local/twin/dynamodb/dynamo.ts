@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import type { CallCounts, CallRecorder } from '../core/calls';
+import { JSON_MAX_REQUEST_BYTES } from '../core/limits';
 
 export interface DynamoTwin {
   readonly endpoint: string;
@@ -33,7 +34,7 @@ export interface DynamoOptions {
  */
 export async function startDynamo(opts: DynamoOptions): Promise<DynamoTwin> {
   if (opts.path) mkdirSync(opts.path, { recursive: true });
-  const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), { workerData: { path: opts.path, port: opts.port } });
+  const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), { workerData: { path: opts.path, port: opts.port, maxRequestBytes: JSON_MAX_REQUEST_BYTES } });
   // It only ever answers this process's requests: it must not keep the process alive by itself.
   worker.unref();
   const ready = await new Promise<WorkerReady>((resolve, reject) => {

@@ -5,6 +5,7 @@
  */
 import { IOT_JOBS } from '../../../lib/release/iot-jobs-constraints';
 import type { Route } from '../core/http';
+import type { ServiceModel } from '../core/service';
 import { DeviceFleet, type DeviceGroupSpec, type DevicesView } from './devices/devices';
 import { fleetIndexRoutes } from './fleet-index/api';
 import { FleetIndex, type IndexingConfiguration } from './fleet-index/fleet-index';
@@ -49,15 +50,17 @@ export interface FleetOptions {
   readObject: ObjectReader;
   /** How often the jobs and devices advance, in wall ms (default 10). */
   tickMs?: number;
+  /** The account's fleet indexing before any UpdateIndexingConfiguration (default: a fresh account's, OFF). */
+  indexing?: IndexingConfiguration;
 }
 
-export class FleetService {
+export class FleetService implements ServiceModel<FleetStateJson, FleetView> {
   readonly registry: ThingRegistry;
   readonly jobs: JobStore;
   readonly templates: JobTemplates;
   readonly shadows = new ShadowStore();
   readonly packageConfiguration = new PackageConfigurationStore();
-  readonly indexing = new IndexingConfigStore();
+  readonly indexing: IndexingConfigStore;
   readonly index: FleetIndex;
   readonly devices: DeviceFleet;
   private timer: NodeJS.Timeout | undefined;
@@ -67,6 +70,7 @@ export class FleetService {
   constructor(private readonly options: FleetOptions) {
     const clock = { now: Date.now, scale: options.timeScale ?? 1 };
     this.registry = new ThingRegistry(options.region, options.accountId);
+    this.indexing = new IndexingConfigStore(options.indexing);
     this.jobs = new JobStore(clock);
     this.templates = new JobTemplates(options.region, options.accountId, this.jobs);
     this.index = new FleetIndex(this.registry, this.shadows, () => this.indexing.config);

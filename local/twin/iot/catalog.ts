@@ -58,6 +58,19 @@ export interface IotCatalogOptions {
   requireCatalogEnabled?: () => void;
 }
 
+/**
+ * What CreatePackage and CreatePackageVersion answer while the account's thing indexing is OFF. AWS
+ * documents that they fail ("Getting started with Software Package Catalog") but not the answer:
+ * assumption, a ValidationException that names the fix.
+ */
+export function fleetIndexingRequired(): ServiceError {
+  return new ServiceError(
+    400,
+    'ValidationException',
+    'Fleet indexing must be enabled to use Software Package Catalog: thing indexing is OFF in this account. Enable it with UpdateIndexingConfiguration (thingIndexingMode REGISTRY_AND_SHADOW, namedShadowIndexingMode ON, filter namedShadowNames ["$package"]), as "Preparing fleet indexing" in the AWS IoT Developer Guide describes',
+  );
+}
+
 const conflict = (message: string, resourceId?: string) => new ServiceError(409, 'ConflictException', message, resourceId ? { resourceId } : {});
 const notFound = (message: string) => new ServiceError(404, 'ResourceNotFoundException', message);
 

@@ -20,8 +20,14 @@ export interface Field {
 export interface IndexingConfiguration {
   thingIndexingConfiguration: {
     thingIndexingMode: 'OFF' | 'REGISTRY' | 'REGISTRY_AND_SHADOW';
+    thingConnectivityIndexingMode?: 'OFF' | 'STATUS';
+    deviceDefenderIndexingMode?: 'OFF' | 'VIOLATIONS';
     namedShadowIndexingMode?: 'OFF' | 'ON';
-    filter?: { namedShadowNames?: string[] };
+    filter?: {
+      namedShadowNames?: string[];
+      geoLocations?: { name?: string; order?: 'LatLon' | 'LonLat' }[];
+      connectivity?: { includeSocketInformation?: 'GET_THING_CONNECTIVITY_DATA'[] };
+    };
     customFields?: Field[];
     managedFields?: Field[];
   };
@@ -29,7 +35,7 @@ export interface IndexingConfiguration {
 }
 
 /** Managed fields AWS indexes for things (aggregatable without a custom field). */
-const MANAGED_FIELDS: Record<string, Field['type']> = {
+export const MANAGED_FIELDS: Record<string, Field['type']> = {
   thingName: 'String',
   thingId: 'String',
   thingTypeName: 'String',
