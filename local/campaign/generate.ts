@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FaultRule } from '../twin';
-import { deriveSeed, Prng } from '../twin/faults';
+import { deriveSeed, Prng } from '../twin/core/faults';
 import { LOCAL_BUCKET } from '../session';
 
 /**

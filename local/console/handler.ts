@@ -5,6 +5,8 @@ import { ExecutionStatus } from '@aws-sdk/client-sfn';
 import { executionDetail, graph, LIST_LIMIT, listExecutions } from './read-model';
 import { newExecution, redrive, upload } from './actions';
 import type { ConsoleDeps } from './deps';
+import { S3_MAX_REQUEST_BYTES } from '../twin/core/limits';
+import { foreignRequestReason } from '../twin/core/loopback.mjs';
 
 export type { ConsoleDeps } from './deps';
 
@@ -12,11 +14,13 @@ export type { ConsoleDeps } from './deps';
  * The local console: static pages plus a small JSON API over the Step Functions API, S3 and the
  * twin's catalog. Mounted on the serve port for every request that is not a Step Functions call.
  *
- * Loopback only: the server listens on 127.0.0.1, requests naming another host are refused (DNS
- * rebinding), and every POST must carry CONSOLE_HEADER, which a cross-site form cannot send.
+ * Loopback only: the server listens on 127.0.0.1, requests naming another host or sent by a page of
+ * another origin are refused (local/twin/core/loopback.mjs), and every POST must carry
+ * CONSOLE_HEADER, which a cross-site form cannot send.
  */
 export const CONSOLE_HEADER = 'x-pkgrelease-console';
-const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
+/** An upload is one PutObject to the twin's S3: the most that takes. */
+const MAX_UPLOAD_BYTES = S3_MAX_REQUEST_BYTES;
 
 const STATIC_DIR = new URL('./static/', import.meta.url);
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
@@ -57,8 +61,8 @@ export function createConsoleHandler(deps: ConsoleDeps): (req: IncomingMessage, 
 }
 
 async function handle(deps: ConsoleDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const host = (req.headers.host ?? '').replace(/:\d+$/, '');
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(host)) return send(res, 403, { ok: false, reason: `the console answers only on loopback, not for host "${host}"` });
+  const foreign = foreignRequestReason(req);
+  if (foreign) return send(res, 403, { ok: false, reason: `the console: ${foreign}` });
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   if (req.method === 'GET' && STATIC[url.pathname]) {
     const file = STATIC[url.pathname]!;

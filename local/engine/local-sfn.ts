@@ -117,6 +117,11 @@ export class LocalStepFunctions {
     for (const [name, state] of Object.entries(definition.States)) if (state.Type === 'Task') this.lambdaTimeouts.set(name, state.TimeoutSeconds ?? 60);
   }
 
+  /** The definition as deployed (substituted, not time-scaled): what DescribeStateMachine answers. */
+  definition(): AslDefinition {
+    return substitute(this.text, this.arns);
+  }
+
   /** The definition every run executes: substituted, validated in the constructor, time-scaled. */
   private readonly runnable: AslDefinition;
   /** Each Task's own TimeoutSeconds, unscaled: the remaining time its Lambda is given, as on AWS. */

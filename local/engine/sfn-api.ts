@@ -1,5 +1,8 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { JSON_MAX_REQUEST_BYTES } from '../twin/core/limits';
+import { foreignRequestReason } from '../twin/core/loopback.mjs';
+import { continueWithin, endUnread, readBodyWithin } from '../twin/core/request-body';
 import { type ExecutionRecord, failedState } from './executions';
 import { executionHistory } from './history';
 import { type LocalStepFunctions, LocalSfnError } from './local-sfn';
@@ -20,7 +23,7 @@ export interface SfnApi {
 type Operation = (body: Record<string, unknown>) => unknown;
 
 /** The operations this API implements (the README lists them; anything else is UnknownOperationException). */
-export const SFN_API_OPERATIONS = ['StartExecution', 'DescribeExecution', 'ListExecutions', 'GetExecutionHistory', 'RedriveExecution', 'ListStateMachines', 'SendTaskSuccess', 'SendTaskFailure'] as const;
+export const SFN_API_OPERATIONS = ['StartExecution', 'DescribeExecution', 'ListExecutions', 'GetExecutionHistory', 'RedriveExecution', 'ListStateMachines', 'SendTaskSuccess', 'SendTaskFailure', 'DescribeStateMachine'] as const;
 
 export interface SfnApiOptions {
   /** Fixed port (`local serve --port`, the serve's base port); 0 or absent: one chosen by the OS. */
@@ -32,9 +35,25 @@ export async function startSfnApi(engine: LocalStepFunctions, options: SfnApiOpt
   // The local machine exists for as long as this API does.
   const startedAt = Date.now() / 1000;
   const operations: Record<string, Operation> = {
+    DescribeStateMachine: (b) => {
+      checkMachine(engine, b.stateMachineArn);
+      const [, , , region, accountId, , name] = engine.stateMachineArn.split(':');
+      return {
+        stateMachineArn: engine.stateMachineArn,
+        name,
+        status: 'ACTIVE',
+        definition: JSON.stringify(engine.definition(), null, 2),
+        // The local engine runs as this process; the role is the deployed machine's name for it.
+        roleArn: `arn:aws:iam::${accountId}:role/${name}-${region}-stateMachineRole`,
+        type: 'STANDARD',
+        creationDate: startedAt,
+        loggingConfiguration: { level: 'OFF', includeExecutionData: false },
+        tracingConfiguration: { enabled: false },
+      };
+    },
     StartExecution: (b) => {
       checkMachine(engine, b.stateMachineArn);
-      const { execution } = engine.start(String(b.name ?? crypto.randomUUID()), JSON.parse(String(b.input ?? '{}')));
+      const { execution } = engine.start(String(b.name ?? crypto.randomUUID()), parseData(b.input, 'input', 'InvalidExecutionInput', 'Invalid State Machine Execution Input'));
       return { executionArn: execution.executionArn, startDate: epoch(execution.startDate) };
     },
     DescribeExecution: (b) => describe(find(engine, b.executionArn)),
@@ -57,7 +76,7 @@ export async function startSfnApi(engine: LocalStepFunctions, options: SfnApiOpt
     },
     // The callback pattern (WaitForApproval): what `pkgrelease approve | reject` sends.
     SendTaskSuccess: (b) => {
-      engine.taskTokens.succeed(String(b.taskToken), JSON.parse(String(b.output ?? '{}')));
+      engine.taskTokens.succeed(String(b.taskToken), parseData(b.output, 'output', 'InvalidOutput', 'Invalid Output'));
       return {};
     },
     SendTaskFailure: (b) => {
@@ -78,31 +97,43 @@ export async function startSfnApi(engine: LocalStepFunctions, options: SfnApiOpt
         server.closeAllConnections();
       }),
   };
+  const reply = (res: ServerResponse, status: number, payload: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
+    res.end(JSON.stringify(payload));
+  };
   const server: Server = createServer((req, res) => {
     if (!req.headers['x-amz-target'] && api.fallback) return api.fallback(req, res);
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
-      const key = `states:${operation}`;
+    const foreign = foreignRequestReason(req);
+    if (foreign) {
+      endUnread(req, res);
+      return reply(res, 403, errorPayload('AccessDeniedException', `the local Step Functions: ${foreign}`));
+    }
+    const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+    const key = `states:${operation}`;
+    void readBodyWithin(req, JSON_MAX_REQUEST_BYTES).then((read) => {
       calls[key] ??= { succeeded: 0, failed: 0 };
+      if ('tooLarge' in read) {
+        calls[key].failed++;
+        endUnread(req, res);
+        return reply(res, 413, errorPayload('RequestEntityTooLargeException', `Request body exceeds the local limit of ${read.tooLarge.limit} bytes`));
+      }
       let status = 200;
       let payload: unknown;
       try {
         const op = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
         if (!op) throw new LocalSfnError('UnknownOperationException', `${operation} is not supported by the local Step Functions`);
-        payload = op(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'));
+        payload = op(parseRequest(read.body));
         calls[key].succeeded++;
       } catch (e) {
         const err = e as Error;
         status = err instanceof LocalSfnError ? 400 : 500;
-        payload = { __type: `com.amazonaws.swf.service.v2.model#${err.name}`, message: err.message };
+        payload = errorPayload(err.name, err.message);
         calls[key].failed++;
       }
-      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(JSON.stringify(payload));
-    });
+      reply(res, status, payload);
+    }, () => res.destroy());
   });
+  continueWithin(server, JSON_MAX_REQUEST_BYTES);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', resolve);
@@ -141,4 +172,39 @@ function describe(e: ExecutionRecord) {
 
 function epoch(iso: string): number {
   return Date.parse(iso) / 1000;
+}
+
+function errorPayload(name: string, message: string) {
+  return { __type: `com.amazonaws.swf.service.v2.model#${name}`, message };
+}
+
+/** The request body: a JSON object, or SerializationException as the awsJson1_0 protocol answers. */
+function parseRequest(body: Buffer): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8') || '{}');
+  } catch {
+    throw new LocalSfnError('SerializationException', 'Start of structure or map found where not expected, or the request body is not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new LocalSfnError('SerializationException', 'The request body must be a JSON object');
+  return parsed as Record<string, unknown>;
+}
+
+/** The model's SensitiveData: the most characters an execution input or a task output may have. */
+const SENSITIVE_DATA_MAX = 262_144;
+
+/**
+ * An execution input or a task output: a JSON text within SENSITIVE_DATA_MAX. Not JSON is
+ * the operation's own error (StartExecution: InvalidExecutionInput; SendTaskSuccess: InvalidOutput).
+ */
+function parseData(value: unknown, member: string, errorName: string, prefix: string): unknown {
+  const text = value === undefined || value === null ? '{}' : String(value);
+  if (text.length > SENSITIVE_DATA_MAX) {
+    throw new LocalSfnError('ValidationException', `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${SENSITIVE_DATA_MAX}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new LocalSfnError(errorName, `${prefix}: '${(e as Error).message}'`);
+  }
 }

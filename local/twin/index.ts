@@ -3,30 +3,34 @@
  * packages, S3 and DynamoDB, reached by the real AWS SDK v3 over HTTP on 127.0.0.1. Production
  * code finds them only through the SDK's standard endpoint variables (see `env()`).
  */
-import { join } from 'node:path';
-import { FaultInjector, type FaultRule } from './faults';
-import { CallRecorder, startServiceServer, type CallCounts, type Protocol, type Route, type ServiceName, type ServiceServer } from './http';
-import { IotCatalog, iotProtocol, type IotCatalogView, type IotStateJson } from './iot';
-import { OpenSearchApi, opensearchProtocol } from './opensearch';
-import { type DomainSpec, type DomainsStateJson, OpenSearchDomains } from './opensearch-domains';
-import { DEFAULT_TIMING, type ImportedSource, OpenSearchPackages, type OpenSearchStateJson, type OpenSearchTiming, type PackageIdForm, type PackageStatus } from './opensearch-packages';
-import { S3Store, type S3StateJson } from './s3-store';
-import { s3Protocol, s3Routes } from './s3';
-import { startDynamo, type DynamoTwin } from './dynamo';
-import { StateDir } from './persist';
-import { type DeviceGroupSpec } from './devices/devices';
-import { FleetService, type FleetStateJson, type FleetView } from './fleet/service';
-import { iotDataProtocol } from './shadows/api';
+import { CallRecorder, type CallCounts } from './core/calls';
+import { FaultInjector, type FaultRule } from './core/faults';
+import { StateDir } from './core/persist';
+import type { ServiceServer } from './core/server';
+import { listenAll, type TwinService, type TwinServiceDefinition } from './core/service';
+import { dynamodbService } from './dynamodb/service';
+import { type DeviceGroupSpec } from './fleet/devices/devices';
+import { FleetService, type FleetView } from './fleet/fleet';
+import { FRESH_ACCOUNT_INDEXING, PACKAGE_CATALOG_INDEXING } from './fleet/fleet-index/indexing-config';
+import { fleetService } from './fleet/service';
+import { fleetIndexingRequired, IotCatalog, type IotCatalogView } from './iot/catalog';
+import { iotService } from './iot/service';
+import { type DomainSpec, type DomainsView, OpenSearchDomains } from './opensearch/domains';
+import { DEFAULT_TIMING, OpenSearchPackages, type OpenSearchPackagesView, type OpenSearchTiming, type PackageIdForm } from './opensearch/packages';
+import { opensearchService } from './opensearch/service';
+import { s3Service } from './s3/service';
+import { S3Store } from './s3/store';
 
-export type { FaultRule, FaultKind } from './faults';
-export { faultRuleSchema, faultRulesSchema } from './faults';
-export type { CallCounts } from './http';
-export type { OpenSearchTiming, PackageIdForm } from './opensearch-packages';
-export type { DomainSpec } from './opensearch-domains';
-export type { DeviceGroupSpec } from './devices/devices';
-export { deviceGroupSchema, deviceGroupsSchema } from './devices/devices';
-export type { FleetView } from './fleet/service';
-export type { ObjectCreatedEvent, ObjectCreatedListener, S3ObjectVersion, S3Store } from './s3-store';
+export type { FaultRule, FaultKind } from './core/faults';
+export { faultRuleSchema, faultRulesSchema } from './core/faults';
+export type { CallCounts } from './core/calls';
+export type { TwinService } from './core/service';
+export type { OpenSearchTiming, PackageIdForm } from './opensearch/packages';
+export type { DomainSpec, TwinDomainView } from './opensearch/domains';
+export type { DeviceGroupSpec } from './fleet/devices/devices';
+export { deviceGroupSchema, deviceGroupsSchema } from './fleet/devices/devices';
+export type { FleetView } from './fleet/fleet';
+export type { ObjectCreatedEvent, ObjectCreatedListener, S3ObjectVersion, S3Store } from './s3/store';
 
 /** Environment variable carrying the Powertools idempotency table name to the handlers (as in serverless.yml). */
 export const IDEMPOTENCY_TABLE_ENV = 'IDEMPOTENCY_TABLE';
@@ -51,40 +55,18 @@ export interface TwinOptions {
   timeScale?: number;
   /** Simulated devices: groups of things that take job executions (docs/fleet-twin.md). */
   devices?: DeviceGroupSpec[];
+  /**
+   * false: the account's fleet indexing is OFF at start (even if the state directory says
+   * otherwise), as in an account nobody prepared, so CreatePackage and CreatePackageVersion fail.
+   * Default: a fresh state starts with what Software Package Catalog needs (PACKAGE_CATALOG_INDEXING).
+   */
+  fleetIndexing?: boolean;
 }
 
 export interface TwinCatalog {
   iot: IotCatalogView;
-  opensearch: {
-    [packageName: string]: {
-      id: string;
-      status: PackageStatus;
-      availableVersion: string | null;
-      history: { version: string; commitMessage: string | null; createdAt: string; source: ImportedSource | null }[];
-      /** Every version the package started serving, in order (AvailablePackageVersion changes). */
-      served: { version: string; at: string }[];
-      errorDetails?: { ErrorType: string; ErrorMessage: string };
-    };
-  };
-  domains: { [domainName: string]: TwinDomainView };
-}
-
-/** One domain: per package what it runs and what is in progress, and every version it ran. */
-export interface TwinDomainView {
-  engineVersion: string;
-  packages: {
-    [packageName: string]: {
-      id: string;
-      /** The version the domain runs (ACTIVE), null before its first association finished. */
-      runs: string | null;
-      status: string;
-      /** The version being associated / dissociated / that failed, when not the one it runs. */
-      pending?: string;
-      errorDetails?: { ErrorType: string; ErrorMessage: string };
-    };
-  };
-  /** Versions that became ACTIVE, oldest first. */
-  timeline: { package: string; version: string; commitMessage: string | null; activeAt: string }[];
+  opensearch: OpenSearchPackagesView;
+  domains: DomainsView;
 }
 
 export interface Twin {
@@ -118,22 +100,21 @@ export interface Twin {
   close(): Promise<void>;
 }
 
-const FILES = { iot: 'iot.json', opensearch: 'opensearch.json', domains: 'opensearch-domains.json', s3: 's3.json', fleet: 'iot-fleet.json' } as const;
-
-export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
+/** The models and services of one twin; `startTwin` runs them, `twinOperations` only reads their routes. */
+function buildServices(options: TwinOptions) {
   const seed = options.seed ?? 1;
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '000000000000';
-  const idempotencyTable = options.idempotencyTable ?? 'pkgrelease-idempotency';
-  const credentials = { accessKeyId: 'twin', secretAccessKey: 'twin-secret' };
-
   const s3 = new S3Store(seed);
-  const iot = new IotCatalog(region, accountId);
+  const iot = new IotCatalog(region, accountId, {
+    requireCatalogEnabled: () => {
+      if (!fleet.indexing.thingIndexingOn()) throw fleetIndexingRequired();
+    },
+  });
   const timing = options.opensearchTiming ?? DEFAULT_TIMING;
   const packages = new OpenSearchPackages(s3, timing, seed, Date.now, options.packageIdForm);
   const associatingMs = timing.associatingMs ?? timing.copyingMs + timing.validatingMs;
   const domains = new OpenSearchDomains(packages, { operationMs: associatingMs, pluginOperationMs: timing.pluginAssociatingMs ?? 5 * associatingMs });
-
   const fleet = new FleetService({
     region,
     accountId,
@@ -145,62 +126,46 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       return version && { status: version.status, artifact: version.artifact };
     },
     readObject: (bucket, key) => (s3.hasBucket(bucket) ? s3.findObject(bucket, key)?.body.toString('utf8') : undefined),
+    indexing: options.fleetIndexing === false ? FRESH_ACCOUNT_INDEXING : PACKAGE_CATALOG_INDEXING,
   });
+  const credentials = { accessKeyId: 'twin', secretAccessKey: 'twin-secret' };
+  const idempotencyTable = options.idempotencyTable ?? 'pkgrelease-idempotency';
+  // Order matters twice: state loads in this order, and services sharing an endpoint serve their routes in it.
+  const services: TwinServiceDefinition[] = [
+    s3Service(s3),
+    iotService(iot),
+    fleetService(fleet, { freshAccount: options.fleetIndexing === false }),
+    opensearchService(packages, domains, accountId, region),
+    dynamodbService({ tableName: idempotencyTable, region, credentials, stateDir: options.stateDir }),
+  ];
+  return { seed, region, accountId, credentials, idempotencyTable, s3, iot, packages, domains, fleet, services };
+}
 
+export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
+  const { seed, region, accountId, credentials, idempotencyTable, s3, iot, packages, domains, fleet, services } = buildServices(options);
   const state = options.stateDir ? new StateDir(options.stateDir) : undefined;
   if (state) {
-    const fleetState = state.readJson<FleetStateJson>(FILES.fleet);
-    if (fleetState) fleet.importState(fleetState);
-    fleet.onChange = () => state.schedule(FILES.fleet, () => fleet.exportState());
-    const s3State = state.readJson<S3StateJson>(FILES.s3);
-    if (s3State) s3.importState(s3State, (hash) => state.readBlob(hash));
-    const iotState = state.readJson<IotStateJson>(FILES.iot);
-    if (iotState) iot.importState(iotState);
-    const osState = state.readJson<OpenSearchStateJson>(FILES.opensearch);
-    if (osState) packages.importState(osState);
-    const domainState = state.readJson<DomainsStateJson>(FILES.domains);
-    if (domainState) domains.importState(domainState);
-    s3.onChange = () =>
-      state.schedule(FILES.s3, () => {
-        const { state: json, bodies } = s3.exportState();
-        for (const [hash, body] of bodies) state.writeBlob(hash, body);
-        return json;
-      });
-    iot.onChange = () => state.schedule(FILES.iot, () => iot.exportState());
-    packages.onChange = () => state.schedule(FILES.opensearch, () => packages.exportState());
-    domains.onChange = () => state.schedule(FILES.domains, () => domains.exportState());
+    for (const { file, model } of services.flatMap((s) => s.models)) {
+      const json = state.readJson(file);
+      if (json) model.importState(json, state);
+      model.onChange = () => state.schedule(file, () => model.exportState(state));
+    }
   }
   for (const spec of options.domains ?? []) domains.create(spec);
 
   const faults = new FaultInjector(seed, options.faults ?? []);
   const recorder = new CallRecorder();
   const servers: ServiceServer[] = [];
-  let dynamo: DynamoTwin | undefined;
   try {
-    const start = async (service: ServiceName, routes: Route[], protocol: Protocol) => {
-      const port = options.ports?.[service === 'es' ? 'opensearch' : service === 'iot-data' ? 'iotData' : service];
-      const server = await startServiceServer({ service, routes, protocol, faults, recorder, port });
+    const endpoints = {} as Record<TwinService, string>;
+    const env: Record<string, string> = {};
+    for (const endpoint of listenAll(services.flatMap((s) => s.endpoints), (key) => ({ faults, recorder, port: options.ports?.[key] }))) {
+      const server = await endpoint.listen();
       servers.push(server);
-      return server.url;
-    };
-    const endpoints = {
-      iot: await start('iot', [...iot.routes(), ...fleet.iotRoutes()], iotProtocol),
-      iotData: await start('iot-data', fleet.iotDataRoutes(), iotDataProtocol),
-      opensearch: await start('es', new OpenSearchApi(packages, domains, accountId).routes(), opensearchProtocol),
-      s3: await start('s3', s3Routes(s3), s3Protocol),
-      dynamodb: '',
-    };
-    dynamo = await startDynamo({
-      tableName: idempotencyTable,
-      region,
-      credentials,
-      path: options.stateDir ? join(options.stateDir, 'dynamodb') : undefined,
-      port: options.ports?.dynamodb,
-      recorder,
-    });
-    endpoints.dynamodb = dynamo.endpoint;
-    const dynamoTwin = dynamo;
-    fleet.start();
+      endpoints[endpoint.key] = server.url;
+      env[endpoint.envVar] = server.url;
+    }
+    for (const service of services) service.start?.();
 
     let closing: Promise<void> | undefined;
     return {
@@ -211,11 +176,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       idempotencyTable,
       s3,
       env: () => ({
-        AWS_ENDPOINT_URL_IOT: endpoints.iot,
-        AWS_ENDPOINT_URL_IOT_DATA_PLANE: endpoints.iotData,
-        AWS_ENDPOINT_URL_OPENSEARCH: endpoints.opensearch,
-        AWS_ENDPOINT_URL_S3: endpoints.s3,
-        AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+        ...env,
         AWS_REGION: region,
         AWS_ACCESS_KEY_ID: credentials.accessKeyId,
         AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
@@ -224,23 +185,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
         AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
         [IDEMPOTENCY_TABLE_ENV]: idempotencyTable,
       }),
-      catalog: () => ({
-        iot: iot.view(),
-        opensearch: Object.fromEntries(
-          packages.all().map((p) => [
-            p.name,
-            {
-              id: p.id,
-              status: packages.status(p),
-              availableVersion: p.availableVersion ?? null,
-              history: p.history.map((h) => ({ version: h.version, commitMessage: h.commitMessage ?? null, createdAt: new Date(h.createdAt).toISOString(), source: h.source ?? null })),
-              served: (p.servedLog ?? []).map((e) => ({ version: e.version, at: new Date(e.at).toISOString() })),
-              ...(p.errorDetails && !p.pending && { errorDetails: { ...p.errorDetails } }),
-            },
-          ]),
-        ),
-        domains: Object.fromEntries(domains.all().map((d) => [d.name, domainView(d.name, d.engineVersion, packages, domains)])),
-      }),
+      catalog: () => ({ iot: iot.view(), opensearch: packages.view(), domains: domains.view() }),
       createDomain: (spec, names = []) => {
         domains.create(spec);
         for (const name of names) {
@@ -250,52 +195,23 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
         }
       },
       calls: () => recorder.snapshot(),
-      iotTokenUses: () =>
-        iot.exportState().tokens.map(([key]) => {
-          const [operation = '', resource = '', token = ''] = key.split(' ');
-          return { operation, resource, token };
-        }),
+      iotTokenUses: () => iot.tokenUses(),
       resetCalls: () => recorder.reset(),
       fleet: () => fleet.view(),
       declareDevices: (groups) => fleet.devices.declare(groups),
       setFaults: (rules) => faults.setRules(rules),
       close: () =>
         (closing ??= (async () => {
-          fleet.stop();
-          await Promise.all([...servers.map((s) => s.close()), dynamoTwin.close()]);
+          for (const service of services) service.stop?.();
+          await Promise.all(servers.map((s) => s.close()));
           state?.flush();
         })()),
     };
   } catch (err) {
-    await Promise.allSettled([...servers.map((s) => s.close()), dynamo?.close()]);
+    await Promise.allSettled(servers.map((s) => s.close()));
     throw err;
   }
 }
-
-function domainView(name: string, engineVersion: string, packages: OpenSearchPackages, domains: OpenSearchDomains): TwinDomainView {
-  const byId = (id: string) => packages.get(id)?.name ?? id;
-  return {
-    engineVersion,
-    packages: Object.fromEntries(
-      domains.associationsOf({ domainName: name }).map((a) => {
-        const status = domains.status(a);
-        return [
-          byId(a.packageId),
-          {
-            id: a.packageId,
-            runs: a.activeVersion ?? null,
-            status,
-            ...(a.op.version !== a.activeVersion && { pending: a.op.version }),
-            ...(status === 'ASSOCIATION_FAILED' && a.op.failure && { errorDetails: { ...a.op.failure } }),
-          },
-        ];
-      }),
-    ),
-    timeline: domains.timeline(name).map((t) => ({ package: t.packageName, version: t.version, commitMessage: t.commitMessage ?? null, activeAt: new Date(t.activeAt).toISOString() })),
-  };
-}
-
-export type TwinService = 'iot' | 'iotData' | 'opensearch' | 's3' | 'dynamodb';
 
 export interface TwinClientConfig {
   region: string;
@@ -323,16 +239,8 @@ export function clientConfig(twin: Twin, service: TwinService): TwinClientConfig
  * the stand-ins' own route tables so the list cannot drift from what is served.
  */
 export function twinOperations(): string[] {
-  const s3 = new S3Store(1);
-  const fleet = new FleetService({ region: 'us-east-1', accountId: '000000000000', seed: 1, packageVersion: () => undefined, readObject: () => undefined });
-  const routes = {
-    iot: [...new IotCatalog('us-east-1', '000000000000').routes(), ...fleet.iotRoutes()],
-    'iot-data': fleet.iotDataRoutes(),
-    es: (() => {
-      const packages = new OpenSearchPackages(s3, DEFAULT_TIMING, 1);
-      return new OpenSearchApi(packages, new OpenSearchDomains(packages, { operationMs: 0, pluginOperationMs: 0 }), '000000000000').routes();
-    })(),
-    s3: s3Routes(s3),
-  };
-  return Object.entries(routes).flatMap(([service, list]) => [...new Set(list.map((r) => `${service}:${r.operation}`))]).sort();
+  const operations = buildServices({})
+    .services.flatMap((s) => s.endpoints)
+    .flatMap((e) => ('routes' in e ? e.routes.map((r) => `${e.service}:${r.operation}`) : []));
+  return [...new Set(operations)].sort();
 }

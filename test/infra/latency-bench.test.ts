@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { POLL_ERROR_NAMES } from '../../lib/release/errors';
-import { Prng } from '../../local/twin/faults';
-import { durationFactor } from '../../local/twin/opensearch-packages';
+import { Prng } from '../../local/twin/core/faults';
+import { durationFactor } from '../../local/twin/opensearch/packages';
 import { fixedPollDefinition, goals, usage } from '../../scripts/bench/latency';
 import { ROOT, readAslText } from './project';
 

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { lambdaContext } from '../../local/engine/functions';
 import { connect } from 'node:net';
 import { explain } from '../../cli/errors';
-import { startDynamo } from '../../local/twin/dynamo';
-import { CallRecorder } from '../../local/twin/http';
+import { startDynamo } from '../../local/twin/dynamodb/dynamo';
+import { CallRecorder } from '../../local/twin/core/calls';
 import { failure, useDynamoTwin, waitFor } from './helpers';
 
 /**

@@ -5,7 +5,7 @@ import { OpenSearchClient } from '@aws-sdk/client-opensearch';
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll } from 'vitest';
 import { clientConfig, type Twin } from '../../local/twin';
-import { type DynamoTwin, startDynamo } from '../../local/twin/dynamo';
+import { type DynamoTwin, startDynamo } from '../../local/twin/dynamodb/dynamo';
 
 /** maxAttempts 1 unless told otherwise, so an injected or modelled error surfaces as is. */
 export function clients(twin: Twin, maxAttempts = 1) {

@@ -23,6 +23,8 @@ beforeAll(async () => {
   });
   ({ iot, data } = fleetClients(twin));
   v1 = await packageVersion(iot, 'agent', '1.0.0');
+  // The catalog needs thing indexing (on by default); the first test looks at an account without it.
+  await iot.send(new UpdateIndexingConfigurationCommand({ thingIndexingConfiguration: { thingIndexingMode: 'OFF' } }));
 });
 afterAll(async () => {
   iot.destroy();

@@ -9,8 +9,8 @@ import {
   type PackageDetails,
 } from '@aws-sdk/client-opensearch';
 import { startTwin, type Twin } from '../../local/twin';
-import { OpenSearchPackages } from '../../local/twin/opensearch-packages';
-import { S3Store } from '../../local/twin/s3-store';
+import { OpenSearchPackages } from '../../local/twin/opensearch/packages';
+import { S3Store } from '../../local/twin/s3/store';
 import { clients, failure, waitFor } from './helpers';
 
 let twin: Twin;

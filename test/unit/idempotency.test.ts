@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resetAwsClients } from '../../lib/clients/aws';
 import { resetIdempotencyStore } from '../../lib/lambda/idempotency';
 import { lambdaContext } from '../../local/engine/functions';
-import { type DynamoTwin, startDynamo } from '../../local/twin/dynamo';
+import { type DynamoTwin, startDynamo } from '../../local/twin/dynamodb/dynamo';
 import { release } from '../fixtures/release';
 
 /**
