@@ -34,7 +34,7 @@ describe('pkgrelease local doctor against a running serve', () => {
       expect(fixed.code, fixed.stdout + fixed.stderr).toBe(0);
       expect(fixed.stdout).toMatch(/^changed fleet indexing \(account-wide\): thingIndexingMode OFF → REGISTRY_AND_SHADOW; namedShadowIndexingMode OFF → ON; filter.namedShadowNames \[\] → \["\$package"\]$/m);
       expect(fixed.stdout).toMatch(/^ok {4}fleet indexing: thingIndexingMode REGISTRY_AND_SHADOW, named shadow \$package indexed$/m);
-      expect((await iot.send(new GetIndexingConfigurationCommand({}))).thingIndexingConfiguration).toEqual({
+      expect((await iot.send(new GetIndexingConfigurationCommand({}))).thingIndexingConfiguration).toMatchObject({
         thingIndexingMode: 'REGISTRY_AND_SHADOW',
         namedShadowIndexingMode: 'ON',
         filter: { namedShadowNames: ['$package'] },
