@@ -90,6 +90,16 @@ export class OpenSearchPackageLocked extends ReleaseError {
   }
 }
 
+/**
+ * IoT refused CreatePackage / CreatePackageVersion because the account's fleet indexing is off (the
+ * Software Package Catalog needs it). Terminal: retrying cannot turn it on. Once it is on, a
+ * redrive runs CreateVersion again.
+ */
+export class FleetIndexingDisabled extends ReleaseError {
+  override readonly name = 'FleetIndexingDisabled';
+  readonly retryable = false;
+}
+
 // --- domains (issue 9) ----------------------------------------------------------------------------
 
 /** What a domain reported about one association. */
@@ -177,6 +187,7 @@ export const TERMINAL_ERROR_NAMES = [
   'InvalidRelease',
   'ArtifactNotFound',
   'VersionConflict',
+  'FleetIndexingDisabled',
   'OpenSearchPackageNotFound',
   'OpenSearchPackageFailed',
   'DomainConfigInvalid',

@@ -4,6 +4,7 @@ import { createPackage, createPackageVersion, getPackageVersion } from '../../cl
 import { headObject } from '../../clients/s3';
 import { type ContentIdentity, contentOf, describeArtifact, sameContent, sha256Of } from '../content';
 import { VersionConflict } from '../errors';
+import { fleetIndexingRefusal } from '../fleet-indexing';
 import type { ReleaseRequest } from '../request';
 
 export interface CreateVersionResult {
@@ -39,7 +40,7 @@ export async function createVersion(release: ReleaseRequest, deps: { iot: IoTCli
     const out = await createMissingPackageAnd(() => createPackageVersion(deps.iot, input), deps.iot, packageName, clientToken);
     return { outcome: 'created', versionArn: out.packageVersionArn ?? '', status: out.status ?? 'DRAFT' };
   } catch (e) {
-    if ((e as Error).name !== 'ConflictException') throw e;
+    if ((e as Error).name !== 'ConflictException') throw (await fleetIndexingRefusal(e, deps.iot, `creating ${packageName}@${versionName}`)) ?? e;
   }
 
   const existing = await getPackageVersion(deps.iot, packageName, versionName);
