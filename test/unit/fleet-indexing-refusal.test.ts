@@ -25,7 +25,7 @@ describe('createVersion while the account has fleet indexing off', () => {
 
     expect(error).toBeInstanceOf(FleetIndexingDisabled);
     expect(error.name).toBe('FleetIndexingDisabled');
-    expect((error as FleetIndexingDisabled).retryable).toBe(false);
+    expect((error as unknown as FleetIndexingDisabled).retryable).toBe(false);
     expect(error.message).toContain('pkgrelease doctor --fix-indexing');
     expect(error.message).toContain('thingIndexingMode is OFF');
     expect(error.message).toContain('filter.namedShadowNames has no $package');
