@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { OPENSEARCH } from '../../lib/release/constraints';
 import { action } from '../errors';
+import { FLEET_INDEXING_HELP, FLEET_INDEXING_MODES } from '../local/fleet-indexing';
 
 const DEFAULT_STATE_DIR = '.pkgrelease';
 const DEFAULT_PORT = '4580'; // = cli/local/serve.ts DEFAULT_PORT (kept here so --help loads nothing)
@@ -8,6 +9,7 @@ const stateDirOption = () => new Option('--state-dir <dir>', 'where local state 
 /** Repeatable `--domain <name>`: local OpenSearch domains (issue 9). */
 const domainOption = (what: string) =>
   new Option('--domain <name>', what).argParser((value: string, previous: string[] = []) => [...previous, value]);
+const fleetIndexingOption = () => new Option('--fleet-indexing <mode>', FLEET_INDEXING_HELP).choices(FLEET_INDEXING_MODES);
 const jsonOption = () => new Option('--json', 'print one JSON document (executions, catalog, calls) on stdout and nothing else');
 const configOption = () => new Option('--config <file>', 'package configuration (config/packages.json format); default: ./config/packages.json if present, else the state dir\'s');
 
@@ -32,6 +34,7 @@ export function registerLocalCommands(program: Command): void {
     .addOption(domainOption('a local OpenSearch domain running the OpenSearch package, created on first use (repeatable; not through a serve)'))
     .addOption(configOption())
     .addOption(stateDirOption())
+    .addOption(fleetIndexingOption())
     .addOption(jsonOption())
     .action(action(async (file: string, opts) => (await import('../local/publish')).publish(file, opts)));
 
@@ -49,6 +52,7 @@ export function registerLocalCommands(program: Command): void {
     .addOption(stateDirOption())
     .addOption(configOption())
     .addOption(domainOption('create a local OpenSearch domain with this name (repeatable)'))
+    .addOption(fleetIndexingOption())
     .option('--port <port>', 'base port: Step Functions API on it, S3, IoT, OpenSearch, DynamoDB on the next four', parsePort, Number(DEFAULT_PORT))
     .action(action(async (opts) => (await import('../local/serve')).serve(opts)));
 

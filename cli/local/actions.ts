@@ -8,6 +8,7 @@ import { configSource, configureFor, readConfig, SCENARIO_COPY, stateConfigSourc
 import { UsageError } from '../errors';
 import { publishInto } from './publish';
 import { refuseUnfixable } from './redrive-check';
+import { fleetIndexingOption } from './fleet-indexing';
 import { loadScenario, type Scenario, uploadBody } from './scenario';
 import { executionArnOf, fetchReport, twinClients, waitForExecution } from './serve-client';
 import { type OutputOptions, onStateDir, print, withSession } from './run-session';
@@ -37,7 +38,7 @@ export async function runScenario(path: string, opts: OutputOptions & { stateDir
 
 async function runScenarioOn(path: string, scenario: Scenario, baseDir: string, config: PackagesConfig, opts: OutputOptions & { stateDir?: string }): Promise<void> {
   await withSession(
-    { config, seed: scenario.seed, faults: scenario.faults, opensearchTiming: scenario.opensearchTiming, stateDir: opts.stateDir },
+    { config, seed: scenario.seed, faults: scenario.faults, opensearchTiming: scenario.opensearchTiming, stateDir: opts.stateDir, ...fleetIndexingOption(scenario.fleetIndexing) },
     opts,
     scenario.description ?? `Scenario ${basename(path)}`,
     async (session) => {

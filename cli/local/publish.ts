@@ -8,6 +8,7 @@ import { KEY_CONVENTION, parseReleaseKey, releaseKey } from '../../lib/release/k
 import { preflightRelease } from '../../lib/release/preflight';
 import { createOpenSearchPackage, LOCAL_BUCKET, type LocalSession, type OpenSearchPackageType } from '../../local/session';
 import { CliFailure, UsageError } from '../errors';
+import { fleetIndexingOption, type FleetIndexingMode } from './fleet-indexing';
 import { type OutputOptions, onStateDir, print, withSession } from './run-session';
 import { type ConfigSource, configSource, configureFor, stateConfigPath } from './config';
 import { fetchReport, twinClients, waitForExecution } from './serve-client';
@@ -25,6 +26,7 @@ export interface PublishOptions {
   type?: OpenSearchPackageType;
   /** Local OpenSearch domains that run the OpenSearch package (created, associated, on first use). */
   domain?: string[];
+  fleetIndexing?: FleetIndexingMode;
 }
 
 interface Planned {
@@ -90,7 +92,7 @@ export async function publish(file: string, opts: OutputOptions & PublishOptions
       const config = prepare(configSource(opts.stateDir, opts.config), planned, body.length, opts);
       const notReleased: string[] = [];
       await withSession(
-        { config, stateDir: opts.stateDir, onNotReleased: (_key, reason) => notReleased.push(reason) },
+        { config, stateDir: opts.stateDir, onNotReleased: (_key, reason) => notReleased.push(reason), ...fleetIndexingOption(opts.fleetIndexing) },
         opts,
         release ? `Releasing ${release.package}@${release.version}` : `Uploading ${planned.key}`,
         (session) => publishInto(session, config, basename(file), body, { ...opts, ...(release && { package: release.package, version: release.version }), key: planned.key }),
@@ -103,6 +105,9 @@ export async function publish(file: string, opts: OutputOptions & PublishOptions
 async function publishThroughServe(serve: ServeInfo, file: string, body: Buffer, planned: Planned, opts: OutputOptions & PublishOptions & { stateDir: string }): Promise<void> {
   if (opts.domain?.length) {
     throw new UsageError(`"pkgrelease local serve" (pid ${serve.pid}) holds ${opts.stateDir}: create domains with "local serve --domain <name>" (or the AWS CLI against it), not with publish`);
+  }
+  if (opts.fleetIndexing === 'off') {
+    throw new UsageError(`"pkgrelease local serve" (pid ${serve.pid}) holds ${opts.stateDir}: start it with "local serve --fleet-indexing off" (or turn indexing off with the AWS CLI against it), not with publish`);
   }
   // The serve reads its configuration file on every upload: extend that one (if it is the state dir's).
   const source: ConfigSource = { file: serve.configFile, extendable: serve.configFile === resolve(stateConfigPath(opts.stateDir)) };

@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { PackageSettingsSchema } from '../../lib/release/config';
 import { OPENSEARCH } from '../../lib/release/constraints';
 import { faultRuleSchema, twinOperations } from '../../local/twin';
+import { FLEET_INDEXING_HELP, FLEET_INDEXING_MODES } from './fleet-indexing';
 
 /**
  * A local scenario (`pkgrelease local run <file>`): package configuration, OpenSearch packages to
@@ -63,6 +64,10 @@ export const ScenarioSchema = z.strictObject({
       pluginAssociatingMs: z.number().int().nonnegative().optional().describe('the same for ZIP-PLUGIN (blue/green); default 5 × associatingMs'),
     })
     .optional(),
+  fleetIndexing: z
+    .enum(FLEET_INDEXING_MODES)
+    .default('on')
+    .describe(FLEET_INDEXING_HELP),
   faults: z.array(scenarioFaultRule).default([]),
   uploads: z
     .array(

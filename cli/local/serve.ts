@@ -4,6 +4,7 @@ import { LOCAL_BUCKET, LocalSession, PORT_OFFSETS } from '../../local/session';
 import { CliFailure } from '../errors';
 import { opensearchPackageOf } from '../../lib/release/config';
 import { configSource, readConfig } from './config';
+import { fleetIndexingOption, type FleetIndexingMode } from './fleet-indexing';
 import { createProgress } from './progress';
 import { type NotReleased, REPORT_PATH, type ServedReport } from './serve-client';
 import { liveServe, lockStateDir, removeServeInfo, type ServeInfo, writeServeInfo } from './state-dir';
@@ -21,6 +22,7 @@ export interface ServeOptions {
   port: number;
   /** Empty local OpenSearch domains to create (associate packages with any SDK or the AWS CLI). */
   domain?: string[];
+  fleetIndexing?: FleetIndexingMode;
 }
 
 /** The CLI's own route on the serve port (the report other commands read); everything else goes to `next` (the console). */
@@ -53,6 +55,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
       },
       onProgress: (e) => progress.update(e),
       timeScale: 0.05,
+      ...fleetIndexingOption(opts.fleetIndexing),
     });
     const created: string[] = [];
     for (const [name, settings] of Object.entries(config.packages)) {
@@ -81,6 +84,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
       `# configured packages (${source.file}): ${Object.keys(config.packages).join(', ') || '(none yet: "pkgrelease local publish" adds them)'}`,
       ...(created.length ? [`# created OpenSearch packages (TXT-DICTIONARY): ${created.join(', ')}`] : []),
       ...(opts.domain?.length ? [`# OpenSearch domains: ${opts.domain.join(', ')}`] : []),
+      ...(opts.fleetIndexing === 'off' ? ['# fleet indexing is OFF, as in a fresh AWS account: releases fail with FleetIndexingDisabled until "pkgrelease local doctor --fix-indexing"'] : []),
       `# ports: Step Functions ${opts.port + PORT_OFFSETS.sfn}, S3 ${opts.port + PORT_OFFSETS.s3}, IoT ${opts.port + PORT_OFFSETS.iot}, OpenSearch ${opts.port + PORT_OFFSETS.opensearch}, DynamoDB ${opts.port + PORT_OFFSETS.dynamodb}`,
       `# other commands with --state-dir ${opts.stateDir} go through this serve; "pkgrelease local env" prints these lines again`,
       `# Ctrl-C stops the twin; state is kept in ${opts.stateDir}`,

@@ -48,6 +48,11 @@ export interface LocalSessionOptions {
   onNotReleased?: (key: string, reason: string) => void;
   /** Runs this definition instead of statemachines/release.asl.json (the latency bench). */
   definitionText?: string;
+  /**
+   * false: the account's fleet indexing is OFF at start, as in a fresh AWS account (CreatePackage
+   * and CreatePackageVersion fail until it is turned on). Default: as the state dir has it, on in a new one.
+   */
+  fleetIndexing?: boolean;
 }
 
 export interface UploadOptions {
@@ -85,7 +90,7 @@ export class LocalSession {
     limitHeapGrowth();
     const base = options.basePort;
     const ports = base ? { s3: base + PORT_OFFSETS.s3, iot: base + PORT_OFFSETS.iot, opensearch: base + PORT_OFFSETS.opensearch, dynamodb: base + PORT_OFFSETS.dynamodb } : undefined;
-    const twin = await startTwin({ seed: options.seed, faults: options.faults, opensearchTiming: options.opensearchTiming, stateDir: options.stateDir, ports });
+    const twin = await startTwin({ seed: options.seed, faults: options.faults, opensearchTiming: options.opensearchTiming, stateDir: options.stateDir, ports, fleetIndexing: options.fleetIndexing });
     let session: LocalSession | undefined;
     const files = new SessionFiles(options.stateDir, () => ({ executions: engine.list(), calls: session!.totalCalls() }));
     const recordEnd = executionEndRecorder();
