@@ -1,7 +1,7 @@
 import * as z from '../../lib/validation/zod';
 import { domainsClient, domainSettings, underLease, whereFromContext, whileLockedByAnother } from '../../lib/lambda/domain-deps';
 import type { LeaseCheck } from '../../lib/release/domain-state';
-import { parseStepInput, stepHandler } from '../../lib/lambda/step-handler';
+import { parseReleaseStep, stepHandler } from '../../lib/lambda/step-handler';
 import { ReleaseStateSchema } from '../../lib/release/request';
 import { applyToDomains, nothingToWaitFor } from '../../lib/release/steps/apply-to-domains';
 
@@ -15,7 +15,7 @@ const ApplyStateSchema = z.extend(ReleaseStateSchema, {
  * must take the lease on every run, a redrive's included.
  */
 export const handler = stepHandler('applyToDomains', async (event: unknown, context) => {
-  const state = parseStepInput(ApplyStateSchema, event, 'applyToDomains');
+  const { input: state } = parseReleaseStep(ApplyStateSchema, event, 'applyToDomains');
   const update = state.steps.checkOpenSearch;
   const { selection } = domainSettings(state);
   const input = { release: state, update, domains: selection, where: whereFromContext(context) };

@@ -1,7 +1,8 @@
 import * as z from '../../lib/validation/zod';
-import { domainsClient, domainSettings, underLease } from '../../lib/lambda/domain-deps';
+import { domainsClient, underLease } from '../../lib/lambda/domain-deps';
 import { domainWaitMinutes } from '../../lib/release/config';
-import { parseStepInput, stepHandler } from '../../lib/lambda/step-handler';
+import { parseReleaseStep, stepHandler } from '../../lib/lambda/step-handler';
+import { approvalRequiredNow } from '../../lib/release/recheck';
 import { ReleaseStateSchema } from '../../lib/release/request';
 import { ApplyToDomainsResultSchema, nothingToWaitFor } from '../../lib/release/steps/apply-to-domains';
 import { checkDomains } from '../../lib/release/steps/check-domains';
@@ -24,10 +25,12 @@ const CheckEventSchema = z.object({
  * No Powertools record: each poll must look again.
  */
 export const handler = stepHandler('checkDomains', async (event: unknown) => {
-  const { state, execution } = parseStepInput(CheckEventSchema, event, 'checkDomains');
+  const { input: checked, settings } = parseReleaseStep(CheckEventSchema, event, 'checkDomains', (e) => e.state);
+  const { state, execution } = checked;
+  // The ApprovalRequired? gate that follows reads this: the configuration now, not Prepare's stored request.
+  const gate = { requireApproval: approvalRequiredNow(settings) };
   const { update, apply } = { update: state.steps.checkOpenSearch, apply: state.steps.applyToDomains };
-  if (nothingToWaitFor(apply)) return { domains: apply.domains };
-  const { settings } = domainSettings(state);
+  if (nothingToWaitFor(apply)) return { domains: apply.domains, ...gate };
   const input = {
     release: state,
     update,
@@ -39,5 +42,5 @@ export const handler = stepHandler('checkDomains', async (event: unknown) => {
   const result = await underLease(state, update.packageName, (assertLease) => checkDomains(input, domainsClient(), assertLease), () => true);
   const wait = apply.packageType === 'ZIP-PLUGIN' ? 'BlueGreenDeployment' : 'DomainAssociation';
   recordWaitDone(wait, apply.packageType, { name: 'DomainAssociationDuration', seconds: secondsSince(apply.startedAt) }, state);
-  return result;
+  return { ...result, ...gate };
 });

@@ -1,5 +1,5 @@
 import * as z from '../../lib/validation/zod';
-import { parseStepInput, stepHandler } from '../../lib/lambda/step-handler';
+import { parseReleaseStep, stepHandler } from '../../lib/lambda/step-handler';
 import { ReleaseStateSchema } from '../../lib/release/request';
 import { checkOpenSearch } from '../../lib/release/steps/check-opensearch';
 import { openSearchDepsFromEnv } from '../../lib/lambda/opensearch-deps';
@@ -26,7 +26,7 @@ const CheckStateSchema = z.extend(ReleaseStateSchema, {
  * No Powertools record: each poll must look again, and it changes nothing but the lease's expiry.
  */
 export const handler = stepHandler('checkOpenSearch', async (event: unknown) => {
-  const state = parseStepInput(CheckStateSchema, event, 'checkOpenSearch');
+  const { input: state } = parseReleaseStep(CheckStateSchema, event, 'checkOpenSearch');
   const update = state.steps.updateOpenSearch;
   const result = await checkOpenSearch(state, update, openSearchDepsFromEnv());
   const imported = update.outcome === 'importing' ? secondsSince(update.startedAt) : undefined;

@@ -1,12 +1,12 @@
 import type { Context } from 'aws-lambda';
 import { runIdempotent } from '../../lib/lambda/idempotency';
 import { openSearchDepsFromEnv } from '../../lib/lambda/opensearch-deps';
-import { parseStepInput, stepHandler } from '../../lib/lambda/step-handler';
+import { parseReleaseStep, stepHandler } from '../../lib/lambda/step-handler';
 import { ReleaseStateSchema } from '../../lib/release/request';
 import { updateOpenSearch, waitIfLocked } from '../../lib/release/steps/update-opensearch';
 
 export const handler = stepHandler('updateOpenSearch', async (event: unknown, context: Context) => {
-  const release = parseStepInput(ReleaseStateSchema, event, 'updateOpenSearch');
+  const { input: release } = parseReleaseStep(ReleaseStateSchema, event, 'updateOpenSearch');
   const deps = openSearchDepsFromEnv();
   await waitIfLocked(release, deps);
   return runIdempotent(async (r: typeof release) => {

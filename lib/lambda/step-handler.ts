@@ -1,6 +1,9 @@
 import type { Context } from 'aws-lambda';
 import type * as z from '../validation/zod';
+import { packagesConfigFromEnv, type PackageSettings } from '../release/config';
 import { classifyAwsError, InvalidRelease, ReleaseError } from '../release/errors';
+import { recheckRelease } from '../release/recheck';
+import type { ReleaseState } from '../release/request';
 import { appendReleaseKeys, logger } from './logger';
 import { recordStepError } from './metrics';
 
@@ -51,4 +54,20 @@ export function parseStepInput<S extends z.ZodMiniType>(schema: S, event: unknow
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   throw new InvalidRelease(`${step} received an unexpected state: ${issue.message}; start a new execution from the release request`, issue.path.join('.') || undefined);
+}
+
+/**
+ * A step's input, parsed, with what the step relies on checked again against the stack now (lib/release/recheck.ts):
+ * the package's configuration, the artifact bucket, the OpenSearch package. `stateOf` finds the
+ * release state where the ASL wraps it. Returns the package's settings as configured now.
+ */
+export function parseReleaseStep<S extends z.ZodMiniType>(
+  schema: S,
+  event: unknown,
+  step: string,
+  stateOf: (input: z.infer<S>) => ReleaseState = (input) => input as ReleaseState,
+): { input: z.infer<S>; settings: PackageSettings } {
+  const input = parseStepInput(schema, event, step);
+  const settings = recheckRelease(stateOf(input), { config: packagesConfigFromEnv(), artifactBucket: process.env.ARTIFACT_BUCKET || undefined }, step);
+  return { input, settings };
 }

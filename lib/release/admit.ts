@@ -3,6 +3,7 @@ import type { DefaultVersionPolicy } from './default-version-policy';
 import { InvalidRelease } from './errors';
 import type { ReleaseDraft } from './inputs';
 import { checkArtifactKey } from './key-convention';
+import { checkArtifactBucket } from './recheck';
 import { validateNames, validateReleaseFields } from './validate';
 
 /**
@@ -31,12 +32,7 @@ export function admitDraft(draft: ReleaseDraft, deps: AdmitDeps): Admission {
   const opensearchPackage = configuredOnly('opensearchPackage', draft.opensearchPackage, opensearchPackageOf(draft.packageName, settings));
   const defaultVersionPolicy = configuredOnly('defaultVersionPolicy', draft.defaultVersionPolicy, settings.defaultVersionPolicy ?? 'if-newer');
 
-  if (deps.artifactBucket && draft.artifact.bucket !== deps.artifactBucket) {
-    throw new InvalidRelease(
-      `artifact is in bucket "${draft.artifact.bucket}"; releases read from the stack's artifact bucket "${deps.artifactBucket}"`,
-      'artifact.bucket',
-    );
-  }
+  checkArtifactBucket(draft.artifact.bucket, deps.artifactBucket);
   // An S3 event's key was mapped by the key convention itself; a request names its key.
   if (draft.source !== 's3-event') checkArtifactKey(draft.artifact.key, draft.packageName, draft.versionName);
   validateReleaseFields({ ...draft, opensearchPackage });

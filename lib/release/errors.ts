@@ -100,6 +100,15 @@ export class FleetIndexingDisabled extends ReleaseError {
   readonly retryable = false;
 }
 
+/**
+ * Promote found no approval for a package whose configuration requires one now. Terminal: a redrive
+ * resumes at Promote and cannot ask; a new execution of the release waits at WaitForApproval.
+ */
+export class NotApproved extends ReleaseError {
+  override readonly name = 'NotApproved';
+  readonly retryable = false;
+}
+
 // --- domains (issue 9) ----------------------------------------------------------------------------
 
 /** What a domain reported about one association. */
@@ -188,6 +197,7 @@ export const TERMINAL_ERROR_NAMES = [
   'ArtifactNotFound',
   'VersionConflict',
   'FleetIndexingDisabled',
+  'NotApproved',
   'OpenSearchPackageNotFound',
   'OpenSearchPackageFailed',
   'DomainConfigInvalid',

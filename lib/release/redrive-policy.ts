@@ -21,6 +21,7 @@ export const REDRIVE_ADVICE: Readonly<Record<string, RedriveAdvice>> = {
   ArtifactNotFound: { redrivable: false, action: 'upload the artifact again; the pinned S3 object version does not exist' },
   VersionConflict: { redrivable: false, action: 'released versions are never overwritten: upload under a new version name' },
   OpenSearchPackageFailed: { redrivable: false, action: 'OpenSearch rejected the content: fix the artifact and release it as a new version' },
+  NotApproved: { redrivable: false, action: 'the package requires approval now: start a new execution with the same input, it waits at WaitForApproval (a redrive resumes at Promote and cannot ask)' },
   ReleaseRejected: { redrivable: false, action: 'a person rejected it at WaitForApproval: fix what they named and release a new version' },
   IdempotencyValidationError: { redrivable: false, action: 'its clientToken was used for another release: start it again without clientToken (or with a new one)' },
   FleetIndexingDisabled: { redrivable: true, action: 'turn fleet indexing on (pkgrelease doctor --fix-indexing), then redrive: CreateVersion runs again' },

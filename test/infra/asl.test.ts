@@ -188,7 +188,7 @@ describe('statemachines/release.asl.json', () => {
       const rules = choice.Choices as JsonObject[];
       expect(rules).toHaveLength(1);
       expect(rules[0]!.Next).toBe('WaitForApproval');
-      expect(JSON.stringify(rules[0])).toContain('"Variable":"$.requireApproval"');
+      expect(JSON.stringify(rules[0])).toContain('"Variable":"$.steps.checkDomains.requireApproval"');
       const into = Object.entries(states).filter(([, st]) => st.Next === 'ApprovalRequired?' || st.Next === 'Promote').map(([n]) => n);
       expect(into.sort()).toEqual(['WaitForApproval', ...Object.entries(states).filter(([, st]) => st.Next === 'ApprovalRequired?').map(([n]) => n)].sort());
     });

@@ -6,7 +6,7 @@ import { resetAwsClients } from '../../lib/clients/aws';
 import { resetIdempotencyStore } from '../../lib/lambda/idempotency';
 import { lambdaContext } from '../../local/engine/functions';
 import { type DynamoTwin, startDynamo } from '../../local/twin/dynamodb/dynamo';
-import { release } from '../fixtures/release';
+import { CONFIG, release } from '../fixtures/release';
 
 /**
  * Powertools idempotency with a real DynamoDB-compatible store (dynalite): a replay of the same
@@ -26,6 +26,8 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     IDEMPOTENCY_TABLE: TABLE,
     POWERTOOLS_LOG_LEVEL: 'SILENT',
+    // Each step checks the release against the configuration again.
+    PACKAGES_CONFIG: JSON.stringify(CONFIG),
   });
   resetAwsClients();
   resetIdempotencyStore();
@@ -33,6 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await dynamo.close();
   delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
+  delete process.env.PACKAGES_CONFIG;
 });
 
 describe('step idempotency (Powertools, keyed on clientToken)', () => {
