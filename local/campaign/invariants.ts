@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parseCommitMessage, shortToken } from '../../lib/release/identity';
+import type { ReleaseRequest } from '../../lib/release/request';
 import { compareVersions, newestVersion } from '../../lib/release/version-order';
 import type { ExecutionRecord } from '../engine/executions';
 import type { CallCounts, TwinCatalog } from '../twin';
@@ -247,9 +248,7 @@ function checkDomains(plan: CampaignPlan, outcome: CampaignOutcome, byPackage: M
 }
 
 function preparedRelease(execution: ExecutionRecord, outcome: CampaignOutcome): PreparedRelease | undefined {
-  const out = execution.states.find((s) => s.name === 'Prepare' && s.status === 'SUCCEEDED')?.output as
-    | { packageName: string; versionName: string; clientToken: string; artifact: { key: string; version?: string } }
-    | undefined;
+  const out = execution.states.find((s) => s.name === 'Prepare' && s.status === 'SUCCEEDED')?.output as ReleaseRequest | undefined;
   if (!out?.artifact.version) return undefined;
   return { execution, packageName: out.packageName, versionName: out.versionName, key: out.artifact.key, token: out.clientToken, content: outcome.body(out.artifact.key, out.artifact.version) };
 }
