@@ -6,7 +6,7 @@ import type { ExecutionRecord } from '../engine/executions';
 import type { CallCounts, TwinCatalog } from '../twin';
 import type { CampaignPlan } from './generate';
 
-/** The calls that change AWS state: "mutating calls per release" counts their successes. */
+/** The calls that change AWS state, the one list: "mutating calls per release" counts their successes, the e2e tests that none repeats. */
 export const MUTATING_CALLS = ['iot:CreatePackage', 'iot:CreatePackageVersion', 'iot:UpdatePackageVersion', 'iot:UpdatePackage', 'es:UpdatePackage', 'es:AssociatePackage', 's3:CopyObject'] as const;
 
 /** What the checker reads: the engine's executions, the twin's catalog, S3 bodies and IoT token uses. */
