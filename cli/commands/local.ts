@@ -5,7 +5,7 @@ import { action } from '../errors';
 const DEFAULT_STATE_DIR = '.pkgrelease';
 const DEFAULT_PORT = '4580'; // = cli/local/serve.ts DEFAULT_PORT (kept here so --help loads nothing)
 const stateDirOption = () => new Option('--state-dir <dir>', 'where local state persists between commands (one serve and any number of other commands can share it)').default(DEFAULT_STATE_DIR);
-/** Repeatable `--domain <name>`: local OpenSearch domains (issue 9). */
+/** Repeatable `--domain <name>`: local OpenSearch domains. */
 const domainOption = (what: string) =>
   new Option('--domain <name>', what).argParser((value: string, previous: string[] = []) => [...previous, value]);
 const jsonOption = () => new Option('--json', 'print one JSON document (executions, catalog, calls) on stdout and nothing else');

@@ -9,7 +9,7 @@ import { SbomSettingsShape } from './sbom/settings';
  * variable). Only configured packages can be released: an upload for an unknown package fails fast.
  */
 
-// --- domains (issue 9) ----------------------------------------------------------------------------
+// --- domains ------------------------------------------------------------------------------------
 export const DOMAIN_SELECTIONS = ['associated', 'none'] as const;
 export type DomainSelection = (typeof DOMAIN_SELECTIONS)[number] | string[];
 /** ZIP-PLUGIN association runs a blue/green deployment: it takes much longer than a dictionary's. */
@@ -44,7 +44,7 @@ export const PackageSettingsSchema = z.strictObject({
   allowRecipeFromMetadata: z.optional(z.boolean()),
   /** Wait for `pkgrelease approve` before Promote. Default: no. */
   requireApproval: z.optional(z.boolean()),
-  // --- domains (issue 9): which OpenSearch domains a release applies the update to ---------------
+  // --- domains: which OpenSearch domains a release applies the update to ---------------
   /** `associated` (default): every domain ListDomainsForPackage reports; a list: these domains
    *  (associated when not yet); `none`: stop once the package is AVAILABLE. */
   domains: z.optional(

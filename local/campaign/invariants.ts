@@ -46,8 +46,8 @@ interface PreparedRelease {
 }
 
 /**
- * Invariants 1–5 of the concurrency issue, checked after every execution ended (and the failed ones
- * were redriven once the faults were gone):
+ * The invariants of the concurrency guarantee (docs/ordering.md), checked after every execution
+ * ended (and the failed ones were redriven once the faults were gone):
  * 1. convergence — every valid release SUCCEEDED;
  * 2. no regression — each OpenSearch package's served timeline never goes back to an older release,
  *    and it ends on the highest released version's exact bytes;
@@ -56,7 +56,7 @@ interface PreparedRelease {
  * 4. identity by content — byte-identical uploads of one version all succeed, and only one of them
  *    changes anything;
  * 5. fewest calls — reported as successful mutating calls per release;
- * 6. domains (issue 9) — every domain's timeline of ACTIVE versions never goes back to an older
+ * 6. domains — every domain's timeline of ACTIVE versions never goes back to an older
  *    release, and each domain ends running the highest released version.
  */
 export function checkCampaign(plan: CampaignPlan, outcome: CampaignOutcome): CampaignSummary {

@@ -17,7 +17,7 @@ export interface LocalFunction {
 /**
  * Imports a handler module once, as a warm Lambda keeps it. Each `import()` call, even of a loaded
  * module, asks the module loader to resolve the specifier again (under tsx: a round trip to its
- * loader thread), which was the biggest cost of a local invocation.
+ * loader thread), the biggest cost of a local invocation.
  */
 function once(load: LocalFunction['load']): LocalFunction['load'] {
   let loaded: ReturnType<LocalFunction['load']> | undefined;

@@ -195,7 +195,7 @@ export function table(rows: Row[], spec: Spec, startedAt: string, loads: [number
   return lines.join('\n');
 }
 
-/** The issue's goal for all releases: overhead ≤ 10 s at the median, ≤ 5 % at p95, transitions ≤ 1.5× the fixed polls'. */
+/** The goal for all releases: overhead ≤ 10 s at the median, ≤ 5 % at p95, transitions ≤ 1.5× the fixed polls'. */
 export function goals(rows: Row[]): string {
   const now = rows.find((r) => r.shape === 'backoff (ASL)' && r.group === 'all');
   const before = rows.find((r) => r.shape === 'fixed 30 s' && r.group === 'all');

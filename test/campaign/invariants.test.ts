@@ -21,7 +21,7 @@ const execution = (version: string, n: number, status = 'SUCCEEDED', error?: str
 });
 const contentOf = (version: string) => plan.uploads.find((u) => u.versionName === version)!.content;
 
-/** The two domains of pkg-001-dict each ran `domainRan` in this order (issue 9). */
+/** The two domains of pkg-001-dict each ran `domainRan` in this order. */
 function outcome(served: string[], defaultVersion = '1.1.0', executions = [execution('1.0.0', 1), execution('1.1.0', 2)], domainRan = ['v1', 'v2', 'v3']): CampaignOutcome {
   const history = [
     { version: 'v1', commitMessage: null, createdAt: '', source: null },
@@ -69,7 +69,7 @@ describe('campaign invariants', () => {
     expect(summary.stuck).toBe(1);
   });
 
-  it('flag a domain that ran an older release after a newer one, or does not end on the highest (issue 9)', () => {
+  it('flag a domain that ran an older release after a newer one, or does not end on the highest', () => {
     const back = checkCampaign(plan, outcome(['v1', 'v2', 'v3'], '1.1.0', undefined, ['v1', 'v3', 'v2', 'v3']));
     expect(back.domainRegressions).toBe(2);
     expect(back.violations[0]).toMatch(/^domain regression: pkg-001-search-a ran 1\.0\.0 \(v2\) at .* after 1\.1\.0/);

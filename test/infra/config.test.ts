@@ -88,7 +88,7 @@ describe('config/packages.json -> PACKAGES_CONFIG', () => {
   });
 });
 
-describe('domains settings (issue 9)', () => {
+describe('domains settings', () => {
   it.each([['associated'], ['none'], [['search-prod', 'arn:aws:es:us-east-1:123456789012:domain/search-eu']]])('accepts domains: %j', (domains) => {
     const config = { packages: { a: { domains, domainWaitMinutes: 90 } } };
     expect(parsePackagesConfig(envOf(config))).toEqual(config);
