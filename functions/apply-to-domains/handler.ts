@@ -1,7 +1,6 @@
 import * as z from '../../lib/validation/zod';
 import { domainsClient, domainSettings, underLease, whereFromContext, whileLockedByAnother } from '../../lib/lambda/domain-deps';
-import { leaseStoreFromEnv } from '../../lib/lambda/lease-store';
-import { logWarning } from '../../lib/lambda/logger';
+import { pollTimingDepsFromEnv } from '../../lib/lambda/poll-timing-deps';
 import { domainWaitMinutes } from '../../lib/release/config';
 import type { LeaseCheck } from '../../lib/release/domain-state';
 import { parseStepInput, stepHandler } from '../../lib/lambda/step-handler';
@@ -26,7 +25,7 @@ export const handler = stepHandler('applyToDomains', async (event: unknown, cont
   const input = { release: state, update, domains: selection, where: whereFromContext(context) };
   const withFirstWait = async (result: ApplyToDomainsResult) => ({
     ...result,
-    firstPollSeconds: await domainsFirstWait(result, update.packageName, domainWaitMinutes(settings, result.packageType) * 60, leaseStoreFromEnv(), logWarning),
+    firstPollSeconds: await domainsFirstWait(result, update.packageName, domainWaitMinutes(settings, result.packageType) * 60, pollTimingDepsFromEnv()),
   });
   if (selection === 'none') return withFirstWait(await applyToDomains(input, domainsClient(), async () => undefined));
   const apply = (assertLease: LeaseCheck) => applyToDomains(input, domainsClient(), assertLease);

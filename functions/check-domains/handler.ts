@@ -6,8 +6,7 @@ import { ReleaseStateSchema } from '../../lib/release/request';
 import { ApplyToDomainsResultSchema, nothingToWaitFor } from '../../lib/release/steps/apply-to-domains';
 import { checkDomains } from '../../lib/release/steps/check-domains';
 import { recordWaitDone, secondsSince } from '../../lib/lambda/metrics';
-import { leaseStoreFromEnv } from '../../lib/lambda/lease-store';
-import { logWarning } from '../../lib/lambda/logger';
+import { pollTimingDepsFromEnv } from '../../lib/lambda/poll-timing-deps';
 import { associationKind, learnDuration, startedAssociations } from '../../lib/release/poll-timing';
 
 /** The ASL passes the state and the context object's Execution (RedriveTime only exists after a redrive). */
@@ -41,9 +40,8 @@ export const handler = stepHandler('checkDomains', async (event: unknown) => {
   // Returns only once every domain is done: the lease is given up then.
   const result = await underLease(state, update.packageName, (assertLease) => checkDomains(input, domainsClient(), assertLease), () => true);
   const wait = apply.packageType === 'ZIP-PLUGIN' ? 'BlueGreenDeployment' : 'DomainAssociation';
-  const seconds = secondsSince(apply.startedAt);
-  recordWaitDone(wait, apply.packageType, { name: 'DomainAssociationDuration', seconds }, state);
+  recordWaitDone(wait, apply.packageType, { name: 'DomainAssociationDuration', seconds: secondsSince(apply.startedAt) }, state);
   // Associations this release started ended: the next release of the package waits about that long first.
-  if (startedAssociations(apply)) await learnDuration(leaseStoreFromEnv(), update.packageName, associationKind(apply.packageType), seconds, logWarning);
+  if (startedAssociations(apply)) await learnDuration(update.packageName, associationKind(apply.packageType), apply.startedAt, pollTimingDepsFromEnv());
   return result;
 });

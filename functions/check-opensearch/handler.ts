@@ -4,7 +4,7 @@ import { ReleaseStateSchema } from '../../lib/release/request';
 import { checkOpenSearch } from '../../lib/release/steps/check-opensearch';
 import { openSearchDepsFromEnv } from '../../lib/lambda/opensearch-deps';
 import { recordWaitDone, secondsSince } from '../../lib/lambda/metrics';
-import { logWarning } from '../../lib/lambda/logger';
+import { pollTimingDepsFromEnv } from '../../lib/lambda/poll-timing-deps';
 import { learnDuration } from '../../lib/release/poll-timing';
 
 const CheckStateSchema = z.extend(ReleaseStateSchema, {
@@ -35,6 +35,6 @@ export const handler = stepHandler('checkOpenSearch', async (event: unknown) => 
   const imported = update.outcome === 'importing' ? secondsSince(update.startedAt) : undefined;
   recordWaitDone('OpenSearchImport', result.packageType, { name: 'OpenSearchImportDuration', seconds: imported }, state);
   // This release's own import ended: the next release of the package waits about that long first.
-  if (result.outcome === 'served') await learnDuration(deps.lease, update.packageName, 'import', imported, logWarning);
+  if (result.outcome === 'served' && update.outcome === 'importing') await learnDuration(update.packageName, 'import', update.startedAt, pollTimingDepsFromEnv(deps.lease));
   return result;
 });

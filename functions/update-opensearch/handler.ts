@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { runIdempotent } from '../../lib/lambda/idempotency';
-import { logWarning } from '../../lib/lambda/logger';
+import { pollTimingDepsFromEnv } from '../../lib/lambda/poll-timing-deps';
 import { openSearchDepsFromEnv } from '../../lib/lambda/opensearch-deps';
 import { parseStepInput, stepHandler } from '../../lib/lambda/step-handler';
 import { importFirstWait } from '../../lib/release/poll-timing';
@@ -17,5 +17,5 @@ export const handler = stepHandler('updateOpenSearch', async (event: unknown, co
     return result.outcome === 'importing' ? { ...result, startedAt: Date.now() } : result;
   }, release, context);
   // Outside the stored record: a replayed result waits only for what is left of its import.
-  return { ...result, firstPollSeconds: await importFirstWait(result, deps.lease, logWarning) };
+  return { ...result, firstPollSeconds: await importFirstWait(result, pollTimingDepsFromEnv(deps.lease)) };
 });

@@ -37,8 +37,13 @@ export interface DurationStore {
   table: string;
 }
 
-/** Says what went wrong with an advisory read or write (the handler logs it); the release goes on. */
-export type Warn = (message: string, error: unknown) => void;
+export interface PollTimingDeps {
+  store: DurationStore;
+  /** Says what went wrong with an advisory read or write (the handler logs it); the release goes on. */
+  warn: (message: string, error: unknown) => void;
+  /** Seconds elapsed since an epoch-ms time, in the state machine's seconds (lib/lambda/poll-timing-deps.ts). */
+  secondsSince: (sinceMs: number) => number;
+}
 
 /** The durations' item id (the lease is `lease#opensearch-package#…`, Powertools ids `<function>#<hash>`). */
 export function durationsKey(opensearchPackage: string): string {
@@ -81,13 +86,11 @@ export async function recordDuration(store: DurationStore, opensearchPackage: st
  */
 export async function importFirstWait(
   update: { outcome: string; packageName: string; startedAt?: number },
-  store: DurationStore,
-  warn: Warn,
-  now: () => number = Date.now,
+  deps: PollTimingDeps,
 ): Promise<number> {
   if (update.outcome !== 'importing' || update.startedAt === undefined) return 0;
-  const seen = await advisory(() => observedDurations(store, update.packageName, 'import'), [], warn, `durations of ${update.packageName} unreadable; polling without a first wait`);
-  return firstPollSeconds(seen, (now() - update.startedAt) / 1000, IMPORT_WAIT_BOUND_SECONDS);
+  const seen = await advisory(() => observedDurations(deps.store, update.packageName, 'import'), [], deps, `durations of ${update.packageName} unreadable; polling without a first wait`);
+  return firstPollSeconds(seen, deps.secondsSince(update.startedAt), IMPORT_WAIT_BOUND_SECONDS);
 }
 
 /**
@@ -98,14 +101,12 @@ export async function domainsFirstWait(
   apply: { domains: Pick<DomainReport, 'outcome'>[]; startedAt: number; packageType?: string },
   opensearchPackage: string,
   budgetSeconds: number,
-  store: DurationStore,
-  warn: Warn,
-  now: () => number = Date.now,
+  deps: PollTimingDeps,
 ): Promise<number> {
   if (!startedAssociations(apply) || apply.domains.some((d) => d.outcome === 'associating')) return 0;
   const kind = associationKind(apply.packageType);
-  const seen = await advisory(() => observedDurations(store, opensearchPackage, kind), [], warn, `durations of ${opensearchPackage} unreadable; polling without a first wait`);
-  return firstPollSeconds(seen, (now() - apply.startedAt) / 1000, budgetSeconds);
+  const seen = await advisory(() => observedDurations(deps.store, opensearchPackage, kind), [], deps, `durations of ${opensearchPackage} unreadable; polling without a first wait`);
+  return firstPollSeconds(seen, deps.secondsSince(apply.startedAt), budgetSeconds);
 }
 
 /** ApplyToDomains started at least one association: its end is a duration worth learning. */
@@ -113,17 +114,21 @@ export function startedAssociations(apply: { domains: Pick<DomainReport, 'outcom
   return apply.domains.some((d) => d.outcome === 'associated');
 }
 
-/** Records a wait's duration when it is known; a failed write is reported to `warn` and ignored. */
-export async function learnDuration(store: DurationStore, opensearchPackage: string, kind: WorkKind, seconds: number | undefined, warn: Warn): Promise<void> {
-  if (seconds === undefined || !isDuration(seconds)) return;
-  await advisory(() => recordDuration(store, opensearchPackage, kind, seconds), [], warn, `could not record the ${kind} duration of ${opensearchPackage}; the next release polls from a staler history`);
+/**
+ * Records how long a wait's work took, from `startedAt` (epoch ms; nothing when unknown) to now; a
+ * failed write is reported to `warn` and ignored.
+ */
+export async function learnDuration(opensearchPackage: string, kind: WorkKind, startedAt: number | undefined, deps: PollTimingDeps): Promise<void> {
+  const seconds = startedAt === undefined ? undefined : deps.secondsSince(startedAt);
+  if (!isDuration(seconds)) return;
+  await advisory(() => recordDuration(deps.store, opensearchPackage, kind, seconds), [], deps, `could not record the ${kind} duration of ${opensearchPackage}; the next release polls from a staler history`);
 }
 
-async function advisory<T>(run: () => Promise<T>, fallback: T, warn: Warn, message: string): Promise<T> {
+async function advisory<T>(run: () => Promise<T>, fallback: T, deps: Pick<PollTimingDeps, 'warn'>, message: string): Promise<T> {
   try {
     return await run();
   } catch (e) {
-    warn(message, e);
+    deps.warn(message, e);
     return fallback;
   }
 }

@@ -19,6 +19,8 @@ import { readAslText } from '../infra/project';
 const ddb = mockClient(DynamoDBClient);
 const store = { dynamodb: new DynamoDBClient({}), table: 'idempotency' };
 const NOW = 1_700_000_000_000;
+const since = (ms: number) => (NOW - ms) / 1000;
+const deps = (warn = vi.fn()) => ({ store, warn, secondsSince: since });
 const item = (attrs: Record<string, unknown>) => ({ Item: marshall({ id: durationsKey('edge-agent-dict'), ...attrs }) });
 const written = () =>
   ddb.commandCalls(UpdateItemCommand).map((c) => ({ key: c.args[0].input.Key, update: c.args[0].input.UpdateExpression, condition: c.args[0].input.ConditionExpression, values: unmarshall(c.args[0].input.ExpressionAttributeValues!), names: c.args[0].input.ExpressionAttributeNames }));
@@ -82,14 +84,14 @@ describe('the durations record', () => {
     ddb.on(GetItemCommand).resolves({});
     ddb.on(UpdateItemCommand).rejects(Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' }));
     const warn = vi.fn();
-    await expect(learnDuration(store, 'edge-agent-dict', 'import', 90, warn)).resolves.toBeUndefined();
+    await expect(learnDuration('edge-agent-dict', 'import', NOW - 90_000, deps(warn))).resolves.toBeUndefined();
     expect(warn).toHaveBeenCalledOnce();
     expect(warn.mock.calls[0]![0]).toMatch(/could not record the import duration of edge-agent-dict/);
   });
 
   it('an unknown duration is not recorded', async () => {
     const warn = vi.fn();
-    await learnDuration(store, 'edge-agent-dict', 'import', undefined, warn);
+    await learnDuration('edge-agent-dict', 'import', undefined, deps(warn));
     expect(ddb.calls()).toHaveLength(0);
   });
 
@@ -105,26 +107,26 @@ describe('the first waits', () => {
 
   it('UpdateOpenSearch: an import it started waits for 80 % of the fastest recent import, less what elapsed since it started', async () => {
     ddb.on(GetItemCommand).resolves(item({ import: [100, 90, 110] }));
-    await expect(importFirstWait(importing, store, vi.fn(), () => NOW)).resolves.toBe(70);
+    await expect(importFirstWait(importing, deps())).resolves.toBe(70);
   });
 
   it('UpdateOpenSearch: a replayed result waits only for what is left, and never past its bound', async () => {
     ddb.on(GetItemCommand).resolves(item({ import: [100] }));
-    await expect(importFirstWait({ ...importing, startedAt: NOW - 60_000 }, store, vi.fn(), () => NOW)).resolves.toBe(20);
-    await expect(importFirstWait({ ...importing, startedAt: NOW - 3 * 86_400_000 }, store, vi.fn(), () => NOW)).resolves.toBe(0);
+    await expect(importFirstWait({ ...importing, startedAt: NOW - 60_000 }, deps())).resolves.toBe(20);
+    await expect(importFirstWait({ ...importing, startedAt: NOW - 3 * 86_400_000 }, deps())).resolves.toBe(0);
     ddb.on(GetItemCommand).resolves(item({ import: [1e7] }));
-    await expect(importFirstWait(importing, store, vi.fn(), () => NOW)).resolves.toBe(IMPORT_WAIT_BOUND_SECONDS / 2);
+    await expect(importFirstWait(importing, deps())).resolves.toBe(IMPORT_WAIT_BOUND_SECONDS / 2);
   });
 
   it('UpdateOpenSearch: nothing to import (served, superseded) means no wait and no read', async () => {
-    for (const outcome of ['served', 'superseded']) await expect(importFirstWait({ ...importing, outcome }, store, vi.fn(), () => NOW)).resolves.toBe(0);
+    for (const outcome of ['served', 'superseded']) await expect(importFirstWait({ ...importing, outcome }, deps())).resolves.toBe(0);
     expect(ddb.calls()).toHaveLength(0);
   });
 
   it('an unreadable record means no first wait, reported', async () => {
     ddb.on(GetItemCommand).rejects(new Error('network down'));
     const warn = vi.fn();
-    await expect(importFirstWait(importing, store, warn, () => NOW)).resolves.toBe(0);
+    await expect(importFirstWait(importing, deps(warn))).resolves.toBe(0);
     expect(warn).toHaveBeenCalledOnce();
   });
 
@@ -132,16 +134,16 @@ describe('the first waits', () => {
 
   it('ApplyToDomains: associations it started wait for 80 % of the fastest recent one of their kind, within half the domain budget', async () => {
     ddb.on(GetItemCommand).resolves(item({ association: [300, 320], blueGreen: [1500, 1400] }));
-    await expect(domainsFirstWait(apply(['associated', 'already-active']), 'edge-agent-dict', 1200, store, vi.fn(), () => NOW)).resolves.toBe(239);
-    await expect(domainsFirstWait(apply(['associated'], 'ZIP-PLUGIN'), 'edge-agent-dict', 5400, store, vi.fn(), () => NOW)).resolves.toBe(1119);
-    await expect(domainsFirstWait(apply(['associated'], 'ZIP-PLUGIN'), 'edge-agent-dict', 1200, store, vi.fn(), () => NOW)).resolves.toBe(600);
+    await expect(domainsFirstWait(apply(['associated', 'already-active']), 'edge-agent-dict', 1200, deps())).resolves.toBe(239);
+    await expect(domainsFirstWait(apply(['associated'], 'ZIP-PLUGIN'), 'edge-agent-dict', 5400, deps())).resolves.toBe(1119);
+    await expect(domainsFirstWait(apply(['associated'], 'ZIP-PLUGIN'), 'edge-agent-dict', 1200, deps())).resolves.toBe(600);
   });
 
   it('ApplyToDomains: no association started, or one started earlier (ASSOCIATING already), means no wait', async () => {
     ddb.on(GetItemCommand).resolves(item({ association: [300] }));
-    await expect(domainsFirstWait(apply([]), 'edge-agent-dict', 1200, store, vi.fn(), () => NOW)).resolves.toBe(0);
-    await expect(domainsFirstWait(apply(['already-active']), 'edge-agent-dict', 1200, store, vi.fn(), () => NOW)).resolves.toBe(0);
-    await expect(domainsFirstWait(apply(['associated', 'associating']), 'edge-agent-dict', 1200, store, vi.fn(), () => NOW)).resolves.toBe(0);
+    await expect(domainsFirstWait(apply([]), 'edge-agent-dict', 1200, deps())).resolves.toBe(0);
+    await expect(domainsFirstWait(apply(['already-active']), 'edge-agent-dict', 1200, deps())).resolves.toBe(0);
+    await expect(domainsFirstWait(apply(['associated', 'associating']), 'edge-agent-dict', 1200, deps())).resolves.toBe(0);
     expect(ddb.calls()).toHaveLength(0);
   });
 });
