@@ -16,6 +16,8 @@ export interface AslState {
   Branches?: AslMachine[];
   Iterator?: AslMachine;
   ItemProcessor?: AslMachine;
+  Seconds?: number;
+  SecondsPath?: string;
 }
 
 export interface AslRetrier {
@@ -63,13 +65,20 @@ function renderMachine(machine: AslMachine, indent: string, ids: Ids): string[] 
     for (const c of state.Catch ?? []) edge(id(c.Next), `Catch ${c.ErrorEquals.join(', ')}`);
     // A Retry on a "not ready yet" name is a poll: drawn as a loop, since it is part of the flow.
     for (const r of state.Retry ?? []) if (r.ErrorEquals.every((e) => POLLS.has(e))) edge(from, pollLabel(r));
-    if (state.Next) edge(id(state.Next));
+    if (state.Next) edge(id(state.Next), waitLabel(state));
     if (state.End || state.Type === 'Succeed' || state.Type === 'Fail') edge('[*]');
   }
   return lines;
 }
 
 const POLLS = new Set(Object.keys(POLL_ERROR_NAMES));
+
+/** A Wait's length on its way out: `after 30 s`, or `after firstPollSeconds s` for `SecondsPath: $.x.firstPollSeconds`. */
+function waitLabel(state: AslState): string | undefined {
+  if (state.Type !== 'Wait') return undefined;
+  if (state.SecondsPath) return `after ${state.SecondsPath.split('.').pop()} s`;
+  return state.Seconds !== undefined ? `after ${state.Seconds} s` : undefined;
+}
 
 /** `every 30 s while X (at most 60×)`, or with a backoff `3 s ×1.5 up to 10 s, full jitter, while X (at most 300×)`. */
 export function pollLabel(r: AslRetrier): string {
