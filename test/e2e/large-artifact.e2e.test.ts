@@ -41,11 +41,8 @@ beforeAll(async () => {
   serve = await startServe(join(dir, 'state'), ['--config', config], dir);
   env = { ...serve.info.env, ...CLI_DEFAULT_CHECKSUMS };
   // A dictionary OpenSearch can import: 50 MiB of text lines, random so that no two runs agree.
-  data = Buffer.from(
-    randomBytes(25 * MiB)
-      .toString('hex')
-      .replace(/(.{63})./g, '$1\n'),
-  );
+  data = Buffer.from(randomBytes(25 * MiB).toString('hex'));
+  for (let i = 63; i < data.length; i += 64) data[i] = 0x0a;
   writeFileSync(join(dir, 'agent-words.txt'), data);
   // Part size 16 MiB for the second upload (the CLI default is 8 MiB).
   writeFileSync(join(dir, 'cli-config'), '[default]\ns3 =\n  multipart_chunksize = 16MB\n');
@@ -98,5 +95,12 @@ describe('a 50 MiB artifact through `pkgrelease local serve` with the AWS CLI v1
     expect(after.catalog.opensearch['edge-agent-dict']!.history).toEqual(released.catalog.opensearch['edge-agent-dict']!.history);
     // MUTATING includes s3:CopyObject: no staging copy either.
     expect(mutatingSucceeded(after)).toEqual(mutatingSucceeded(released));
+  });
+
+  it('the identity was decided from the parts\' CRC32s (GetObjectAttributes of both versions), without reading the 2 × 50 MiB', () => {
+    const calls = (r: ServedReport, op: string) => r.calls[op]?.succeeded ?? 0;
+    expect(calls(after, 's3:GetObjectAttributes') - calls(released, 's3:GetObjectAttributes')).toBe(2);
+    // Only the download's GETs: 4 ranged parts of 16 MiB (the CLI config's chunk size serves downloads too).
+    expect(calls(after, 's3:GetObject') - calls(released, 's3:GetObject')).toBe(4);
   });
 });
