@@ -8,7 +8,8 @@
  *   - XRayTraces: upload trace segments (param `tracing`; granted either way so the template has
  *     one shape: the actions only write trace data and have no resource-level permissions)
  *   - the idempotency table, with the actions its code calls (Powertools idempotency records, or
- *     only the OpenSearch package lease, lib/release/lease.ts)
+ *     only the OpenSearch package lease, lib/release/lease.ts, and its learned durations,
+ *     lib/release/poll-timing.ts)
  * + that function's own grants (GRANTS below). test/infra/function-roles.test.ts checks each role
  * against the AWS calls its bundle makes.
  */
@@ -20,6 +21,8 @@ const RECORDS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 
 const LEASE = ['dynamodb:UpdateItem'];
 /** The lease, and a look at who holds it (GetItem). */
 const LEASE_AND_LOOK = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
+/** The lease, and the package's learned durations (lib/release/poll-timing.ts: GetItem, then a plain UpdateItem). */
+const LEASE_AND_DURATIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
 
 const LAMBDA_TRUST = {
   Version: '2012-10-17',
@@ -89,14 +92,14 @@ function grants(s) {
     },
     updateOpenSearch: { policy: 'update-opensearch', table: RECORDS, own: opensearchUpdate },
     // Re-applies this release when its import was lost: the same grants as updateOpenSearch.
-    checkOpenSearch: { policy: 'check-opensearch', table: LEASE, own: opensearchUpdate },
+    checkOpenSearch: { policy: 'check-opensearch', table: LEASE_AND_DURATIONS, own: opensearchUpdate },
     applyToDomains: {
       policy: 'apply-to-domains',
       table: LEASE_AND_LOOK,
       own: [s.openSearchPackages(['es:DescribePackages', 'es:GetPackageVersionHistory', 'es:ListDomainsForPackage']), s.openSearchDomains],
     },
     // A redrive associates a failed domain again (AssociatePackage).
-    checkDomains: { policy: 'check-domains', table: LEASE, own: [s.openSearchPackages(['es:GetPackageVersionHistory']), s.openSearchDomains] },
+    checkDomains: { policy: 'check-domains', table: LEASE_AND_DURATIONS, own: [s.openSearchPackages(['es:GetPackageVersionHistory']), s.openSearchDomains] },
     promote: {
       policy: 'promote',
       table: RECORDS,
