@@ -7,7 +7,20 @@ import type { CallCounts, TwinCatalog } from '../twin';
 import type { CampaignPlan } from './generate';
 
 /** The calls that change AWS state, the one list: "mutating calls per release" counts their successes, the e2e tests that none repeats. */
-export const MUTATING_CALLS = ['iot:CreatePackage', 'iot:CreatePackageVersion', 'iot:UpdatePackageVersion', 'iot:UpdatePackage', 'es:UpdatePackage', 'es:AssociatePackage', 's3:CopyObject'] as const;
+export const MUTATING_CALLS = [
+  'iot:CreatePackage',
+  'iot:CreatePackageVersion',
+  'iot:UpdatePackageVersion',
+  'iot:UpdatePackage',
+  'es:UpdatePackage',
+  'es:AssociatePackage',
+  's3:CopyObject',
+  // The staging copy of an artifact above 5 GiB.
+  's3:CreateMultipartUpload',
+  's3:UploadPartCopy',
+  's3:CompleteMultipartUpload',
+  's3:AbortMultipartUpload',
+] as const;
 
 /** What the checker reads: the engine's executions, the twin's catalog, S3 bodies and IoT token uses. */
 export interface CampaignOutcome {
