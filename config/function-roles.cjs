@@ -44,6 +44,9 @@ function shared(p, iot) {
     // Without s3:ListBucket a missing key answers HeadObject with 403 instead of 404, and the step
     // could not tell "artifact not found" (a named, terminal error) from a permissions problem.
     listBucket: allow('MissingKeysAre404', 's3:ListBucket', getAtt('ArtifactBucket')),
+    // A multipart artifact's parts and their checksums (GetObjectAttributes): its whole-object CRC
+    // without reading the bytes. A versioned object needs both Version actions, an unversioned one the others.
+    readArtifactParts: allow('ReadArtifactParts', ['s3:GetObjectAttributes', 's3:GetObjectVersionAttributes'], artifacts),
     // Staging an OpenSearch import: CopyObject of the pinned version (`?versionId=`) reads it with
     // s3:GetObjectVersion, and a tagged source's tags are copied too (tagging directive COPY).
     copyPinnedVersion: allow('CopyPinnedVersion', ['s3:GetObjectVersion', 's3:GetObjectVersionTagging'], artifacts),
@@ -81,8 +84,9 @@ function grants(s) {
         s.iotVersions(['iot:CreatePackageVersion', 'iot:GetPackageVersion', 'iot:TagResource']),
         s.iotIndexing,
         // IoT reads the artifact version with the caller's permissions; a version name that exists
-        // already is compared by content (HeadObject checksums, GetObject fallback).
+        // already is compared by content (HeadObject checksums, the parts' CRCs, GetObject fallback).
         s.readArtifacts,
+        s.readArtifactParts,
         s.listBucket,
       ],
     },

@@ -3,6 +3,7 @@ import {
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateMultipartUploadCommand,
+  GetObjectAttributesCommand,
   GetObjectCommand,
   HeadObjectCommand,
   type HeadObjectCommandOutput,
@@ -100,4 +101,28 @@ export async function abortMultipartUpload(s3: S3Client, to: { bucket: string; k
 export async function getObjectStream(s3: S3Client, bucket: string, key: string, versionId?: string): Promise<AsyncIterable<Uint8Array>> {
   const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }));
   return out.Body as AsyncIterable<Uint8Array>;
+}
+
+export interface ObjectPart {
+  partNumber: number;
+  size: number;
+  /** The part's checksum of the object's algorithm (base64), when the upload had one. */
+  checksum?: string;
+}
+
+/**
+ * The parts of one multipart object version with their sizes and checksums (GetObjectAttributes,
+ * every page); undefined when S3 lists none (a single-part object).
+ */
+export async function getObjectParts(s3: S3Client, ref: { bucket: string; key: string; version?: string }, algorithm: string): Promise<ObjectPart[] | undefined> {
+  const parts: ObjectPart[] = [];
+  let marker: string | undefined;
+  for (;;) {
+    const out = await s3.send(new GetObjectAttributesCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.version, ObjectAttributes: ['ObjectParts'], MaxParts: 1000, PartNumberMarker: marker }));
+    const page = out.ObjectParts;
+    if (!page?.Parts?.length) return parts.length ? parts : undefined;
+    for (const p of page.Parts) parts.push({ partNumber: p.PartNumber ?? 0, size: p.Size ?? 0, checksum: (p as Record<string, unknown>)[`Checksum${algorithm}`] as string | undefined });
+    if (!page.IsTruncated || page.NextPartNumberMarker === undefined) return parts;
+    marker = page.NextPartNumberMarker;
+  }
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { HeadObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
-import { getObjectStream } from '../clients/s3';
+import { getObjectParts, getObjectStream } from '../clients/s3';
+import { type CombinableAlgorithm, combineCrcs, crcFromBase64, crcToBase64, isCombinable } from './crc-combine';
 
 /**
  * The identity of an artifact's bytes, as S3 reports it — not its version id: an identical
@@ -59,12 +60,39 @@ export async function sha256Of(s3: S3Client, ref: { bucket: string; key: string;
   return hash.digest('hex');
 }
 
-/** Whether two object versions hold the same bytes: from S3's metadata when it tells, else by hashing both streams (at once). */
+/**
+ * Whether two object versions hold the same bytes: from S3's metadata when it tells; else from
+ * their CRCs over the whole object, recombined from the parts' CRCs of a COMPOSITE checksum
+ * (no bytes read); else by hashing both streams at once.
+ */
 export async function sameBytes(s3: S3Client, a: { ref: ArtifactLocation; content: ContentIdentity }, b: { ref: ArtifactLocation; content: ContentIdentity }): Promise<boolean> {
   const known = sameContent(a.content, b.content);
   if (known !== undefined) return known;
+  const ca = a.content.checksum;
+  const cb = b.content.checksum;
+  if (ca && cb && ca.algorithm === cb.algorithm && isCombinable(ca.algorithm)) {
+    const [x, y] = await Promise.all([fullObjectCrc(s3, a.ref, a.content), fullObjectCrc(s3, b.ref, b.content)]);
+    if (x !== undefined && y !== undefined) return x === y;
+  }
   const [x, y] = await Promise.all([sha256Of(s3, a.ref), sha256Of(s3, b.ref)]);
   return x === y;
+}
+
+/**
+ * The FULL_OBJECT value of a CRC checksum: as is, or for a COMPOSITE one combined from the parts S3
+ * lists (their count and sizes checked against the checksum and the object); undefined when S3's
+ * part list cannot give it (no part checksums, or the call is refused), so that the bytes decide.
+ */
+async function fullObjectCrc(s3: S3Client, ref: ArtifactLocation, content: ContentIdentity): Promise<string | undefined> {
+  const checksum = content.checksum!;
+  const algorithm = checksum.algorithm as CombinableAlgorithm;
+  if (!isComposite(checksum)) return checksum.value;
+  const parts = await getObjectParts(s3, ref, algorithm).catch(() => undefined);
+  const count = Number(/-(\d+)$/.exec(checksum.value)?.[1]);
+  if (!parts || parts.length !== count || parts.some((p) => !p.checksum)) return undefined;
+  if (content.size !== undefined && parts.reduce((n, p) => n + p.size, 0) !== content.size) return undefined;
+  const ordered = [...parts].sort((x, y) => x.partNumber - y.partNumber);
+  return crcToBase64(algorithm, combineCrcs(algorithm, ordered.map((p) => ({ crc: crcFromBase64(p.checksum!), size: p.size }))));
 }
 
 type ArtifactLocation = { bucket: string; key: string; version?: string };

@@ -7,7 +7,7 @@ import { clientsOfTwin, fetchReport, type ServedReport } from '../../cli/local/s
 import { removeTempDirs, type RunningServe, startServe, tempDir } from '../cli/helpers';
 import { type AwsCliResult, awsCli, awsCliBatch } from '../support/aws-cli';
 import { waitFor } from '../twin/helpers';
-import { mutatingSucceeded } from './harness';
+import { difference, MUTATING, mutatingSucceeded } from './harness';
 
 /**
  * A 50 MiB artifact released with the real AWS CLI v1 against `pkgrelease local serve`, as a
@@ -16,6 +16,7 @@ import { mutatingSucceeded } from './harness';
  * with another part size (another composite checksum: only the bytes can tell it is the same).
  */
 const MiB = 1024 * 1024;
+const NONE = Object.fromEntries(MUTATING.map((c) => [c, 0]));
 const KEY = 'releases/edge-agent/5.0.0/agent-words.txt';
 /** The CLI's own default; the serve's printed exports ask for WHEN_REQUIRED, which would give a full-object CRC64NVME instead. */
 const CLI_DEFAULT_CHECKSUMS = { AWS_REQUEST_CHECKSUM_CALCULATION: 'when_supported', AWS_RESPONSE_CHECKSUM_VALIDATION: 'when_supported' };
@@ -41,11 +42,8 @@ beforeAll(async () => {
   serve = await startServe(join(dir, 'state'), ['--config', config], dir);
   env = { ...serve.info.env, ...CLI_DEFAULT_CHECKSUMS };
   // A dictionary OpenSearch can import: 50 MiB of text lines, random so that no two runs agree.
-  data = Buffer.from(
-    randomBytes(25 * MiB)
-      .toString('hex')
-      .replace(/(.{63})./g, '$1\n'),
-  );
+  data = Buffer.from(randomBytes(25 * MiB).toString('hex'));
+  for (let i = 63; i < data.length; i += 64) data[i] = 0x0a;
   writeFileSync(join(dir, 'agent-words.txt'), data);
   // Part size 16 MiB for the second upload (the CLI default is 8 MiB).
   writeFileSync(join(dir, 'cli-config'), '[default]\ns3 =\n  multipart_chunksize = 16MB\n');
@@ -96,7 +94,15 @@ describe('a 50 MiB artifact through `pkgrelease local serve` with the AWS CLI v1
     expect(after.executions.map((e) => e.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     expect(after.catalog.iot).toEqual(released.catalog.iot);
     expect(after.catalog.opensearch['edge-agent-dict']!.history).toEqual(released.catalog.opensearch['edge-agent-dict']!.history);
-    // MUTATING includes s3:CopyObject: no staging copy either.
-    expect(mutatingSucceeded(after)).toEqual(mutatingSucceeded(released));
+    // No staging copy either (s3:CopyObject, UploadPartCopy); the one multipart upload is the CLI's own.
+    const upload = { 's3:CreateMultipartUpload': 1, 's3:CompleteMultipartUpload': 1 };
+    expect(difference(mutatingSucceeded(after), mutatingSucceeded(released))).toEqual({ ...NONE, ...upload });
+  });
+
+  it('the identity was decided from the parts\' CRC32s (GetObjectAttributes of both versions), without reading the 2 × 50 MiB', () => {
+    const calls = (r: ServedReport, op: string) => r.calls[op]?.succeeded ?? 0;
+    expect(calls(after, 's3:GetObjectAttributes') - calls(released, 's3:GetObjectAttributes')).toBe(2);
+    // Only the download's GETs: 4 ranged parts of 16 MiB (the CLI config's chunk size serves downloads too).
+    expect(calls(after, 's3:GetObject') - calls(released, 's3:GetObject')).toBe(4);
   });
 });

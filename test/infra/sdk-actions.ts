@@ -43,6 +43,8 @@ export const ACTIONS_OF_CALL: Record<string, string[]> = {
   // With a VersionId: s3:GetObjectVersion; a missing key is a 404 only with s3:ListBucket.
   's3:HeadObject': ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket'],
   's3:GetObject': ['s3:GetObject', 's3:GetObjectVersion'],
+  // Versioned: s3:GetObjectVersion and s3:GetObjectVersionAttributes; unversioned: s3:GetObject and s3:GetObjectAttributes.
+  's3:GetObjectAttributes': ['s3:GetObject', 's3:GetObjectAttributes', 's3:GetObjectVersion', 's3:GetObjectVersionAttributes'],
   // Source `?versionId=` with its tags (directive COPY); destination object and its tags.
   's3:CopyObject': ['s3:GetObjectVersion', 's3:GetObjectVersionTagging', 's3:PutObject', 's3:PutObjectTagging'],
   // A multipart copy (above CopyObject's 5 GiB): each part reads the pinned source version; no tags are copied.

@@ -271,7 +271,7 @@ describe('serverless package (CloudFormation template)', () => {
       expect(actions('trigger')).toEqual(['sqs:SendMessage', 'states:StartExecution']);
       expect(actions('prepare')).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket']);
       expect(actions('createVersion')).toEqual(
-        ['iot:CreatePackage', 'iot:CreatePackageVersion', 'iot:GetIndexingConfiguration', 'iot:GetPackageVersion', 'iot:TagResource', 's3:GetObject', 's3:GetObjectVersion', 's3:ListBucket'].sort(),
+        ['iot:CreatePackage', 'iot:CreatePackageVersion', 'iot:GetIndexingConfiguration', 'iot:GetPackageVersion', 'iot:TagResource', 's3:GetObject', 's3:GetObjectAttributes', 's3:GetObjectVersion', 's3:GetObjectVersionAttributes', 's3:ListBucket'].sort(),
       );
       // CheckOpenSearch re-applies a lost import, so it may do what UpdateOpenSearch does.
       for (const key of ['updateOpenSearch', 'checkOpenSearch']) {
