@@ -151,3 +151,23 @@ export async function expireLeaseOf(store: LeaseStore, key: string, owner: strin
   });
   return result.ok;
 }
+
+/**
+ * Keeps `owner`'s lease through a first wait of `waitSeconds` (lib/release/poll-timing.ts), which
+ * can outlast the TTL: it then expires `ttlSeconds` after the wait ends, as if the check renewed it
+ * then. Only extends, only while `owner` holds it. Safe because an execution that ends during the
+ * wait (failed, timed out, aborted) has the lease expired by its failure notification
+ * (expireLeaseOf), and one that goes on renews it at its check.
+ */
+export async function holdLeaseThrough(store: LeaseStore, key: string, owner: string, waitSeconds: number): Promise<boolean> {
+  const until = (store.now ?? Date.now)() + (waitSeconds + store.ttlSeconds) * 1000;
+  const result = await conditionalUpdate(store.dynamodb, {
+    table: store.table,
+    id: key,
+    update: 'SET #expiresAt = :until',
+    condition: '#owner = :owner AND #expiresAt < :until',
+    names: { '#owner': NAMES['#owner'], '#expiresAt': NAMES['#expiresAt'] },
+    values: { ':owner': owner, ':until': until },
+  });
+  return result.ok;
+}
