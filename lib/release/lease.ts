@@ -140,16 +140,7 @@ export async function releaseLease(store: LeaseStore, lease: Lease, served?: Ser
  * the longest invocation of a lease holder. A redrive of that execution simply acquires it again.
  */
 export async function expireLeaseOf(store: LeaseStore, key: string, owner: string, withinSeconds: number): Promise<boolean> {
-  const soon = (store.now ?? Date.now)() + withinSeconds * 1000;
-  const result = await conditionalUpdate(store.dynamodb, {
-    table: store.table,
-    id: key,
-    update: 'SET #expiresAt = :soon',
-    condition: '#owner = :owner AND #expiresAt > :soon',
-    names: { '#owner': NAMES['#owner'], '#expiresAt': NAMES['#expiresAt'] },
-    values: { ':owner': owner, ':soon': soon },
-  });
-  return result.ok;
+  return moveExpiryOf(store, key, owner, (store.now ?? Date.now)() + withinSeconds * 1000, 'sooner');
 }
 
 /**
@@ -160,14 +151,19 @@ export async function expireLeaseOf(store: LeaseStore, key: string, owner: strin
  * (expireLeaseOf), and one that goes on renews it at its check.
  */
 export async function holdLeaseThrough(store: LeaseStore, key: string, owner: string, waitSeconds: number): Promise<boolean> {
-  const until = (store.now ?? Date.now)() + (waitSeconds + store.ttlSeconds) * 1000;
+  return moveExpiryOf(store, key, owner, (store.now ?? Date.now)() + (waitSeconds + store.ttlSeconds) * 1000, 'later');
+}
+
+/** Moves `owner`'s lease expiry to `at`, only while `owner` holds it and only in `direction`. */
+async function moveExpiryOf(store: LeaseStore, key: string, owner: string, at: number, direction: 'sooner' | 'later'): Promise<boolean> {
+  const [value, compare] = direction === 'sooner' ? [':soon', '>'] : [':until', '<'];
   const result = await conditionalUpdate(store.dynamodb, {
     table: store.table,
     id: key,
-    update: 'SET #expiresAt = :until',
-    condition: '#owner = :owner AND #expiresAt < :until',
+    update: `SET #expiresAt = ${value}`,
+    condition: `#owner = :owner AND #expiresAt ${compare} ${value}`,
     names: { '#owner': NAMES['#owner'], '#expiresAt': NAMES['#expiresAt'] },
-    values: { ':owner': owner, ':until': until },
+    values: { ':owner': owner, [value]: at },
   });
   return result.ok;
 }
