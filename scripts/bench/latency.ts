@@ -241,7 +241,7 @@ export function medianRows(runs: Row[][]): Row[] {
   });
 }
 
-export function table(rows: Row[], spec: Spec, header: string): string {
+export function table(rows: Row[], header: string): string {
   const f = (v: number, d = 1) => v.toFixed(d);
   const today = (r: Row) => rows.find((x) => x.shape === FIXED && x.releases === r.releases && x.group === r.group)!;
   const lines = [
@@ -318,10 +318,10 @@ async function main(): Promise<void> {
       }
     }
     all.push(rows);
-    tables.push(table(rows, spec, `Run ${run} of ${runs}: ${describeSpec(spec, runStartedAt, [before, loadavg()[0]!])}`));
+    tables.push(table(rows, `Run ${run} of ${runs}: ${describeSpec(spec, runStartedAt, [before, loadavg()[0]!])}`));
     console.log(`${tables.at(-1)}\n`);
   }
-  const out = runs === 1 ? tables[0]! : [table(medianRows(all), spec, `Median of ${runs} runs (started ${startedAt} UTC): each figure is the median of the runs' figures; "succeeded" sums them.`), ...tables].join('\n\n');
+  const out = runs === 1 ? tables[0]! : [table(medianRows(all), `Median of ${runs} runs (started ${startedAt} UTC): each figure is the median of the runs' figures; "succeeded" sums them.`), ...tables].join('\n\n');
   if (runs > 1) console.log(out.split('\n\nRun 1 of')[0]);
   if (!v['no-write']) {
     const doc = readFileSync(DOC, 'utf8');
