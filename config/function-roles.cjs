@@ -47,8 +47,9 @@ function shared(p, iot) {
     // Staging an OpenSearch import: CopyObject of the pinned version (`?versionId=`) reads it with
     // s3:GetObjectVersion, and a tagged source's tags are copied too (tagging directive COPY).
     copyPinnedVersion: allow('CopyPinnedVersion', ['s3:GetObjectVersion', 's3:GetObjectVersionTagging'], artifacts),
-    // The immutable staging copy; OpenSearch reads that key with the caller's permissions.
-    stagingObjects: allow('StagingObjects', ['s3:PutObject', 's3:PutObjectTagging', 's3:GetObject'], objects(p.staging)),
+    // The immutable staging copy; OpenSearch reads that key with the caller's permissions. Above
+    // 5 GiB it is a multipart copy (UploadPartCopy), aborted when a part fails.
+    stagingObjects: allow('StagingObjects', ['s3:PutObject', 's3:PutObjectTagging', 's3:GetObject', 's3:AbortMultipartUpload'], objects(p.staging)),
     // Package actions have no resource-level permissions in es (Service Authorization Reference).
     openSearchPackages: (actions) => allow('OpenSearchPackages', actions, '*'),
     // AssociatePackage and ListPackagesForDomain act on the `domain` resource type.

@@ -3,9 +3,9 @@
  * Choices / Default / Catch transitions, `End` and terminal states to `[*]`. Parallel branches and
  * Map processors are drawn as composite states. Pure: the docs generator and its test call it.
  */
-import { POLL_ERROR_NAMES } from '../release/errors';
+import { POLL_ERROR_NAMES } from '../release/errors-catalog';
 
-interface AslState {
+export interface AslState {
   Type: string;
   Next?: string;
   End?: boolean;
@@ -20,7 +20,7 @@ interface AslState {
   SecondsPath?: string;
 }
 
-interface AslRetrier {
+export interface AslRetrier {
   ErrorEquals: string[];
   BackoffRate?: number;
   IntervalSeconds?: number;
@@ -82,11 +82,15 @@ function waitLabel(state: AslState): string | undefined {
 
 /** `every 30 s while X (at most 60×)`, or with a backoff `3 s ×1.5 up to 10 s, full jitter, while X (at most 300×)`. */
 export function pollLabel(r: AslRetrier): string {
+  return `${backoffText(r)}${r.JitterStrategy === 'FULL' ? ',' : ''} while ${r.ErrorEquals.join(', ')} (at most ${r.MaxAttempts ?? 3}×)`;
+}
+
+/** A retrier's delays (ASL defaults filled in): `every 30 s`, or `3 s ×1.5 up to 10 s, full jitter`. */
+export function backoffText(r: AslRetrier): string {
   const interval = r.IntervalSeconds ?? 1;
   const rate = r.BackoffRate ?? 2;
   const shape = rate === 1 ? `every ${interval} s` : `${interval} s ×${rate}${r.MaxDelaySeconds ? ` up to ${r.MaxDelaySeconds} s` : ''}`;
-  const jitter = r.JitterStrategy === 'FULL' ? ', full jitter,' : '';
-  return `${shape}${jitter} while ${r.ErrorEquals.join(', ')} (at most ${r.MaxAttempts ?? 3}×)`;
+  return `${shape}${r.JitterStrategy === 'FULL' ? ', full jitter' : ''}`;
 }
 
 /** `{"Variable":"$.x","BooleanEquals":true}` → `$.x BooleanEquals true`; And / Or / Not nest. */

@@ -18,7 +18,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { replaceBetweenMarkers } from '../../lib/diagram/mermaid';
-import { POLL_ERROR_NAMES } from '../../lib/release/errors';
+import { POLL_ERROR_NAMES } from '../../lib/release/errors-catalog';
 import { loadDefinitionText } from '../../local/engine/definition';
 import type { ExecutionRecord } from '../../local/engine/executions';
 import { LocalSession } from '../../local/session';

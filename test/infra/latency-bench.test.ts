@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { POLL_ERROR_NAMES } from '../../lib/release/errors';
+import { POLL_ERROR_NAMES } from '../../lib/release/errors-catalog';
 import { Prng } from '../../local/twin/core/faults';
 import { durationFactor } from '../../local/twin/opensearch/packages';
 import { fixedPollDefinition, goals, medianRows, usage } from '../../scripts/bench/latency';
