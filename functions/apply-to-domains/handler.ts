@@ -6,6 +6,7 @@ import type { LeaseCheck } from '../../lib/release/domain-state';
 import { parseStepInput, stepHandler } from '../../lib/lambda/step-handler';
 import { domainsFirstWait } from '../../lib/release/poll-timing';
 import { ReleaseStateSchema } from '../../lib/release/request';
+import { leaseOwner } from '../../lib/release/steps/update-opensearch';
 import { applyToDomains, type ApplyToDomainsResult, nothingToWaitFor } from '../../lib/release/steps/apply-to-domains';
 
 const ApplyStateSchema = z.extend(ReleaseStateSchema, {
@@ -25,7 +26,7 @@ export const handler = stepHandler('applyToDomains', async (event: unknown, cont
   const input = { release: state, update, domains: selection, where: whereFromContext(context) };
   const withFirstWait = async (result: ApplyToDomainsResult) => ({
     ...result,
-    firstPollSeconds: await domainsFirstWait(result, update.packageName, domainWaitMinutes(settings, result.packageType) * 60, pollTimingDepsFromEnv()),
+    firstPollSeconds: await domainsFirstWait(result, { opensearchPackage: update.packageName, owner: leaseOwner(state), budgetSeconds: domainWaitMinutes(settings, result.packageType) * 60 }, pollTimingDepsFromEnv()),
   });
   if (selection === 'none') return withFirstWait(await applyToDomains(input, domainsClient(), async () => undefined));
   const apply = (assertLease: LeaseCheck) => applyToDomains(input, domainsClient(), assertLease);

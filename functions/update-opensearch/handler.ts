@@ -5,7 +5,7 @@ import { openSearchDepsFromEnv } from '../../lib/lambda/opensearch-deps';
 import { parseStepInput, stepHandler } from '../../lib/lambda/step-handler';
 import { importFirstWait } from '../../lib/release/poll-timing';
 import { ReleaseStateSchema } from '../../lib/release/request';
-import { updateOpenSearch, waitIfLocked } from '../../lib/release/steps/update-opensearch';
+import { leaseOwner, updateOpenSearch, waitIfLocked } from '../../lib/release/steps/update-opensearch';
 
 export const handler = stepHandler('updateOpenSearch', async (event: unknown, context: Context) => {
   const release = parseStepInput(ReleaseStateSchema, event, 'updateOpenSearch');
@@ -17,5 +17,5 @@ export const handler = stepHandler('updateOpenSearch', async (event: unknown, co
     return result.outcome === 'importing' ? { ...result, startedAt: Date.now() } : result;
   }, release, context);
   // Outside the stored record: a replayed result waits only for what is left of its import.
-  return { ...result, firstPollSeconds: await importFirstWait(result, pollTimingDepsFromEnv(deps.lease)) };
+  return { ...result, firstPollSeconds: await importFirstWait(result, leaseOwner(release), pollTimingDepsFromEnv(deps.lease)) };
 });

@@ -1,17 +1,19 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { getItem, setAttribute } from '../clients/dynamodb';
 import type { DomainReport } from './domain-state';
+import { holdLeaseThrough, type LeaseStore, openSearchLeaseKey } from './lease';
 
 /**
  * Polls that know roughly when the work ends. A poll that does not know finds the work done, on
  * average, half an interval late, so polls × overhead is fixed per wait (docs/benchmarks.md). Each
  * OpenSearch package's last durations break that: the step that starts the work (UpdateOpenSearch,
- * ApplyToDomains) returns `firstPollSeconds`, a first wait of 80 % of the fastest recent run, which
- * the state machine sleeps (a Wait state, one transition) before its check polls as before.
+ * ApplyToDomains) returns `firstPollSeconds`, a first wait of 60–80 % of the fastest recent run
+ * (FIRST_WAIT_PERCENT), which the state machine sleeps (a Wait state, one transition) before its
+ * check polls as before.
  *
  * Advisory only, never a correctness input: the check decides what is done, a wait that is too
- * short costs polls, one that is too long costs overhead (only when the work runs > 20 % faster
- * than its fastest recent run), and a failed read or write of the durations means no first wait.
+ * short costs polls, one that is too long costs overhead (only when the work runs more than 20 %
+ * faster than its fastest recent run; 30–40 % while fewer than 4 runs were seen), and a failed read
+ * or write of the durations means no first wait.
  *
  * The durations live in the table of the leases and idempotency records, one item per OpenSearch
  * package (never with the table's TTL attribute), one attribute per kind of work holding its last
@@ -21,8 +23,12 @@ import type { DomainReport } from './domain-state';
 export type WorkKind = 'import' | 'association' | 'blueGreen';
 
 export const KEPT_OBSERVATIONS = 5;
-/** The first wait, as a share of the fastest of the last observations. */
-export const FIRST_WAIT_SHARE = 0.8;
+/**
+ * The first wait, as a share of the fastest of the last observations, by how many there are: the
+ * fewer runs seen, the less the fastest of them says about how fast the next can be (with one run
+ * seen, the next one is as likely faster as slower). With 4 or 5 runs seen: 80 %.
+ */
+export const FIRST_WAIT_PERCENT = [60, 70, 70, 80, 80] as const;
 /**
  * What bounds each wait: the import's polls (CheckOpenSearch's OpenSearchNotReady retrier, 450
  * attempts at most 8 s apart) and the domains' budget (config `domainWaitMinutes`, counted from
@@ -32,17 +38,21 @@ export const FIRST_WAIT_SHARE = 0.8;
 export const IMPORT_WAIT_BOUND_SECONDS = 450 * 8;
 const MAX_SHARE_OF_BOUND = 0.5;
 
-export interface DurationStore {
-  dynamodb: DynamoDBClient;
-  table: string;
-}
+export type DurationStore = Pick<LeaseStore, 'dynamodb' | 'table'>;
 
 export interface PollTimingDeps {
-  store: DurationStore;
+  /** The table of the leases: the durations' item, and the lease kept through a first wait. */
+  store: LeaseStore;
   /** Says what went wrong with an advisory read or write (the handler logs it); the release goes on. */
   warn: (message: string, error: unknown) => void;
-  /** Seconds elapsed since an epoch-ms time, in the state machine's seconds (lib/lambda/poll-timing-deps.ts). */
-  secondsSince: (sinceMs: number) => number;
+  /** Wall seconds per state machine second: 1 on AWS, the engine's scale locally (lib/lambda/poll-timing-deps.ts). */
+  timeScale: number;
+  now?: () => number;
+}
+
+/** Seconds since an epoch-ms time, in the state machine's seconds (the unit of its Wait states). */
+function secondsSince(sinceMs: number, deps: PollTimingDeps): number {
+  return Math.max(0, ((deps.now ?? Date.now)() - sinceMs) / 1000) / deps.timeScale;
 }
 
 /** The durations' item id (the lease is `lease#opensearch-package#…`, Powertools ids `<function>#<hash>`). */
@@ -56,13 +66,14 @@ export function associationKind(packageType: string | undefined): WorkKind {
 }
 
 /**
- * max(0, 80 % of the fastest observation − what already elapsed), whole seconds (a Wait's
- * SecondsPath takes a non-negative integer), at most half of `boundSeconds`; 0 with no history.
+ * max(0, share × the fastest of the last observations − what already elapsed), whole seconds (a
+ * Wait's SecondsPath takes a non-negative integer), at most half of `boundSeconds`; 0 with no
+ * history. The share grows from 60 % (one run seen) to 80 % (4 or 5): FIRST_WAIT_PERCENT.
  */
 export function firstPollSeconds(observations: readonly number[], elapsedSeconds: number, boundSeconds: number): number {
-  const usable = observations.filter(isDuration);
+  const usable = observations.filter(isDuration).slice(-KEPT_OBSERVATIONS);
   if (usable.length === 0) return 0;
-  const wait = Math.floor(FIRST_WAIT_SHARE * Math.min(...usable) - Math.max(0, elapsedSeconds));
+  const wait = Math.floor((FIRST_WAIT_PERCENT[usable.length - 1]! * Math.min(...usable)) / 100 - Math.max(0, elapsedSeconds));
   return Math.max(0, Math.min(wait, Math.floor(boundSeconds * MAX_SHARE_OF_BOUND)));
 }
 
@@ -83,14 +94,12 @@ export async function recordDuration(store: DurationStore, opensearchPackage: st
 /**
  * UpdateOpenSearch's first wait: only for an import this release runs, counted from when it
  * started (`startedAt`: a replayed result counts what elapsed since, so it never waits twice).
+ * `owner` (the execution) keeps the package's lease through the wait.
  */
-export async function importFirstWait(
-  update: { outcome: string; packageName: string; startedAt?: number },
-  deps: PollTimingDeps,
-): Promise<number> {
+export async function importFirstWait(update: { outcome: string; packageName: string; startedAt?: number }, owner: string, deps: PollTimingDeps): Promise<number> {
   if (update.outcome !== 'importing' || update.startedAt === undefined) return 0;
   const seen = await advisory(() => observedDurations(deps.store, update.packageName, 'import'), [], deps, `durations of ${update.packageName} unreadable; polling without a first wait`);
-  return firstPollSeconds(seen, deps.secondsSince(update.startedAt), IMPORT_WAIT_BOUND_SECONDS);
+  return holdThrough(update.packageName, owner, firstPollSeconds(seen, secondsSince(update.startedAt, deps), IMPORT_WAIT_BOUND_SECONDS), deps);
 }
 
 /**
@@ -99,14 +108,25 @@ export async function importFirstWait(
  */
 export async function domainsFirstWait(
   apply: { domains: Pick<DomainReport, 'outcome'>[]; startedAt: number; packageType?: string },
-  opensearchPackage: string,
-  budgetSeconds: number,
+  target: { opensearchPackage: string; owner: string; budgetSeconds: number },
   deps: PollTimingDeps,
 ): Promise<number> {
   if (!startedAssociations(apply) || apply.domains.some((d) => d.outcome === 'associating')) return 0;
-  const kind = associationKind(apply.packageType);
-  const seen = await advisory(() => observedDurations(deps.store, opensearchPackage, kind), [], deps, `durations of ${opensearchPackage} unreadable; polling without a first wait`);
-  return firstPollSeconds(seen, deps.secondsSince(apply.startedAt), budgetSeconds);
+  const { opensearchPackage, owner, budgetSeconds } = target;
+  const seen = await advisory(() => observedDurations(deps.store, opensearchPackage, associationKind(apply.packageType)), [], deps, `durations of ${opensearchPackage} unreadable; polling without a first wait`);
+  return holdThrough(opensearchPackage, owner, firstPollSeconds(seen, secondsSince(apply.startedAt, deps), budgetSeconds), deps);
+}
+
+/**
+ * The check renews the package's lease at every poll; a first wait may outlast its TTL, so the
+ * lease is kept through it first. When that fails the wait is still taken: a lease that expired
+ * meanwhile is taken back, or waited for, at the check (OpenSearchPackageLocked), as after any pause.
+ */
+async function holdThrough(opensearchPackage: string, owner: string, waitSeconds: number, deps: PollTimingDeps): Promise<number> {
+  if (waitSeconds > 0) {
+    await advisory(() => holdLeaseThrough(deps.store, openSearchLeaseKey(opensearchPackage), owner, waitSeconds * deps.timeScale), false, deps, `could not keep the lease on ${opensearchPackage} through the first wait`);
+  }
+  return waitSeconds;
 }
 
 /** ApplyToDomains started at least one association: its end is a duration worth learning. */
@@ -119,7 +139,7 @@ export function startedAssociations(apply: { domains: Pick<DomainReport, 'outcom
  * failed write is reported to `warn` and ignored.
  */
 export async function learnDuration(opensearchPackage: string, kind: WorkKind, startedAt: number | undefined, deps: PollTimingDeps): Promise<void> {
-  const seconds = startedAt === undefined ? undefined : deps.secondsSince(startedAt);
+  const seconds = startedAt === undefined ? undefined : secondsSince(startedAt, deps);
   if (!isDuration(seconds)) return;
   await advisory(() => recordDuration(deps.store, opensearchPackage, kind, seconds), [], deps, `could not record the ${kind} duration of ${opensearchPackage}; the next release polls from a staler history`);
 }

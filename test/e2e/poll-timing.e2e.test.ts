@@ -1,7 +1,7 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { durationsKey } from '../../lib/release/poll-timing';
+import { durationsKey, FIRST_WAIT_PERCENT } from '../../lib/release/poll-timing';
 import type { ExecutionRecord } from '../../local/engine/executions';
 import type { LocalSession } from '../../local/session';
 import { executionFor, startSession } from './harness';
@@ -18,8 +18,8 @@ afterEach(async () => {
 });
 
 const SCALE = 0.002;
-// Wall milliseconds: an import of 300 ms is 150 s in the state machine's time, an association 200 s.
-const TIMING = { copyingMs: 100, validatingMs: 200, associatingMs: 400 };
+// Wall milliseconds: an import of 600 ms is 300 s in the state machine's time, an association 400 s.
+const TIMING = { copyingMs: 200, validatingMs: 400, associatingMs: 800 };
 
 async function sessionWithDomain(): Promise<LocalSession> {
   const s = await startSession({ timeScale: SCALE, opensearchTiming: TIMING });
@@ -56,18 +56,20 @@ describe('first waits learned from the last releases of a package', () => {
     const learned = await durations(session);
     expect(learned.import).toEqual([expect.any(Number)]);
     expect(learned.association).toEqual([expect.any(Number)]);
-    // In the state machine's seconds: at least the twin's durations (150 s, 200 s), not its wall milliseconds.
-    expect((learned.import as number[])[0]).toBeGreaterThanOrEqual(150);
-    expect((learned.association as number[])[0]).toBeGreaterThanOrEqual(200);
+    // In the state machine's seconds: at least the twin's durations (300 s, 400 s), not its wall milliseconds.
+    expect((learned.import as number[])[0]).toBeGreaterThanOrEqual(300);
+    expect((learned.association as number[])[0]).toBeGreaterThanOrEqual(400);
 
     const second = await release(session, '1.1.0');
     expect(second.status).toBe('SUCCEEDED');
     const importWait = firstWait(second, 'WaitForImport');
     const domainsWait = firstWait(second, 'WaitForDomains');
-    expect(importWait).toBeGreaterThanOrEqual(Math.floor(0.8 * 150) - 5);
-    expect(importWait).toBeLessThanOrEqual(0.8 * (learned.import as number[])[0]!);
-    expect(domainsWait).toBeGreaterThanOrEqual(Math.floor(0.8 * 200) - 5);
-    expect(domainsWait).toBeLessThanOrEqual(0.8 * (learned.association as number[])[0]!);
+    // One run seen: 60 % of it (FIRST_WAIT_PERCENT), less what elapsed before the step returned.
+    const share = FIRST_WAIT_PERCENT[0] / 100;
+    expect(importWait).toBeGreaterThanOrEqual(Math.floor(share * 300) - 25);
+    expect(importWait).toBeLessThanOrEqual(share * (learned.import as number[])[0]!);
+    expect(domainsWait).toBeGreaterThanOrEqual(Math.floor(share * 400) - 25);
+    expect(domainsWait).toBeLessThanOrEqual(share * (learned.association as number[])[0]!);
     // The engine scales a SecondsPath wait like every other interval (unscaled it would take minutes).
     expect(wallMs(second, 'WaitForImport')).toBeGreaterThanOrEqual(importWait * 1000 * SCALE - 5);
     expect(wallMs(second, 'WaitForImport')).toBeLessThan(importWait * 1000 * SCALE + 2_000);

@@ -28,9 +28,10 @@ const FUNCTIONS: Record<string, { dir: string; timeout: number; env: string[] }>
  * OpenSearch package lease (UpdateItem); apply-to-domains also reads who holds it (GetItem).
  */
 const LEASE_ONLY: Record<string, string[]> = {
-  checkOpenSearch: ['dynamodb:UpdateItem'],
+  // The checks also read and write the package's learned durations (lib/release/poll-timing.ts).
+  checkOpenSearch: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   applyToDomains: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-  checkDomains: ['dynamodb:UpdateItem'],
+  checkDomains: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   notify: ['dynamodb:UpdateItem'],
 };
 /** What the build will find (collected before the tests run, so each gets its own size test). */

@@ -17,10 +17,16 @@ import { readAslText } from '../infra/project';
 
 /** Learned durations per OpenSearch package and the first wait they give (lib/release/poll-timing.ts). */
 const ddb = mockClient(DynamoDBClient);
-const store = { dynamodb: new DynamoDBClient({}), table: 'idempotency' };
 const NOW = 1_700_000_000_000;
-const since = (ms: number) => (NOW - ms) / 1000;
-const deps = (warn = vi.fn()) => ({ store, warn, secondsSince: since });
+const store = { dynamodb: new DynamoDBClient({}), table: 'idempotency', ttlSeconds: 600, now: () => NOW };
+const deps = (warn = vi.fn(), timeScale = 1) => ({ store, warn, timeScale, now: () => NOW });
+const OWNER = 'edge-agent-1.1.0-exec';
+const leaseExtensions = () =>
+  ddb
+    .commandCalls(UpdateItemCommand)
+    .map((c) => c.args[0].input)
+    .filter((i) => i.Key?.id?.S?.startsWith('lease#'))
+    .map((i) => ({ key: i.Key!.id!.S, condition: i.ConditionExpression, values: unmarshall(i.ExpressionAttributeValues!) }));
 const item = (attrs: Record<string, unknown>) => ({ Item: marshall({ id: durationsKey('edge-agent-dict'), ...attrs }) });
 const written = () =>
   ddb.commandCalls(UpdateItemCommand).map((c) => ({ key: c.args[0].input.Key, update: c.args[0].input.UpdateExpression, condition: c.args[0].input.ConditionExpression, values: unmarshall(c.args[0].input.ExpressionAttributeValues!), names: c.args[0].input.ExpressionAttributeNames }));
@@ -28,10 +34,14 @@ const written = () =>
 beforeEach(() => ddb.reset());
 
 describe('firstPollSeconds', () => {
-  it('is 80 % of the fastest observation minus what already elapsed, in whole seconds', () => {
-    expect(firstPollSeconds([100, 90, 120], 0, 3600)).toBe(72);
-    expect(firstPollSeconds([100, 90, 120], 10.5, 3600)).toBe(61);
-    expect(firstPollSeconds([360], 2, 3600)).toBe(286);
+  it('is a share of the fastest observation minus what already elapsed, in whole seconds', () => {
+    expect(firstPollSeconds([100, 90, 120, 95, 110], 0, 3600)).toBe(72);
+    expect(firstPollSeconds([100, 90, 120, 95], 10.5, 3600)).toBe(61);
+    expect(firstPollSeconds([360], 2, 3600)).toBe(214);
+  });
+
+  it('the share grows with the runs seen: 60 % of one, 70 % of two or three, 80 % of four or five', () => {
+    expect([[100], [100, 120], [100, 120, 130], [100, 120, 130, 140], [100, 120, 130, 140, 150]].map((o) => firstPollSeconds(o, 0, 3600))).toEqual([60, 70, 70, 80, 80]);
   });
 
   it('is 0 with no history, and never negative when more than that already elapsed', () => {
@@ -41,7 +51,7 @@ describe('firstPollSeconds', () => {
   });
 
   it('ignores what is not a duration (an item edited by hand)', () => {
-    expect(firstPollSeconds([Number.NaN, -5, 0, 50], 0, 3600)).toBe(40);
+    expect(firstPollSeconds([Number.NaN, -5, 0, 50], 0, 3600)).toBe(30);
     expect(firstPollSeconds([Number.NaN, -5], 0, 3600)).toBe(0);
   });
 
@@ -85,6 +95,7 @@ describe('the durations record', () => {
     ddb.on(UpdateItemCommand).rejects(Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' }));
     const warn = vi.fn();
     await expect(learnDuration('edge-agent-dict', 'import', NOW - 90_000, deps(warn))).resolves.toBeUndefined();
+    expect(ddb.commandCalls(UpdateItemCommand)[0]!.args[0].input.ExpressionAttributeValues).toEqual(marshall({ ':value': [90] }));
     expect(warn).toHaveBeenCalledOnce();
     expect(warn.mock.calls[0]![0]).toMatch(/could not record the import duration of edge-agent-dict/);
   });
@@ -105,45 +116,70 @@ describe('the durations record', () => {
 describe('the first waits', () => {
   const importing = { outcome: 'importing', packageName: 'edge-agent-dict', startedAt: NOW - 2_000 };
 
-  it('UpdateOpenSearch: an import it started waits for 80 % of the fastest recent import, less what elapsed since it started', async () => {
+  it('UpdateOpenSearch: an import it started waits for a share of the fastest recent import, less what elapsed since it started', async () => {
     ddb.on(GetItemCommand).resolves(item({ import: [100, 90, 110] }));
-    await expect(importFirstWait(importing, deps())).resolves.toBe(70);
+    ddb.on(UpdateItemCommand).resolves({ Attributes: {} });
+    await expect(importFirstWait(importing, OWNER, deps())).resolves.toBe(61);
+    // The check renews the lease at every poll; the wait may outlast its TTL, so it is kept through the wait.
+    expect(leaseExtensions()).toEqual([
+      { key: 'lease#opensearch-package#edge-agent-dict', condition: '#owner = :owner AND #expiresAt < :until', values: { ':owner': OWNER, ':until': NOW + (61 + 600) * 1000 } },
+    ]);
+  });
+
+  it('in a local run the wait is in the ASL\'s seconds and the lease is kept for its wall time', async () => {
+    ddb.on(GetItemCommand).resolves(item({ import: [100] }));
+    ddb.on(UpdateItemCommand).resolves({ Attributes: {} });
+    // 2 wall seconds at scale 0.02 are 100 of the state machine's seconds: nothing left to wait for.
+    await expect(importFirstWait(importing, OWNER, deps(vi.fn(), 0.02))).resolves.toBe(0);
+    await expect(importFirstWait({ ...importing, startedAt: NOW - 200 }, OWNER, deps(vi.fn(), 0.02))).resolves.toBe(50);
+    expect(leaseExtensions().map((e) => e.values[':until'])).toEqual([NOW + (50 * 0.02 + 600) * 1000]);
+  });
+
+  it('a lease that cannot be kept through the wait is reported, and the wait still taken', async () => {
+    ddb.on(GetItemCommand).resolves(item({ import: [100] }));
+    ddb.on(UpdateItemCommand).rejects(new Error('throttled'));
+    const warn = vi.fn();
+    await expect(importFirstWait(importing, OWNER, deps(warn))).resolves.toBe(58);
+    expect(warn.mock.calls[0]![0]).toMatch(/could not keep the lease on edge-agent-dict through the first wait/);
   });
 
   it('UpdateOpenSearch: a replayed result waits only for what is left, and never past its bound', async () => {
     ddb.on(GetItemCommand).resolves(item({ import: [100] }));
-    await expect(importFirstWait({ ...importing, startedAt: NOW - 60_000 }, deps())).resolves.toBe(20);
-    await expect(importFirstWait({ ...importing, startedAt: NOW - 3 * 86_400_000 }, deps())).resolves.toBe(0);
+    ddb.on(UpdateItemCommand).resolves({ Attributes: {} });
+    await expect(importFirstWait({ ...importing, startedAt: NOW - 30_000 }, OWNER, deps())).resolves.toBe(30);
+    await expect(importFirstWait({ ...importing, startedAt: NOW - 3 * 86_400_000 }, OWNER, deps())).resolves.toBe(0);
     ddb.on(GetItemCommand).resolves(item({ import: [1e7] }));
-    await expect(importFirstWait(importing, deps())).resolves.toBe(IMPORT_WAIT_BOUND_SECONDS / 2);
+    await expect(importFirstWait(importing, OWNER, deps())).resolves.toBe(IMPORT_WAIT_BOUND_SECONDS / 2);
   });
 
   it('UpdateOpenSearch: nothing to import (served, superseded) means no wait and no read', async () => {
-    for (const outcome of ['served', 'superseded']) await expect(importFirstWait({ ...importing, outcome }, deps())).resolves.toBe(0);
+    for (const outcome of ['served', 'superseded']) await expect(importFirstWait({ ...importing, outcome }, OWNER, deps())).resolves.toBe(0);
     expect(ddb.calls()).toHaveLength(0);
   });
 
   it('an unreadable record means no first wait, reported', async () => {
     ddb.on(GetItemCommand).rejects(new Error('network down'));
     const warn = vi.fn();
-    await expect(importFirstWait(importing, deps(warn))).resolves.toBe(0);
+    await expect(importFirstWait(importing, OWNER, deps(warn))).resolves.toBe(0);
     expect(warn).toHaveBeenCalledOnce();
   });
 
   const apply = (outcomes: string[], packageType?: string) => ({ domains: outcomes.map((outcome) => ({ outcome }) as { outcome: 'associated' }), startedAt: NOW - 1_000, ...(packageType && { packageType }) });
 
-  it('ApplyToDomains: associations it started wait for 80 % of the fastest recent one of their kind, within half the domain budget', async () => {
+  it('ApplyToDomains: associations it started wait for a share of the fastest recent one of their kind, within half the domain budget', async () => {
     ddb.on(GetItemCommand).resolves(item({ association: [300, 320], blueGreen: [1500, 1400] }));
-    await expect(domainsFirstWait(apply(['associated', 'already-active']), 'edge-agent-dict', 1200, deps())).resolves.toBe(239);
-    await expect(domainsFirstWait(apply(['associated'], 'ZIP-PLUGIN'), 'edge-agent-dict', 5400, deps())).resolves.toBe(1119);
-    await expect(domainsFirstWait(apply(['associated'], 'ZIP-PLUGIN'), 'edge-agent-dict', 1200, deps())).resolves.toBe(600);
+    ddb.on(UpdateItemCommand).resolves({ Attributes: {} });
+    await expect(domainsFirstWait(apply(['associated', 'already-active']), { opensearchPackage: 'edge-agent-dict', owner: OWNER, budgetSeconds: 1200 }, deps())).resolves.toBe(209);
+    await expect(domainsFirstWait(apply(['associated'], 'ZIP-PLUGIN'), { opensearchPackage: 'edge-agent-dict', owner: OWNER, budgetSeconds: 5400 }, deps())).resolves.toBe(979);
+    await expect(domainsFirstWait(apply(['associated'], 'ZIP-PLUGIN'), { opensearchPackage: 'edge-agent-dict', owner: OWNER, budgetSeconds: 1200 }, deps())).resolves.toBe(600);
+    expect(leaseExtensions().map((e) => e.values[':until'])).toEqual([209, 979, 600].map((w) => NOW + (w + 600) * 1000));
   });
 
   it('ApplyToDomains: no association started, or one started earlier (ASSOCIATING already), means no wait', async () => {
     ddb.on(GetItemCommand).resolves(item({ association: [300] }));
-    await expect(domainsFirstWait(apply([]), 'edge-agent-dict', 1200, deps())).resolves.toBe(0);
-    await expect(domainsFirstWait(apply(['already-active']), 'edge-agent-dict', 1200, deps())).resolves.toBe(0);
-    await expect(domainsFirstWait(apply(['associated', 'associating']), 'edge-agent-dict', 1200, deps())).resolves.toBe(0);
+    await expect(domainsFirstWait(apply([]), { opensearchPackage: 'edge-agent-dict', owner: OWNER, budgetSeconds: 1200 }, deps())).resolves.toBe(0);
+    await expect(domainsFirstWait(apply(['already-active']), { opensearchPackage: 'edge-agent-dict', owner: OWNER, budgetSeconds: 1200 }, deps())).resolves.toBe(0);
+    await expect(domainsFirstWait(apply(['associated', 'associating']), { opensearchPackage: 'edge-agent-dict', owner: OWNER, budgetSeconds: 1200 }, deps())).resolves.toBe(0);
     expect(ddb.calls()).toHaveLength(0);
   });
 });
