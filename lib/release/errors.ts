@@ -1,3 +1,5 @@
+import { ROLLOUT_POLL_ERROR_NAMES, ROLLOUT_RETRYABLE_ERROR_NAMES, ROLLOUT_TERMINAL_ERROR_NAMES } from './rollout/error-names';
+
 /**
  * Errors the pipeline raises on purpose. Each class's `name` is exactly what the state machine's
  * `ErrorEquals` matches (Lambda reports `error.name` as the error type), so renaming one means
@@ -166,13 +168,13 @@ export class TransientAwsError extends ReleaseError {
 }
 
 /** Names the ASL must treat as retryable / non-retryable: one list, read by the ASL test. */
-export const RETRYABLE_ERROR_NAMES = ['TransientAwsError', 'OpenSearchPackageBusy', 'OpenSearchPackageLocked', 'OpenSearchNotReady', 'DomainBusy', 'DomainsPending', 'DomainsPendingBlueGreen'] as const;
+export const RETRYABLE_ERROR_NAMES = ['TransientAwsError', 'OpenSearchPackageBusy', 'OpenSearchPackageLocked', 'OpenSearchNotReady', 'DomainBusy', 'DomainsPending', 'DomainsPendingBlueGreen', ...ROLLOUT_RETRYABLE_ERROR_NAMES] as const;
 /**
  * The waits for AWS's own work, one name per kind of work: the ASL polls each by Retry with its
  * own backoff (start soon, grow to a cap fitted to how long that work takes). The diagram draws
  * them as loops and the metrics count their polls.
  */
-export const POLL_ERROR_NAMES = { OpenSearchNotReady: 'OpenSearchImport', DomainsPending: 'DomainAssociation', DomainsPendingBlueGreen: 'BlueGreenDeployment' } as const;
+export const POLL_ERROR_NAMES = { OpenSearchNotReady: 'OpenSearchImport', DomainsPending: 'DomainAssociation', DomainsPendingBlueGreen: 'BlueGreenDeployment', ...ROLLOUT_POLL_ERROR_NAMES } as const;
 export const TERMINAL_ERROR_NAMES = [
   'InvalidRelease',
   'ArtifactNotFound',
@@ -182,6 +184,7 @@ export const TERMINAL_ERROR_NAMES = [
   'DomainConfigInvalid',
   'DomainAssociationFailed',
   'DomainNotReady',
+  ...ROLLOUT_TERMINAL_ERROR_NAMES,
 ] as const;
 
 interface SdkErrorShape {

@@ -1,5 +1,6 @@
 import * as z from '../validation/zod';
 import { DEFAULT_VERSION_POLICIES } from './default-version-policy';
+import { RolloutStateSchema } from './rollout/state';
 
 /**
  * The canonical release request: what Prepare returns and every later step reads.
@@ -30,6 +31,8 @@ export const ReleaseRequestSchema = z.object({
   clientToken: z.string(),
   /** The package's `requireApproval` setting: WaitForApproval before Promote. Absent = no approval. */
   requireApproval: z.optional(z.literal(true)),
+  /** The package's staged rollout after Promote (its stage names; the steps add their progress). Absent = none. */
+  rollout: z.optional(RolloutStateSchema),
   /** Step Functions execution name, for logs. */
   execution: z.optional(z.string()),
 });
