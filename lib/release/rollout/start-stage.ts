@@ -39,7 +39,7 @@ export async function startAttempt(release: RolloutRelease, rollout: RolloutStat
   const out = await startSuperseding({ packageName: release.packageName, versionName: release.versionName, owner, job: { ...job, jobId, targets: job.targets ?? [] } }, deps);
   if (!out.started) {
     const outcome = { stage: stage.name, attempt, outcome: 'superseded' as const, supersededBy: out.supersededBy };
-    return { ...rollout, status: 'superseded', current: undefined, outcomes: [...(rollout.outcomes ?? []), outcome] };
+    return { ...rollout, status: 'superseded', current: undefined, approval: undefined, outcomes: [...(rollout.outcomes ?? []), outcome] };
   }
-  return { ...rollout, status: 'watching', next: index, current: { stage: stage.name, index, jobId, attempt } };
+  return { ...rollout, status: 'watching', next: index, approval: undefined, current: { stage: stage.name, index, jobId, attempt } };
 }

@@ -40,6 +40,8 @@ export const RolloutStateSchema = z.object({
   status: z.optional(z.enum(ROLLOUT_STATUSES)),
   current: z.optional(z.object({ stage: z.string(), index: z.number(), jobId: z.string(), attempt: z.number() })),
   outcomes: z.optional(z.array(StageOutcomeSchema)),
+  /** While `approval`: the stage that passed and the one that waits (the approval message names them). */
+  approval: z.optional(z.object({ after: z.string(), before: z.string() })),
 });
 export type RolloutState = z.infer<typeof RolloutStateSchema>;
 

@@ -40,13 +40,7 @@ export interface StartRequest {
 
 export async function startSuperseding(req: StartRequest, deps: RolloutDeps): Promise<StartOutcome> {
   const { packageName, versionName } = req;
-  let lease: Lease;
-  try {
-    lease = await acquireLease(deps.lease, rolloutLeaseKey(packageName), req.owner, `${packageName}@${versionName}`);
-  } catch (e) {
-    if (e instanceof OpenSearchPackageLocked) throw new RolloutLocked(`rollout of ${packageName}: ${e.message}`);
-    throw e;
-  }
+  const lease = await takeRolloutLease(deps, packageName, req.owner, versionName);
   try {
     const highest = await getItem(deps.lease.dynamodb, deps.lease.table, highestKey(packageName));
     const highestVersion = typeof highest?.version === 'string' ? highest.version : undefined;
@@ -68,6 +62,16 @@ export async function startSuperseding(req: StartRequest, deps: RolloutDeps): Pr
     return { started: true, created: out.created, canceled };
   } finally {
     await releaseLease(deps.lease, lease);
+  }
+}
+
+/** The package's rollout lease for `owner` (the execution); RolloutLocked (retried) while another release holds it. */
+export async function takeRolloutLease(deps: RolloutDeps, packageName: string, owner: string, versionName: string): Promise<Lease> {
+  try {
+    return await acquireLease(deps.lease, rolloutLeaseKey(packageName), owner, `${packageName}@${versionName}`);
+  } catch (e) {
+    if (e instanceof OpenSearchPackageLocked) throw new RolloutLocked(`rollout of ${packageName}: ${e.message}`);
+    throw e;
   }
 }
 

@@ -57,7 +57,8 @@ export async function watchRolloutStage(release: RolloutRelease, execution: Exec
   const passed = { stage: watched.stage, jobId: watched.jobId, attempt: watched.attempt, outcome: 'passed' as const, counts };
   const next = watched.index + 1;
   const status = next >= settings.stages.length ? 'done' : stage.approveBeforeNext ? 'approval' : 'next';
-  return { ...rollout, status, next, current: undefined, outcomes: [...(rollout.outcomes ?? []), passed] };
+  const approval = status === 'approval' ? { after: watched.stage, before: settings.stages[next]!.name } : undefined;
+  return { ...rollout, status, next, current: undefined, approval, outcomes: [...(rollout.outcomes ?? []), passed] };
 }
 
 /** Share of the stage's things (removed ones left out) that SUCCEEDED, in percent. */
