@@ -1,10 +1,9 @@
-import { GetBucketsAggregationCommand, IoTClient, UpdateIndexingConfigurationCommand, UpdatePackageConfigurationCommand } from '@aws-sdk/client-iot';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PackagesConfig } from '../../lib/release/config';
 import type { RolloutSettings } from '../../lib/release/rollout/settings';
 import type { DeviceGroupSpec } from '../../local/twin';
 import type { LocalSession } from '../../local/session';
-import { CONFIG, executionFor, startSession } from './harness';
+import { executionFor, startSession } from './harness';
+import { prepareAccount, versionSpread, withRollout } from './rollout-harness';
 
 /**
  * Staged rollouts with the real ASL in the local engine and the twin's simulated devices: after
@@ -17,10 +16,9 @@ afterEach(async () => {
   session = undefined;
 });
 
-const VERSION_FIELD = 'shadow.name.$package.reported.edge-agent.version';
 const DOCUMENT = { version: '1.0', steps: [{ action: { name: 'install', type: 'runHandler', input: { handler: 'install.sh' } } }] };
 
-export const ROLLOUT: RolloutSettings = {
+const ROLLOUT: RolloutSettings = {
   stages: [
     { name: 'canary', targets: ['canary'], abort: [{ failureType: 'FAILED', thresholdPercentage: 20, minNumberOfExecutedThings: 10 }] },
     { name: 'fleet', targets: ['fleet'], rate: { maximumPerMinute: 100 } },
@@ -28,28 +26,10 @@ export const ROLLOUT: RolloutSettings = {
   jobDocument: { document: DOCUMENT },
 };
 
-const withRollout = (rollout: RolloutSettings): PackagesConfig => ({ packages: { ...CONFIG.packages, 'edge-agent': { ...CONFIG.packages['edge-agent'], rollout } } });
 const devices = (canaryFail: number): DeviceGroupSpec[] => [
   { group: 'canary', count: 10, outcomes: { fail: canaryFail }, durationSeconds: 30 },
   { group: 'fleet', count: 200, durationSeconds: 30 },
 ];
-
-/** What a person sets up once per account: $package updates by jobs, and the version field in the fleet index. */
-async function prepareAccount(): Promise<IoTClient> {
-  const iot = new IoTClient({});
-  await iot.send(new UpdatePackageConfigurationCommand({ versionUpdateByJobsConfig: { enabled: true, roleArn: 'arn:aws:iam::000000000000:role/package-shadow' } }));
-  await iot.send(
-    new UpdateIndexingConfigurationCommand({
-      thingIndexingConfiguration: { thingIndexingMode: 'REGISTRY_AND_SHADOW', namedShadowIndexingMode: 'ON', filter: { namedShadowNames: ['$package'] }, customFields: [{ name: VERSION_FIELD, type: 'String' }] },
-    }),
-  );
-  return iot;
-}
-
-async function versionSpread(iot: IoTClient): Promise<Record<string, number>> {
-  const out = await iot.send(new GetBucketsAggregationCommand({ queryString: '*', aggregationField: VERSION_FIELD, bucketsAggregationType: { termsAggregation: {} } }));
-  return Object.fromEntries((out.buckets ?? []).map((b) => [b.keyValue!, b.count!]));
-}
 
 type RolloutOutput = { rollout: { status: string; outcomes: { stage: string; outcome: string; jobId: string; attempt: number; counts: { succeeded: number } }[] } };
 
