@@ -41,7 +41,10 @@ async function until(what: string, check: () => boolean): Promise<void> {
 function handedPerGroup(s: LocalSession): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const job of Object.values(s.twin.fleet().jobs)) {
-    for (const target of job.targets) (out[target.split('/').pop()!] ??= []).push(...job.packageVersions.map((v) => v.split('@')[1]!));
+    for (const target of job.targets) {
+      const group = target.split('/').pop()!;
+      out[group] = [...(out[group] ?? []), ...job.packageVersions.map((v) => v.split('@')[1]!)];
+    }
   }
   return out;
 }
