@@ -201,4 +201,43 @@ describe('statemachines/release.asl.json', () => {
       expect(into.sort()).toEqual(['WaitForApproval', ...Object.entries(states).filter(([, st]) => st.Next === 'ApprovalRequired?').map(([n]) => n)].sort());
     });
   });
+
+  describe('rollout', () => {
+    const states = machine.States as Record<string, JsonObject>;
+
+    it('follows Promote only for a release with a rollout; the others end at Released', () => {
+      expect(states.Promote!.Next).toBe('RolloutConfigured?');
+      const choice = states['RolloutConfigured?']!;
+      expect(choice.Type).toBe('Choice');
+      expect(choice.Default).toBe('Released');
+      expect((choice.Choices as JsonObject[]).map((c) => c.Next)).toEqual(['StartRolloutStage']);
+      expect(JSON.stringify(choice.Choices)).toContain('"Variable":"$.rollout"');
+      expect(states.Released!.Type).toBe('Succeed');
+    });
+
+    it('starts and watches a stage with the execution context (its RedriveCount names the attempt), keeping its progress in $.rollout', () => {
+      for (const name of ['StartRolloutStage', 'WatchRolloutStage']) {
+        expect(states[name]!.Parameters, name).toEqual({ 'state.$': '$', 'execution.$': '$$.Execution' });
+        expect(states[name]!.ResultPath, name).toBe('$.rollout');
+        expect(states[name]!.Catch, name).toBeUndefined();
+      }
+      expect(states.StartRolloutStage!.Next).toBe('WatchRolloutStage');
+      expect(states.WatchRolloutStage!.Next).toBe('RolloutStagePassed?');
+      expect(retriers(states.StartRolloutStage!).flatMap((r) => r.ErrorEquals)).toContain('RolloutLocked');
+    });
+
+    it('after a stage: the next stage, an approval first, or the default; no path skips RolloutDefault', () => {
+      const choice = states['RolloutStagePassed?']!;
+      expect((choice.Choices as JsonObject[]).map((c) => [c.StringEquals, c.Next])).toEqual([
+        ['next', 'StartRolloutStage'],
+        ['approval', 'WaitForStageApproval'],
+      ]);
+      expect(choice.Default).toBe('RolloutDefault');
+      expect(states.RolloutDefault!.Next).toBe('Released');
+      expect(states.RolloutDefault!.ResultPath).toBe('$.steps.rolloutDefault');
+      const message = String((states.WaitForStageApproval!.Parameters as JsonObject)['Message.$']);
+      expect(message).toContain('$.rollout.approval.after');
+      expect(message).toContain('pkgrelease approve');
+    });
+  });
 });
