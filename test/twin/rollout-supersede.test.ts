@@ -1,4 +1,4 @@
-import { CancelJobCommand, CreateJobCommand, DescribeJobCommand, GetPackageCommand, IoTClient, UpdatePackageCommand } from '@aws-sdk/client-iot';
+import { CancelJobCommand, CreateJobCommand, DescribeJobCommand, type DescribeJobCommandOutput, GetPackageCommand, IoTClient, type Job, UpdatePackageCommand } from '@aws-sdk/client-iot';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { acquireLease, type LeaseStore } from '../../lib/release/lease';
@@ -87,7 +87,7 @@ describe('starting a stage under the rollout lease', () => {
 });
 
 describe('watching a stage', () => {
-  const job = (over: Record<string, unknown>) => ({ job: { jobId: 'j', status: 'IN_PROGRESS', createdAt: new Date(), jobProcessDetails: {}, ...over } });
+  const job = (over: Partial<Job>): DescribeJobCommandOutput => ({ $metadata: {}, job: { jobId: 'j', status: 'IN_PROGRESS', createdAt: new Date(), jobProcessDetails: {}, ...over } });
   const watching = (attempt = 0) => ({ ...rolloutRelease('1.0.0'), rollout: { stages: ['canary', 'fleet'], next: 0, status: 'watching' as const, current: { stage: 'canary', index: 0, jobId: 'j', attempt } } });
 
   it('in progress: RolloutStageInProgress with the counts', async () => {
