@@ -26,6 +26,9 @@ export const REDRIVE_ADVICE: Readonly<Record<string, RedriveAdvice>> = {
   OpenSearchPackageNotFound: { redrivable: true, action: 'create the OpenSearch package (or fix "opensearchPackage"), then redrive' },
   DomainConfigInvalid: { redrivable: true, action: 'fix "domains" in config/packages.json (or create the domain) and redeploy, then redrive' },
   DomainAssociationFailed: { redrivable: true, action: 'fix what the domain reported (ErrorDetails), then redrive: it associates only the failed domains again' },
+  RolloutConfigInvalid: { redrivable: true, action: 'fix "rollout" in config/packages.json and redeploy, then redrive (a release without the recipe its rollout needs: release it again with one)' },
+  RolloutAborted: { redrivable: true, action: 'fix the devices the counts name, then redrive: it runs the aborted stage again as a new job' },
+  RolloutStageTimedOut: { redrivable: true, action: 'redrive to watch the stage job again, or cancel the job and redrive to run the stage again' },
 };
 
 /** Anything not listed (transient AWS errors, timeouts, polls that ran out, Lambda errors) is redrivable. */
