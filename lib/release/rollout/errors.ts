@@ -1,4 +1,4 @@
-import { ReleaseError } from '../errors';
+import { catalogError } from '../errors';
 
 /** What a stage's job reported (DescribeJob jobProcessDetails), by execution status. */
 export interface StageCounts {
@@ -17,22 +17,13 @@ export interface StageCounts {
  * for a release without a recipe). Raised before any job is created. Fix config/packages.json,
  * redeploy, then redrive: the rollout steps read the configuration when they run.
  */
-export class RolloutConfigInvalid extends ReleaseError {
-  override readonly name = 'RolloutConfigInvalid';
-  readonly retryable = false;
-}
+export class RolloutConfigInvalid extends catalogError('RolloutConfigInvalid') {}
 
 /** Another release of the package is starting a stage (it holds the package's rollout lease). Retried with backoff. */
-export class RolloutLocked extends ReleaseError {
-  override readonly name = 'RolloutLocked';
-  readonly retryable = true;
-}
+export class RolloutLocked extends catalogError('RolloutLocked') {}
 
 /** The stage's job still has queued or in-progress executions: the WatchRolloutStage poll. */
-export class RolloutStageInProgress extends ReleaseError {
-  override readonly name = 'RolloutStageInProgress';
-  readonly retryable = true;
-}
+export class RolloutStageInProgress extends catalogError('RolloutStageInProgress') {}
 
 /**
  * The stage stopped: its abort criteria canceled the job (ABORT_CRITERIA_MET), fewer things
@@ -40,9 +31,7 @@ export class RolloutStageInProgress extends ReleaseError {
  * starts and the default version does not move. A Redrive starts a new attempt of this stage (a new
  * job, `-a<redrive count>`) once the devices are fixed.
  */
-export class RolloutAborted extends ReleaseError {
-  override readonly name = 'RolloutAborted';
-  readonly retryable = false;
+export class RolloutAborted extends catalogError('RolloutAborted') {
   constructor(
     readonly stage: string,
     readonly jobId: string,
@@ -59,10 +48,7 @@ export class RolloutAborted extends ReleaseError {
 }
 
 /** The stage's job did not finish within the stage's `timeoutMinutes`. A Redrive watches it again with a fresh budget. */
-export class RolloutStageTimedOut extends ReleaseError {
-  override readonly name = 'RolloutStageTimedOut';
-  readonly retryable = false;
-}
+export class RolloutStageTimedOut extends catalogError('RolloutStageTimedOut') {}
 
 export function formatCounts(c: StageCounts): string {
   return Object.entries(c)
