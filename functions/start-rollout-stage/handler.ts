@@ -1,7 +1,7 @@
 import { RolloutEventSchema, rolloutDepsFromEnv } from '../../lib/lambda/rollout-deps';
 import { parseStepInput, stepHandler } from '../../lib/lambda/step-handler';
 import { startRolloutStage } from '../../lib/release/rollout/start-stage';
-import { rolloutSettingsOf } from '../../lib/release/rollout/state';
+import { rolloutSettingsOf } from '../../lib/release/rollout/configured';
 
 /**
  * Starts the next stage's job. No Powertools record: every stage of one release shares its

