@@ -14,6 +14,7 @@
  * against the AWS calls its bundle makes.
  */
 const { iotArns } = require('./iot-arns.cjs');
+const { rolloutArns } = require('./rollout-arns.cjs');
 
 /** Powertools idempotency records (lib/lambda/idempotency.ts); all steps share the table. */
 const RECORDS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
@@ -35,8 +36,8 @@ const sub = (text) => ({ 'Fn::Sub': text });
 const executionsArn = sub('arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${ReleaseStateMachine.Name}:*');
 const domainsArn = sub('arn:${AWS::Partition}:es:${AWS::Region}:${AWS::AccountId}:domain/*');
 
-/** Statements shared by several functions; `p` holds the bucket prefixes, `iot` the configured package ARNs. */
-function shared(p, iot) {
+/** Statements shared by several functions; `p` holds the bucket prefixes, `iot` the configured package ARNs, `jobs` the rollout's. */
+function shared(p, iot, jobs) {
   const objects = (prefix) => sub(`\${ArtifactBucket.Arn}/${prefix}*`);
   const artifacts = [objects(p.releases), objects(p.builds)];
   return {
@@ -64,6 +65,17 @@ function shared(p, iot) {
     // Every Software Package Catalog call also needs iot:GetIndexingConfiguration, which has no
     // resource-level permissions (Service Authorization Reference for AWS IoT).
     iotIndexing: allow('IotIndexingConfiguration', 'iot:GetIndexingConfiguration', '*'),
+    // A stage's job: CreateJob is authorized against the job, its target groups, the package versions
+    // it deploys and its template; CancelJob (an older release's job) and DescribeJob against the job.
+    startJobs: [
+      allow('RolloutJobs', 'iot:CreateJob', [...jobs.jobs, ...jobs.thingGroups, ...iot.packagesAndVersions, ...jobs.jobTemplates]),
+      allow('SupersedeRolloutJobs', 'iot:CancelJob', jobs.jobs),
+      // The presigned-URL role (presignedUrlConfig), handed to IoT only.
+      ...(jobs.passRoles.length
+        ? [{ ...allow('PassPresignedUrlRole', 'iam:PassRole', jobs.passRoles), Condition: { StringEquals: { 'iam:PassedToService': 'iot.amazonaws.com' } } }]
+        : []),
+    ],
+    describeJobs: allow('WatchRolloutJobs', 'iot:DescribeJob', jobs.jobs),
     // Lambda's asynchronous on-failure destination sends with the function's role.
     onFailure: (queue) => allow('OnFailureDestination', 'sqs:SendMessage', getAtt(queue)),
   };
@@ -111,6 +123,11 @@ function grants(s) {
         s.iotIndexing,
       ],
     },
+    // The rollout (lib/release/rollout/): the package's rollout lease and its records are items of the table.
+    startRolloutStage: { policy: 'start-rollout-stage', table: LEASE_AND_LOOK, own: s.startJobs },
+    // A redrive after RolloutAborted starts the stage's next attempt from the watch.
+    watchRolloutStage: { policy: 'watch-rollout-stage', table: LEASE_AND_LOOK, own: [s.describeJobs, ...s.startJobs] },
+    rolloutDefault: { policy: 'rollout-default', table: LEASE, own: [s.iotPackages(['iot:GetPackage', 'iot:UpdatePackage']), s.iotIndexing] },
     notify: {
       policy: 'notify',
       // A failed execution gives back the OpenSearch package lease it held (lib/release/lease-cleanup.ts).
@@ -145,10 +162,11 @@ function base(key, table) {
  * `{ <Function>Role: AWS::IAM::Role }` for every function.
  * @param {{ releases: string, builds: string, staging: string }} prefixes  the bucket's key prefixes
  * @param {{ packages: object[], packagesAndVersions: object[] }} iot  from config/iot-arns.cjs
+ * @param {{ jobs: object[], thingGroups: object[], jobTemplates: string[], passRoles: string[] }} jobs  from config/rollout-arns.cjs
  */
-function functionRoles(prefixes, iot = iotArns()) {
+function functionRoles(prefixes, iot = iotArns(), jobs = rolloutArns()) {
   const resources = {};
-  for (const [key, { policy, table, own }] of Object.entries(grants(shared(prefixes, iot)))) {
+  for (const [key, { policy, table, own }] of Object.entries(grants(shared(prefixes, iot, jobs)))) {
     resources[`${logicalName(key)}Role`] = {
       Type: 'AWS::IAM::Role',
       Properties: {

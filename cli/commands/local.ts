@@ -102,6 +102,15 @@ export function registerLocalCommands(program: Command): void {
     .action(action(async (opts) => (await import('../local/doctor')).localDoctor(opts)));
 
   local
+    .command('fleet')
+    .description('which simulated devices run which version of a package, as "pkgrelease fleet" shows it on AWS (from the twin\'s fleet index)')
+    .argument('<package>', 'the IoT software package')
+    .addOption(stateDirOption())
+    .option('--group <name>', 'only the things of this thing group')
+    .option('--json', 'print one JSON document')
+    .action(action(async (packageName: string, opts) => (await import('../local/fleet')).localFleet(packageName, opts)));
+
+  local
     .command('campaign')
     .description('seeded concurrent releases on a fresh twin (overlaps, duplicates, identical re-uploads, faults), failed ones redriven, invariants checked')
     .option('--seed <n>', 'seed of the generated plan', '1')

@@ -9,6 +9,7 @@ export function registerOperatorCommands(program: Command): void {
   registerLogs(program);
   registerApproval(program);
   registerDoctor(program);
+  registerFleet(program);
 }
 
 /** Each command's implementation is imported when it runs, so start-up and --help stay light. */
@@ -110,4 +111,18 @@ function registerDoctor(program: Command): void {
         'Examples:\n  pkgrelease doctor --stage prod --region eu-west-1\n  pkgrelease doctor --stage prod --fix-indexing',
     )
     .action(action(async (opts) => (await actions()).doctor(opts)));
+}
+
+function registerFleet(program: Command): void {
+  withAws(program.command('fleet'))
+    .description('which devices run which version of a package (from the fleet index), and its rollout jobs in progress')
+    .argument('<package>', 'the IoT software package')
+    .option('--group <name>', 'only the things of this thing group')
+    .option('--json', 'print one JSON document')
+    .addHelpText(
+      'after',
+      '\nNeeds fleet indexing with the $package shadow and the String custom field\n' +
+        'shadow.name.$package.reported.<package>.version (docs/rollout.md).\n\nExample:\n  pkgrelease fleet edge-agent --group canary --region eu-west-1',
+    )
+    .action(action(async (packageName: string, opts) => (await actions()).fleet(packageName, opts)));
 }

@@ -3,6 +3,7 @@ import { executionConsoleUrl } from '../../lib/notifications/format';
 import { UsageError } from '../errors';
 import { answerApproval, type Decision } from '../../lib/operations/approval';
 import { runDoctor } from '../../lib/operations/doctor';
+import { fleetReport, renderFleet } from '../../lib/operations/fleet';
 import { executionHistory } from '../../lib/operations/history';
 import { failedExecutionArns, redriveOne, summarise } from '../../lib/operations/redrive';
 import { planFromManifest, planFromS3Uri, startPlanned } from '../../lib/operations/start';
@@ -101,6 +102,12 @@ export async function doctor(opts: CommonOptions & { config?: string; fixIndexin
     { target: { stackName }, config, fixIndexing: opts.fixIndexing, fixCommand: `pkgrelease doctor ${where} --fix-indexing` },
   );
   return printDoctor(report, opts.json);
+}
+
+/** `fleet <package>`: the version spread from the fleet index, and the rollout jobs in progress. */
+export async function fleet(packageName: string, opts: CommonOptions & { group?: string; json?: boolean }): Promise<void> {
+  const report = await fleetReport(clientsFor(opts).iot(), packageName, { group: opts.group });
+  console.log(opts.json ? JSON.stringify(report, null, 2) : renderFleet(report));
 }
 
 export async function readJson(file: string): Promise<unknown> {

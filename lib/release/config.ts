@@ -2,6 +2,8 @@ import * as z from '../validation/zod';
 import { checkString, IOT, OPENSEARCH } from './constraints';
 import { DEFAULT_VERSION_POLICIES } from './default-version-policy';
 import { InvalidRelease } from './errors';
+import { RolloutConfigInvalid } from './rollout/errors';
+import { RolloutSettingsShape } from './rollout/settings';
 import { SbomSettingsShape } from './sbom/settings';
 
 /**
@@ -54,6 +56,7 @@ export const PackageSettingsSchema = z.strictObject({
   domainWaitMinutes: z.optional(z.number().check(z.int(), z.positive(), z.maximum(MAX_DOMAIN_WAIT_MINUTES))),
   // --- end domains --------------------------------------------------------------------------------
   ...SbomSettingsShape,
+  ...RolloutSettingsShape,
 });
 export type PackageSettings = z.infer<typeof PackageSettingsSchema>;
 
@@ -96,7 +99,12 @@ export function parsePackagesConfig(text: string | undefined): PackagesConfig {
     throw new InvalidRelease(`PACKAGES_CONFIG is not valid JSON (${(e as Error).message}); fix config/packages.json and redeploy`);
   }
   const parsed = PackagesConfigSchema.safeParse(json);
-  if (!parsed.success) throw new InvalidRelease(`PACKAGES_CONFIG ${packagesConfigIssues(parsed.error)[0]}; fix config/packages.json and redeploy`);
+  if (!parsed.success) {
+    const message = `PACKAGES_CONFIG ${packagesConfigIssues(parsed.error)[0]}; fix config/packages.json and redeploy`;
+    // A rollout mistake has its own name (the rollout's errors, docs/rollout.md).
+    if (parsed.error.issues[0]?.path[2] === 'rollout') throw new RolloutConfigInvalid(message);
+    throw new InvalidRelease(message);
+  }
   return parsed.data;
 }
 

@@ -1,5 +1,6 @@
 import * as z from '../validation/zod';
 import { DEFAULT_VERSION_POLICIES } from './default-version-policy';
+import { RolloutStateSchema } from './rollout/state';
 
 /**
  * The one release schema. Every shape a release takes is derived from the draft's fields:
@@ -69,6 +70,8 @@ export const ReleaseRequestSchema = z.object({
   clientToken: z.string(),
   /** The package's `requireApproval` setting: WaitForApproval before Promote. Absent = no approval. */
   requireApproval: z.optional(z.literal(true)),
+  /** The package's staged rollout after Promote (its stage names; the steps add their progress). Absent = none. */
+  rollout: z.optional(RolloutStateSchema),
   /** Step Functions execution name, for logs. */
   execution: z.optional(z.string()),
 });

@@ -32,6 +32,9 @@ export const STEP_FUNCTIONS_BY_PLACEHOLDER: Record<string, LocalFunction> = {
   ApplyToDomainsFunctionArn: { name: 'applyToDomains', load: once(() => import('../../functions/apply-to-domains/handler')) },
   CheckDomainsFunctionArn: { name: 'checkDomains', load: once(() => import('../../functions/check-domains/handler')) },
   PromoteFunctionArn: { name: 'promote', load: once(() => import('../../functions/promote/handler')) },
+  StartRolloutStageFunctionArn: { name: 'startRolloutStage', load: once(() => import('../../functions/start-rollout-stage/handler')) },
+  WatchRolloutStageFunctionArn: { name: 'watchRolloutStage', load: once(() => import('../../functions/watch-rollout-stage/handler')) },
+  RolloutDefaultFunctionArn: { name: 'rolloutDefault', load: once(() => import('../../functions/rollout-default/handler')) },
 };
 
 export const TRIGGER_FUNCTION: LocalFunction = { name: 'trigger', load: once(() => import('../../functions/trigger/handler')) };

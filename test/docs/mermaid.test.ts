@@ -68,7 +68,7 @@ describe('aslToMermaid', () => {
       if (state.Next) expect(diagram).toContain(`    ${id} --> ${state.Next.replace(/[^A-Za-z0-9_]/g, '_')}`);
     }
     expect(diagram).toContain('    [*] --> Prepare');
-    expect(diagram).toContain('    Promote --> [*]');
+    expect(diagram).toContain('    Released --> [*]');
     expect(diagram).toContain('    CheckOpenSearch --> CheckOpenSearch: 3 s ×1.5 up to 8 s, full jitter, while OpenSearchNotReady (at most 450×)');
     expect(diagram).toContain('    CheckDomains --> CheckDomains: 10 s ×1.5 up to 45 s, full jitter, while DomainsPendingBlueGreen (at most 300×)');
     // The learned first waits before each check (lib/release/poll-timing.ts).

@@ -33,6 +33,10 @@ export const ACTIONS_OF_CALL: Record<string, string[]> = {
   'iot:ListPackageVersions': SPC('iot:ListPackageVersions'),
   'iot:UpdatePackage': SPC('iot:UpdatePackage'),
   'iot:UpdatePackageVersion': SPC('iot:UpdatePackageVersion'),
+  // A rollout stage's job (a presigned-URL role adds iam:PassRole: config/rollout-arns.cjs).
+  'iot:CreateJob': ['iot:CreateJob'],
+  'iot:CancelJob': ['iot:CancelJob'],
+  'iot:DescribeJob': ['iot:DescribeJob'],
   'opensearch:AssociatePackage': ['es:AssociatePackage'],
   'opensearch:DescribePackages': ['es:DescribePackages'],
   'opensearch:GetPackageVersionHistory': ['es:GetPackageVersionHistory'],

@@ -21,6 +21,9 @@ const FUNCTIONS: Record<string, { dir: string; timeout: number; env: string[] }>
   promote: { dir: 'promote', timeout: 30, env: [] },
   applyToDomains: { dir: 'apply-to-domains', timeout: 90, env: [] },
   checkDomains: { dir: 'check-domains', timeout: 90, env: [] },
+  startRolloutStage: { dir: 'start-rollout-stage', timeout: 30, env: [] },
+  watchRolloutStage: { dir: 'watch-rollout-stage', timeout: 30, env: [] },
+  rolloutDefault: { dir: 'rollout-default', timeout: 30, env: [] },
   notify: { dir: 'notify', timeout: 30, env: ['FAILURE_TOPIC_ARN'] },
 };
 /**
@@ -33,6 +36,10 @@ const LEASE_ONLY: Record<string, string[]> = {
   applyToDomains: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   checkDomains: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   notify: ['dynamodb:UpdateItem'],
+  // The rollout lease and its records (what each target was handed).
+  startRolloutStage: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  watchRolloutStage: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  rolloutDefault: ['dynamodb:UpdateItem'],
 };
 /** What the build will find (collected before the tests run, so each gets its own size test). */
 const FUNCTION_DIRS = await discoverFunctions(join(ROOT, 'functions'));
@@ -191,6 +198,9 @@ describe('serverless package (CloudFormation template)', () => {
         ApplyToDomainsFunctionArn: getAtt('ApplyToDomainsLambdaFunction'),
         CheckDomainsFunctionArn: getAtt('CheckDomainsLambdaFunction'),
         PromoteFunctionArn: getAtt('PromoteLambdaFunction'),
+        StartRolloutStageFunctionArn: getAtt('StartRolloutStageLambdaFunction'),
+        WatchRolloutStageFunctionArn: getAtt('WatchRolloutStageLambdaFunction'),
+        RolloutDefaultFunctionArn: getAtt('RolloutDefaultLambdaFunction'),
         ApprovalTopicArn: ref('ApprovalTopic'),
       });
     });
@@ -203,11 +213,11 @@ describe('serverless package (CloudFormation template)', () => {
       expect(resource('ReleaseStateMachineLogGroup').Properties.RetentionInDays).toBe(30);
     });
 
-    it('may invoke exactly the seven step functions (and their qualified ARNs)', () => {
+    it('may invoke exactly the ten step functions (and their qualified ARNs)', () => {
       const roleId = (resource('ReleaseStateMachine').Properties.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
       const invoke = roleStatements(roleId).filter((s) => asArray(s.Action).includes('lambda:InvokeFunction'));
       expect(invoke).toHaveLength(1);
-      const steps = ['Prepare', 'CreateVersion', 'UpdateOpenSearch', 'CheckOpenSearch', 'ApplyToDomains', 'CheckDomains', 'Promote'];
+      const steps = ['Prepare', 'CreateVersion', 'UpdateOpenSearch', 'CheckOpenSearch', 'ApplyToDomains', 'CheckDomains', 'Promote', 'StartRolloutStage', 'WatchRolloutStage', 'RolloutDefault'];
       expect(asArray(invoke[0]!.Resource)).toEqual(steps.flatMap((s) => [getAtt(`${s}LambdaFunction`), { 'Fn::Sub': `\${${s}LambdaFunction.Arn}:*` }]));
     });
   });

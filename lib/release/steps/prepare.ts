@@ -7,6 +7,8 @@ import { deriveClientToken } from '../identity';
 import { parseReleaseInput } from '../inputs';
 import { type ReleaseRequest, withoutUndefined } from '../request';
 import { validateReleaseFields } from '../validate';
+import { checkRolloutFits } from '../rollout/fit';
+import { rolloutPlan } from '../rollout/state';
 
 export interface PrepareDeps extends AdmitDeps {
   s3: S3Client;
@@ -39,8 +41,10 @@ export async function prepareRelease(input: unknown, deps: PrepareDeps): Promise
     clientToken: draft.clientToken ?? deriveClientToken(artifact),
     // From configuration only, like the OpenSearch package: a request cannot skip the approval.
     requireApproval: settings.requireApproval ? true : undefined,
+    rollout: rolloutPlan(settings.rollout),
   };
   validateReleaseFields({ ...release, opensearchPackage });
+  checkRolloutFits(release, settings.rollout);
   return withoutUndefined(release);
 }
 
