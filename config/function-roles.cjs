@@ -8,7 +8,7 @@
  *   - XRayTraces: upload trace segments (param `tracing`; granted either way so the template has
  *     one shape: the actions only write trace data and have no resource-level permissions)
  *   - the idempotency table, with the actions its code calls (Powertools idempotency records, or
- *     only the OpenSearch package lease, lib/release/lease.ts)
+ *     only the OpenSearch package lease, lib/release/lease.ts; none for the SBOM steps)
  * + that function's own grants (GRANTS below). test/infra/function-roles.test.ts checks each role
  * against the AWS calls its bundle makes.
  */
@@ -20,6 +20,8 @@ const RECORDS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 
 const LEASE = ['dynamodb:UpdateItem'];
 /** The lease, and a look at who holds it (GetItem). */
 const LEASE_AND_LOOK = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
+/** Steps that converge by looking only (the SBOM steps): no table statement at all. */
+const NO_TABLE = [];
 
 const LAMBDA_TRUST = {
   Version: '2012-10-17',
@@ -57,6 +59,8 @@ function shared(p, iot) {
     // Every Software Package Catalog call also needs iot:GetIndexingConfiguration, which has no
     // resource-level permissions (Service Authorization Reference for AWS IoT).
     iotIndexing: allow('IotIndexingConfiguration', 'iot:GetIndexingConfiguration', '*'),
+    // The SBOM steps pin the SBOM's newest object version (HeadObject) under sboms/ only.
+    readSboms: allow('ReadSboms', ['s3:GetObject', 's3:GetObjectVersion'], objects(p.sboms)),
     // Lambda's asynchronous on-failure destination sends with the function's role.
     onFailure: (queue) => allow('OnFailureDestination', 'sqs:SendMessage', getAtt(queue)),
   };
@@ -81,6 +85,18 @@ function grants(s) {
         s.readArtifacts,
         s.listBucket,
       ],
+    },
+    // AWS IoT reads the SBOM itself, as iot.amazonaws.com (the bucket policy's grant).
+    attachSbom: {
+      policy: 'attach-sbom',
+      table: NO_TABLE,
+      own: [s.iotVersions(['iot:GetPackageVersion', 'iot:AssociateSbomWithPackageVersion']), s.iotIndexing, s.readSboms, s.listBucket],
+    },
+    // Attaches a corrected SBOM before it judges a failed validation.
+    checkSbom: {
+      policy: 'check-sbom',
+      table: NO_TABLE,
+      own: [s.iotVersions(['iot:GetPackageVersion', 'iot:AssociateSbomWithPackageVersion', 'iot:ListSbomValidationResults']), s.iotIndexing, s.readSboms, s.listBucket],
     },
     updateOpenSearch: { policy: 'update-opensearch', table: RECORDS, own: opensearchUpdate },
     // Re-applies this release when its import was lost: the same grants as updateOpenSearch.
@@ -129,13 +145,13 @@ function base(key, table) {
   return [
     allow('OwnLogGroup', ['logs:CreateLogStream', 'logs:PutLogEvents'], getAtt(`${logicalName(key)}LogGroup`)),
     allow('XRayTraces', ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], '*'),
-    allow(table === RECORDS ? 'IdempotencyRecords' : 'OpenSearchLease', table.length === 1 ? table[0] : table, getAtt('IdempotencyTable')),
+    ...(table.length === 0 ? [] : [allow(table === RECORDS ? 'IdempotencyRecords' : 'OpenSearchLease', table.length === 1 ? table[0] : table, getAtt('IdempotencyTable'))]),
   ];
 }
 
 /**
  * `{ <Function>Role: AWS::IAM::Role }` for every function.
- * @param {{ releases: string, builds: string, staging: string }} prefixes  the bucket's key prefixes
+ * @param {{ releases: string, builds: string, staging: string, sboms: string }} prefixes  the bucket's key prefixes
  * @param {{ packages: object[], packagesAndVersions: object[] }} iot  from config/iot-arns.cjs
  */
 function functionRoles(prefixes, iot = iotArns()) {
@@ -157,6 +173,7 @@ module.exports = async ({ resolveVariable }) => ({
     releases: await resolveVariable('self:custom.releasesPrefix'),
     builds: await resolveVariable('self:custom.buildsPrefix'),
     staging: await resolveVariable('self:custom.stagingPrefix'),
+    sboms: await resolveVariable('self:custom.sbomsPrefix'),
   }),
 });
 module.exports.functionRoles = functionRoles;

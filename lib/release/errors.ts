@@ -166,7 +166,7 @@ export class TransientAwsError extends ReleaseError {
 }
 
 /** Names the ASL must treat as retryable / non-retryable: one list, read by the ASL test. */
-export const RETRYABLE_ERROR_NAMES = ['TransientAwsError', 'OpenSearchPackageBusy', 'OpenSearchPackageLocked', 'OpenSearchNotReady', 'DomainBusy', 'DomainsPending', 'DomainsPendingBlueGreen'] as const;
+export const RETRYABLE_ERROR_NAMES = ['TransientAwsError', 'OpenSearchPackageBusy', 'OpenSearchPackageLocked', 'OpenSearchNotReady', 'DomainBusy', 'DomainsPending', 'DomainsPendingBlueGreen', 'SbomNotArrived', 'SbomValidating'] as const;
 /**
  * The waits for AWS's own work, one name per kind of work: the ASL polls each by Retry with its
  * own backoff (start soon, grow to a cap fitted to how long that work takes). The diagram draws
@@ -182,6 +182,9 @@ export const TERMINAL_ERROR_NAMES = [
   'DomainConfigInvalid',
   'DomainAssociationFailed',
   'DomainNotReady',
+  'SbomLocationInvalid',
+  'SbomMissing',
+  'SbomInvalid',
 ] as const;
 
 interface SdkErrorShape {

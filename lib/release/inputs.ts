@@ -3,6 +3,7 @@ import { DEFAULT_VERSION_POLICIES } from './default-version-policy';
 import { InvalidRelease } from './errors';
 import { decodeEventKey, parseReleaseKey } from './key-convention';
 import { ReleaseManifestSchema } from './manifest';
+import { ReleaseSbomSchema, type SbomRef } from './sbom/source';
 
 /**
  * Everything Prepare accepts, turned into one unpinned draft. Which shape an input has is decided
@@ -20,6 +21,7 @@ export interface ReleaseDraft {
   opensearchPackage?: string;
   defaultVersionPolicy?: (typeof DEFAULT_VERSION_POLICIES)[number];
   clientToken?: string;
+  sbom?: SbomRef;
 }
 
 /** A release request written by hand or by the trigger (canonical members are accepted too). */
@@ -40,6 +42,7 @@ export const ReleaseRequestInputSchema = z.strictObject({
   opensearch: z.optional(z.strictObject({ packageName: z.string() })),
   defaultVersionPolicy: z.optional(z.enum(DEFAULT_VERSION_POLICIES)),
   clientToken: z.optional(z.string()),
+  sbom: z.optional(ReleaseSbomSchema),
   execution: z.optional(z.string()),
   /** Accepted in a canonical request, never obeyed: configuration decides (requireApproval). */
   requireApproval: z.optional(z.boolean()),
@@ -93,6 +96,7 @@ export function parseReleaseInput(input: unknown): ReleaseDraft {
       opensearchPackage: m.opensearchPackage,
       defaultVersionPolicy: m.defaultVersionPolicy,
       clientToken: m.clientToken,
+      sbom: m.sbom && { ...m.sbom, from: 'manifest' },
     };
   }
   const r = parse(ReleaseRequestInputSchema, input, 'release request');

@@ -1,5 +1,6 @@
 import * as z from '../validation/zod';
 import { DEFAULT_VERSION_POLICIES } from './default-version-policy';
+import { ReleaseSbomSchema } from './sbom/source';
 
 /**
  * The canonical release request: what Prepare returns and every later step reads.
@@ -30,6 +31,8 @@ export const ReleaseRequestSchema = z.object({
   clientToken: z.string(),
   /** The package's `requireApproval` setting: WaitForApproval before Promote. Absent = no approval. */
   requireApproval: z.optional(z.literal(true)),
+  /** The SBOM a manifest or the artifact's metadata names (lib/release/sbom/source.ts); absent: the key convention. */
+  sbom: z.optional(ReleaseSbomSchema),
   /** Step Functions execution name, for logs. */
   execution: z.optional(z.string()),
 });

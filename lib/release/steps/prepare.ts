@@ -6,6 +6,7 @@ import { InvalidRelease } from '../errors';
 import { deriveClientToken } from '../identity';
 import { parseReleaseInput } from '../inputs';
 import { type ReleaseRequest, withoutUndefined } from '../request';
+import { sbomRefOf } from '../sbom/source';
 import { validateReleaseFields } from '../validate';
 
 export interface PrepareDeps extends AdmitDeps {
@@ -39,6 +40,7 @@ export async function prepareRelease(input: unknown, deps: PrepareDeps): Promise
     clientToken: draft.clientToken ?? deriveClientToken(artifact),
     // From configuration only, like the OpenSearch package: a request cannot skip the approval.
     requireApproval: settings.requireApproval ? true : undefined,
+    sbom: sbomRefOf(draft.sbom, metadata),
   };
   validateReleaseFields({ ...release, opensearchPackage });
   return withoutUndefined(release);
