@@ -85,7 +85,8 @@ export class LocalSession {
     limitHeapGrowth();
     const base = options.basePort;
     const ports = base ? { s3: base + PORT_OFFSETS.s3, iot: base + PORT_OFFSETS.iot, opensearch: base + PORT_OFFSETS.opensearch, dynamodb: base + PORT_OFFSETS.dynamodb } : undefined;
-    const twin = await startTwin({ seed: options.seed, faults: options.faults, opensearchTiming: options.opensearchTiming, stateDir: options.stateDir, ports });
+    // The SBOM validation runs in the session's scaled time, as its waits and polls do.
+    const twin = await startTwin({ seed: options.seed, faults: options.faults, opensearchTiming: options.opensearchTiming, stateDir: options.stateDir, ports, sbomTimeScale: options.timeScale ?? DEFAULT_TIME_SCALE });
     let session: LocalSession | undefined;
     const files = new SessionFiles(options.stateDir, () => ({ executions: engine.list(), calls: session!.totalCalls() }));
     const recordEnd = executionEndRecorder();

@@ -55,6 +55,8 @@ export interface TwinOptions {
   ports?: Partial<Record<TwinService, number>>;
   /** Wall time per simulated time for jobs and devices (local/engine/time-scale.ts); default 1. */
   timeScale?: number;
+  /** Wall time per simulated time for AWS IoT's SBOM validation (iot-sbom/sboms.ts); default timeScale. */
+  sbomTimeScale?: number;
   /** Simulated devices: groups of things that take job executions (docs/fleet-twin.md). */
   devices?: DeviceGroupSpec[];
   /**
@@ -116,7 +118,7 @@ function buildServices(options: TwinOptions) {
     },
   });
   const sboms = new SbomValidations(s3, {
-    timeScale: options.timeScale,
+    timeScale: options.sbomTimeScale ?? options.timeScale,
     versionCreatedAt: (p, v) => {
       try {
         return iot.version(p, v).creationDate;

@@ -11,6 +11,7 @@ export const MUTATING = [
   'iot:CreatePackageVersion',
   'iot:UpdatePackageVersion',
   'iot:UpdatePackage',
+  'iot:AssociateSbomWithPackageVersion',
   'es:UpdatePackage',
   'es:AssociatePackage',
   's3:CopyObject',
