@@ -56,6 +56,8 @@ function shared(p, iot) {
     // and the version ARN (IoT API reference), for the configured packages only.
     iotPackages: (actions) => allow('IotPackages', actions, iot.packages),
     iotVersions: (actions) => allow('IotPackageVersions', actions, iot.packagesAndVersions),
+    // The SBOM calls act on the `packageversion` resource type alone (Service Authorization Reference).
+    iotSboms: (actions) => allow('IotPackageVersionSboms', actions, iot.versions),
     // Every Software Package Catalog call also needs iot:GetIndexingConfiguration, which has no
     // resource-level permissions (Service Authorization Reference for AWS IoT).
     iotIndexing: allow('IotIndexingConfiguration', 'iot:GetIndexingConfiguration', '*'),
@@ -90,13 +92,13 @@ function grants(s) {
     attachSbom: {
       policy: 'attach-sbom',
       table: NO_TABLE,
-      own: [s.iotVersions(['iot:GetPackageVersion', 'iot:AssociateSbomWithPackageVersion']), s.iotIndexing, s.readSboms, s.listBucket],
+      own: [s.iotVersions(['iot:GetPackageVersion']), s.iotSboms(['iot:AssociateSbomWithPackageVersion']), s.iotIndexing, s.readSboms, s.listBucket],
     },
     // Attaches a corrected SBOM before it judges a failed validation.
     checkSbom: {
       policy: 'check-sbom',
       table: NO_TABLE,
-      own: [s.iotVersions(['iot:GetPackageVersion', 'iot:AssociateSbomWithPackageVersion', 'iot:ListSbomValidationResults']), s.iotIndexing, s.readSboms, s.listBucket],
+      own: [s.iotVersions(['iot:GetPackageVersion']), s.iotSboms(['iot:AssociateSbomWithPackageVersion', 'iot:ListSbomValidationResults']), s.iotIndexing, s.readSboms, s.listBucket],
     },
     updateOpenSearch: { policy: 'update-opensearch', table: RECORDS, own: opensearchUpdate },
     // Re-applies this release when its import was lost: the same grants as updateOpenSearch.
@@ -152,7 +154,7 @@ function base(key, table) {
 /**
  * `{ <Function>Role: AWS::IAM::Role }` for every function.
  * @param {{ releases: string, builds: string, staging: string, sboms: string }} prefixes  the bucket's key prefixes
- * @param {{ packages: object[], packagesAndVersions: object[] }} iot  from config/iot-arns.cjs
+ * @param {{ packages: object[], versions: object[], packagesAndVersions: object[] }} iot  from config/iot-arns.cjs
  */
 function functionRoles(prefixes, iot = iotArns()) {
   const resources = {};

@@ -16,6 +16,8 @@ const FUNCTIONS: Record<string, { dir: string; timeout: number; env: string[] }>
   trigger: { dir: 'trigger', timeout: 30, env: ['STATE_MACHINE_ARN'] },
   prepare: { dir: 'prepare', timeout: 30, env: ['ARTIFACT_BUCKET'] },
   createVersion: { dir: 'create-version', timeout: 30, env: [] },
+  attachSbom: { dir: 'attach-sbom', timeout: 30, env: [] },
+  checkSbom: { dir: 'check-sbom', timeout: 30, env: [] },
   updateOpenSearch: { dir: 'update-opensearch', timeout: 90, env: ['STAGING_BUCKET', 'STAGING_PREFIX'] },
   checkOpenSearch: { dir: 'check-opensearch', timeout: 90, env: ['STAGING_BUCKET', 'STAGING_PREFIX'] },
   promote: { dir: 'promote', timeout: 30, env: [] },
@@ -33,6 +35,8 @@ const LEASE_ONLY: Record<string, string[]> = {
   checkDomains: ['dynamodb:UpdateItem'],
   notify: ['dynamodb:UpdateItem'],
 };
+/** Functions that converge by looking only, with no idempotency record or lease: no table grant at all. */
+const NO_TABLE = ['attachSbom', 'checkSbom'];
 /** What the build will find (collected before the tests run, so each gets its own size test). */
 const FUNCTION_DIRS = await discoverFunctions(join(ROOT, 'functions'));
 const COMMON_ENV = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL', 'IDEMPOTENCY_TABLE', 'PACKAGES_CONFIG'];
@@ -185,6 +189,8 @@ describe('serverless package (CloudFormation template)', () => {
       expect(subs).toEqual({
         PrepareFunctionArn: getAtt('PrepareLambdaFunction'),
         CreateVersionFunctionArn: getAtt('CreateVersionLambdaFunction'),
+        AttachSbomFunctionArn: getAtt('AttachSbomLambdaFunction'),
+        CheckSbomFunctionArn: getAtt('CheckSbomLambdaFunction'),
         UpdateOpenSearchFunctionArn: getAtt('UpdateOpenSearchLambdaFunction'),
         CheckOpenSearchFunctionArn: getAtt('CheckOpenSearchLambdaFunction'),
         ApplyToDomainsFunctionArn: getAtt('ApplyToDomainsLambdaFunction'),
@@ -202,11 +208,11 @@ describe('serverless package (CloudFormation template)', () => {
       expect(resource('ReleaseStateMachineLogGroup').Properties.RetentionInDays).toBe(30);
     });
 
-    it('may invoke exactly the seven step functions (and their qualified ARNs)', () => {
+    it('may invoke exactly the nine step functions (and their qualified ARNs)', () => {
       const roleId = (resource('ReleaseStateMachine').Properties.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
       const invoke = roleStatements(roleId).filter((s) => asArray(s.Action).includes('lambda:InvokeFunction'));
       expect(invoke).toHaveLength(1);
-      const steps = ['Prepare', 'CreateVersion', 'UpdateOpenSearch', 'CheckOpenSearch', 'ApplyToDomains', 'CheckDomains', 'Promote'];
+      const steps = ['Prepare', 'CreateVersion', 'AttachSbom', 'CheckSbom', 'UpdateOpenSearch', 'CheckOpenSearch', 'ApplyToDomains', 'CheckDomains', 'Promote'];
       expect(asArray(invoke[0]!.Resource)).toEqual(steps.flatMap((s) => [getAtt(`${s}LambdaFunction`), { 'Fn::Sub': `\${${s}LambdaFunction.Arn}:*` }]));
     });
   });
@@ -255,6 +261,10 @@ describe('serverless package (CloudFormation template)', () => {
       const logs = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('logs:')));
       expect(logs).toEqual([{ Sid: 'OwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(logGroup) }]);
       const dynamo = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')));
+      if (NO_TABLE.includes(key)) {
+        expect(dynamo, key).toEqual([]);
+        return;
+      }
       if (LEASE_ONLY[key]) {
         expect(dynamo).toHaveLength(1);
         expect(asArray(dynamo[0]!.Action).sort(), key).toEqual(LEASE_ONLY[key]);
@@ -284,10 +294,13 @@ describe('serverless package (CloudFormation template)', () => {
       );
       expect(actions('applyToDomains')).toEqual(['es:AssociatePackage', 'es:DescribePackages', 'es:GetPackageVersionHistory', 'es:ListDomainsForPackage', 'es:ListPackagesForDomain']);
       expect(actions('checkDomains')).toEqual(['es:AssociatePackage', 'es:GetPackageVersionHistory', 'es:ListPackagesForDomain']);
+      const sbomReads = ['iot:GetIndexingConfiguration', 'iot:GetPackageVersion', 's3:GetObject', 's3:GetObjectVersion', 's3:ListBucket'];
+      expect(actions('attachSbom')).toEqual([...sbomReads, 'iot:AssociateSbomWithPackageVersion'].sort());
+      expect(actions('checkSbom')).toEqual([...sbomReads, 'iot:AssociateSbomWithPackageVersion', 'iot:ListSbomValidationResults'].sort());
       expect(actions('notify')).toEqual(['kms:Decrypt', 'kms:GenerateDataKey', 'sns:Publish', 'sqs:SendMessage', 'states:GetExecutionHistory']);
     });
 
-    it('scopes S3 object access to releases/ and builds/ (read) and staging/ (write)', () => {
+    it('scopes S3 object access to releases/ and builds/ (read), sboms/ (read, the SBOM steps) and staging/ (write)', () => {
       const objectArn = (prefix: string) => ({ 'Fn::Sub': `\${ArtifactBucket.Arn}/${prefix}*` });
       for (const key of Object.keys(FUNCTIONS)) {
         for (const s of roleStatements(roleIdOf(key))) {
@@ -299,6 +312,8 @@ describe('serverless package (CloudFormation template)', () => {
           } else if (s3.some((a) => a.startsWith('s3:Put'))) {
             expect(['updateOpenSearch', 'checkOpenSearch']).toContain(key);
             expect(s.Resource).toEqual(objectArn('staging/'));
+          } else if (NO_TABLE.includes(key)) {
+            expect(s.Resource, `${key} ${s.Sid}`).toEqual(objectArn('sboms/'));
           } else {
             expect(s.Resource, `${key} ${s.Sid}`).toEqual([objectArn('releases/'), objectArn('builds/')]);
           }
@@ -354,6 +369,23 @@ describe('serverless package (CloudFormation template)', () => {
       expect(rules).toHaveLength(1);
       expect(rules[0]!.Prefix).toBe('staging/');
       expect(rules[0]!.Status).toBe('Enabled');
+    });
+
+    it('lets AWS IoT read SBOMs only: sboms/*, for this account\'s package versions (aws:SourceAccount, aws:SourceArn)', () => {
+      const statements = ((resource('ArtifactBucketPolicy').Properties.PolicyDocument as JsonObject).Statement as JsonObject[]).filter((s) => JSON.stringify(s.Principal ?? '').includes('iot.amazonaws.com'));
+      expect(statements).toEqual([
+        {
+          Sid: 'IotReadsSboms',
+          Effect: 'Allow',
+          Principal: { Service: 'iot.amazonaws.com' },
+          Action: ['s3:GetObject', 's3:GetObjectVersion'],
+          Resource: { 'Fn::Sub': '${ArtifactBucket.Arn}/sboms/*' },
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') },
+            ArnLike: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:iot:${AWS::Region}:${AWS::AccountId}:package/*' } },
+          },
+        },
+      ]);
     });
 
     it('denies requests without TLS', () => {
