@@ -98,6 +98,49 @@ describe('SBOMs under sbom: required', () => {
   });
 });
 
+describe('where the SBOM comes from', () => {
+  it('a manifest names the SBOM and its S3 version: exactly that version is attached, not a newer upload', async () => {
+    session = await start();
+    const named = await session.upload('sboms/edge-agent/build-9/bom.zip', sbomZip({ 'bom.json': CYCLONEDX }));
+    await session.upload('sboms/edge-agent/build-9/bom.zip', sbomZip({ 'bom.json': CYCLONEDX_WITHOUT_NAME }));
+    await session.upload('builds/edge-agent/4.0.0/words.txt', 'alpha\n');
+    const manifest = { manifestVersion: 1, package: 'edge-agent', version: '4.0.0', artifact: { bucket: LOCAL_BUCKET, key: 'builds/edge-agent/4.0.0/words.txt' }, sbom: { key: 'sboms/edge-agent/build-9/bom.zip', versionId: named.versionId } };
+    const execution = session.start('codepipeline-sbom', manifest);
+    await session.settled();
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(output(execution).attachSbom).toMatchObject({ outcome: 'attached', sbom: { key: 'sboms/edge-agent/build-9/bom.zip', version: named.versionId, from: 'manifest' } });
+  });
+
+  it('the artifact\'s x-amz-meta-sbom names the key; one outside sboms/ is SbomLocationInvalid and nothing is attached', async () => {
+    session = await start();
+    await session.upload('sboms/edge-agent/shared/5.0.0.zip', sbomZip({ 'doc.spdx.json': SPDX }));
+    await session.upload('releases/edge-agent/5.0.0/words.txt', 'alpha\n', { metadata: { sbom: 'sboms/edge-agent/shared/5.0.0.zip' } });
+    await session.upload('releases/edge-agent/5.1.0/words.txt', 'alpha\n', { metadata: { sbom: 'releases/edge-agent/5.1.0/words.txt' } });
+    await session.settled();
+    const good = executionFor(session, 'edge-agent', '5.0.0');
+    expect(good.status).toBe('SUCCEEDED');
+    expect(output(good).attachSbom).toMatchObject({ sbom: { key: 'sboms/edge-agent/shared/5.0.0.zip', from: 'metadata' } });
+    const bad = executionFor(session, 'edge-agent', '5.1.0');
+    expect([bad.status, bad.error]).toEqual(['FAILED', 'SbomLocationInvalid']);
+    expect(associations(session)).toBe(1);
+  });
+
+  it('an SBOM that arrives after its release finished: a new execution of the release attaches it to the PUBLISHED version', async () => {
+    session = await start();
+    await session.upload('releases/edge-tools/2.0.0/words.txt', 'alpha\n');
+    await session.settled();
+    const first = executionFor(session, 'edge-tools', '2.0.0');
+    expect(output(first).checkSbom).toEqual({ policy: 'optional', validation: 'NONE' });
+    const sbom = await session.upload(sbomKey('edge-tools', '2.0.0'), sbomZip({ 'bom.json': CYCLONEDX }));
+    const again = session.start(`${first.name}-sbom`, first.input);
+    await session.settled();
+    expect(again.status).toBe('SUCCEEDED');
+    expect(output(again).attachSbom).toMatchObject({ outcome: 'attached' });
+    expect(session.report().catalog.iot['edge-tools']!.versions['2.0.0']!.status).toBe('PUBLISHED');
+    expect(session.report().catalog.sboms['edge-tools/2.0.0']).toMatchObject({ s3Location: { version: sbom.versionId }, status: 'SUCCEEDED' });
+  });
+});
+
 describe('SBOMs under sbom: optional (the default)', () => {
   it('an invalid SBOM is reported in the execution output, not a gate: SUCCEEDED and PUBLISHED', async () => {
     session = await start();
