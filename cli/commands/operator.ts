@@ -9,6 +9,7 @@ export function registerOperatorCommands(program: Command): void {
   registerLogs(program);
   registerApproval(program);
   registerDoctor(program);
+  registerSbom(program);
 }
 
 /** Each command's implementation is imported when it runs, so start-up and --help stay light. */
@@ -110,4 +111,14 @@ function registerDoctor(program: Command): void {
         'Examples:\n  pkgrelease doctor --stage prod --region eu-west-1\n  pkgrelease doctor --stage prod --fix-indexing',
     )
     .action(action(async (opts) => (await actions()).doctor(opts)));
+}
+
+function registerSbom(program: Command): void {
+  withAws(program.command('sbom'))
+    .description('a package version\'s SBOM: where it is, AWS IoT\'s validation status and each file\'s result (error code and message)')
+    .argument('<package>', 'IoT software package name')
+    .argument('<version>', 'package version name')
+    .option('--json', 'print one JSON document')
+    .addHelpText('after', '\nExit code 1 when the validation FAILED.\n\nExample:\n  pkgrelease sbom edge-agent 1.2.0 --region eu-west-1')
+    .action(action(async (packageName: string, versionName: string, opts) => (await actions()).sbom(packageName, versionName, opts)));
 }

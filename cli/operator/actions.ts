@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { executionConsoleUrl } from '../../lib/notifications/format';
-import { UsageError } from '../errors';
+import { CliFailure, UsageError } from '../errors';
 import { answerApproval, type Decision } from '../../lib/operations/approval';
 import { runDoctor } from '../../lib/operations/doctor';
 import { executionHistory } from '../../lib/operations/history';
 import { failedExecutionArns, redriveOne, summarise } from '../../lib/operations/redrive';
 import { planFromManifest, planFromS3Uri, startPlanned } from '../../lib/operations/start';
+import { sbomReport } from '../../lib/operations/sbom';
 import { collectStatus } from '../../lib/operations/status';
 import { configSource, readConfig } from '../local/config';
 import { operatorClients } from './clients';
@@ -13,6 +14,7 @@ import { printDoctor } from './doctor';
 import { renderHistory } from './logs';
 import { redriveWithProgress, summaryLine } from './progress';
 import { parseSince } from './since';
+import { renderSbomReport } from './sbom';
 import { renderStatusTable } from './status';
 import { resolveStateMachineArn, stackNameFor, type TargetOptions } from './target';
 
@@ -101,6 +103,14 @@ export async function doctor(opts: CommonOptions & { config?: string; fixIndexin
     { target: { stackName }, config, fixIndexing: opts.fixIndexing, fixCommand: `pkgrelease doctor ${where} --fix-indexing` },
   );
   return printDoctor(report, opts.json);
+}
+
+/** `sbom <package> <version>`: the version's SBOM and each file's validation result. Exit code 1 when it FAILED. */
+export async function sbom(packageName: string, versionName: string, opts: CommonOptions & { json?: boolean }): Promise<number> {
+  const report = await sbomReport(clientsFor(opts).iot(), packageName, versionName);
+  if (!report) throw new CliFailure(`package version ${packageName}@${versionName} does not exist in this account and region (check --region / --profile)`);
+  console.log(opts.json ? JSON.stringify(report, null, 2) : renderSbomReport(report));
+  return report.validation === 'FAILED' ? 1 : 0;
 }
 
 export async function readJson(file: string): Promise<unknown> {

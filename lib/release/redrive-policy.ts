@@ -25,6 +25,9 @@ export const REDRIVE_ADVICE: Readonly<Record<string, RedriveAdvice>> = {
   IdempotencyValidationError: { redrivable: false, action: 'its clientToken was used for another release: start it again without clientToken (or with a new one)' },
   OpenSearchPackageNotFound: { redrivable: true, action: 'create the OpenSearch package (or fix "opensearchPackage"), then redrive' },
   DomainConfigInvalid: { redrivable: true, action: 'fix "domains" in config/packages.json (or create the domain) and redeploy, then redrive' },
+  SbomLocationInvalid: { redrivable: false, action: 'name an SBOM under sboms/ in the versioned artifact bucket (x-amz-meta-sbom or the manifest) and upload a new release' },
+  SbomMissing: { redrivable: true, action: 'upload the SBOM (sboms/<package>/<version>/sbom.zip, or where the manifest or x-amz-meta-sbom names it), then redrive' },
+  SbomInvalid: { redrivable: true, action: 'upload a corrected SBOM to the same key, then redrive: it attaches the newest SBOM version (pkgrelease sbom <package> <version> shows each file\'s result)' },
   DomainAssociationFailed: { redrivable: true, action: 'fix what the domain reported (ErrorDetails), then redrive: it associates only the failed domains again' },
 };
 

@@ -1,0 +1,63 @@
+import { AssociateSbomWithPackageVersionCommand, CreatePackageCommand, CreatePackageVersionCommand, type IoTClient } from '@aws-sdk/client-iot';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderSbomReport } from '../../cli/operator/sbom';
+import { sbomReport } from '../../lib/operations/sbom';
+import { redriveAdvice } from '../../lib/release/redrive-policy';
+import { startTwin, type Twin } from '../../local/twin';
+import { pkgrelease } from '../cli/helpers';
+import { CYCLONEDX, CYCLONEDX_WITHOUT_NAME, sbomZip } from '../support/sboms';
+import { clients } from '../twin/helpers';
+
+/** `pkgrelease sbom <package> <version>` against the twin through the real SDK. */
+let twin: Twin;
+let iot: IoTClient;
+
+beforeAll(async () => {
+  twin = await startTwin({ seed: 11, timeScale: 0.001 });
+  iot = clients(twin).iot;
+  twin.s3.createBucket('artifacts');
+  await iot.send(new CreatePackageCommand({ packageName: 'fw' }));
+  for (const v of ['1.0.0', '1.1.0', '1.2.0']) await iot.send(new CreatePackageVersionCommand({ packageName: 'fw', versionName: v }));
+  for (const [v, doc] of [['1.0.0', CYCLONEDX], ['1.1.0', CYCLONEDX_WITHOUT_NAME]] as const) {
+    const version = twin.s3.putObject('artifacts', `sboms/fw/${v}/sbom.zip`, sbomZip({ 'bom.json': doc })).versionId!;
+    await iot.send(new AssociateSbomWithPackageVersionCommand({ packageName: 'fw', versionName: v, sbom: { s3Location: { bucket: 'artifacts', key: `sboms/fw/${v}/sbom.zip`, version } } }));
+  }
+  for (let i = 0; i < 200 && Object.values(twin.catalog().sboms).some((s) => s.status === 'IN_PROGRESS'); i++) await new Promise((r) => setTimeout(r, 50));
+});
+afterAll(async () => {
+  iot.destroy();
+  await twin.close();
+});
+
+describe('pkgrelease sbom', () => {
+  it('a valid SBOM: where it is, SUCCEEDED, one line per file', async () => {
+    const report = (await sbomReport(iot, 'fw', '1.0.0'))!;
+    expect(report).toMatchObject({ versionStatus: 'DRAFT', validation: 'SUCCEEDED', sbom: { bucket: 'artifacts', key: 'sboms/fw/1.0.0/sbom.zip' }, files: [{ fileName: 'bom.json', validationResult: 'SUCCEEDED' }] });
+    expect(renderSbomReport(report)).toMatch(/^fw@1\.0\.0 \(DRAFT\)\nSBOM: s3:\/\/artifacts\/sboms\/fw\/1\.0\.0\/sbom\.zip \(S3 version .+\)\nvalidation: SUCCEEDED\n {2}SUCCEEDED bom\.json$/);
+  });
+
+  it('an invalid one: FAILED with the file\'s error code and message; no SBOM: none attached; no version: undefined', async () => {
+    const failed = (await sbomReport(iot, 'fw', '1.1.0'))!;
+    expect(failed.validation).toBe('FAILED');
+    expect(renderSbomReport(failed)).toContain("FAILED    bom.json  INCOMPATIBLE_FORMAT: not a valid CycloneDX 1.5 document: /components/0 must have required property 'name'");
+    expect(renderSbomReport((await sbomReport(iot, 'fw', '1.2.0'))!)).toBe('fw@1.2.0 (DRAFT)\nSBOM: none attached');
+    expect(await sbomReport(iot, 'fw', '9.9.9')).toBeUndefined();
+  });
+
+  it('the command: --json, exit code 1 when the validation FAILED, a named failure for a missing version', async () => {
+    const env = { ...twin.env() };
+    const ok = await pkgrelease(['sbom', 'fw', '1.0.0', '--json'], { env });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ validation: 'SUCCEEDED' });
+    const failed = await pkgrelease(['sbom', 'fw', '1.1.0'], { env });
+    expect([failed.code, failed.stdout]).toEqual([1, expect.stringContaining('INCOMPATIBLE_FORMAT')]);
+    const missing = await pkgrelease(['sbom', 'fw', '9.9.9'], { env });
+    expect([missing.code, missing.stderr]).toEqual([1, expect.stringContaining('fw@9.9.9 does not exist')]);
+  }, 60_000);
+
+  it('status advice: SbomInvalid and SbomMissing are fixed by an upload and a redrive; SbomLocationInvalid needs a new release', () => {
+    expect(redriveAdvice('SbomInvalid')).toMatchObject({ redrivable: true, action: expect.stringContaining('pkgrelease sbom') });
+    expect(redriveAdvice('SbomMissing').redrivable).toBe(true);
+    expect(redriveAdvice('SbomLocationInvalid').redrivable).toBe(false);
+  });
+});
