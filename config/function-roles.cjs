@@ -100,6 +100,12 @@ function grants(s) {
       table: NO_TABLE,
       own: [s.iotVersions(['iot:GetPackageVersion']), s.iotSboms(['iot:AssociateSbomWithPackageVersion', 'iot:ListSbomValidationResults']), s.iotIndexing, s.readSboms, s.listBucket],
     },
+    // An SBOM uploaded after its release: attached to the released version, never replacing one.
+    sbomArrived: {
+      policy: 'sbom-arrived',
+      table: NO_TABLE,
+      own: [s.iotVersions(['iot:GetPackageVersion']), s.iotSboms(['iot:AssociateSbomWithPackageVersion']), s.iotIndexing, s.readSboms, s.listBucket, s.onFailure('TriggerDeadLetterQueue')],
+    },
     updateOpenSearch: { policy: 'update-opensearch', table: RECORDS, own: opensearchUpdate },
     // Re-applies this release when its import was lost: the same grants as updateOpenSearch.
     checkOpenSearch: { policy: 'check-opensearch', table: LEASE, own: opensearchUpdate },

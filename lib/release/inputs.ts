@@ -54,7 +54,7 @@ export const ReleaseRequestInputSchema = z.strictObject({
  * event that fails there is lost to the dead-letter queue for a reason that does not matter.
  */
 const S3_OBJECT_CREATED = 'Object Created';
-const S3ObjectCreatedEventSchema = z.looseObject({
+export const S3ObjectCreatedEventSchema = z.looseObject({
   source: z.literal('aws.s3'),
   'detail-type': z.literal(S3_OBJECT_CREATED),
   detail: z.looseObject({

@@ -37,6 +37,8 @@ export const STEP_FUNCTIONS_BY_PLACEHOLDER: Record<string, LocalFunction> = {
 };
 
 export const TRIGGER_FUNCTION: LocalFunction = { name: 'trigger', load: once(() => import('../../functions/trigger/handler')) };
+/** Object Created under sboms/ (its own EventBridge rule): an SBOM for a released version. */
+export const SBOM_ARRIVED_FUNCTION: LocalFunction = { name: 'sbomArrived', load: once(() => import('../../functions/sbom-arrived/handler')) };
 
 /** A Lambda-like context: function name (part of every idempotency key) and remaining time. */
 export function lambdaContext(functionName: string, timeoutSeconds: number): Context {

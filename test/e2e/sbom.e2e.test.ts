@@ -125,19 +125,36 @@ describe('where the SBOM comes from', () => {
     expect(associations(session)).toBe(1);
   });
 
-  it('an SBOM that arrives after its release finished: a new execution of the release attaches it to the PUBLISHED version', async () => {
+  it('an SBOM that arrives after its release finished: its own event attaches it to the PUBLISHED version (no new execution); a second one does not replace it', async () => {
     session = await start();
     await session.upload('releases/edge-tools/2.0.0/words.txt', 'alpha\n');
     await session.settled();
     const first = executionFor(session, 'edge-tools', '2.0.0');
     expect(output(first).checkSbom).toEqual({ policy: 'optional', validation: 'NONE' });
     const sbom = await session.upload(sbomKey('edge-tools', '2.0.0'), sbomZip({ 'bom.json': CYCLONEDX }));
-    const again = session.start(`${first.name}-sbom`, first.input);
     await session.settled();
-    expect(again.status).toBe('SUCCEEDED');
-    expect(output(again).attachSbom).toMatchObject({ outcome: 'attached' });
-    expect(session.report().catalog.iot['edge-tools']!.versions['2.0.0']!.status).toBe('PUBLISHED');
-    expect(session.report().catalog.sboms['edge-tools/2.0.0']).toMatchObject({ s3Location: { version: sbom.versionId }, status: 'SUCCEEDED' });
+    expect(session.engine.list()).toHaveLength(1);
+    for (let i = 0; i < 200 && session.twin.catalog().sboms['edge-tools/2.0.0']?.status === 'IN_PROGRESS'; i++) await new Promise((r) => setTimeout(r, 25));
+    const report = session.report();
+    expect(report.catalog.iot['edge-tools']!.versions['2.0.0']!.status).toBe('PUBLISHED');
+    expect(report.catalog.sboms['edge-tools/2.0.0']).toEqual({ s3Location: { bucket: LOCAL_BUCKET, key: sbomKey('edge-tools', '2.0.0'), version: sbom.versionId }, status: 'SUCCEEDED' });
+
+    await session.upload(sbomKey('edge-tools', '2.0.0'), sbomZip({ 'bom.json': SPDX }));
+    await session.settled();
+    expect(session.report().catalog.sboms['edge-tools/2.0.0']!.s3Location.version).toBe(sbom.versionId); // replaced only by an operator
+    expect(associations(session)).toBe(1);
+    expect(session.triggerErrors).toEqual([]);
+  });
+
+  it('an SBOM for a version that does not exist yet, or is DRAFT, is left to its release', async () => {
+    session = await start();
+    await session.upload(sbomKey('edge-tools', '3.0.0'), sbomZip({ 'bom.json': CYCLONEDX }));
+    await session.settled();
+    expect(associations(session)).toBe(0);
+    await session.upload('releases/edge-tools/3.0.0/words.txt', 'alpha\n');
+    await session.settled();
+    expect(output(executionFor(session, 'edge-tools', '3.0.0')).checkSbom).toMatchObject({ validation: 'SUCCEEDED' });
+    expect(associations(session)).toBe(1);
   });
 });
 

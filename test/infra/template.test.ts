@@ -18,6 +18,7 @@ const FUNCTIONS: Record<string, { dir: string; timeout: number; env: string[] }>
   createVersion: { dir: 'create-version', timeout: 30, env: [] },
   attachSbom: { dir: 'attach-sbom', timeout: 30, env: [] },
   checkSbom: { dir: 'check-sbom', timeout: 30, env: [] },
+  sbomArrived: { dir: 'sbom-arrived', timeout: 30, env: [] },
   updateOpenSearch: { dir: 'update-opensearch', timeout: 90, env: ['STAGING_BUCKET', 'STAGING_PREFIX'] },
   checkOpenSearch: { dir: 'check-opensearch', timeout: 90, env: ['STAGING_BUCKET', 'STAGING_PREFIX'] },
   promote: { dir: 'promote', timeout: 30, env: [] },
@@ -36,7 +37,7 @@ const LEASE_ONLY: Record<string, string[]> = {
   notify: ['dynamodb:UpdateItem'],
 };
 /** Functions that converge by looking only, with no idempotency record or lease: no table grant at all. */
-const NO_TABLE = ['attachSbom', 'checkSbom'];
+const NO_TABLE = ['attachSbom', 'checkSbom', 'sbomArrived'];
 /** What the build will find (collected before the tests run, so each gets its own size test). */
 const FUNCTION_DIRS = await discoverFunctions(join(ROOT, 'functions'));
 const COMMON_ENV = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL', 'IDEMPOTENCY_TABLE', 'PACKAGES_CONFIG'];
@@ -297,6 +298,7 @@ describe('serverless package (CloudFormation template)', () => {
       const sbomReads = ['iot:GetIndexingConfiguration', 'iot:GetPackageVersion', 's3:GetObject', 's3:GetObjectVersion', 's3:ListBucket'];
       expect(actions('attachSbom')).toEqual([...sbomReads, 'iot:AssociateSbomWithPackageVersion'].sort());
       expect(actions('checkSbom')).toEqual([...sbomReads, 'iot:AssociateSbomWithPackageVersion', 'iot:ListSbomValidationResults'].sort());
+      expect(actions('sbomArrived')).toEqual([...sbomReads, 'iot:AssociateSbomWithPackageVersion', 'sqs:SendMessage'].sort());
       expect(actions('notify')).toEqual(['kms:Decrypt', 'kms:GenerateDataKey', 'sns:Publish', 'sqs:SendMessage', 'states:GetExecutionHistory']);
     });
 
@@ -450,6 +452,18 @@ describe('serverless package (CloudFormation template)', () => {
 
     it('encrypts the dead-letter queue with SSE-SQS', () => {
       expect(resource('TriggerDeadLetterQueue').Properties.SqsManagedSseEnabled).toBe(true);
+    });
+
+    it('sends Object Created under sboms/ to sbomArrived, dead-lettered to the same queue (its rule named in the queue policy)', () => {
+      const rules = ofType('AWS::Events::Rule').filter(([, r]) => asArray(r.Properties.Targets as JsonObject[]).some((t) => JSON.stringify(t.Arn) === JSON.stringify(getAtt('SbomArrivedLambdaFunction'))));
+      expect(rules).toHaveLength(1);
+      const rule = rules[0]![1];
+      expect(rule.Properties.EventPattern).toEqual({ source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { bucket: { name: [ref('ArtifactBucket')] }, object: { key: [{ prefix: 'sboms/' }] } } });
+      expect((rule.Properties.Targets as JsonObject[])[0]!.DeadLetterConfig).toEqual({ Arn: getAtt('TriggerDeadLetterQueue') });
+      const statements = (resource('TriggerDeadLetterQueuePolicy').Properties.PolicyDocument as JsonObject).Statement as unknown as Statement[];
+      expect(JSON.stringify(statements[0]!.Condition)).toContain(`:rule/${String(rule.Properties.Name)}`);
+      const [config] = ofType('AWS::Lambda::EventInvokeConfig').filter(([, r]) => JSON.stringify(r.Properties.FunctionName) === JSON.stringify(ref('SbomArrivedLambdaFunction')));
+      expect(config![1].Properties.DestinationConfig).toEqual({ OnFailure: { Destination: getAtt('TriggerDeadLetterQueue') } });
     });
   });
 

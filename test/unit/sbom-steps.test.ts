@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { deriveSubToken } from '../../lib/release/identity';
 import { attachSbom, type SbomRun } from '../../lib/release/sbom/attach';
 import { checkSbom } from '../../lib/release/sbom/check';
+import { attachArrivedSbom } from '../../lib/release/sbom/arrived';
 import { sbomRefOf } from '../../lib/release/sbom/source';
 
 const iot = mockClient(IoTClient);
@@ -144,5 +145,28 @@ describe('where the SBOM comes from', () => {
     expect(sbomRefOf({ key: 'sboms/a.zip', versionId: 'v1' }, { sbom: 'sboms/b.zip' })).toEqual({ from: 'manifest', key: 'sboms/a.zip', versionId: 'v1' });
     expect(sbomRefOf(undefined, { sbom: 'sboms/b.zip' })).toEqual({ from: 'metadata', key: 'sboms/b.zip' });
     expect(sbomRefOf(undefined, {})).toBeUndefined();
+  });
+});
+
+describe('an SBOM arriving on its own (sbomArrived)', () => {
+  const event = (key: string) => ({ source: 'aws.s3', 'detail-type': 'Object Created', detail: { bucket: { name: 'artifacts' }, object: { key, 'version-id': 'v1' } } });
+  const config = { packages: { fw: {}, quiet: { sbom: 'off' as const } } };
+  const run = (key: string) => attachArrivedSbom(event(key), { iot: new IoTClient({}), s3: new S3Client({}), config });
+
+  it('ignores what is not the convention, an unconfigured package, sbom: off, a missing or DRAFT version, without attaching', async () => {
+    expect((await run('sboms/fw/build-7/bom.zip')).outcome).toBe('ignored');
+    expect(await run('sboms/other/1.0.0/sbom.zip')).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining('no configuration') });
+    expect(await run('sboms/quiet/1.0.0/sbom.zip')).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining('sbom: off') });
+    iot.on(GetPackageVersionCommand).resolves({ status: 'DRAFT' });
+    expect(await run('sboms/fw/1.0.0/sbom.zip')).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining('DRAFT') });
+    expect(iot.commandCalls(AssociateSbomWithPackageVersionCommand)).toHaveLength(0);
+  });
+
+  it('a PUBLISHED version without an SBOM gets it, pinned to the newest object version', async () => {
+    iot.on(GetPackageVersionCommand).resolves({ status: 'PUBLISHED' });
+    iot.on(AssociateSbomWithPackageVersionCommand).resolves({});
+    s3.on(HeadObjectCommand).resolves({ VersionId: 'v1' });
+    expect(await run('sboms/fw/1.0.0/sbom.zip')).toEqual({ packageName: 'fw', versionName: '1.0.0', outcome: 'attached' });
+    expect(iot.commandCalls(AssociateSbomWithPackageVersionCommand)[0]!.args[0].input.sbom).toEqual({ s3Location: { bucket: 'artifacts', key: 'sboms/fw/1.0.0/sbom.zip', version: 'v1' } });
   });
 });

@@ -69,7 +69,7 @@ export async function attachSbom(release: SbomRelease, run: SbomRun, deps: SbomD
  * takes the newest; a PUBLISHED or DEPRECATED version with another SBOM keeps it (replacing a
  * released version's SBOM is an operator's explicit action).
  */
-export async function attachIfNew(iot: IoTClient, release: SbomRelease, pinned: PinnedSbom, version: PackageVersion): Promise<AttachSbomResult['outcome']> {
+export async function attachIfNew(iot: IoTClient, release: SbomRelease, pinned: PinnedSbom, version: PackageVersion): Promise<'attached' | 'already-attached' | 'kept-existing'> {
   const current = version.sbom?.s3Location;
   if (current && sameObject(current, pinned)) return 'already-attached';
   if (current && version.status !== 'DRAFT') return 'kept-existing';
