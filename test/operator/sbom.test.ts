@@ -61,3 +61,22 @@ describe('pkgrelease sbom', () => {
     expect(redriveAdvice('SbomLocationInvalid').redrivable).toBe(false);
   });
 });
+
+describe('pkgrelease status shows the SBOM validation', () => {
+  it('from steps.checkSbom of the output, with the policy; nothing for a package without SBOM', async () => {
+    const { SFNClient, DescribeExecutionCommand } = await import('@aws-sdk/client-sfn');
+    const { mockClient } = await import('aws-sdk-client-mock');
+    const { reportExecution } = await import('../../lib/operations/status');
+    const { renderStatusTable } = await import('../../cli/operator/status');
+    const sfn = mockClient(SFNClient);
+    const item = { executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:m:fw-1', name: 'fw-1', status: 'SUCCEEDED' as const, startDate: new Date('2026-12-03T10:00:00Z') };
+    const output = (checkSbom: unknown) => JSON.stringify({ packageName: 'fw', versionName: '1.0.0', steps: { checkSbom } });
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED', input: '{"packageName":"fw","versionName":"1.0.0"}', output: output({ policy: 'optional', validation: 'FAILED' }) });
+    const report = await reportExecution(new SFNClient({}), item);
+    expect(report.sbom).toBe('FAILED (optional)');
+    expect(renderStatusTable({ stateMachineArn: 'm', since: '', failedOnly: false, executions: [report] })).toContain('\n  sbom: FAILED (optional)');
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED', output: output({ policy: 'optional', validation: 'NONE' }) });
+    expect((await reportExecution(new SFNClient({}), item)).sbom).toBeUndefined();
+    sfn.restore();
+  });
+});
