@@ -69,7 +69,7 @@ describe('pkgrelease status shows the SBOM validation', () => {
     const { reportExecution } = await import('../../lib/operations/status');
     const { renderStatusTable } = await import('../../cli/operator/status');
     const sfn = mockClient(SFNClient);
-    const item = { executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:m:fw-1', name: 'fw-1', status: 'SUCCEEDED' as const, startDate: new Date('2026-12-03T10:00:00Z') };
+    const item = { executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:m:fw-1', stateMachineArn: 'arn:aws:states:eu-west-1:123456789012:stateMachine:m', name: 'fw-1', status: 'SUCCEEDED' as const, startDate: new Date('2026-12-03T10:00:00Z') };
     const output = (checkSbom: unknown) => JSON.stringify({ packageName: 'fw', versionName: '1.0.0', steps: { checkSbom } });
     sfn.on(DescribeExecutionCommand).resolves({ status: 'SUCCEEDED', input: '{"packageName":"fw","versionName":"1.0.0"}', output: output({ policy: 'optional', validation: 'FAILED' }) });
     const report = await reportExecution(new SFNClient({}), item);
