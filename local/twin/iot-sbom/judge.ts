@@ -79,8 +79,18 @@ async function judgeCycloneDx(fileName: string, text: string, specVersion: unkno
   if (!version || !spec?.supportsFormat(Spec.Format.JSON)) {
     return fail(fileName, 'INCOMPATIBLE_FORMAT', `CycloneDX specVersion ${JSON.stringify(specVersion)} is not supported as JSON`);
   }
-  const errors = (await new Validation.JsonValidator(version).validate(text)) as SchemaError[] | null;
+  const errors = (await cycloneDxValidator(version).validate(text)) as SchemaError[] | null;
   return errors ? fail(fileName, 'INCOMPATIBLE_FORMAT', `not a valid CycloneDX ${version} document: ${describe(errors)}`) : ok(fileName);
+}
+
+/** One validator per specVersion: each compiles its schema once, on first use (a second or so). */
+const cycloneDxValidators = new Map<Spec.Version, Validation.JsonValidator>();
+function cycloneDxValidator(version: Spec.Version): Validation.JsonValidator {
+  const known = cycloneDxValidators.get(version);
+  if (known) return known;
+  const created = new Validation.JsonValidator(version);
+  cycloneDxValidators.set(version, created);
+  return created;
 }
 
 let spdxValidator: ReturnType<Ajv2020['compile']> | undefined;
