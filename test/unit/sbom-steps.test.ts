@@ -55,6 +55,7 @@ describe('AttachSbom', () => {
 
   it('required and not there: SbomNotArrived within sbomWaitMinutes of this run, SbomMissing after, saying where to upload', async () => {
     s3.on(HeadObjectCommand).rejects(notFound());
+    iot.on(GetPackageVersionCommand).resolves({ status: 'DRAFT' });
     const started = Date.parse('2026-12-03T10:00:00Z');
     await expect(attachSbom(release(), required(started), deps(() => started + 29 * 60_000))).rejects.toMatchObject({ name: 'SbomNotArrived' });
     await expect(attachSbom(release(), required(started), deps(() => started + 30 * 60_000))).rejects.toMatchObject({
@@ -168,5 +169,19 @@ describe('an SBOM arriving on its own (sbomArrived)', () => {
     s3.on(HeadObjectCommand).resolves({ VersionId: 'v1' });
     expect(await run('sboms/fw/1.0.0/sbom.zip')).toEqual({ packageName: 'fw', versionName: '1.0.0', outcome: 'attached' });
     expect(iot.commandCalls(AssociateSbomWithPackageVersionCommand)[0]!.args[0].input.sbom).toEqual({ s3Location: { bucket: 'artifacts', key: 'sboms/fw/1.0.0/sbom.zip', version: 'v1' } });
+  });
+});
+
+describe('a released version (an identical re-upload) is past the gate', () => {
+  it('required but no SBOM: AttachSbom does not wait, CheckSbom reports NONE; an invalid one is reported, not SbomInvalid', async () => {
+    s3.on(HeadObjectCommand).rejects(notFound());
+    iot.on(GetPackageVersionCommand).resolves({ status: 'PUBLISHED' });
+    expect(await attachSbom(release(), required(), deps())).toEqual({ policy: 'required', outcome: 'none' });
+    expect(await checkSbom(release(), required(), deps())).toEqual({ policy: 'required', validation: 'NONE' });
+    const attached = { bucket: 'artifacts', key: 'sboms/fw/1.0.0/sbom.zip', version: 'v2' };
+    s3.on(HeadObjectCommand).resolves({ VersionId: 'v2' });
+    iot.on(GetPackageVersionCommand).resolves({ status: 'PUBLISHED', sbom: { s3Location: attached }, sbomValidationStatus: 'FAILED' });
+    iot.on(ListSbomValidationResultsCommand).resolves({ validationResultSummaries: [{ fileName: 'a.json', validationResult: 'FAILED', errorCode: 'INCOMPATIBLE_FORMAT', errorMessage: 'x' }] });
+    expect(await checkSbom(release(), required(), deps())).toMatchObject({ validation: 'FAILED', failedFiles: [{ fileName: 'a.json' }] });
   });
 });

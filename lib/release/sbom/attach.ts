@@ -53,7 +53,8 @@ export async function attachSbom(release: SbomRelease, run: SbomRun, deps: SbomD
   if (run.policy === 'off') return { policy: run.policy, outcome: 'off' };
   const pinned = await pinSbom(deps.s3, release);
   if (!pinned) {
-    if (run.policy === 'optional') return { policy: run.policy, outcome: 'none' };
+    // A released version (an identical re-upload) is past the gate: nothing to wait for.
+    if (run.policy === 'optional' || (await versionOf(deps.iot, release)).status !== 'DRAFT') return { policy: run.policy, outcome: 'none' };
     const expected = where({ bucket: release.artifact.bucket, key: release.sbom?.key ?? `sboms/${release.packageName}/${release.versionName}/sbom.zip` });
     if (outOfTime(run, deps.now ?? Date.now)) {
       throw new SbomMissing(`${release.packageName}@${release.versionName} requires an SBOM and none arrived at ${expected} within ${run.waitMinutes} minutes; upload it (a zip of SPDX or CycloneDX JSON documents), then redrive the execution`);
