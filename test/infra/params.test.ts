@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILDS_PREFIX, RELEASES_PREFIX } from '../../lib/release/key-convention';
+import { SBOMS_PREFIX } from '../../lib/release/sbom/source';
 import { packageService, type Packaged } from './packaged';
 import type { JsonObject } from './project';
 
@@ -26,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => packaged?.dispose());
 
 describe('who may publish: param releasePrincipals', () => {
-  it('denies s3:PutObject under every prefix a release takes its artifact from (releases/, builds/) to every principal not listed, in the bucket policy', () => {
+  it('denies s3:PutObject under every prefix a release takes its artifact from (releases/, builds/) or its SBOM (sboms/) to every principal not listed, in the bucket policy', () => {
     const { template } = packaged;
     const statements = (template.Resources.ArtifactBucketPolicy!.Properties.PolicyDocument as JsonObject).Statement as JsonObject[];
     const conditional = statements.find((s) => 'Fn::If' in s)!['Fn::If'] as [string, JsonObject, JsonObject];
@@ -36,7 +37,7 @@ describe('who may publish: param releasePrincipals', () => {
       Effect: 'Deny',
       Principal: '*',
       Action: 's3:PutObject',
-      Resource: [RELEASES_PREFIX, BUILDS_PREFIX].map((prefix) => ({ 'Fn::Sub': `\${ArtifactBucket.Arn}/${prefix}*` })),
+      Resource: [RELEASES_PREFIX, BUILDS_PREFIX, SBOMS_PREFIX].map((prefix) => ({ 'Fn::Sub': `\${ArtifactBucket.Arn}/${prefix}*` })),
       Condition: { ArnNotLike: { 'aws:PrincipalArn': PRINCIPALS } },
     });
     // The condition holds: the param is not empty.

@@ -352,6 +352,10 @@ describe('serverless package (CloudFormation template)', () => {
       for (const a of ['states:StartExecution', 'states:RedriveExecution', 'states:DescribeExecution', 'states:StopExecution', 'states:ListExecutions', 'states:GetExecutionHistory']) {
         expect(actions).toContain(a);
       }
+      // pkgrelease sbom: the configured packages' versions only.
+      const sbomResults = (doc.Statement as unknown as Statement[]).find((s) => asArray(s.Action).includes('iot:ListSbomValidationResults'));
+      expect(sbomResults?.Resource).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:iot:${AWS::Region}:${AWS::AccountId}:package/edge-agent/version/*' }]);
+      expect(actions).toContain('iot:GetPackageVersion');
     });
   });
 
