@@ -119,6 +119,13 @@ function registerSbom(program: Command): void {
     .argument('<package>', 'IoT software package name')
     .argument('<version>', 'package version name')
     .option('--json', 'print one JSON document')
-    .addHelpText('after', '\nExit code 1 when the validation FAILED.\n\nExample:\n  pkgrelease sbom edge-agent 1.2.0 --region eu-west-1')
+    .option('--attach <s3-uri>', 'first attach this SBOM (s3://<artifact bucket>/sboms/…) to the version')
+    .option('--version-id <id>', 'with --attach: the SBOM\'s S3 object version (default: the newest)')
+    .option('--replace', 'with --attach: replace the SBOM the version has (a released version keeps its SBOM otherwise)')
+    .addHelpText(
+      'after',
+      '\nExit code 1 when the validation FAILED.\n\nExamples:\n  pkgrelease sbom edge-agent 1.2.0 --region eu-west-1\n' +
+        '  pkgrelease sbom edge-agent 1.2.0 --attach s3://pkgrelease-prod-artifacts-123456789012-eu-west-1/sboms/edge-agent/1.2.0/sbom.zip --replace',
+    )
     .action(action(async (packageName: string, versionName: string, opts) => (await actions()).sbom(packageName, versionName, opts)));
 }

@@ -44,9 +44,9 @@ describe('who may publish: param releasePrincipals', () => {
     expect(template.Conditions?.RestrictReleasePrincipals).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [PRINCIPALS.join(', '), ''] }] });
   });
 
-  it('grants no other path to a release in the operator policy: uploads, StartExecution and RedriveExecution for the listed principals only', () => {
+  it('grants no other path to a release in the operator policy: uploads, StartExecution, RedriveExecution and attaching an SBOM for the listed principals only', () => {
     const statements = (packaged.template.Resources.ReleaseOperatorPolicy!.Properties.PolicyDocument as JsonObject).Statement as JsonObject[];
-    const releasing = ['s3:PutObject', 'states:StartExecution', 'states:RedriveExecution'];
+    const releasing = ['s3:PutObject', 'states:StartExecution', 'states:RedriveExecution', 'iot:AssociateSbomWithPackageVersion'];
     const granting = statements.filter((s) => [s.Action].flat().some((a) => releasing.includes(a as string)));
     expect(granting.flatMap((s) => [s.Action].flat()).sort()).toEqual([...releasing].sort());
     for (const s of granting) {
@@ -55,7 +55,7 @@ describe('who may publish: param releasePrincipals', () => {
     }
     // What is left needs no condition: reading artifacts and executions, stopping one.
     const rest = statements.filter((s) => !granting.includes(s)).flatMap((s) => [s.Action].flat());
-    expect(rest.filter((a) => /^(s3:Put|states:(Start|Redrive|SendTask))/.test(a as string))).toEqual([]);
+    expect(rest.filter((a) => /^(s3:Put|states:(Start|Redrive|SendTask)|iot:Associate)/.test(a as string))).toEqual([]);
   });
 
   it('fails packaging on a value that is not a role or user ARN, rather than locking the releasers out', () => {

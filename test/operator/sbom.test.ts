@@ -80,3 +80,28 @@ describe('pkgrelease status shows the SBOM validation', () => {
     sfn.restore();
   });
 });
+
+describe('pkgrelease sbom --attach: the operator\'s explicit action', () => {
+  it('attaches to a version without an SBOM; another SBOM is replaced only with --replace; the same one is already attached', async () => {
+    const { UpdatePackageVersionCommand } = await import('@aws-sdk/client-iot');
+    await iot.send(new CreatePackageVersionCommand({ packageName: 'fw', versionName: '2.0.0' }));
+    await iot.send(new UpdatePackageVersionCommand({ packageName: 'fw', versionName: '2.0.0', action: 'PUBLISH' }));
+    const first = twin.s3.putObject('artifacts', 'sboms/fw/2.0.0/sbom.zip', sbomZip({ 'bom.json': CYCLONEDX })).versionId!;
+    const env = { ...twin.env() };
+    const uri = 's3://artifacts/sboms/fw/2.0.0/sbom.zip';
+    const attached = await pkgrelease(['sbom', 'fw', '2.0.0', '--attach', uri, '--version-id', first], { env });
+    expect(attached.code, attached.stderr).toBe(0);
+    expect(attached.stdout).toContain(`attached: ${uri} (S3 version ${first}) to fw@2.0.0`);
+
+    twin.s3.putObject('artifacts', 'sboms/fw/2.0.0/sbom.zip', sbomZip({ 'bom.json': CYCLONEDX_WITHOUT_NAME }));
+    const refused = await pkgrelease(['sbom', 'fw', '2.0.0', '--attach', uri], { env });
+    expect([refused.code, refused.stderr]).toEqual([1, expect.stringContaining('has another SBOM')]);
+    expect(twin.catalog().sboms['fw/2.0.0']!.s3Location.version).toBe(first);
+
+    const replaced = await pkgrelease(['sbom', 'fw', '2.0.0', '--attach', uri, '--replace', '--json'], { env });
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(twin.catalog().sboms['fw/2.0.0']!.s3Location.version).not.toBe(first);
+    const again = await pkgrelease(['sbom', 'fw', '2.0.0', '--version-id', first], { env });
+    expect([again.code, again.stderr]).toEqual([2, expect.stringContaining('go with --attach')]);
+  }, 90_000);
+});
