@@ -8,7 +8,8 @@
  *   - XRayTraces: upload trace segments (param `tracing`; granted either way so the template has
  *     one shape: the actions only write trace data and have no resource-level permissions)
  *   - the idempotency table, with the actions its code calls (Powertools idempotency records, or
- *     only the OpenSearch package lease, lib/release/lease.ts; none for the SBOM steps)
+ *     only the OpenSearch package lease, lib/release/lease.ts, and its learned durations,
+ *     lib/release/poll-timing.ts; none for the SBOM steps)
  * + that function's own grants (GRANTS below). test/infra/function-roles.test.ts checks each role
  * against the AWS calls its bundle makes.
  */
@@ -20,6 +21,8 @@ const RECORDS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 
 const LEASE = ['dynamodb:UpdateItem'];
 /** The lease, and a look at who holds it (GetItem). */
 const LEASE_AND_LOOK = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
+/** The lease, and the package's learned durations (lib/release/poll-timing.ts: GetItem, then a plain UpdateItem). */
+const LEASE_AND_DURATIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
 /** Steps that converge by looking only (the SBOM steps): no table statement at all. */
 const NO_TABLE = [];
 
@@ -46,8 +49,9 @@ function shared(p, iot) {
     // Staging an OpenSearch import: CopyObject of the pinned version (`?versionId=`) reads it with
     // s3:GetObjectVersion, and a tagged source's tags are copied too (tagging directive COPY).
     copyPinnedVersion: allow('CopyPinnedVersion', ['s3:GetObjectVersion', 's3:GetObjectVersionTagging'], artifacts),
-    // The immutable staging copy; OpenSearch reads that key with the caller's permissions.
-    stagingObjects: allow('StagingObjects', ['s3:PutObject', 's3:PutObjectTagging', 's3:GetObject'], objects(p.staging)),
+    // The immutable staging copy; OpenSearch reads that key with the caller's permissions. Above
+    // 5 GiB it is a multipart copy (UploadPartCopy), aborted when a part fails.
+    stagingObjects: allow('StagingObjects', ['s3:PutObject', 's3:PutObjectTagging', 's3:GetObject', 's3:AbortMultipartUpload'], objects(p.staging)),
     // Package actions have no resource-level permissions in es (Service Authorization Reference).
     openSearchPackages: (actions) => allow('OpenSearchPackages', actions, '*'),
     // AssociatePackage and ListPackagesForDomain act on the `domain` resource type.
@@ -108,14 +112,14 @@ function grants(s) {
     },
     updateOpenSearch: { policy: 'update-opensearch', table: RECORDS, own: opensearchUpdate },
     // Re-applies this release when its import was lost: the same grants as updateOpenSearch.
-    checkOpenSearch: { policy: 'check-opensearch', table: LEASE, own: opensearchUpdate },
+    checkOpenSearch: { policy: 'check-opensearch', table: LEASE_AND_DURATIONS, own: opensearchUpdate },
     applyToDomains: {
       policy: 'apply-to-domains',
       table: LEASE_AND_LOOK,
       own: [s.openSearchPackages(['es:DescribePackages', 'es:GetPackageVersionHistory', 'es:ListDomainsForPackage']), s.openSearchDomains],
     },
     // A redrive associates a failed domain again (AssociatePackage).
-    checkDomains: { policy: 'check-domains', table: LEASE, own: [s.openSearchPackages(['es:GetPackageVersionHistory']), s.openSearchDomains] },
+    checkDomains: { policy: 'check-domains', table: LEASE_AND_DURATIONS, own: [s.openSearchPackages(['es:GetPackageVersionHistory']), s.openSearchDomains] },
     promote: {
       policy: 'promote',
       table: RECORDS,

@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import type * as z from '../validation/zod';
-import { classifyAwsError, InvalidRelease, ReleaseError } from '../release/errors';
+import { InvalidRelease, ReleaseError } from '../release/errors';
+import { classifyAwsError } from '../release/errors-sdk';
 import { appendReleaseKeys, logger } from './logger';
 import { recordStepError } from './metrics';
 

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { parseCommitMessage, shortToken } from '../../lib/release/identity';
+import type { ReleaseRequest } from '../../lib/release/request';
 import { compareVersions, newestVersion } from '../../lib/release/version-order';
 import type { ExecutionRecord } from '../engine/executions';
 import type { CallCounts, TwinCatalog } from '../twin';
 import type { CampaignPlan } from './generate';
 
-/** The calls that change AWS state: "mutating calls per release" counts their successes. */
-export const MUTATING_CALLS = ['iot:CreatePackage', 'iot:CreatePackageVersion', 'iot:UpdatePackageVersion', 'iot:UpdatePackage', 'es:UpdatePackage', 'es:AssociatePackage', 's3:CopyObject'] as const;
+/** The calls that change AWS state, the one list: "mutating calls per release" counts their successes, the e2e tests that none repeats. */
+export const MUTATING_CALLS = ['iot:CreatePackage', 'iot:CreatePackageVersion', 'iot:UpdatePackageVersion', 'iot:UpdatePackage', 'iot:AssociateSbomWithPackageVersion', 'es:UpdatePackage', 'es:AssociatePackage', 's3:CopyObject'] as const;
 
 /** What the checker reads: the engine's executions, the twin's catalog, S3 bodies and IoT token uses. */
 export interface CampaignOutcome {
@@ -247,9 +248,7 @@ function checkDomains(plan: CampaignPlan, outcome: CampaignOutcome, byPackage: M
 }
 
 function preparedRelease(execution: ExecutionRecord, outcome: CampaignOutcome): PreparedRelease | undefined {
-  const out = execution.states.find((s) => s.name === 'Prepare' && s.status === 'SUCCEEDED')?.output as
-    | { packageName: string; versionName: string; clientToken: string; artifact: { key: string; version?: string } }
-    | undefined;
+  const out = execution.states.find((s) => s.name === 'Prepare' && s.status === 'SUCCEEDED')?.output as ReleaseRequest | undefined;
   if (!out?.artifact.version) return undefined;
   return { execution, packageName: out.packageName, versionName: out.versionName, key: out.artifact.key, token: out.clientToken, content: outcome.body(out.artifact.key, out.artifact.version) };
 }

@@ -124,6 +124,7 @@ export class LocalSession {
       config: this.options.config,
       stateMachineArn: this.engine.stateMachineArn,
       logLevel: this.options.logLevel,
+      timeScale: this.options.timeScale ?? DEFAULT_TIME_SCALE,
     });
     // The handlers' EMF lines are kept, for tests and the bench.
     setMetricsSink((line) => this.metrics.record(line));

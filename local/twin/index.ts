@@ -32,7 +32,8 @@ export type { DomainSpec, TwinDomainView } from './opensearch/domains';
 export type { DeviceGroupSpec } from './fleet/devices/devices';
 export { deviceGroupSchema, deviceGroupsSchema } from './fleet/devices/devices';
 export type { FleetView } from './fleet/fleet';
-export type { ObjectCreatedEvent, ObjectCreatedListener, S3ObjectVersion, S3Store } from './s3/store';
+export type { ObjectCreatedEvent, ObjectCreatedListener, S3ObjectVersion } from './s3/model';
+export type { S3Store } from './s3/store';
 
 /** Environment variable carrying the Powertools idempotency table name to the handlers (as in serverless.yml). */
 export const IDEMPOTENCY_TABLE_ENV = 'IDEMPOTENCY_TABLE';

@@ -1,10 +1,10 @@
 /**
- * The state machine's error policy, checked against the error names in lib/release/errors.ts and
+ * The state machine's error policy, checked against the error names in lib/release/errors-catalog.ts and
  * the function settings in serverless.yml (no packaging needed; runs in milliseconds).
  */
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
-import { POLL_ERROR_NAMES, RETRYABLE_ERROR_NAMES, TERMINAL_ERROR_NAMES } from '../../lib/release/errors';
+import { POLL_ERROR_NAMES, RETRYABLE_ERROR_NAMES, TERMINAL_ERROR_NAMES } from '../../lib/release/errors-catalog';
 import { allStates, aslPlaceholders, lambdaLogicalId, readAslText, readServerlessYml, type Json, type JsonObject } from './project';
 
 /** Errors every Task must retry with backoff and jitter (DESIGN.md §2, "Error policy"). */

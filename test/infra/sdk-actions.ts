@@ -48,6 +48,11 @@ export const ACTIONS_OF_CALL: Record<string, string[]> = {
   's3:GetObject': ['s3:GetObject', 's3:GetObjectVersion'],
   // Source `?versionId=` with its tags (directive COPY); destination object and its tags.
   's3:CopyObject': ['s3:GetObjectVersion', 's3:GetObjectVersionTagging', 's3:PutObject', 's3:PutObjectTagging'],
+  // A multipart copy (above CopyObject's 5 GiB): each part reads the pinned source version; no tags are copied.
+  's3:CreateMultipartUpload': ['s3:PutObject'],
+  's3:UploadPartCopy': ['s3:GetObjectVersion', 's3:PutObject'],
+  's3:CompleteMultipartUpload': ['s3:PutObject'],
+  's3:AbortMultipartUpload': ['s3:AbortMultipartUpload'],
   'sfn:StartExecution': ['states:StartExecution'],
   'sfn:GetExecutionHistory': ['states:GetExecutionHistory'],
   // The topic is encrypted with a customer managed key: publishing uses the key.

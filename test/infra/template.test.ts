@@ -287,7 +287,7 @@ describe('serverless package (CloudFormation template)', () => {
       // CheckOpenSearch re-applies a lost import, so it may do what UpdateOpenSearch does.
       for (const key of ['updateOpenSearch', 'checkOpenSearch']) {
         expect(actions(key), key).toEqual(
-          ['es:DescribePackages', 'es:GetPackageVersionHistory', 'es:UpdatePackage', 's3:GetObject', 's3:GetObjectVersion', 's3:GetObjectVersionTagging', 's3:PutObject', 's3:PutObjectTagging'].sort(),
+          ['es:DescribePackages', 'es:GetPackageVersionHistory', 'es:UpdatePackage', 's3:AbortMultipartUpload', 's3:GetObject', 's3:GetObjectVersion', 's3:GetObjectVersionTagging', 's3:PutObject', 's3:PutObjectTagging'].sort(),
         );
       }
       expect(actions('promote')).toEqual(

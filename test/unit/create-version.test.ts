@@ -174,6 +174,50 @@ describe('createVersion', () => {
     });
   });
 
+  describe('multipart uploads with COMPOSITE checksums (…-N: a checksum of the parts, not of the bytes)', () => {
+    const COMPOSITE_OLD = { algorithm: 'CRC32', value: 'oldParts==-7', type: 'COMPOSITE' };
+    const releasedMultipart = { ContentLength: 11, ChecksumCRC32: 'oldParts==-7', ChecksumType: 'COMPOSITE', ETag: '"0123abcd-7"' };
+
+    it('the same bytes cut into other parts (another composite value): read and hashed, existing — never a VersionConflict', async () => {
+      released(releasedMultipart);
+      bodies({ 'v-old': 'hello world', 'v-new': 'hello world' });
+
+      const result = await createVersion(reupload({ etag: 'fedc9876-4', checksum: { algorithm: 'CRC32', value: 'newParts==-4', type: 'COMPOSITE' } }), deps());
+
+      expect(result).toMatchObject({ outcome: 'existing', alreadyReleasedAs: expect.stringContaining('@v-old (11 bytes, CRC32 oldParts==-7)') });
+      expect(s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input.VersionId).sort()).toEqual(['v-new', 'v-old']);
+    });
+
+    it('different bytes, other composite value: hashed, VersionConflict', async () => {
+      released(releasedMultipart);
+      bodies({ 'v-old': 'hello world', 'v-new': 'HELLO WORLD' });
+
+      const error = await failure(createVersion(reupload({ etag: 'fedc9876-4', checksum: { algorithm: 'CRC32', value: 'newParts==-4', type: 'COMPOSITE' } }), deps()));
+
+      expect(error).toBeInstanceOf(VersionConflict);
+      expect(s3.commandCalls(GetObjectCommand)).toHaveLength(2);
+    });
+
+    it('the same composite value (the same parts, part by part): existing without reading S3', async () => {
+      released(releasedMultipart);
+
+      const result = await createVersion(reupload({ etag: '0123abcd-7', checksum: COMPOSITE_OLD }), deps());
+
+      expect(result.outcome).toBe('existing');
+      expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+    });
+
+    it('a composite value without ChecksumType (`…-N` only) is treated as composite too: hashed, not compared', async () => {
+      released({ ...releasedMultipart, ChecksumType: undefined });
+      bodies({ 'v-old': 'hello world', 'v-new': 'hello world' });
+
+      const result = await createVersion(reupload({ etag: 'fedc9876-4', checksum: { algorithm: 'CRC32', value: 'newParts==-4' } as never }), deps());
+
+      expect(result.outcome).toBe('existing');
+      expect(s3.commandCalls(GetObjectCommand)).toHaveLength(2);
+    });
+  });
+
   it('the released artifact can no longer be read: VersionConflict that says so, never "same"', async () => {
     iot.on(CreatePackageVersionCommand).rejects(conflict());
     iot.on(GetPackageVersionCommand).resolves({ status: 'PUBLISHED', artifact: { s3Location: { bucket: BUCKET, key: KEY, version: 'v-gone' } } });

@@ -1,35 +1,16 @@
 /**
- * The SBOM gate's errors; as in ../errors.ts, each `name` is what the state machine's
- * `ErrorEquals` matches.
+ * The SBOM gate's errors: one class per row of the error catalog (lib/release/errors-catalog.ts,
+ * which says what each means, whether it is retried or redrivable and what to do); each `name` is
+ * what the state machine's `ErrorEquals` matches.
  */
-import { ReleaseError } from '../errors';
+import { catalogError } from '../errors';
 
-/** A required SBOM is not in the bucket yet: AttachSbom is retried (the wait for it) until the package's sbomWaitMinutes. */
-export class SbomNotArrived extends ReleaseError {
-  override readonly name = 'SbomNotArrived';
-  readonly retryable = true;
-}
+export class SbomNotArrived extends catalogError('SbomNotArrived') {}
 
-/** A required SBOM did not arrive within sbomWaitMinutes of this run. Upload it, then redrive. */
-export class SbomMissing extends ReleaseError {
-  override readonly name = 'SbomMissing';
-  readonly retryable = false;
-}
+export class SbomMissing extends catalogError('SbomMissing') {}
 
-/** AWS is still validating the attached SBOM: CheckSbom is retried (one transition per poll). */
-export class SbomValidating extends ReleaseError {
-  override readonly name = 'SbomValidating';
-  readonly retryable = true;
-}
+export class SbomValidating extends catalogError('SbomValidating') {}
 
-/** AWS found the required SBOM invalid. Names each failed file's error code and message; upload a corrected SBOM, then redrive. */
-export class SbomInvalid extends ReleaseError {
-  override readonly name = 'SbomInvalid';
-  readonly retryable = false;
-}
+export class SbomInvalid extends catalogError('SbomInvalid') {}
 
-/** Where an SBOM is named does not fit the rules (not under sboms/, an unversioned bucket). Fix the upload or manifest. */
-export class SbomLocationInvalid extends ReleaseError {
-  override readonly name = 'SbomLocationInvalid';
-  readonly retryable = false;
-}
+export class SbomLocationInvalid extends catalogError('SbomLocationInvalid') {}
