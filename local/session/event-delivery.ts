@@ -39,12 +39,18 @@ export class EventDelivery {
 
   constructor(private readonly options: EventDeliveryOptions) {}
 
-  /** The EventBridge rule: only the artifact bucket's releases/ keys start a release. */
+  /** The EventBridge rules: the artifact bucket's releases/ keys start a release; sboms/ keys go to sbomArrived. */
   objectCreated(e: CreatedObject): void {
     if (e.bucket !== LOCAL_BUCKET || INTERNAL_PREFIXES.some((p) => e.key.startsWith(p))) return;
-    if (e.key.startsWith(RELEASES_PREFIX)) return this.deliver(e, 1);
+    if (e.key.startsWith(RELEASES_PREFIX)) {
+      this.deliver(e, 1);
+      return;
+    }
     // The second rule: an SBOM for a version that is released already (docs/sbom.md).
-    if (e.key.startsWith(SBOMS_PREFIX)) return this.deliver(e, 1, SBOM_ARRIVED_FUNCTION);
+    if (e.key.startsWith(SBOMS_PREFIX)) {
+      this.deliver(e, 1, SBOM_ARRIVED_FUNCTION);
+      return;
+    }
     const builds = e.key.startsWith(BUILDS_PREFIX) ? ` (${BUILDS_PREFIX} holds artifacts released by a manifest: pkgrelease start --manifest)` : '';
     this.options.onNotReleased?.(e.key, `no release started: only keys ${KEY_CONVENTION} trigger one${builds}`);
   }
