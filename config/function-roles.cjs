@@ -9,7 +9,7 @@
  *     one shape: the actions only write trace data and have no resource-level permissions)
  *   - the idempotency table, with the actions its code calls (Powertools idempotency records, or
  *     only the OpenSearch package lease, lib/release/lease.ts, and its learned durations,
- *     lib/release/poll-timing.ts)
+ *     lib/release/poll-timing.ts; none for the SBOM steps)
  * + that function's own grants (GRANTS below). test/infra/function-roles.test.ts checks each role
  * against the AWS calls its bundle makes.
  */
@@ -24,6 +24,8 @@ const LEASE = ['dynamodb:UpdateItem'];
 const LEASE_AND_LOOK = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
 /** The lease, and the package's learned durations (lib/release/poll-timing.ts: GetItem, then a plain UpdateItem). */
 const LEASE_AND_DURATIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
+/** Steps that converge by looking only (the SBOM steps): no table statement at all. */
+const NO_TABLE = [];
 
 const LAMBDA_TRUST = {
   Version: '2012-10-17',
@@ -62,6 +64,8 @@ function shared(p, iot, jobs) {
     // and the version ARN (IoT API reference), for the configured packages only.
     iotPackages: (actions) => allow('IotPackages', actions, iot.packages),
     iotVersions: (actions) => allow('IotPackageVersions', actions, iot.packagesAndVersions),
+    // The SBOM calls act on the `packageversion` resource type alone (Service Authorization Reference).
+    iotSboms: (actions) => allow('IotPackageVersionSboms', actions, iot.versions),
     // Every Software Package Catalog call also needs iot:GetIndexingConfiguration, which has no
     // resource-level permissions (Service Authorization Reference for AWS IoT).
     iotIndexing: allow('IotIndexingConfiguration', 'iot:GetIndexingConfiguration', '*'),
@@ -76,6 +80,8 @@ function shared(p, iot, jobs) {
         : []),
     ],
     describeJobs: allow('WatchRolloutJobs', 'iot:DescribeJob', jobs.jobs),
+    // The SBOM steps pin the SBOM's newest object version (HeadObject) under sboms/ only.
+    readSboms: allow('ReadSboms', ['s3:GetObject', 's3:GetObjectVersion'], objects(p.sboms)),
     // Lambda's asynchronous on-failure destination sends with the function's role.
     onFailure: (queue) => allow('OnFailureDestination', 'sqs:SendMessage', getAtt(queue)),
   };
@@ -101,6 +107,24 @@ function grants(s) {
         s.readArtifactParts,
         s.listBucket,
       ],
+    },
+    // AWS IoT reads the SBOM itself, as iot.amazonaws.com (the bucket policy's grant).
+    attachSbom: {
+      policy: 'attach-sbom',
+      table: NO_TABLE,
+      own: [s.iotVersions(['iot:GetPackageVersion']), s.iotSboms(['iot:AssociateSbomWithPackageVersion']), s.iotIndexing, s.readSboms, s.listBucket],
+    },
+    // Attaches a corrected SBOM before it judges a failed validation.
+    checkSbom: {
+      policy: 'check-sbom',
+      table: NO_TABLE,
+      own: [s.iotVersions(['iot:GetPackageVersion']), s.iotSboms(['iot:AssociateSbomWithPackageVersion', 'iot:ListSbomValidationResults']), s.iotIndexing, s.readSboms, s.listBucket],
+    },
+    // An SBOM uploaded after its release: attached to the released version, never replacing one.
+    sbomArrived: {
+      policy: 'sbom-arrived',
+      table: NO_TABLE,
+      own: [s.iotVersions(['iot:GetPackageVersion']), s.iotSboms(['iot:AssociateSbomWithPackageVersion']), s.iotIndexing, s.readSboms, s.listBucket, s.onFailure('TriggerDeadLetterQueue')],
     },
     updateOpenSearch: { policy: 'update-opensearch', table: RECORDS, own: opensearchUpdate },
     // Re-applies this release when its import was lost: the same grants as updateOpenSearch.
@@ -154,14 +178,14 @@ function base(key, table) {
   return [
     allow('OwnLogGroup', ['logs:CreateLogStream', 'logs:PutLogEvents'], getAtt(`${logicalName(key)}LogGroup`)),
     allow('XRayTraces', ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], '*'),
-    allow(table === RECORDS ? 'IdempotencyRecords' : 'OpenSearchLease', table.length === 1 ? table[0] : table, getAtt('IdempotencyTable')),
+    ...(table.length === 0 ? [] : [allow(table === RECORDS ? 'IdempotencyRecords' : 'OpenSearchLease', table.length === 1 ? table[0] : table, getAtt('IdempotencyTable'))]),
   ];
 }
 
 /**
  * `{ <Function>Role: AWS::IAM::Role }` for every function.
- * @param {{ releases: string, builds: string, staging: string }} prefixes  the bucket's key prefixes
- * @param {{ packages: object[], packagesAndVersions: object[] }} iot  from config/iot-arns.cjs
+ * @param {{ releases: string, builds: string, staging: string, sboms: string }} prefixes  the bucket's key prefixes
+ * @param {{ packages: object[], versions: object[], packagesAndVersions: object[] }} iot  from config/iot-arns.cjs
  * @param {{ jobs: object[], thingGroups: object[], jobTemplates: string[], passRoles: string[] }} jobs  from config/rollout-arns.cjs
  */
 function functionRoles(prefixes, iot = iotArns(), jobs = rolloutArns()) {
@@ -183,6 +207,7 @@ module.exports = async ({ resolveVariable }) => ({
     releases: await resolveVariable('self:custom.releasesPrefix'),
     builds: await resolveVariable('self:custom.buildsPrefix'),
     staging: await resolveVariable('self:custom.stagingPrefix'),
+    sboms: await resolveVariable('self:custom.sbomsPrefix'),
   }),
 });
 module.exports.functionRoles = functionRoles;

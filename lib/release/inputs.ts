@@ -16,7 +16,7 @@ import { type ReleaseDraft, ReleaseRequestInputSchema } from './request';
  * event that fails there is lost to the dead-letter queue for a reason that does not matter.
  */
 const S3_OBJECT_CREATED = 'Object Created';
-const S3ObjectCreatedEventSchema = z.looseObject({
+export const S3ObjectCreatedEventSchema = z.looseObject({
   source: z.literal('aws.s3'),
   'detail-type': z.literal(S3_OBJECT_CREATED),
   detail: z.looseObject({
@@ -58,6 +58,7 @@ export function parseReleaseInput(input: unknown): ReleaseDraft {
       opensearchPackage: m.opensearchPackage,
       defaultVersionPolicy: m.defaultVersionPolicy,
       clientToken: m.clientToken,
+      sbom: m.sbom && { ...m.sbom, from: 'manifest' },
     };
   }
   const r = parse(ReleaseRequestInputSchema, input, 'release request');

@@ -1,5 +1,6 @@
 import * as z from '../validation/zod';
 import { DraftArtifactSchema, ReleaseDraftSchema } from './request';
+import { SbomRefSchema } from './sbom/source';
 
 /**
  * Release manifest, version 1: what a CodePipeline build (InputType FilePath) or a person hands to
@@ -34,6 +35,10 @@ export const ReleaseManifestSchema = describe(
     recipe: describe(draft.recipe, 'Inline job document for quick deployments (≤3072 chars).'),
     opensearchPackage: describe(draft.opensearchPackage, 'Must equal the configured OpenSearch package (config/packages.json); a different value is refused.'),
     defaultVersionPolicy: describe(draft.defaultVersionPolicy, 'Must equal the configured policy (config/packages.json); a different value is refused.'),
+    sbom: describe(
+      z.optional(SbomRefSchema),
+      'The SBOM to attach (a zip of SPDX or CycloneDX JSON documents) in the artifact bucket under sboms/, with its S3 versionId or, without one, its newest version; default: the artifact\'s x-amz-meta-sbom, else sboms/<package>/<version>/sbom.zip.',
+    ),
     clientToken: describe(draft.clientToken, 'Idempotency token (36-64 non-whitespace chars); default: derived from the artifact.'),
   }),
   'pkgrelease release manifest',

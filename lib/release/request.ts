@@ -1,6 +1,7 @@
 import * as z from '../validation/zod';
 import { DEFAULT_VERSION_POLICIES } from './default-version-policy';
 import { RolloutStateSchema } from './rollout/state';
+import { ReleaseSbomSchema } from './sbom/source';
 
 /**
  * The one release schema. Every shape a release takes is derived from the draft's fields:
@@ -33,6 +34,8 @@ export const ReleaseDraftSchema = z.strictObject({
   opensearchPackage: z.optional(z.string()),
   defaultVersionPolicy: z.optional(z.enum(DEFAULT_VERSION_POLICIES)),
   clientToken: z.optional(z.string()),
+  /** The SBOM a manifest or the artifact's metadata names (lib/release/sbom/source.ts); absent: the key convention. */
+  sbom: z.optional(ReleaseSbomSchema),
 });
 /** Which kind of input a draft came from: S3 events are mapped by the key convention, the others name their key. */
 export type ReleaseDraft = z.infer<typeof ReleaseDraftSchema> & { source: 's3-event' | 'manifest' | 'request' };
@@ -72,6 +75,7 @@ export const ReleaseRequestSchema = z.object({
   requireApproval: z.optional(z.literal(true)),
   /** The package's staged rollout after Promote (its stage names; the steps add their progress). Absent = none. */
   rollout: z.optional(RolloutStateSchema),
+  sbom: draft.sbom,
   /** Step Functions execution name, for logs. */
   execution: z.optional(z.string()),
 });

@@ -12,6 +12,7 @@ export const MUTATING_CALLS = [
   'iot:CreatePackageVersion',
   'iot:UpdatePackageVersion',
   'iot:UpdatePackage',
+  'iot:AssociateSbomWithPackageVersion',
   'es:UpdatePackage',
   'es:AssociatePackage',
   's3:CopyObject',

@@ -27,6 +27,8 @@ function once(load: LocalFunction['load']): LocalFunction['load'] {
 export const STEP_FUNCTIONS_BY_PLACEHOLDER: Record<string, LocalFunction> = {
   PrepareFunctionArn: { name: 'prepare', load: once(() => import('../../functions/prepare/handler')) },
   CreateVersionFunctionArn: { name: 'createVersion', load: once(() => import('../../functions/create-version/handler')) },
+  AttachSbomFunctionArn: { name: 'attachSbom', load: once(() => import('../../functions/attach-sbom/handler')) },
+  CheckSbomFunctionArn: { name: 'checkSbom', load: once(() => import('../../functions/check-sbom/handler')) },
   UpdateOpenSearchFunctionArn: { name: 'updateOpenSearch', load: once(() => import('../../functions/update-opensearch/handler')) },
   CheckOpenSearchFunctionArn: { name: 'checkOpenSearch', load: once(() => import('../../functions/check-opensearch/handler')) },
   ApplyToDomainsFunctionArn: { name: 'applyToDomains', load: once(() => import('../../functions/apply-to-domains/handler')) },
@@ -38,6 +40,8 @@ export const STEP_FUNCTIONS_BY_PLACEHOLDER: Record<string, LocalFunction> = {
 };
 
 export const TRIGGER_FUNCTION: LocalFunction = { name: 'trigger', load: once(() => import('../../functions/trigger/handler')) };
+/** Object Created under sboms/ (its own EventBridge rule): an SBOM for a released version. */
+export const SBOM_ARRIVED_FUNCTION: LocalFunction = { name: 'sbomArrived', load: once(() => import('../../functions/sbom-arrived/handler')) };
 
 /** A Lambda-like context: function name (part of every idempotency key) and remaining time. */
 export function lambdaContext(functionName: string, timeoutSeconds: number): Context {

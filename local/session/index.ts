@@ -95,6 +95,8 @@ export class LocalSession {
       ports,
       timeScale: options.timeScale ?? DEFAULT_TIME_SCALE,
       devices: options.devices,
+      // The SBOM validation runs in the session's scaled time, as its waits and polls do.
+      sbomTimeScale: options.timeScale ?? DEFAULT_TIME_SCALE,
     });
     let session: LocalSession | undefined;
     const files = new SessionFiles(options.stateDir, () => ({ executions: engine.list(), calls: session!.totalCalls() }));

@@ -29,6 +29,7 @@ function outcome(served: string[], defaultVersion = '1.1.0', executions = [execu
     { version: 'v3', commitMessage: commitMessage('pkg-001', '1.1.0', token(2)), createdAt: '', source: null },
   ];
   const catalog: TwinCatalog = {
+    sboms: {},
     iot: { 'pkg-001': { defaultVersion, versions: { '1.0.0': { status: 'PUBLISHED', artifact: { s3Location: { bucket: 'b', key: 'releases/pkg-001/1.0.0/words.txt', version: 's3v1' } } }, '1.1.0': { status: 'PUBLISHED', artifact: { s3Location: { bucket: 'b', key: 'releases/pkg-001/1.1.0/words.txt', version: 's3v2' } } } } } },
     opensearch: { 'pkg-001-dict': { id: 'F1', status: 'AVAILABLE', availableVersion: served.at(-1)!, history, served: served.map((version) => ({ version, at: '' })) } },
     domains: Object.fromEntries(

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
 import { answerApproval } from '../../lib/operations/approval';

@@ -25,6 +25,9 @@ export const ACTIONS_OF_CALL: Record<string, string[]> = {
   'dynamodb:PutItem': ['dynamodb:PutItem'],
   'dynamodb:UpdateItem': ['dynamodb:UpdateItem'],
   'dynamodb:DeleteItem': ['dynamodb:DeleteItem'],
+  // AWS IoT reads the SBOM as iot.amazonaws.com (bucket policy), not with the caller's permissions.
+  'iot:AssociateSbomWithPackageVersion': SPC('iot:AssociateSbomWithPackageVersion'),
+  'iot:ListSbomValidationResults': SPC('iot:ListSbomValidationResults'),
   'iot:CreatePackage': SPC('iot:CreatePackage'),
   // Tags on the request tag the new version; IoT reads the artifact's pinned version with the caller's permissions.
   'iot:CreatePackageVersion': [...SPC('iot:CreatePackageVersion'), 'iot:TagResource', 's3:GetObject', 's3:GetObjectVersion'],

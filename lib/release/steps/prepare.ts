@@ -6,6 +6,7 @@ import { InvalidRelease } from '../errors';
 import { deriveClientToken } from '../identity';
 import { parseReleaseInput } from '../inputs';
 import { type ReleaseRequest, withoutUndefined } from '../request';
+import { sbomRefOf } from '../sbom/source';
 import { validateReleaseFields } from '../validate';
 import { checkRolloutFits } from '../rollout/fit';
 import { rolloutPlan } from '../rollout/state';
@@ -42,6 +43,7 @@ export async function prepareRelease(input: unknown, deps: PrepareDeps): Promise
     // From configuration only, like the OpenSearch package: a request cannot skip the approval.
     requireApproval: settings.requireApproval ? true : undefined,
     rollout: rolloutPlan(settings.rollout),
+    sbom: sbomRefOf(draft.sbom, metadata),
   };
   validateReleaseFields({ ...release, opensearchPackage });
   checkRolloutFits(release, settings.rollout);
