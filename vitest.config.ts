@@ -14,7 +14,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     env: {
-      // These machines run Node 20; the SDK's "upgrade to Node 22" notice is noise in test output.
+      // On Node 20 (supported from 20.19) the SDK's "upgrade to Node 22" notice is noise in test output.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
   },

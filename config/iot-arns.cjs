@@ -7,6 +7,7 @@
  *
  *   packages:            arn:…:package/<name>            (CreatePackage, GetPackage, UpdatePackage)
  *   packagesAndVersions: the above + arn:…:package/<name>/version/*   (version calls need both)
+ *   versions:            arn:…:package/<name>/version/* only            (the SBOM calls: packageversion only)
  *
  * Package names cannot contain `*` or `?` (PackagesConfigSchema checks them, through config/to-env.cjs), so
  * each ARN names exactly one package.
@@ -20,7 +21,7 @@ function iotArns(file) {
   if (names.length === 0) throw new Error('config/packages.json lists no packages: there is nothing to release');
   const packages = names.map((name) => ({ 'Fn::Sub': `${PACKAGE_ARN}${name}` }));
   const versions = names.map((name) => ({ 'Fn::Sub': `${PACKAGE_ARN}${name}/version/*` }));
-  return { packages, packagesAndVersions: [...packages, ...versions] };
+  return { packages, versions, packagesAndVersions: [...packages, ...versions] };
 }
 
 module.exports = () => iotArns();

@@ -29,7 +29,7 @@ const BANNER = [
 ].join('\n');
 
 /**
- * Lambda code validates with zod/mini through lib/validation/zod.ts (issue 13): classic zod would add
+ * Lambda code validates with zod/mini through lib/validation/zod.ts: classic zod would add
  * ~65 KB and ~8 ms to the function's cold init. A bundled import of classic zod (ours, or a
  * dependency's such as Powertools' parser schemas) fails the build instead of slipping in.
  */

@@ -6,7 +6,7 @@ import { FLEET_INDEXING_HELP, FLEET_INDEXING_MODES } from '../local/fleet-indexi
 const DEFAULT_STATE_DIR = '.pkgrelease';
 const DEFAULT_PORT = '4580'; // = cli/local/serve.ts DEFAULT_PORT (kept here so --help loads nothing)
 const stateDirOption = () => new Option('--state-dir <dir>', 'where local state persists between commands (one serve and any number of other commands can share it)').default(DEFAULT_STATE_DIR);
-/** Repeatable `--domain <name>`: local OpenSearch domains (issue 9). */
+/** Repeatable `--domain <name>`: local OpenSearch domains. */
 const domainOption = (what: string) =>
   new Option('--domain <name>', what).argParser((value: string, previous: string[] = []) => [...previous, value]);
 const fleetIndexingOption = () => new Option('--fleet-indexing <mode>', FLEET_INDEXING_HELP).choices(FLEET_INDEXING_MODES);
@@ -104,6 +104,15 @@ export function registerLocalCommands(program: Command): void {
     .option('--fix-indexing', 'turn on what the Software Package Catalog needs in the twin\'s fleet indexing, keeping every other setting; prints what it changed')
     .option('--json', 'print one JSON document (checks, changed, ok)')
     .action(action(async (opts) => (await import('../local/doctor')).localDoctor(opts)));
+
+  local
+    .command('fleet')
+    .description('which simulated devices run which version of a package, as "pkgrelease fleet" shows it on AWS (from the twin\'s fleet index)')
+    .argument('<package>', 'the IoT software package')
+    .addOption(stateDirOption())
+    .option('--group <name>', 'only the things of this thing group')
+    .option('--json', 'print one JSON document')
+    .action(action(async (packageName: string, opts) => (await import('../local/fleet')).localFleet(packageName, opts)));
 
   local
     .command('campaign')

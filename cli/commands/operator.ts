@@ -9,6 +9,8 @@ export function registerOperatorCommands(program: Command): void {
   registerLogs(program);
   registerApproval(program);
   registerDoctor(program);
+  registerFleet(program);
+  registerSbom(program);
 }
 
 /** Each command's implementation is imported when it runs, so start-up and --help stay light. */
@@ -110,4 +112,35 @@ function registerDoctor(program: Command): void {
         'Examples:\n  pkgrelease doctor --stage prod --region eu-west-1\n  pkgrelease doctor --stage prod --fix-indexing',
     )
     .action(action(async (opts) => (await actions()).doctor(opts)));
+}
+
+function registerFleet(program: Command): void {
+  withAws(program.command('fleet'))
+    .description('which devices run which version of a package (from the fleet index), and its rollout jobs in progress')
+    .argument('<package>', 'the IoT software package')
+    .option('--group <name>', 'only the things of this thing group')
+    .option('--json', 'print one JSON document')
+    .addHelpText(
+      'after',
+      '\nNeeds fleet indexing with the $package shadow and the String custom field\n' +
+        'shadow.name.$package.reported.<package>.version (docs/rollout.md).\n\nExample:\n  pkgrelease fleet edge-agent --group canary --region eu-west-1',
+    )
+    .action(action(async (packageName: string, opts) => (await actions()).fleet(packageName, opts)));
+}
+
+function registerSbom(program: Command): void {
+  withAws(program.command('sbom'))
+    .description('a package version\'s SBOM: where it is, AWS IoT\'s validation status and each file\'s result (error code and message)')
+    .argument('<package>', 'IoT software package name')
+    .argument('<version>', 'package version name')
+    .option('--json', 'print one JSON document')
+    .option('--attach <s3-uri>', 'first attach this SBOM (s3://<artifact bucket>/sboms/…) to the version')
+    .option('--version-id <id>', 'with --attach: the SBOM\'s S3 object version (default: the newest)')
+    .option('--replace', 'with --attach: replace the SBOM the version has (a released version keeps its SBOM otherwise)')
+    .addHelpText(
+      'after',
+      '\nExit code 1 when the validation FAILED.\n\nExamples:\n  pkgrelease sbom edge-agent 1.2.0 --region eu-west-1\n' +
+        '  pkgrelease sbom edge-agent 1.2.0 --attach s3://pkgrelease-prod-artifacts-123456789012-eu-west-1/sboms/edge-agent/1.2.0/sbom.zip --replace',
+    )
+    .action(action(async (packageName: string, versionName: string, opts) => (await actions()).sbom(packageName, versionName, opts)));
 }

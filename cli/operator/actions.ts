@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { executionConsoleUrl } from '../../lib/notifications/format';
-import { UsageError } from '../errors';
+import { CliFailure, UsageError } from '../errors';
 import { answerApproval, type Decision } from '../../lib/operations/approval';
 import { runDoctor } from '../../lib/operations/doctor';
+import { fleetReport, renderFleet } from '../../lib/operations/fleet';
 import { executionHistory } from '../../lib/operations/history';
 import { failedExecutionArns, redriveOne, summarise } from '../../lib/operations/redrive';
-import { planFromManifest, planFromS3Uri, startPlanned } from '../../lib/operations/start';
+import { parseS3Uri, planFromManifest, planFromS3Uri, startPlanned } from '../../lib/operations/start';
+import { attachByOperator, sbomReport } from '../../lib/operations/sbom';
 import { collectStatus } from '../../lib/operations/status';
 import { configSource, readConfig } from '../local/config';
 import { operatorClients } from './clients';
@@ -13,6 +15,7 @@ import { printDoctor } from './doctor';
 import { renderHistory } from './logs';
 import { redriveWithProgress, summaryLine } from './progress';
 import { parseSince } from './since';
+import { renderSbomReport } from './sbom';
 import { renderStatusTable } from './status';
 import { resolveStateMachineArn, stackNameFor, type TargetOptions } from './target';
 
@@ -101,6 +104,28 @@ export async function doctor(opts: CommonOptions & { config?: string; fixIndexin
     { target: { stackName }, config, fixIndexing: opts.fixIndexing, fixCommand: `pkgrelease doctor ${where} --fix-indexing` },
   );
   return printDoctor(report, opts.json);
+}
+
+/** `fleet <package>`: the version spread from the fleet index, and the rollout jobs in progress. */
+export async function fleet(packageName: string, opts: CommonOptions & { group?: string; json?: boolean }): Promise<void> {
+  const report = await fleetReport(clientsFor(opts).iot(), packageName, { group: opts.group });
+  console.log(opts.json ? JSON.stringify(report, null, 2) : renderFleet(report));
+/** `sbom <package> <version>`: the version's SBOM and each file's validation result. Exit code 1 when it FAILED. */
+}
+
+export async function sbom(packageName: string, versionName: string, opts: CommonOptions & { json?: boolean; attach?: string; versionId?: string; replace?: boolean }): Promise<number> {
+  const clients = clientsFor(opts);
+  if ((opts.versionId || opts.replace) && !opts.attach) throw new UsageError('--version-id and --replace go with --attach s3://<bucket>/sboms/<key>');
+  if (opts.attach) {
+    const { bucket, key } = parseS3Uri(opts.attach);
+    const done = await attachByOperator({ iot: clients.iot(), s3: clients.s3() }, { packageName, versionName, bucket, key, versionId: opts.versionId, replace: opts.replace });
+    // With --json, stdout holds the one JSON document.
+    (opts.json ? console.error : console.log)(`${done.outcome}: s3://${done.sbom.bucket}/${done.sbom.key} (S3 version ${done.sbom.version}) to ${packageName}@${versionName}; AWS IoT validates it now`);
+  }
+  const report = await sbomReport(clients.iot(), packageName, versionName);
+  if (!report) throw new CliFailure(`package version ${packageName}@${versionName} does not exist in this account and region (check --region / --profile)`);
+  console.log(opts.json ? JSON.stringify(report, null, 2) : renderSbomReport(report));
+  return report.validation === 'FAILED' ? 1 : 0;
 }
 
 export async function readJson(file: string): Promise<unknown> {

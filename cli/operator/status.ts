@@ -20,7 +20,7 @@ export function renderStatusTable(report: StatusReport, width = 160): string {
   const out = [line(header)];
   report.executions.forEach((e, i) => {
     out.push(line(rows[i]!));
-    const notes = [e.cause && `cause: ${e.cause.replace(/\s+/g, ' ')}`, e.nextAction && `next: ${e.nextAction}`, e.lookupError && `lookup failed: ${e.lookupError}`];
+    const notes = [e.sbom && `sbom: ${e.sbom}`, e.cause && `cause: ${e.cause.replace(/\s+/g, ' ')}`, e.nextAction && `next: ${e.nextAction}`, e.lookupError && `lookup failed: ${e.lookupError}`];
     for (const note of notes) if (note) out.push(`  ${note.length > width - 2 ? `${note.slice(0, width - 5)}...` : note}`);
   });
   return out.join('\n');

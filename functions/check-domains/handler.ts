@@ -7,6 +7,8 @@ import { ReleaseStateSchema } from '../../lib/release/request';
 import { ApplyToDomainsResultSchema, nothingToWaitFor } from '../../lib/release/steps/apply-to-domains';
 import { checkDomains } from '../../lib/release/steps/check-domains';
 import { recordWaitDone, secondsSince } from '../../lib/lambda/metrics';
+import { pollTimingDepsFromEnv } from '../../lib/lambda/poll-timing-deps';
+import { associationKind, learnDuration, startedAssociations } from '../../lib/release/poll-timing';
 
 /** The ASL passes the state and the context object's Execution (RedriveTime only exists after a redrive). */
 const CheckEventSchema = z.object({
@@ -42,5 +44,7 @@ export const handler = stepHandler('checkDomains', async (event: unknown) => {
   const result = await underLease(state, update.packageName, (assertLease) => checkDomains(input, domainsClient(), assertLease), () => true);
   const wait = apply.packageType === 'ZIP-PLUGIN' ? 'BlueGreenDeployment' : 'DomainAssociation';
   recordWaitDone(wait, apply.packageType, { name: 'DomainAssociationDuration', seconds: secondsSince(apply.startedAt) }, state);
+  // Associations this release started ended: the next release of the package waits about that long first.
+  if (startedAssociations(apply)) await learnDuration(update.packageName, associationKind(apply.packageType), apply.startedAt, pollTimingDepsFromEnv());
   return { ...result, ...gate };
 });

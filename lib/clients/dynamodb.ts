@@ -39,3 +39,16 @@ export async function getItem(client: DynamoDBClient, table: string, id: string)
   const out = await client.send(new GetItemCommand({ TableName: table, Key: { id: { S: id } }, ConsistentRead: true }));
   return out.Item ? unmarshall(out.Item) : undefined;
 }
+
+/** UpdateItem without a condition: sets one attribute (creating the item when missing). */
+export async function setAttribute(client: DynamoDBClient, table: string, id: string, name: string, value: unknown): Promise<void> {
+  await client.send(
+    new UpdateItemCommand({
+      TableName: table,
+      Key: { id: { S: id } },
+      UpdateExpression: 'SET #name = :value',
+      ExpressionAttributeNames: { '#name': name },
+      ExpressionAttributeValues: marshall({ ':value': value }, { removeUndefinedValues: true }),
+    }),
+  );
+}

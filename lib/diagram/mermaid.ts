@@ -3,9 +3,9 @@
  * Choices / Default / Catch transitions, `End` and terminal states to `[*]`. Parallel branches and
  * Map processors are drawn as composite states. Pure: the docs generator and its test call it.
  */
-import { POLL_ERROR_NAMES } from '../release/errors';
+import { POLL_ERROR_NAMES } from '../release/errors-catalog';
 
-interface AslState {
+export interface AslState {
   Type: string;
   Next?: string;
   End?: boolean;
@@ -16,9 +16,11 @@ interface AslState {
   Branches?: AslMachine[];
   Iterator?: AslMachine;
   ItemProcessor?: AslMachine;
+  Seconds?: number;
+  SecondsPath?: string;
 }
 
-interface AslRetrier {
+export interface AslRetrier {
   ErrorEquals: string[];
   BackoffRate?: number;
   IntervalSeconds?: number;
@@ -63,7 +65,7 @@ function renderMachine(machine: AslMachine, indent: string, ids: Ids): string[] 
     for (const c of state.Catch ?? []) edge(id(c.Next), `Catch ${c.ErrorEquals.join(', ')}`);
     // A Retry on a "not ready yet" name is a poll: drawn as a loop, since it is part of the flow.
     for (const r of state.Retry ?? []) if (r.ErrorEquals.every((e) => POLLS.has(e))) edge(from, pollLabel(r));
-    if (state.Next) edge(id(state.Next));
+    if (state.Next) edge(id(state.Next), waitLabel(state));
     if (state.End || state.Type === 'Succeed' || state.Type === 'Fail') edge('[*]');
   }
   return lines;
@@ -71,13 +73,24 @@ function renderMachine(machine: AslMachine, indent: string, ids: Ids): string[] 
 
 const POLLS = new Set(Object.keys(POLL_ERROR_NAMES));
 
+/** A Wait's length on its way out: `after 30 s`, or `after firstPollSeconds s` for `SecondsPath: $.x.firstPollSeconds`. */
+function waitLabel(state: AslState): string | undefined {
+  if (state.Type !== 'Wait') return undefined;
+  if (state.SecondsPath) return `after ${state.SecondsPath.split('.').pop()} s`;
+  return state.Seconds !== undefined ? `after ${state.Seconds} s` : undefined;
+}
+
 /** `every 30 s while X (at most 60×)`, or with a backoff `3 s ×1.5 up to 10 s, full jitter, while X (at most 300×)`. */
 export function pollLabel(r: AslRetrier): string {
+  return `${backoffText(r)}${r.JitterStrategy === 'FULL' ? ',' : ''} while ${r.ErrorEquals.join(', ')} (at most ${r.MaxAttempts ?? 3}×)`;
+}
+
+/** A retrier's delays (ASL defaults filled in): `every 30 s`, or `3 s ×1.5 up to 10 s, full jitter`. */
+export function backoffText(r: AslRetrier): string {
   const interval = r.IntervalSeconds ?? 1;
   const rate = r.BackoffRate ?? 2;
   const shape = rate === 1 ? `every ${interval} s` : `${interval} s ×${rate}${r.MaxDelaySeconds ? ` up to ${r.MaxDelaySeconds} s` : ''}`;
-  const jitter = r.JitterStrategy === 'FULL' ? ', full jitter,' : '';
-  return `${shape}${jitter} while ${r.ErrorEquals.join(', ')} (at most ${r.MaxAttempts ?? 3}×)`;
+  return `${shape}${r.JitterStrategy === 'FULL' ? ', full jitter' : ''}`;
 }
 
 /** `{"Variable":"$.x","BooleanEquals":true}` → `$.x BooleanEquals true`; And / Or / Not nest. */

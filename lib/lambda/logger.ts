@@ -15,3 +15,8 @@ export function appendReleaseKeys(release: { packageName?: string; versionName?:
     execution: release.execution ?? null,
   });
 }
+
+/** For advisory work that may fail without failing the step (lib/release/poll-timing.ts). */
+export function logWarning(message: string, error: unknown): void {
+  logger.warn(message, { error: error instanceof Error ? { name: error.name, message: error.message } : String(error) });
+}

@@ -1,5 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { POLL_ERROR_NAMES } from '../release/errors';
+import { POLL_ERROR_NAMES } from '../release/errors-catalog';
 
 /**
  * The pipeline's CloudWatch metrics, written as embedded metric format (EMF) log lines by

@@ -1,7 +1,8 @@
 import type { Context } from 'aws-lambda';
 import type * as z from '../validation/zod';
 import { packagesConfigFromEnv, type PackageSettings } from '../release/config';
-import { classifyAwsError, InvalidRelease, ReleaseError } from '../release/errors';
+import { InvalidRelease, ReleaseError } from '../release/errors';
+import { classifyAwsError } from '../release/errors-sdk';
 import { recheckRelease } from '../release/recheck';
 import type { ReleaseState } from '../release/request';
 import { appendReleaseKeys, logger } from './logger';

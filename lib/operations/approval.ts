@@ -9,6 +9,9 @@ import { historyNewestFirst, sendTaskFailure, sendTaskSuccess } from '../clients
  * SendTaskSuccess / SendTaskFailure (the stack's ReleaseApproverPolicy) can answer.
  */
 export const APPROVAL_STATE = 'WaitForApproval';
+/** The same gate between two rollout stages (approveBeforeNext). */
+export const STAGE_APPROVAL_STATE = 'WaitForStageApproval';
+const APPROVAL_STATES = new Set([APPROVAL_STATE, STAGE_APPROVAL_STATE]);
 /** The error a rejected release fails with at WaitForApproval (terminal: nothing after it runs). */
 export const RELEASE_REJECTED = 'ReleaseRejected';
 
@@ -34,7 +37,7 @@ export function waitingApproval(eventsNewestFirst: Iterable<HistoryEvent>): { to
     }
     if (type.endsWith('StateEntered')) {
       const state = event.stateEnteredEventDetails?.name;
-      if (state === APPROVAL_STATE && token !== undefined) return { token };
+      if (state !== undefined && APPROVAL_STATES.has(state) && token !== undefined) return { token };
       return { reason: `it is in state ${state ?? 'unknown'}` };
     }
     if (type === 'ExecutionStarted' || type === 'ExecutionRedriven') break;

@@ -6,9 +6,9 @@ import { STEP_FUNCTIONS } from '../release/constraints';
 import { pinArtifact } from '../release/artifact';
 import { InvalidRelease } from '../release/errors';
 import { deriveClientToken, executionName } from '../release/identity';
-import { parseReleaseInput, type ReleaseDraft } from '../release/inputs';
+import { parseReleaseInput } from '../release/inputs';
 import { parseReleaseKey } from '../release/key-convention';
-import { withoutUndefined } from '../release/request';
+import { type ReleaseDraft, withoutUndefined } from '../release/request';
 import { validateNames } from '../release/validate';
 import { executionNameOf } from './redrive';
 

@@ -29,6 +29,8 @@ export interface ExecutionReport {
   /** For a failure: what a person does next (lib/release/redrive-policy.ts); redrive or a new release. */
   nextAction?: string;
   consoleUrl: string;
+  /** AWS IoT's validation of the release's SBOM, from the output (steps.checkSbom), when it has one. */
+  sbom?: string;
   /** Describe/history calls that failed (e.g. throttled after the SDK's retries); the rest is still shown. */
   lookupError?: string;
 }
@@ -87,9 +89,21 @@ export async function reportExecution(sfn: SFNClient, item: ExecutionListItem): 
     redriveStatusReason: described?.redriveStatusReason,
     redriveCount: described?.redriveCount ?? item.redriveCount,
     nextAction: isFailure(status) ? redriveAdvice(error).action : undefined,
+    sbom: sbomValidationOf(described?.output),
     consoleUrl: executionConsoleUrl(arn),
     lookupError,
   });
+}
+
+/** `steps.checkSbom.validation` of an execution's output (`policy` beside it), unless the package has no SBOM. */
+export function sbomValidationOf(output: string | undefined): string | undefined {
+  if (!output) return undefined;
+  try {
+    const check = (JSON.parse(output) as { steps?: { checkSbom?: { policy?: string; validation?: string } } }).steps?.checkSbom;
+    return check?.validation && !['OFF', 'NONE'].includes(check.validation) ? `${check.validation} (${check.policy ?? 'optional'})` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function isFailure(status: string | undefined): boolean {

@@ -1,7 +1,7 @@
 import { opensearchPackageOf, packageSettings, type PackageSettings, type PackagesConfig } from './config';
 import type { DefaultVersionPolicy } from './default-version-policy';
 import { InvalidRelease } from './errors';
-import type { ReleaseDraft } from './inputs';
+import type { ReleaseDraft } from './request';
 import { checkArtifactKey } from './key-convention';
 import { checkArtifactBucket } from './recheck';
 import { validateNames, validateReleaseFields } from './validate';

@@ -3,13 +3,8 @@ import { headObject } from '../clients/s3';
 import { contentOf } from './content';
 import { ArtifactNotFound } from './errors';
 import { normaliseEtag } from './identity';
-
-export interface ArtifactRef {
-  bucket: string;
-  key: string;
-  version?: string;
-  etag?: string;
-}
+import type { DraftArtifactSchema, PinnedArtifactSchema } from './request';
+import type * as z from '../validation/zod';
 
 /**
  * Pins an artifact to one S3 object version (HeadObject): the version and ETag that the release —
@@ -17,12 +12,12 @@ export interface ArtifactRef {
  * by `pkgrelease start`, so both name the same bytes.
  */
 export interface PinnedArtifact {
-  artifact: { bucket: string; key: string; version?: string; etag: string; size?: number; checksum?: { algorithm: string; value: string; type?: string } };
+  artifact: z.infer<typeof PinnedArtifactSchema>;
   /** The object's user metadata (`x-amz-meta-*`), read by the same HeadObject. */
   metadata: Record<string, string>;
 }
 
-export async function pinArtifact(s3: S3Client, artifact: ArtifactRef): Promise<PinnedArtifact> {
+export async function pinArtifact(s3: S3Client, artifact: z.infer<typeof DraftArtifactSchema>): Promise<PinnedArtifact> {
   const { bucket, key, version } = artifact;
   const head = await headObject(s3, bucket, key, version);
   if (!head) {

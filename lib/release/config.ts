@@ -2,6 +2,8 @@ import * as z from '../validation/zod';
 import { checkString, IOT, OPENSEARCH } from './constraints';
 import { DEFAULT_VERSION_POLICIES } from './default-version-policy';
 import { InvalidRelease } from './errors';
+import { RolloutConfigInvalid } from './rollout/errors';
+import { RolloutSettingsShape } from './rollout/settings';
 import { SbomSettingsShape } from './sbom/settings';
 
 /**
@@ -9,7 +11,7 @@ import { SbomSettingsShape } from './sbom/settings';
  * variable). Only configured packages can be released: an upload for an unknown package fails fast.
  */
 
-// --- domains (issue 9) ----------------------------------------------------------------------------
+// --- domains ------------------------------------------------------------------------------------
 export const DOMAIN_SELECTIONS = ['associated', 'none'] as const;
 export type DomainSelection = (typeof DOMAIN_SELECTIONS)[number] | string[];
 /** ZIP-PLUGIN association runs a blue/green deployment: it takes much longer than a dictionary's. */
@@ -44,7 +46,7 @@ export const PackageSettingsSchema = z.strictObject({
   allowRecipeFromMetadata: z.optional(z.boolean()),
   /** Wait for `pkgrelease approve` before Promote. Default: no. */
   requireApproval: z.optional(z.boolean()),
-  // --- domains (issue 9): which OpenSearch domains a release applies the update to ---------------
+  // --- domains: which OpenSearch domains a release applies the update to ---------------
   /** `associated` (default): every domain ListDomainsForPackage reports; a list: these domains
    *  (associated when not yet); `none`: stop once the package is AVAILABLE. */
   domains: z.optional(
@@ -54,6 +56,7 @@ export const PackageSettingsSchema = z.strictObject({
   domainWaitMinutes: z.optional(z.number().check(z.int(), z.positive(), z.maximum(MAX_DOMAIN_WAIT_MINUTES))),
   // --- end domains --------------------------------------------------------------------------------
   ...SbomSettingsShape,
+  ...RolloutSettingsShape,
 });
 export type PackageSettings = z.infer<typeof PackageSettingsSchema>;
 
@@ -96,7 +99,12 @@ export function parsePackagesConfig(text: string | undefined): PackagesConfig {
     throw new InvalidRelease(`PACKAGES_CONFIG is not valid JSON (${(e as Error).message}); fix config/packages.json and redeploy`);
   }
   const parsed = PackagesConfigSchema.safeParse(json);
-  if (!parsed.success) throw new InvalidRelease(`PACKAGES_CONFIG ${packagesConfigIssues(parsed.error)[0]}; fix config/packages.json and redeploy`);
+  if (!parsed.success) {
+    const message = `PACKAGES_CONFIG ${packagesConfigIssues(parsed.error)[0]}; fix config/packages.json and redeploy`;
+    // A rollout mistake has its own name (the rollout's errors, docs/rollout.md).
+    if (parsed.error.issues[0]?.path[2] === 'rollout') throw new RolloutConfigInvalid(message);
+    throw new InvalidRelease(message);
+  }
   return parsed.data;
 }
 

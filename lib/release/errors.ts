@@ -1,21 +1,29 @@
+import { ERROR_CATALOG, type StepErrorName } from './errors-catalog';
+
 /**
- * Errors the pipeline raises on purpose. Each class's `name` is exactly what the state machine's
- * `ErrorEquals` matches (Lambda reports `error.name` as the error type), so renaming one means
- * changing `statemachines/release.asl.json` too — `test/infra/asl.test.ts` checks they agree.
+ * The errors our steps throw, one class per `step` row of the catalog (lib/release/errors-catalog.ts:
+ * what each means, whether it is retried or redrivable, what to do). Each class's `name` is the row's
+ * key, exactly what the state machine's `ErrorEquals` matches (Lambda reports `error.name` as the
+ * error type).
  */
 
-/** Base: carries a message a person can act on. `retryable` mirrors the ASL retry policy. */
+/** Base: carries a message a person can act on. */
 export abstract class ReleaseError extends Error {
-  abstract readonly retryable: boolean;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  abstract override readonly name: StepErrorName;
+  /** Whether the state machine retries it (the catalog's `retried`). */
+  get retryable(): boolean {
+    return ERROR_CATALOG[this.name].retried;
   }
 }
 
-/** The input cannot be turned into a valid release. Fix the input (key, manifest, config); retrying will not help. */
-export class InvalidRelease extends ReleaseError {
-  override readonly name = 'InvalidRelease';
-  readonly retryable = false;
+/** The base class of one catalog row: `class X extends catalogError('X') {}`. */
+export function catalogError<N extends StepErrorName>(name: N) {
+  return class extends ReleaseError {
+    override readonly name: N = name;
+  };
+}
+
+export class InvalidRelease extends catalogError('InvalidRelease') {
   constructor(
     message: string,
     /** Which field was wrong, e.g. `versionName` or `attributes.build`. */
@@ -25,34 +33,15 @@ export class InvalidRelease extends ReleaseError {
   }
 }
 
-/** The artifact (or the pinned version of it) does not exist in S3. */
-export class ArtifactNotFound extends ReleaseError {
-  override readonly name = 'ArtifactNotFound';
-  readonly retryable = false;
-}
+export class ArtifactNotFound extends catalogError('ArtifactNotFound') {}
 
-/** The IoT version name already exists with a different artifact: never overwrite a released version. */
-export class VersionConflict extends ReleaseError {
-  override readonly name = 'VersionConflict';
-  readonly retryable = false;
-}
+export class VersionConflict extends catalogError('VersionConflict') {}
 
-/** No OpenSearch package with the configured name exists in this account and region. */
-export class OpenSearchPackageNotFound extends ReleaseError {
-  override readonly name = 'OpenSearchPackageNotFound';
-  readonly retryable = false;
-}
+export class OpenSearchPackageNotFound extends catalogError('OpenSearchPackageNotFound') {}
 
-/** The OpenSearch package is processing another update (COPYING / VALIDATING). Retried with backoff. */
-export class OpenSearchPackageBusy extends ReleaseError {
-  override readonly name = 'OpenSearchPackageBusy';
-  readonly retryable = true;
-}
+export class OpenSearchPackageBusy extends catalogError('OpenSearchPackageBusy') {}
 
-/** OpenSearch rejected this release's content (COPY_FAILED / VALIDATION_FAILED). Fix the artifact. */
-export class OpenSearchPackageFailed extends ReleaseError {
-  override readonly name = 'OpenSearchPackageFailed';
-  readonly retryable = false;
+export class OpenSearchPackageFailed extends catalogError('OpenSearchPackageFailed') {
   constructor(
     readonly status: string,
     readonly errorDetails: { ErrorType?: string; ErrorMessage?: string } | undefined,
@@ -65,22 +54,9 @@ export class OpenSearchPackageFailed extends ReleaseError {
   }
 }
 
-/**
- * This release's import is still running (COPYING / VALIDATING). The ASL polls by retrying on this
- * name; when the retries run out the execution fails with it, and a Redrive polls again.
- */
-export class OpenSearchNotReady extends ReleaseError {
-  override readonly name = 'OpenSearchNotReady';
-  readonly retryable = true;
-}
+export class OpenSearchNotReady extends catalogError('OpenSearchNotReady') {}
 
-/**
- * Another release holds the OpenSearch package's lease (it is between its update and the end of its
- * rollout). Retried with backoff; a lease whose holder crashed expires by itself.
- */
-export class OpenSearchPackageLocked extends ReleaseError {
-  override readonly name = 'OpenSearchPackageLocked';
-  readonly retryable = true;
+export class OpenSearchPackageLocked extends catalogError('OpenSearchPackageLocked') {
   constructor(
     message: string,
     /** What the lease's holders last saw the package serve (lib/release/lease.ts ServedMemo). */
@@ -92,24 +68,12 @@ export class OpenSearchPackageLocked extends ReleaseError {
 
 /**
  * IoT refused CreatePackage / CreatePackageVersion because the account's fleet indexing is off (the
- * Software Package Catalog needs it). Terminal: retrying cannot turn it on. Once it is on, a
- * redrive runs CreateVersion again.
+ * Software Package Catalog needs it). Terminal: retrying cannot turn it on.
  */
-export class FleetIndexingDisabled extends ReleaseError {
-  override readonly name = 'FleetIndexingDisabled';
-  readonly retryable = false;
-}
+export class FleetIndexingDisabled extends catalogError('FleetIndexingDisabled') {}
 
-/**
- * Promote found no approval for a package whose configuration requires one now. Terminal: a redrive
- * resumes at Promote and cannot ask; a new execution of the release waits at WaitForApproval.
- */
-export class NotApproved extends ReleaseError {
-  override readonly name = 'NotApproved';
-  readonly retryable = false;
-}
-
-// --- domains (issue 9) ----------------------------------------------------------------------------
+/** Promote found no approval for a package whose configuration requires one now. */
+export class NotApproved extends catalogError('NotApproved') {}
 
 /** What a domain reported about one association. */
 export interface DomainErrorDetails {
@@ -117,20 +81,9 @@ export interface DomainErrorDetails {
   ErrorMessage?: string;
 }
 
-/**
- * The `domains` setting names a domain that does not exist in this account and region (or an ARN
- * of another region or account). Raised before any domain is changed. Fix config/packages.json,
- * redeploy, then redrive (the domain steps read the configuration when they run).
- */
-export class DomainConfigInvalid extends ReleaseError {
-  override readonly name = 'DomainConfigInvalid';
-  readonly retryable = false;
-}
+export class DomainConfigInvalid extends catalogError('DomainConfigInvalid') {}
 
-/** A domain reported ASSOCIATION_FAILED for this release's package version. A redrive associates it again. */
-export class DomainAssociationFailed extends ReleaseError {
-  override readonly name = 'DomainAssociationFailed';
-  readonly retryable = false;
+export class DomainAssociationFailed extends catalogError('DomainAssociationFailed') {
   constructor(
     readonly domainName: string,
     readonly packageVersion: string,
@@ -146,98 +99,12 @@ export class DomainAssociationFailed extends ReleaseError {
   }
 }
 
-/** A domain is processing another change (blue/green, another package operation). Retried with backoff. */
-export class DomainBusy extends ReleaseError {
-  override readonly name = 'DomainBusy';
-  readonly retryable = true;
-}
+export class DomainBusy extends catalogError('DomainBusy') {}
 
-/** Some domains are still ASSOCIATING: the CheckDomains poll. Retried by the state machine until the budget runs out. */
-export class DomainsPending extends ReleaseError {
-  override readonly name = 'DomainsPending';
-  readonly retryable = true;
-}
+export class DomainsPending extends catalogError('DomainsPending') {}
 
-/**
- * DomainsPending for a ZIP-PLUGIN package: each domain runs a blue/green deployment (tens of
- * minutes), so the state machine polls it on a longer backoff than a dictionary's association.
- */
-export class DomainsPendingBlueGreen extends ReleaseError {
-  override readonly name = 'DomainsPendingBlueGreen';
-  readonly retryable = true;
-}
+export class DomainsPendingBlueGreen extends catalogError('DomainsPendingBlueGreen') {}
 
-/** Not every domain was ACTIVE within the poll budget. A redrive polls again (with a fresh budget). */
-export class DomainNotReady extends ReleaseError {
-  override readonly name = 'DomainNotReady';
-  readonly retryable = false;
-}
+export class DomainNotReady extends catalogError('DomainNotReady') {}
 
-// --- end domains ---------------------------------------------------------------------------------
-
-/**
- * A throttle, 5xx or network failure from an AWS call that outlasted the SDK's own retries.
- * The state machine retries it with backoff; the step converges by looking when it runs again.
- */
-export class TransientAwsError extends ReleaseError {
-  override readonly name = 'TransientAwsError';
-  readonly retryable = true;
-}
-
-/** Names the ASL must treat as retryable / non-retryable: one list, read by the ASL test. */
-export const RETRYABLE_ERROR_NAMES = ['TransientAwsError', 'OpenSearchPackageBusy', 'OpenSearchPackageLocked', 'OpenSearchNotReady', 'DomainBusy', 'DomainsPending', 'DomainsPendingBlueGreen'] as const;
-/**
- * The waits for AWS's own work, one name per kind of work: the ASL polls each by Retry with its
- * own backoff (start soon, grow to a cap fitted to how long that work takes). The diagram draws
- * them as loops and the metrics count their polls.
- */
-export const POLL_ERROR_NAMES = { OpenSearchNotReady: 'OpenSearchImport', DomainsPending: 'DomainAssociation', DomainsPendingBlueGreen: 'BlueGreenDeployment' } as const;
-export const TERMINAL_ERROR_NAMES = [
-  'InvalidRelease',
-  'ArtifactNotFound',
-  'VersionConflict',
-  'FleetIndexingDisabled',
-  'NotApproved',
-  'OpenSearchPackageNotFound',
-  'OpenSearchPackageFailed',
-  'DomainConfigInvalid',
-  'DomainAssociationFailed',
-  'DomainNotReady',
-] as const;
-
-interface SdkErrorShape {
-  name?: string;
-  $fault?: 'client' | 'server';
-  $retryable?: unknown;
-  $metadata?: { httpStatusCode?: number };
-  code?: string;
-}
-
-const THROTTLING_NAMES = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'SlowDown',
-  'ProvisionedThroughputExceededException',
-]);
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
-
-/** True for errors worth retrying later: throttling, 5xx, and network failures. */
-export function isTransient(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const e = error as Error & SdkErrorShape;
-  if (e.name === 'TimeoutError' || (e.code && NETWORK_CODES.has(e.code))) return true;
-  if (e.name && THROTTLING_NAMES.has(e.name)) return true;
-  if (e.$retryable) return true;
-  const status = e.$metadata?.httpStatusCode;
-  return e.$fault === 'server' || (status !== undefined && status >= 500);
-}
-
-/** Re-raise transient SDK errors under the one name the ASL retries; anything else unchanged. */
-export function classifyAwsError(error: unknown, what: string): unknown {
-  if (error instanceof ReleaseError || !isTransient(error)) return error;
-  const e = error as Error;
-  return new TransientAwsError(`${what} failed transiently: ${e.name}: ${e.message}`, { cause: error });
-}
-
+export class TransientAwsError extends catalogError('TransientAwsError') {}

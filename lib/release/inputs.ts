@@ -1,49 +1,14 @@
 import * as z from '../validation/zod';
-import { DEFAULT_VERSION_POLICIES } from './default-version-policy';
 import { InvalidRelease } from './errors';
 import { decodeEventKey, parseReleaseKey } from './key-convention';
 import { ReleaseManifestSchema } from './manifest';
+import { type ReleaseDraft, ReleaseRequestInputSchema } from './request';
 
 /**
- * Everything Prepare accepts, turned into one unpinned draft. Which shape an input has is decided
- * by a marker field, so the error for a malformed input names the field of the shape the caller meant.
+ * Everything Prepare accepts, turned into one unpinned draft (lib/release/request.ts). Which shape an
+ * input has is decided by a marker field, so the error for a malformed input names the field of the
+ * shape the caller meant.
  */
-export interface ReleaseDraft {
-  source: 's3-event' | 'manifest' | 'request';
-  packageName: string;
-  versionName: string;
-  artifact: { bucket: string; key: string; version?: string; etag?: string };
-  description?: string;
-  attributes?: Record<string, string>;
-  tags?: Record<string, string>;
-  recipe?: string;
-  opensearchPackage?: string;
-  defaultVersionPolicy?: (typeof DEFAULT_VERSION_POLICIES)[number];
-  clientToken?: string;
-}
-
-/** A release request written by hand or by the trigger (canonical members are accepted too). */
-export const ReleaseRequestInputSchema = z.strictObject({
-  packageName: z.string(),
-  versionName: z.string(),
-  artifact: z.strictObject({
-    bucket: z.string().check(z.minLength(1)),
-    key: z.string().check(z.minLength(1)),
-    version: z.optional(z.string().check(z.minLength(1))),
-    etag: z.optional(z.string().check(z.minLength(1))),
-  }),
-  description: z.optional(z.string()),
-  attributes: z.optional(z.record(z.string(), z.string())),
-  tags: z.optional(z.record(z.string(), z.string())),
-  recipe: z.optional(z.string()),
-  opensearchPackage: z.optional(z.string()),
-  opensearch: z.optional(z.strictObject({ packageName: z.string() })),
-  defaultVersionPolicy: z.optional(z.enum(DEFAULT_VERSION_POLICIES)),
-  clientToken: z.optional(z.string()),
-  execution: z.optional(z.string()),
-  /** Accepted in a canonical request, never obeyed: configuration decides (requireApproval). */
-  requireApproval: z.optional(z.boolean()),
-});
 
 /**
  * The S3 event members a release uses, and nothing else: the full Powertools schemas also check
@@ -51,7 +16,7 @@ export const ReleaseRequestInputSchema = z.strictObject({
  * event that fails there is lost to the dead-letter queue for a reason that does not matter.
  */
 const S3_OBJECT_CREATED = 'Object Created';
-const S3ObjectCreatedEventSchema = z.looseObject({
+export const S3ObjectCreatedEventSchema = z.looseObject({
   source: z.literal('aws.s3'),
   'detail-type': z.literal(S3_OBJECT_CREATED),
   detail: z.looseObject({
@@ -93,6 +58,7 @@ export function parseReleaseInput(input: unknown): ReleaseDraft {
       opensearchPackage: m.opensearchPackage,
       defaultVersionPolicy: m.defaultVersionPolicy,
       clientToken: m.clientToken,
+      sbom: m.sbom && { ...m.sbom, from: 'manifest' },
     };
   }
   const r = parse(ReleaseRequestInputSchema, input, 'release request');

@@ -140,14 +140,30 @@ export async function releaseLease(store: LeaseStore, lease: Lease, served?: Ser
  * the longest invocation of a lease holder. A redrive of that execution simply acquires it again.
  */
 export async function expireLeaseOf(store: LeaseStore, key: string, owner: string, withinSeconds: number): Promise<boolean> {
-  const soon = (store.now ?? Date.now)() + withinSeconds * 1000;
+  return moveExpiryOf(store, key, owner, (store.now ?? Date.now)() + withinSeconds * 1000, 'sooner');
+}
+
+/**
+ * Keeps `owner`'s lease through a first wait of `waitSeconds` (lib/release/poll-timing.ts), which
+ * can outlast the TTL: it then expires `ttlSeconds` after the wait ends, as if the check renewed it
+ * then. Only extends, only while `owner` holds it. Safe because an execution that ends during the
+ * wait (failed, timed out, aborted) has the lease expired by its failure notification
+ * (expireLeaseOf), and one that goes on renews it at its check.
+ */
+export async function holdLeaseThrough(store: LeaseStore, key: string, owner: string, waitSeconds: number): Promise<boolean> {
+  return moveExpiryOf(store, key, owner, (store.now ?? Date.now)() + (waitSeconds + store.ttlSeconds) * 1000, 'later');
+}
+
+/** Moves `owner`'s lease expiry to `at`, only while `owner` holds it and only in `direction`. */
+async function moveExpiryOf(store: LeaseStore, key: string, owner: string, at: number, direction: 'sooner' | 'later'): Promise<boolean> {
+  const [value, compare] = direction === 'sooner' ? [':soon', '>'] : [':until', '<'];
   const result = await conditionalUpdate(store.dynamodb, {
     table: store.table,
     id: key,
-    update: 'SET #expiresAt = :soon',
-    condition: '#owner = :owner AND #expiresAt > :soon',
+    update: `SET #expiresAt = ${value}`,
+    condition: `#owner = :owner AND #expiresAt ${compare} ${value}`,
     names: { '#owner': NAMES['#owner'], '#expiresAt': NAMES['#expiresAt'] },
-    values: { ':owner': owner, ':soon': soon },
+    values: { ':owner': owner, [value]: at },
   });
   return result.ok;
 }

@@ -1,6 +1,9 @@
+import { catalogEntry, UNLISTED_ACTION } from './errors-catalog';
+
 /**
  * Which failures a Redrive can fix: the one classification read by `pkgrelease status`,
- * `pkgrelease redrive --all-failed`, `pkgrelease local redrive` and the local console.
+ * `pkgrelease redrive --all-failed`, `pkgrelease local redrive` and the local console, taken from
+ * the error catalog (lib/release/errors-catalog.ts).
  *
  * A redrive re-runs the failed state with the same input. It helps when the cause lies outside the
  * input (throttling, a missing OpenSearch package created since, a slow import, a lock held by a
@@ -13,26 +16,11 @@ export interface RedriveAdvice {
   action: string;
 }
 
-const FIX_INPUT = 'fix the input and upload a new release (a redrive re-runs the same input)';
+/** Anything the catalog does not name (a Lambda's own unhandled error, say) is redrivable. */
+const DEFAULT_ADVICE: RedriveAdvice = { redrivable: true, action: UNLISTED_ACTION };
 
-/** Keyed by error name (what the ASL's ErrorEquals matches and what an execution reports). */
-export const REDRIVE_ADVICE: Readonly<Record<string, RedriveAdvice>> = {
-  InvalidRelease: { redrivable: false, action: FIX_INPUT },
-  ArtifactNotFound: { redrivable: false, action: 'upload the artifact again; the pinned S3 object version does not exist' },
-  VersionConflict: { redrivable: false, action: 'released versions are never overwritten: upload under a new version name' },
-  OpenSearchPackageFailed: { redrivable: false, action: 'OpenSearch rejected the content: fix the artifact and release it as a new version' },
-  NotApproved: { redrivable: false, action: 'the package requires approval now: start a new execution with the same input, it waits at WaitForApproval (a redrive resumes at Promote and cannot ask)' },
-  ReleaseRejected: { redrivable: false, action: 'a person rejected it at WaitForApproval: fix what they named and release a new version' },
-  IdempotencyValidationError: { redrivable: false, action: 'its clientToken was used for another release: start it again without clientToken (or with a new one)' },
-  FleetIndexingDisabled: { redrivable: true, action: 'turn fleet indexing on (pkgrelease doctor --fix-indexing), then redrive: CreateVersion runs again' },
-  OpenSearchPackageNotFound: { redrivable: true, action: 'create the OpenSearch package (or fix "opensearchPackage"), then redrive' },
-  DomainConfigInvalid: { redrivable: true, action: 'fix "domains" in config/packages.json (or create the domain) and redeploy, then redrive' },
-  DomainAssociationFailed: { redrivable: true, action: 'fix what the domain reported (ErrorDetails), then redrive: it associates only the failed domains again' },
-};
-
-/** Anything not listed (transient AWS errors, timeouts, polls that ran out, Lambda errors) is redrivable. */
-export const DEFAULT_ADVICE: RedriveAdvice = { redrivable: true, action: 'redrive: it resumes at the failed state once the cause is gone' };
-
+/** Keyed by error name: what the ASL's ErrorEquals matches and what an execution reports. */
 export function redriveAdvice(errorName: string | undefined | null): RedriveAdvice {
-  return (errorName && REDRIVE_ADVICE[errorName]) || DEFAULT_ADVICE;
+  const entry = catalogEntry(errorName);
+  return entry ? { redrivable: entry.redrivable, action: entry.action } : DEFAULT_ADVICE;
 }

@@ -1,21 +1,14 @@
 import { attributesByteSize, checkString, IOT, OPENSEARCH, type StringConstraint } from './constraints';
 import { InvalidRelease } from './errors';
+import type { ReleaseDraft } from './request';
 
 /**
  * Checks the release fields against the API models before anything is written, so bad input fails
  * with one named error that says what to fix, instead of failing halfway through the AWS calls.
  */
-export function validateReleaseFields(r: {
-  packageName: string;
-  versionName: string;
-  description?: string;
-  attributes?: Record<string, string>;
-  tags?: Record<string, string>;
-  recipe?: string;
-  /** Checked when present (Prepare derives one when the request carries none). */
-  clientToken?: string;
-  opensearchPackage: string;
-}): void {
+export function validateReleaseFields(
+  r: Pick<ReleaseDraft, 'packageName' | 'versionName' | 'description' | 'attributes' | 'tags' | 'recipe' | 'clientToken'> & { opensearchPackage: string },
+): void {
   validateNames(r.packageName, r.versionName);
   if (r.description !== undefined) {
     check(r.description, IOT.description, 'description', 'description', 'remove control characters such as newlines and tabs');

@@ -47,7 +47,7 @@ export interface CampaignPlan {
     packages: Record<string, { opensearchPackage: string; defaultVersionPolicy: 'if-newer' }>;
     opensearchPackages: { name: string; type: 'TXT-DICTIONARY'; content: string }[];
     opensearchTiming: { copyingMs: number; validatingMs: number; associatingMs?: number };
-    /** OpenSearch domains (issue 9): two per OpenSearch package, each already running it. */
+    /** OpenSearch domains: two per OpenSearch package, each already running it. */
     domains: { name: string; packages: string[] }[];
     faults: FaultRule[];
     uploads: { key: string; content: string; duplicateEvents: number; startAtMs: number }[];
@@ -111,7 +111,7 @@ export function generateCampaign(options: CampaignOptions): CampaignPlan {
         { operation: 's3:CopyObject', kind: 'lostResponse', probability: 0.03 },
         { operation: 'es:UpdatePackage', kind: 'latency', probability: 0.2, latencyMs: 60 },
         { operation: 'es:*', kind: 'latency', probability: 0.05, latencyMs: 30 },
-        // Domains (issue 9): some associations end ASSOCIATION_FAILED; a redrive applies them again.
+        // Domains: some associations end ASSOCIATION_FAILED; a redrive applies them again.
         { operation: 'es:AssociatePackage', kind: 'associationFailed', probability: 0.05 },
         { operation: 'es:AssociatePackage', kind: 'lostResponse', probability: 0.03 },
       ]

@@ -17,7 +17,7 @@ export interface LocalFunction {
 /**
  * Imports a handler module once, as a warm Lambda keeps it. Each `import()` call, even of a loaded
  * module, asks the module loader to resolve the specifier again (under tsx: a round trip to its
- * loader thread), which was the biggest cost of a local invocation.
+ * loader thread), the biggest cost of a local invocation.
  */
 function once(load: LocalFunction['load']): LocalFunction['load'] {
   let loaded: ReturnType<LocalFunction['load']> | undefined;
@@ -27,14 +27,21 @@ function once(load: LocalFunction['load']): LocalFunction['load'] {
 export const STEP_FUNCTIONS_BY_PLACEHOLDER: Record<string, LocalFunction> = {
   PrepareFunctionArn: { name: 'prepare', load: once(() => import('../../functions/prepare/handler')) },
   CreateVersionFunctionArn: { name: 'createVersion', load: once(() => import('../../functions/create-version/handler')) },
+  AttachSbomFunctionArn: { name: 'attachSbom', load: once(() => import('../../functions/attach-sbom/handler')) },
+  CheckSbomFunctionArn: { name: 'checkSbom', load: once(() => import('../../functions/check-sbom/handler')) },
   UpdateOpenSearchFunctionArn: { name: 'updateOpenSearch', load: once(() => import('../../functions/update-opensearch/handler')) },
   CheckOpenSearchFunctionArn: { name: 'checkOpenSearch', load: once(() => import('../../functions/check-opensearch/handler')) },
   ApplyToDomainsFunctionArn: { name: 'applyToDomains', load: once(() => import('../../functions/apply-to-domains/handler')) },
   CheckDomainsFunctionArn: { name: 'checkDomains', load: once(() => import('../../functions/check-domains/handler')) },
   PromoteFunctionArn: { name: 'promote', load: once(() => import('../../functions/promote/handler')) },
+  StartRolloutStageFunctionArn: { name: 'startRolloutStage', load: once(() => import('../../functions/start-rollout-stage/handler')) },
+  WatchRolloutStageFunctionArn: { name: 'watchRolloutStage', load: once(() => import('../../functions/watch-rollout-stage/handler')) },
+  RolloutDefaultFunctionArn: { name: 'rolloutDefault', load: once(() => import('../../functions/rollout-default/handler')) },
 };
 
 export const TRIGGER_FUNCTION: LocalFunction = { name: 'trigger', load: once(() => import('../../functions/trigger/handler')) };
+/** Object Created under sboms/ (its own EventBridge rule): an SBOM for a released version. */
+export const SBOM_ARRIVED_FUNCTION: LocalFunction = { name: 'sbomArrived', load: once(() => import('../../functions/sbom-arrived/handler')) };
 
 /** A Lambda-like context: function name (part of every idempotency key) and remaining time. */
 export function lambdaContext(functionName: string, timeoutSeconds: number): Context {

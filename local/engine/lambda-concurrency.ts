@@ -6,9 +6,9 @@ import pLimit from 'p-limit';
  * On AWS every invocation has its own sandbox. Locally, every execution's steps share one Node
  * process on a laptop's cores, so past a few dozen invocations in flight, more concurrency only
  * adds work: each waiting invocation holds its sockets, promises and buffers, and objects that live
- * across garbage collections are copied to the old generation instead of dying young. When this
- * bound was added, `npm run bench` at N = 1000 (every upload at once) spent about a third less CPU
- * with 8 to 16 in flight than unbounded, and more again at 64; docs/benchmarks.md has today's run.
+ * across garbage collections are copied to the old generation instead of dying young: at N = 1000
+ * (every upload at once) `npm run bench` spends about a third less CPU with 8 to 16 in flight than
+ * unbounded, and more again at 64 (docs/benchmarks.md has the latest run).
  *
  * Past the limit AWS would throttle (Lambda.TooManyRequestsException, which the ASL retries); here
  * an invocation waits its turn instead, first come first served. Its Lambda clock (remaining time)

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { STEP_FUNCTIONS } from '../../lib/release/constraints';
 import { type AslDefinition, loadDefinitionText, placeholders, substitute } from './definition';
-import { scaleDefinition } from './time-scale';
+import { ScaledPathWaits, scaleDefinition } from './time-scale';
 import { type ExecutionRecord, failedState, type StateRecord } from './executions';
 import { invokeLocally, type LocalFunction, STEP_FUNCTIONS_BY_PLACEHOLDER } from './functions';
 import { LocalSfnError } from './sfn-errors';
@@ -188,6 +188,7 @@ export class LocalStepFunctions {
     // A redrive starts mid-flow at the failed state.
     const definition = { ...this.runnable, StartAt: startAt };
     const taskResourceLocalHandlers: Record<string, (input: never) => Promise<never>> = {};
+    const pathWaits = new ScaledPathWaits(definition, this.options.timeScale ?? 1, input);
     for (const [stateName, state] of Object.entries(definition.States)) {
       if (state.Type === 'Task' && state.Resource?.endsWith('.waitForTaskToken')) {
         const token = this.taskTokens.tokenFor(execution.executionArn);
@@ -198,13 +199,17 @@ export class LocalStepFunctions {
         // The handler's remaining time is the ASL's own Task timeout (what Powertools' in-progress
         // records expire by); the engine waits for the stretched local one.
         const lambdaTimeout = this.lambdaTimeouts.get(stateName) ?? 60;
-        taskResourceLocalHandlers[stateName] = (taskInput) => invokeLocally(fn, taskInput, lambdaTimeout, state.TimeoutSeconds ?? 60) as Promise<never>;
+        taskResourceLocalHandlers[stateName] = async (taskInput) => {
+          const result = await invokeLocally(fn, taskInput, lambdaTimeout, state.TimeoutSeconds ?? 60);
+          pathWaits.taskResult(stateName, result);
+          return result as never;
+        };
       }
     }
 
     const machine = new StateMachine(definition as never, { validationOptions: { noValidate: true } });
     const started = machine.run(input as never, {
-      overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never },
+      overrides: { taskResourceLocalHandlers: taskResourceLocalHandlers as never, waitTimeOverrides: pathWaits.overrides() },
       context: {
         Execution: {
           Id: execution.executionArn,

@@ -1,5 +1,6 @@
 import { BUILDS_PREFIX, KEY_CONVENTION, RELEASES_PREFIX } from '../../lib/release/key-convention';
-import { invokeLocally, TRIGGER_FUNCTION } from '../engine/functions';
+import { SBOMS_PREFIX } from '../../lib/release/sbom/source';
+import { invokeLocally, type LocalFunction, SBOM_ARRIVED_FUNCTION, TRIGGER_FUNCTION } from '../engine/functions';
 import { LOCAL_BUCKET } from './account';
 
 /**
@@ -38,20 +39,28 @@ export class EventDelivery {
 
   constructor(private readonly options: EventDeliveryOptions) {}
 
-  /** The EventBridge rule: only the artifact bucket's releases/ keys start a release. */
+  /** The EventBridge rules: the artifact bucket's releases/ keys start a release; sboms/ keys go to sbomArrived. */
   objectCreated(e: CreatedObject): void {
     if (e.bucket !== LOCAL_BUCKET || INTERNAL_PREFIXES.some((p) => e.key.startsWith(p))) return;
-    if (e.key.startsWith(RELEASES_PREFIX)) return this.deliver(e, 1);
+    if (e.key.startsWith(RELEASES_PREFIX)) {
+      this.deliver(e, 1);
+      return;
+    }
+    // The second rule: an SBOM for a version that is released already (docs/sbom.md).
+    if (e.key.startsWith(SBOMS_PREFIX)) {
+      this.deliver(e, 1, SBOM_ARRIVED_FUNCTION);
+      return;
+    }
     const builds = e.key.startsWith(BUILDS_PREFIX) ? ` (${BUILDS_PREFIX} holds artifacts released by a manifest: pkgrelease start --manifest)` : '';
     this.options.onNotReleased?.(e.key, `no release started: only keys ${KEY_CONVENTION} trigger one${builds}`);
   }
 
   /** Delivers "Object Created" for `e` to the trigger Lambda, `copies` times (at-least-once). */
-  deliver(e: CreatedObject, copies: number): void {
+  deliver(e: CreatedObject, copies: number, fn: LocalFunction = TRIGGER_FUNCTION): void {
     this.options.beforeDelivery?.();
     for (let i = 0; i < copies; i++) {
       const event = objectCreatedEvent(e, this.options.region, this.options.accountId);
-      const delivery = this.invokeAsync(event).catch((err: Error) => {
+      const delivery = this.invokeAsync(fn, event).catch((err: Error) => {
         this.triggerErrors.push({ key: e.key, error: err.name, message: err.message });
         this.options.onNotReleased?.(e.key, `no release started: the trigger failed with ${err.name}: ${err.message}`);
       });
@@ -65,10 +74,10 @@ export class EventDelivery {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 
-  private async invokeAsync(event: unknown): Promise<unknown> {
+  private async invokeAsync(fn: LocalFunction, event: unknown): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await invokeLocally(TRIGGER_FUNCTION, event, 30);
+        return await invokeLocally(fn, event, 30);
       } catch (err) {
         if (attempt >= ASYNC_RETRIES) throw err;
         // Lambda retries a failed asynchronous event after about 1 and then 2 minutes.

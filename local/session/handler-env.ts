@@ -9,7 +9,7 @@ import { LOCAL_BUCKET, LOCAL_LEASE_TTL_SECONDS } from './account';
  * Sets the environment a deployed Lambda would have, pointing at a twin (this process's, or a
  * running serve's), and resets the clients and stores built from it. Returns the undo.
  */
-export function applyHandlerEnvironment(p: { twinEnv: Record<string, string>; sfnEndpoint: string; config: PackagesConfig; stateMachineArn: string; logLevel?: string }): () => void {
+export function applyHandlerEnvironment(p: { twinEnv: Record<string, string>; sfnEndpoint: string; config: PackagesConfig; stateMachineArn: string; logLevel?: string; timeScale?: number }): () => void {
   const env: Record<string, string> = {
     ...p.twinEnv,
     AWS_ENDPOINT_URL_SFN: p.sfnEndpoint,
@@ -20,6 +20,8 @@ export function applyHandlerEnvironment(p: { twinEnv: Record<string, string>; sf
     STATE_MACHINE_ARN: p.stateMachineArn,
     LEASE_TTL_SECONDS: String(LOCAL_LEASE_TTL_SECONDS),
     POWERTOOLS_LOG_LEVEL: p.logLevel ?? 'SILENT',
+    // The engine's time scale: durations the handlers learn are in the ASL's seconds (lib/lambda/clock.ts).
+    STATE_MACHINE_TIME_SCALE: String(p.timeScale ?? 1),
   };
   const saved: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(env)) {

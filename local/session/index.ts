@@ -8,7 +8,7 @@ import type { ExecutionRecord } from '../engine/executions';
 import { LocalStepFunctions } from '../engine/local-sfn';
 import { type SfnApi, startSfnApi } from '../engine/sfn-api';
 import { limitHeapGrowth } from '../heap';
-import { type CallCounts, type DomainSpec, type FaultRule, type OpenSearchTiming, startTwin, type Twin } from '../twin';
+import { type CallCounts, type DeviceGroupSpec, type DomainSpec, type FaultRule, type OpenSearchTiming, startTwin, type Twin } from '../twin';
 import { EmfLog } from '../twin/emf-log';
 import { DEFAULT_ENGINE_VERSION, DEFAULT_TIME_SCALE, LOCAL_BUCKET, LOCAL_TASK_TIMEOUT_FACTOR, PORT_OFFSETS } from './account';
 import { EventDelivery } from './event-delivery';
@@ -53,6 +53,8 @@ export interface LocalSessionOptions {
    * and CreatePackageVersion fail until it is turned on). Default: as the state dir has it, on in a new one.
    */
   fleetIndexing?: boolean;
+  /** Simulated devices (docs/fleet-twin.md); their jobs run in the session's timeScale. */
+  devices?: DeviceGroupSpec[];
 }
 
 export interface UploadOptions {
@@ -90,7 +92,18 @@ export class LocalSession {
     limitHeapGrowth();
     const base = options.basePort;
     const ports = base ? { s3: base + PORT_OFFSETS.s3, iot: base + PORT_OFFSETS.iot, opensearch: base + PORT_OFFSETS.opensearch, dynamodb: base + PORT_OFFSETS.dynamodb } : undefined;
-    const twin = await startTwin({ seed: options.seed, faults: options.faults, opensearchTiming: options.opensearchTiming, stateDir: options.stateDir, ports, fleetIndexing: options.fleetIndexing });
+    const twin = await startTwin({
+      seed: options.seed,
+      faults: options.faults,
+      opensearchTiming: options.opensearchTiming,
+      stateDir: options.stateDir,
+      ports,
+      timeScale: options.timeScale ?? DEFAULT_TIME_SCALE,
+      devices: options.devices,
+      fleetIndexing: options.fleetIndexing,
+      // The SBOM validation runs in the session's scaled time, as its waits and polls do.
+      sbomTimeScale: options.timeScale ?? DEFAULT_TIME_SCALE,
+    });
     let session: LocalSession | undefined;
     const files = new SessionFiles(options.stateDir, () => ({ executions: engine.list(), calls: session!.totalCalls() }));
     const recordEnd = executionEndRecorder();
@@ -128,6 +141,7 @@ export class LocalSession {
       config: this.options.config,
       stateMachineArn: this.engine.stateMachineArn,
       logLevel: this.options.logLevel,
+      timeScale: this.options.timeScale ?? DEFAULT_TIME_SCALE,
     });
     // The handlers' EMF lines are kept, for tests and the bench.
     setMetricsSink((line) => this.metrics.record(line));

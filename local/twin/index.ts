@@ -15,6 +15,8 @@ import { FRESH_ACCOUNT_INDEXING, PACKAGE_CATALOG_INDEXING } from './fleet/fleet-
 import { fleetService } from './fleet/service';
 import { fleetIndexingRequired, IotCatalog, type IotCatalogView } from './iot/catalog';
 import { iotService } from './iot/service';
+import { type SbomView, SbomValidations } from './iot-sbom/sboms';
+import { sbomService } from './iot-sbom/service';
 import { type DomainSpec, type DomainsView, OpenSearchDomains } from './opensearch/domains';
 import { DEFAULT_TIMING, OpenSearchPackages, type OpenSearchPackagesView, type OpenSearchTiming, type PackageIdForm } from './opensearch/packages';
 import { opensearchService } from './opensearch/service';
@@ -30,7 +32,8 @@ export type { DomainSpec, TwinDomainView } from './opensearch/domains';
 export type { DeviceGroupSpec } from './fleet/devices/devices';
 export { deviceGroupSchema, deviceGroupsSchema } from './fleet/devices/devices';
 export type { FleetView } from './fleet/fleet';
-export type { ObjectCreatedEvent, ObjectCreatedListener, S3ObjectVersion, S3Store } from './s3/store';
+export type { ObjectCreatedEvent, ObjectCreatedListener, S3ObjectVersion } from './s3/model';
+export type { S3Store } from './s3/store';
 
 /** Environment variable carrying the Powertools idempotency table name to the handlers (as in serverless.yml). */
 export const IDEMPOTENCY_TABLE_ENV = 'IDEMPOTENCY_TABLE';
@@ -53,6 +56,8 @@ export interface TwinOptions {
   ports?: Partial<Record<TwinService, number>>;
   /** Wall time per simulated time for jobs and devices (local/engine/time-scale.ts); default 1. */
   timeScale?: number;
+  /** Wall time per simulated time for AWS IoT's SBOM validation (iot-sbom/sboms.ts); default timeScale. */
+  sbomTimeScale?: number;
   /** Simulated devices: groups of things that take job executions (docs/fleet-twin.md). */
   devices?: DeviceGroupSpec[];
   /**
@@ -65,6 +70,8 @@ export interface TwinOptions {
 
 export interface TwinCatalog {
   iot: IotCatalogView;
+  /** Each package version's SBOM (`<package>/<version>`) and its validation status. */
+  sboms: SbomView;
   opensearch: OpenSearchPackagesView;
   domains: DomainsView;
 }
@@ -111,6 +118,16 @@ function buildServices(options: TwinOptions) {
       if (!fleet.indexing.thingIndexingOn()) throw fleetIndexingRequired();
     },
   });
+  const sboms = new SbomValidations(s3, {
+    timeScale: options.sbomTimeScale ?? options.timeScale,
+    versionCreatedAt: (p, v) => {
+      try {
+        return iot.version(p, v).creationDate;
+      } catch {
+        return undefined;
+      }
+    },
+  });
   const timing = options.opensearchTiming ?? DEFAULT_TIMING;
   const packages = new OpenSearchPackages(s3, timing, seed, Date.now, options.packageIdForm);
   const associatingMs = timing.associatingMs ?? timing.copyingMs + timing.validatingMs;
@@ -133,16 +150,17 @@ function buildServices(options: TwinOptions) {
   // Order matters twice: state loads in this order, and services sharing an endpoint serve their routes in it.
   const services: TwinServiceDefinition[] = [
     s3Service(s3),
-    iotService(iot),
+    iotService(iot, (p, v) => sboms.of(p, v)),
+    sbomService(iot, sboms),
     fleetService(fleet, { freshAccount: options.fleetIndexing === false }),
     opensearchService(packages, domains, accountId, region),
     dynamodbService({ tableName: idempotencyTable, region, credentials, stateDir: options.stateDir }),
   ];
-  return { seed, region, accountId, credentials, idempotencyTable, s3, iot, packages, domains, fleet, services };
+  return { seed, region, accountId, credentials, idempotencyTable, s3, iot, sboms, packages, domains, fleet, services };
 }
 
 export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
-  const { seed, region, accountId, credentials, idempotencyTable, s3, iot, packages, domains, fleet, services } = buildServices(options);
+  const { seed, region, accountId, credentials, idempotencyTable, s3, iot, sboms, packages, domains, fleet, services } = buildServices(options);
   const state = options.stateDir ? new StateDir(options.stateDir) : undefined;
   if (state) {
     for (const { file, model } of services.flatMap((s) => s.models)) {
@@ -185,7 +203,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
         AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
         [IDEMPOTENCY_TABLE_ENV]: idempotencyTable,
       }),
-      catalog: () => ({ iot: iot.view(), opensearch: packages.view(), domains: domains.view() }),
+      catalog: () => ({ iot: iot.view(), sboms: sboms.view(), opensearch: packages.view(), domains: domains.view() }),
       createDomain: (spec, names = []) => {
         domains.create(spec);
         for (const name of names) {

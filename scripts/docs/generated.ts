@@ -5,6 +5,7 @@ import { buildProgram } from '../../cli/main';
 import { scenarioJsonSchema } from '../../cli/local/scenario';
 import { manifestJsonSchema } from '../../lib/release/manifest';
 import { type AslMachine, aslToMermaid, replaceBetweenMarkers } from '../../lib/diagram/mermaid';
+import { ERRORS_END, ERRORS_FILE, ERRORS_START, errorsTableBlock } from './errors-table';
 
 /**
  * Every generated documentation file and what it must contain: `scripts/generate-docs.ts` writes
@@ -32,8 +33,12 @@ export function manifestSchemaText(): string {
   return `${JSON.stringify(manifestJsonSchema(), null, 2)}\n`;
 }
 
+function readMachine(root: string): AslMachine {
+  return JSON.parse(readFileSync(join(root, STATE_MACHINE_FILE), 'utf8')) as AslMachine;
+}
+
 export function stateMachineBlock(root: string): string {
-  const asl = JSON.parse(readFileSync(join(root, STATE_MACHINE_FILE), 'utf8')) as AslMachine;
+  const asl = readMachine(root);
   return [
     `<!-- generated from ${STATE_MACHINE_FILE} by \`npm run docs\`; do not edit by hand -->`,
     '```mermaid',
@@ -66,8 +71,10 @@ export function generatedFiles(root: string): GeneratedFile[] {
     content: replaceBetweenMarkers(readFileSync(join(root, path), 'utf8'), DIAGRAM_START, DIAGRAM_END, block),
   }));
   const cliReference = readFileSync(join(root, CLI_REFERENCE_FILE), 'utf8');
+  const runbook = readFileSync(join(root, ERRORS_FILE), 'utf8');
   return [
     { path: CLI_REFERENCE_FILE, content: replaceBetweenMarkers(cliReference, CLI_START, CLI_END, cliReferenceBlock()) },
+    { path: ERRORS_FILE, content: replaceBetweenMarkers(runbook, ERRORS_START, ERRORS_END, errorsTableBlock(readMachine(root))) },
     { path: SCHEMA_FILE, content: manifestSchemaText() },
     { path: SCENARIO_SCHEMA_FILE, content: `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n` },
     ...diagrams,

@@ -21,7 +21,7 @@ const execution = (version: string, n: number, status = 'SUCCEEDED', error?: str
 });
 const contentOf = (version: string) => plan.uploads.find((u) => u.versionName === version)!.content;
 
-/** The two domains of pkg-001-dict each ran `domainRan` in this order (issue 9). */
+/** The two domains of pkg-001-dict each ran `domainRan` in this order. */
 function outcome(served: string[], defaultVersion = '1.1.0', executions = [execution('1.0.0', 1), execution('1.1.0', 2)], domainRan = ['v1', 'v2', 'v3']): CampaignOutcome {
   const history = [
     { version: 'v1', commitMessage: null, createdAt: '', source: null },
@@ -29,6 +29,7 @@ function outcome(served: string[], defaultVersion = '1.1.0', executions = [execu
     { version: 'v3', commitMessage: commitMessage('pkg-001', '1.1.0', token(2)), createdAt: '', source: null },
   ];
   const catalog: TwinCatalog = {
+    sboms: {},
     iot: { 'pkg-001': { defaultVersion, versions: { '1.0.0': { status: 'PUBLISHED', artifact: { s3Location: { bucket: 'b', key: 'releases/pkg-001/1.0.0/words.txt', version: 's3v1' } } }, '1.1.0': { status: 'PUBLISHED', artifact: { s3Location: { bucket: 'b', key: 'releases/pkg-001/1.1.0/words.txt', version: 's3v2' } } } } } },
     opensearch: { 'pkg-001-dict': { id: 'F1', status: 'AVAILABLE', availableVersion: served.at(-1)!, history, served: served.map((version) => ({ version, at: '' })) } },
     domains: Object.fromEntries(
@@ -69,7 +70,7 @@ describe('campaign invariants', () => {
     expect(summary.stuck).toBe(1);
   });
 
-  it('flag a domain that ran an older release after a newer one, or does not end on the highest (issue 9)', () => {
+  it('flag a domain that ran an older release after a newer one, or does not end on the highest', () => {
     const back = checkCampaign(plan, outcome(['v1', 'v2', 'v3'], '1.1.0', undefined, ['v1', 'v3', 'v2', 'v3']));
     expect(back.domainRegressions).toBe(2);
     expect(back.violations[0]).toMatch(/^domain regression: pkg-001-search-a ran 1\.0\.0 \(v2\) at .* after 1\.1\.0/);

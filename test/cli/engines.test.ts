@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
  * lockfile records it. The project's own range must lie inside every dependency's — with one
  * documented exception: aws-local-stepfunctions (the local engine; its only published version,
  * 3.0.0) declares Node ≥ 22 for `Promise.withResolvers` alone, which local/engine/polyfills.ts
- * provides on Node 20. The project keeps supporting Node ≥ 20.19 (what these machines run), so on
+ * provides on Node 20. The project supports Node ≥ 20.19, so on
  * Node 20 `npm ci` prints that one warning and no other.
  */
 const POLYFILLED: Record<string, string> = { 'aws-local-stepfunctions': 'Promise.withResolvers, polyfilled in local/engine/polyfills.ts' };

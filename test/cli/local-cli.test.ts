@@ -35,7 +35,7 @@ describe.concurrent('pkgrelease CLI', () => {
     for (const e of report.executions) {
       expect(e.clientToken).toMatch(/^[0-9a-f]{64}$/);
       expect(e.states[0]).toBe('Prepare');
-      expect(e.states.at(-1)).toBe('Promote');
+      expect(e.states.at(-1)).toBe('Released');
     }
     expect(report.catalog.iot['edge-agent']!.defaultVersion).toBe('1.1.0');
     expect(report.catalog.iot['edge-plugin']).toMatchObject({ defaultVersion: '1.0.0', versions: { '1.0.0': { status: 'PUBLISHED' } } });

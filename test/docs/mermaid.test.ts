@@ -16,7 +16,7 @@ describe('aslToMermaid', () => {
           ],
           Default: 'Broken',
         },
-        Wait: { Type: 'Wait', Next: 'Load' },
+        Wait: { Type: 'Wait', Seconds: 30, Next: 'Load' },
         Done: { Type: 'Pass', End: true },
         Broken: { Type: 'Fail' },
       },
@@ -31,7 +31,7 @@ describe('aslToMermaid', () => {
         '    Ready_ --> Done: $.ready BooleanEquals true',
         "    Ready_ --> Wait: ($.n NumericLessThan 3) And (Not ($.s StringEquals 'x'))",
         '    Ready_ --> Broken: Default',
-        '    Wait --> Load',
+        '    Wait --> Load: after 30 s',
         '    Done --> [*]',
         '    Broken --> [*]',
       ].join('\n'),
@@ -68,9 +68,12 @@ describe('aslToMermaid', () => {
       if (state.Next) expect(diagram).toContain(`    ${id} --> ${state.Next.replace(/[^A-Za-z0-9_]/g, '_')}`);
     }
     expect(diagram).toContain('    [*] --> Prepare');
-    expect(diagram).toContain('    Promote --> [*]');
+    expect(diagram).toContain('    Released --> [*]');
     expect(diagram).toContain('    CheckOpenSearch --> CheckOpenSearch: 3 s ×1.5 up to 8 s, full jitter, while OpenSearchNotReady (at most 450×)');
     expect(diagram).toContain('    CheckDomains --> CheckDomains: 10 s ×1.5 up to 45 s, full jitter, while DomainsPendingBlueGreen (at most 300×)');
+    // The learned first waits before each check (lib/release/poll-timing.ts).
+    expect(diagram).toContain('    UpdateOpenSearch --> WaitForImport\n    WaitForImport --> CheckOpenSearch: after firstPollSeconds s');
+    expect(diagram).toContain('    ApplyToDomains --> WaitForDomains\n    WaitForDomains --> CheckDomains: after firstPollSeconds s');
     expect(pollLabel({ ErrorEquals: ['OpenSearchNotReady'], IntervalSeconds: 30, BackoffRate: 1, MaxAttempts: 60 })).toBe('every 30 s while OpenSearchNotReady (at most 60×)');
   });
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RETRYABLE_ERROR_NAMES, TERMINAL_ERROR_NAMES } from '../../lib/release/errors';
+import { RETRYABLE_ERROR_NAMES, TERMINAL_ERROR_NAMES } from '../../lib/release/errors-catalog';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 const runbook = readFileSync(new URL('../../docs/runbook.md', import.meta.url), 'utf8');

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
 import { answerApproval } from '../../lib/operations/approval';
@@ -56,7 +57,7 @@ describe('approval gate (requireApproval)', () => {
     await session.settled();
 
     expect(execution.status).toBe('SUCCEEDED');
-    expect(execution.states.map((s) => s.name).slice(-3)).toEqual(['ApprovalRequired?', 'WaitForApproval', 'Promote']);
+    expect(execution.states.map((s) => s.name).slice(-5)).toEqual(['ApprovalRequired?', 'WaitForApproval', 'Promote', 'RolloutConfigured?', 'Released']);
     expect(session.report().catalog.iot['edge-agent']).toMatchObject({ defaultVersion: '1.4.0', versions: { '1.4.0': { status: 'PUBLISHED' } } });
   });
 
@@ -79,7 +80,7 @@ describe('approval gate (requireApproval)', () => {
     expect(succeeded(report, 'iot:UpdatePackage')).toBe(0);
   });
 
-  it('a package without requireApproval goes straight to Promote: at most 8 states on the happy path', async () => {
+  it('a package without requireApproval goes straight to Promote: at most 12 states on the happy path', async () => {
     session = await startSession();
     await session.upload('releases/edge-agent/1.4.0/words.txt', 'alpha\n');
     await session.settled();
@@ -87,7 +88,9 @@ describe('approval gate (requireApproval)', () => {
     expect(execution.status).toBe('SUCCEEDED');
     const names = execution.states.map((s) => s.name);
     expect(names).not.toContain('WaitForApproval');
-    expect(names.slice(-2)).toEqual(['ApprovalRequired?', 'Promote']);
-    expect(new Set(names).size).toBeLessThanOrEqual(8);
+    // Without a rollout, Promote is followed by the rollout choice and the end.
+    expect(names.slice(-4)).toEqual(['ApprovalRequired?', 'Promote', 'RolloutConfigured?', 'Released']);
+    // 8 steps and choices, the two learned first waits, and the rollout choice with the end.
+    expect(new Set(names).size).toBeLessThanOrEqual(12);
   });
 });

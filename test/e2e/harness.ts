@@ -1,20 +1,13 @@
 import { DeleteItemCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { PackagesConfig } from '../../lib/release/config';
+import { MUTATING_CALLS } from '../../local/campaign/invariants';
 import { parseCommitMessage } from '../../lib/release/identity';
 import { compareVersions } from '../../lib/release/version-order';
 import type { ExecutionRecord } from '../../local/engine/executions';
 import { type LocalReport, LocalSession, type LocalSessionOptions } from '../../local/session';
 
-/** Calls that change AWS state; "converges" means none of these succeed a second time. */
-export const MUTATING = [
-  'iot:CreatePackage',
-  'iot:CreatePackageVersion',
-  'iot:UpdatePackageVersion',
-  'iot:UpdatePackage',
-  'es:UpdatePackage',
-  'es:AssociatePackage',
-  's3:CopyObject',
-] as const;
+/** Calls that change AWS state (the campaign's list); "converges" means none of these succeed a second time. */
+export const MUTATING = MUTATING_CALLS;
 
 export const CONFIG: PackagesConfig = {
   packages: {

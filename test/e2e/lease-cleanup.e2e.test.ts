@@ -10,8 +10,9 @@ import { NEWER, OLDER, olderInFlight, servedReleases } from './served';
  * The failure notification gives back the OpenSearch lease of an execution that ended
  * (lib/release/lease-cleanup.ts). StopExecution (ABORTED) and an execution timeout (TIMED_OUT) do not
  * stop a running Lambda invocation: a holder that renewed its lease may still have its UpdatePackage
- * in flight. Freeing the lease at once let a newer release in underneath it, and the zombie's
- * UpdatePackage then landed on top of the newer content (served 1.1.0 → 1.0.0): the race of issue #8.
+ * in flight. Freeing the lease at once would let a newer release in underneath it, and the zombie's
+ * UpdatePackage would then land on top of the newer content (served 1.1.0 → 1.0.0): the ordering race
+ * of docs/ordering.md.
  *
  * The local engine cannot stop an execution, so the test sends the notify Lambda's cleanup the
  * event AWS would send while the older release's UpdatePackage is held in flight.

@@ -5,10 +5,10 @@ import { executionFor, startSession } from './harness';
 import { NEWER, OLDER, olderInFlight, servedReleases, servedTimeline } from './served';
 
 /**
- * Issue #8's race, made deterministic: an OLDER release's UpdatePackage is held in flight (a twin
- * latency fault on the first es:UpdatePackage) while a NEWER release is uploaded. Before the lease,
- * the newer release's import started and finished during that delay, and the older UpdatePackage
- * then landed on top of it: the package went back to older content, for good.
+ * The ordering race (docs/ordering.md), made deterministic: an OLDER release's UpdatePackage is held
+ * in flight (a twin latency fault on the first es:UpdatePackage) while a NEWER release is uploaded.
+ * Without the lease, the newer release's import would start and finish during that delay, and the
+ * older UpdatePackage would then land on top of it: the package would go back to older content, for good.
  */
 let session: LocalSession | undefined;
 afterEach(async () => {

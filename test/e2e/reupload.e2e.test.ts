@@ -4,7 +4,7 @@ import { LOCAL_BUCKET, type LocalSession } from '../../local/session';
 import { difference, MUTATING, mutatingSucceeded, startSession } from './harness';
 
 /**
- * Identity by content (issue #8, invariant 4): the same bytes uploaded again under a released
+ * Identity by content (the campaign's invariant 4, local/campaign/invariants.ts): the same bytes uploaded again under a released
  * version (same key, a new S3 version id, so a new clientToken and a new execution) is a no-op
  * that succeeds and says "already released"; different bytes are a VersionConflict that names both.
  */

@@ -1,10 +1,11 @@
 /**
- * The state machine's error policy, checked against the error names in lib/release/errors.ts and
+ * The state machine's error policy, checked against the error names in lib/release/errors-catalog.ts and
  * the function settings in serverless.yml (no packaging needed; runs in milliseconds).
  */
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
-import { POLL_ERROR_NAMES, RETRYABLE_ERROR_NAMES, TERMINAL_ERROR_NAMES } from '../../lib/release/errors';
+import { POLL_ERROR_NAMES, RETRYABLE_ERROR_NAMES, TERMINAL_ERROR_NAMES } from '../../lib/release/errors-catalog';
+import { MAX_ROLLOUT_MINUTES } from '../../lib/release/rollout/settings';
 import { allStates, aslPlaceholders, lambdaLogicalId, readAslText, readServerlessYml, type Json, type JsonObject } from './project';
 
 /** Errors every Task must retry with backoff and jitter (DESIGN.md §2, "Error policy"). */
@@ -136,7 +137,7 @@ describe('statemachines/release.asl.json', () => {
     });
 
     // What the fixed 30 s polls allowed: 60 × 30 s for an import, 220 × 30 s (the longest domain budget, 110 min) for domains.
-    const budgetMinutes: Record<string, number> = { OpenSearchNotReady: 30, DomainsPending: 110, DomainsPendingBlueGreen: 110 };
+    const budgetMinutes: Record<string, number> = { OpenSearchNotReady: 30, DomainsPending: 110, DomainsPendingBlueGreen: 110, RolloutStageInProgress: MAX_ROLLOUT_MINUTES };
     it.each(POLL_ERRORS)('%s: the total stays bounded, yet the expected wait is as long as the fixed polls allowed', (error) => {
       const { r } = pollOf(error);
       // Full jitter draws each delay from [0, cap]: on average half the cap once the backoff reaches it.
@@ -163,8 +164,15 @@ describe('statemachines/release.asl.json', () => {
   describe('approval gate', () => {
     const states = machine.States as Record<string, JsonObject>;
 
-    it('has one service-integration Task: WaitForApproval, an SNS publish that waits for its task token', () => {
-      expect(integrations.map(([name]) => name)).toEqual(['WaitForApproval']);
+    it('has two service-integration Tasks: WaitForApproval and, between rollout stages, WaitForStageApproval, SNS publishes that wait for their task token', () => {
+      expect(integrations.map(([name]) => name)).toEqual(['WaitForApproval', 'WaitForStageApproval']);
+      const stage = states.WaitForStageApproval!;
+      expect(stage.Resource).toBe('arn:aws:states:::sns:publish.waitForTaskToken');
+      expect((stage.Parameters as JsonObject).TopicArn).toBe('${ApprovalTopicArn}');
+      expect((stage.Parameters as JsonObject).MessageAttributes).toEqual({ taskToken: { DataType: 'String', 'StringValue.$': '$$.Task.Token' } });
+      expect(String((stage.Parameters as JsonObject)['Message.$'])).not.toContain('Task.Token');
+      expect(stage.Next).toBe('StartRolloutStage');
+      expect(stage.Catch).toBeUndefined();
       const wait = states.WaitForApproval!;
       expect(wait.Resource).toBe('arn:aws:states:::sns:publish.waitForTaskToken');
       const parameters = wait.Parameters as JsonObject;
@@ -191,6 +199,45 @@ describe('statemachines/release.asl.json', () => {
       expect(JSON.stringify(rules[0])).toContain('"Variable":"$.steps.checkDomains.requireApproval"');
       const into = Object.entries(states).filter(([, st]) => st.Next === 'ApprovalRequired?' || st.Next === 'Promote').map(([n]) => n);
       expect(into.sort()).toEqual(['WaitForApproval', ...Object.entries(states).filter(([, st]) => st.Next === 'ApprovalRequired?').map(([n]) => n)].sort());
+    });
+  });
+
+  describe('rollout', () => {
+    const states = machine.States as Record<string, JsonObject>;
+
+    it('follows Promote only for a release with a rollout; the others end at Released', () => {
+      expect(states.Promote!.Next).toBe('RolloutConfigured?');
+      const choice = states['RolloutConfigured?']!;
+      expect(choice.Type).toBe('Choice');
+      expect(choice.Default).toBe('Released');
+      expect((choice.Choices as JsonObject[]).map((c) => c.Next)).toEqual(['StartRolloutStage']);
+      expect(JSON.stringify(choice.Choices)).toContain('"Variable":"$.rollout"');
+      expect(states.Released!.Type).toBe('Succeed');
+    });
+
+    it('starts and watches a stage with the execution context (its RedriveCount names the attempt), keeping its progress in $.rollout', () => {
+      for (const name of ['StartRolloutStage', 'WatchRolloutStage']) {
+        expect(states[name]!.Parameters, name).toEqual({ 'state.$': '$', 'execution.$': '$$.Execution' });
+        expect(states[name]!.ResultPath, name).toBe('$.rollout');
+        expect(states[name]!.Catch, name).toBeUndefined();
+      }
+      expect(states.StartRolloutStage!.Next).toBe('WatchRolloutStage');
+      expect(states.WatchRolloutStage!.Next).toBe('RolloutStagePassed?');
+      expect(retriers(states.StartRolloutStage!).flatMap((r) => r.ErrorEquals)).toContain('RolloutLocked');
+    });
+
+    it('after a stage: the next stage, an approval first, or the default; no path skips RolloutDefault', () => {
+      const choice = states['RolloutStagePassed?']!;
+      expect((choice.Choices as JsonObject[]).map((c) => [c.StringEquals, c.Next])).toEqual([
+        ['next', 'StartRolloutStage'],
+        ['approval', 'WaitForStageApproval'],
+      ]);
+      expect(choice.Default).toBe('RolloutDefault');
+      expect(states.RolloutDefault!.Next).toBe('Released');
+      expect(states.RolloutDefault!.ResultPath).toBe('$.steps.rolloutDefault');
+      const message = String((states.WaitForStageApproval!.Parameters as JsonObject)['Message.$']);
+      expect(message).toContain('$.rollout.approval.after');
+      expect(message).toContain('pkgrelease approve');
     });
   });
 });

@@ -1,5 +1,5 @@
 /**
- * What the Lambda bundles hold, for their cold init (issue 13). Lambda code validates with zod/mini
+ * What the Lambda bundles hold, for their cold init. Lambda code validates with zod/mini
  * (lib/validation/zod.ts): classic zod would add ~65 KB and ~8 ms of cold init to every function, so
  * the build refuses a bundled import of it. A function builds at import every schema of the modules
  * it bundles, so one that never reads PACKAGES_CONFIG must not bundle its schema.

@@ -32,7 +32,7 @@ const OSLS_WARNINGS: Array<{ ruleId: string; why: string; applies: (d: StandardD
   {
     ruleId: 'W9002',
     why: 'osls writes the permission of an `eventBridge` event with the rule\'s ARN joined from its name',
-    applies: (d) => d.entity?.logicalId === 'TriggerEventBridgeLambdaPermission1' && d.propertyPath === 'Properties.SourceArn',
+    applies: (d) => ['TriggerEventBridgeLambdaPermission1', 'SbomArrivedEventBridgeLambdaPermission1'].includes(d.entity?.logicalId ?? '') && d.propertyPath === 'Properties.SourceArn',
   },
 ];
 

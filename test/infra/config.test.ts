@@ -11,7 +11,7 @@ import { domainWaitMinutes, parsePackagesConfig } from '../../lib/release/config
 
 const require = createRequire(import.meta.url);
 const toEnv = require('../../config/to-env.cjs') as (() => string) & { packagesConfig(file: string): string };
-const iotArns = require('../../config/iot-arns.cjs') as { iotArns(file: string): { packages: unknown[]; packagesAndVersions: unknown[] } };
+const iotArns = require('../../config/iot-arns.cjs') as { iotArns(file: string): { packages: unknown[]; versions: unknown[]; packagesAndVersions: unknown[] } };
 
 const dir = mkdtempSync(join(tmpdir(), 'pkgrelease-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -81,6 +81,7 @@ describe('config/packages.json -> PACKAGES_CONFIG', () => {
     const arn = (rest: string) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iot:\${AWS::Region}:\${AWS::AccountId}:package/${rest}` });
     expect(iotArns.iotArns(file)).toEqual({
       packages: [arn('Fleet.Firmware'), arn('edge-agent')],
+      versions: [arn('Fleet.Firmware/version/*'), arn('edge-agent/version/*')],
       packagesAndVersions: [arn('Fleet.Firmware'), arn('edge-agent'), arn('Fleet.Firmware/version/*'), arn('edge-agent/version/*')],
     });
     writeFileSync(file, JSON.stringify({ packages: {} }));
@@ -88,7 +89,7 @@ describe('config/packages.json -> PACKAGES_CONFIG', () => {
   });
 });
 
-describe('domains settings (issue 9)', () => {
+describe('domains settings', () => {
   it.each([['associated'], ['none'], [['search-prod', 'arn:aws:es:us-east-1:123456789012:domain/search-eu']]])('accepts domains: %j', (domains) => {
     const config = { packages: { a: { domains, domainWaitMinutes: 90 } } };
     expect(parsePackagesConfig(envOf(config))).toEqual(config);

@@ -7,6 +7,7 @@
  * catalog check (iam-catalog.test.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,11 +37,14 @@ const roleOf = (key: string) => {
 };
 const granted = (key: string) => [...new Set(roleOf(key).statements.flatMap((s) => asArray(s.Action)))].sort();
 const dirOf = (key: string) => basename(functions[key]!.package!.artifact!, '.zip');
+/** CreateJob with presignedUrlConfig passes the configured role: iam:PassRole, only when config/packages.json names one. */
+const { rolloutArns } = createRequire(import.meta.url)('../../config/rollout-arns.cjs') as { rolloutArns(): { passRoles: string[] } };
+const passRoles = (calls: string[]) => (calls.includes('iot:CreateJob') && rolloutArns().passRoles.length > 0 ? ['iam:PassRole'] : []);
 const hasOnFailureQueue = (key: string) => (functions[key] as { destinations?: { onFailure?: { type?: string } } }).destinations?.onFailure?.type === 'sqs';
 
 describe('function roles: one base plus each function\'s own grants (config/function-roles.cjs)', () => {
   it('reads calls from every function bundle (not vacuous)', () => {
-    expect(Object.keys(functions).length).toBe(9);
+    expect(Object.keys(functions).length).toBe(12);
     for (const key of Object.keys(functions)) {
       const b = built.find((x) => x.name === dirOf(key));
       expect(b, key).toBeDefined();
@@ -50,14 +54,19 @@ describe('function roles: one base plus each function\'s own grants (config/func
 
   it.each(Object.keys(functions))('%s: its role grants exactly the actions of the calls its code makes', (key) => {
     const calls = callsOfBundle(built.find((b) => b.name === dirOf(key))!.inputs);
-    const needed = [...new Set([...actionsOfCalls(calls), ...RUNTIME_ACTIONS, ...(hasOnFailureQueue(key) ? ON_FAILURE_QUEUE_ACTIONS : [])])].sort();
+    const needed = [...new Set([...actionsOfCalls(calls), ...RUNTIME_ACTIONS, ...passRoles(calls), ...(hasOnFailureQueue(key) ? ON_FAILURE_QUEUE_ACTIONS : [])])].sort();
     expect(granted(key), `${key} calls ${calls.join(', ')}`).toEqual(needed);
   });
 
-  it.each(Object.keys(functions))('%s: starts from the base (own log group, X-Ray, the idempotency table)', (key) => {
+  it.each(Object.keys(functions))('%s: starts from the base (own log group, X-Ray, the idempotency table when its code calls it)', (key) => {
     const [logs, xray, table] = roleOf(key).statements;
+    const callsTable = callsOfBundle(built.find((b) => b.name === dirOf(key))!.inputs).some((c) => c.startsWith('dynamodb:'));
     expect(logs).toEqual({ Sid: 'OwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [lambdaLogicalId(key).replace(/LambdaFunction$/, 'LogGroup'), 'Arn'] } });
     expect(xray).toEqual({ Sid: 'XRayTraces', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' });
+    if (!callsTable) {
+      expect(roleOf(key).statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:'))), key).toEqual([]);
+      return;
+    }
     expect(table).toMatchObject({ Effect: 'Allow', Resource: { 'Fn::GetAtt': ['IdempotencyTable', 'Arn'] } });
     expect(asArray(table!.Action).every((a) => a.startsWith('dynamodb:')), key).toBe(true);
   });

@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILDS_PREFIX, RELEASES_PREFIX } from '../../lib/release/key-convention';
+import { SBOMS_PREFIX } from '../../lib/release/sbom/source';
 import { packageService, type Packaged } from './packaged';
 import type { JsonObject } from './project';
 
@@ -26,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => packaged?.dispose());
 
 describe('who may publish: param releasePrincipals', () => {
-  it('denies s3:PutObject under every prefix a release takes its artifact from (releases/, builds/) to every principal not listed, in the bucket policy', () => {
+  it('denies s3:PutObject under every prefix a release takes its artifact from (releases/, builds/) or its SBOM (sboms/) to every principal not listed, in the bucket policy', () => {
     const { template } = packaged;
     const statements = (template.Resources.ArtifactBucketPolicy!.Properties.PolicyDocument as JsonObject).Statement as JsonObject[];
     const conditional = statements.find((s) => 'Fn::If' in s)!['Fn::If'] as [string, JsonObject, JsonObject];
@@ -36,16 +37,16 @@ describe('who may publish: param releasePrincipals', () => {
       Effect: 'Deny',
       Principal: '*',
       Action: 's3:PutObject',
-      Resource: [RELEASES_PREFIX, BUILDS_PREFIX].map((prefix) => ({ 'Fn::Sub': `\${ArtifactBucket.Arn}/${prefix}*` })),
+      Resource: [RELEASES_PREFIX, BUILDS_PREFIX, SBOMS_PREFIX].map((prefix) => ({ 'Fn::Sub': `\${ArtifactBucket.Arn}/${prefix}*` })),
       Condition: { ArnNotLike: { 'aws:PrincipalArn': PRINCIPALS } },
     });
     // The condition holds: the param is not empty.
     expect(template.Conditions?.RestrictReleasePrincipals).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [PRINCIPALS.join(', '), ''] }] });
   });
 
-  it('grants no other path to a release in the operator policy: uploads, StartExecution and RedriveExecution for the listed principals only', () => {
+  it('grants no other path to a release in the operator policy: uploads, StartExecution, RedriveExecution and attaching an SBOM for the listed principals only', () => {
     const statements = (packaged.template.Resources.ReleaseOperatorPolicy!.Properties.PolicyDocument as JsonObject).Statement as JsonObject[];
-    const releasing = ['s3:PutObject', 'states:StartExecution', 'states:RedriveExecution'];
+    const releasing = ['s3:PutObject', 'states:StartExecution', 'states:RedriveExecution', 'iot:AssociateSbomWithPackageVersion'];
     const granting = statements.filter((s) => [s.Action].flat().some((a) => releasing.includes(a as string)));
     expect(granting.flatMap((s) => [s.Action].flat()).sort()).toEqual([...releasing].sort());
     for (const s of granting) {
@@ -54,7 +55,7 @@ describe('who may publish: param releasePrincipals', () => {
     }
     // What is left needs no condition: reading artifacts and executions, stopping one.
     const rest = statements.filter((s) => !granting.includes(s)).flatMap((s) => [s.Action].flat());
-    expect(rest.filter((a) => /^(s3:Put|states:(Start|Redrive|SendTask))/.test(a as string))).toEqual([]);
+    expect(rest.filter((a) => /^(s3:Put|states:(Start|Redrive|SendTask)|iot:Associate)/.test(a as string))).toEqual([]);
   });
 
   it('fails packaging on a value that is not a role or user ARN, rather than locking the releasers out', () => {
@@ -109,7 +110,7 @@ describe('X-Ray: param tracing=Active', () => {
   it('lets every traced function upload its segments: X-Ray grants in each function\'s role (Lambda refuses Active tracing without them)', () => {
     const { template } = packaged;
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(9);
+    expect(functions).toHaveLength(12);
     for (const f of functions) {
       const roleId = (f.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
       const statements = (template.Resources[roleId]!.Properties.Policies as JsonObject[]).flatMap((p) => (p.PolicyDocument as JsonObject).Statement as JsonObject[]);

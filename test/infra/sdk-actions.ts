@@ -25,6 +25,9 @@ export const ACTIONS_OF_CALL: Record<string, string[]> = {
   'dynamodb:PutItem': ['dynamodb:PutItem'],
   'dynamodb:UpdateItem': ['dynamodb:UpdateItem'],
   'dynamodb:DeleteItem': ['dynamodb:DeleteItem'],
+  // AWS IoT reads the SBOM as iot.amazonaws.com (bucket policy), not with the caller's permissions.
+  'iot:AssociateSbomWithPackageVersion': SPC('iot:AssociateSbomWithPackageVersion'),
+  'iot:ListSbomValidationResults': SPC('iot:ListSbomValidationResults'),
   'iot:CreatePackage': SPC('iot:CreatePackage'),
   // Tags on the request tag the new version; IoT reads the artifact's pinned version with the caller's permissions.
   'iot:CreatePackageVersion': [...SPC('iot:CreatePackageVersion'), 'iot:TagResource', 's3:GetObject', 's3:GetObjectVersion'],
@@ -33,6 +36,10 @@ export const ACTIONS_OF_CALL: Record<string, string[]> = {
   'iot:ListPackageVersions': SPC('iot:ListPackageVersions'),
   'iot:UpdatePackage': SPC('iot:UpdatePackage'),
   'iot:UpdatePackageVersion': SPC('iot:UpdatePackageVersion'),
+  // A rollout stage's job (a presigned-URL role adds iam:PassRole: config/rollout-arns.cjs).
+  'iot:CreateJob': ['iot:CreateJob'],
+  'iot:CancelJob': ['iot:CancelJob'],
+  'iot:DescribeJob': ['iot:DescribeJob'],
   'opensearch:AssociatePackage': ['es:AssociatePackage'],
   'opensearch:DescribePackages': ['es:DescribePackages'],
   'opensearch:GetPackageVersionHistory': ['es:GetPackageVersionHistory'],
@@ -43,8 +50,15 @@ export const ACTIONS_OF_CALL: Record<string, string[]> = {
   // With a VersionId: s3:GetObjectVersion; a missing key is a 404 only with s3:ListBucket.
   's3:HeadObject': ['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket'],
   's3:GetObject': ['s3:GetObject', 's3:GetObjectVersion'],
+  // Versioned: s3:GetObjectVersion and s3:GetObjectVersionAttributes; unversioned: s3:GetObject and s3:GetObjectAttributes.
+  's3:GetObjectAttributes': ['s3:GetObject', 's3:GetObjectAttributes', 's3:GetObjectVersion', 's3:GetObjectVersionAttributes'],
   // Source `?versionId=` with its tags (directive COPY); destination object and its tags.
   's3:CopyObject': ['s3:GetObjectVersion', 's3:GetObjectVersionTagging', 's3:PutObject', 's3:PutObjectTagging'],
+  // A multipart copy (above CopyObject's 5 GiB): each part reads the pinned source version; no tags are copied.
+  's3:CreateMultipartUpload': ['s3:PutObject'],
+  's3:UploadPartCopy': ['s3:GetObjectVersion', 's3:PutObject'],
+  's3:CompleteMultipartUpload': ['s3:PutObject'],
+  's3:AbortMultipartUpload': ['s3:AbortMultipartUpload'],
   'sfn:StartExecution': ['states:StartExecution'],
   'sfn:GetExecutionHistory': ['states:GetExecutionHistory'],
   // The topic is encrypted with a customer managed key: publishing uses the key.

@@ -16,11 +16,17 @@ const FUNCTIONS: Record<string, { dir: string; timeout: number; env: string[] }>
   trigger: { dir: 'trigger', timeout: 30, env: ['STATE_MACHINE_ARN'] },
   prepare: { dir: 'prepare', timeout: 30, env: ['ARTIFACT_BUCKET'] },
   createVersion: { dir: 'create-version', timeout: 30, env: [] },
+  attachSbom: { dir: 'attach-sbom', timeout: 30, env: [] },
+  checkSbom: { dir: 'check-sbom', timeout: 30, env: [] },
+  sbomArrived: { dir: 'sbom-arrived', timeout: 30, env: [] },
   updateOpenSearch: { dir: 'update-opensearch', timeout: 90, env: ['STAGING_BUCKET', 'STAGING_PREFIX'] },
   checkOpenSearch: { dir: 'check-opensearch', timeout: 90, env: ['STAGING_BUCKET', 'STAGING_PREFIX'] },
   promote: { dir: 'promote', timeout: 30, env: [] },
   applyToDomains: { dir: 'apply-to-domains', timeout: 90, env: [] },
   checkDomains: { dir: 'check-domains', timeout: 90, env: [] },
+  startRolloutStage: { dir: 'start-rollout-stage', timeout: 30, env: [] },
+  watchRolloutStage: { dir: 'watch-rollout-stage', timeout: 30, env: [] },
+  rolloutDefault: { dir: 'rollout-default', timeout: 30, env: [] },
   notify: { dir: 'notify', timeout: 30, env: ['FAILURE_TOPIC_ARN'] },
 };
 /**
@@ -28,11 +34,18 @@ const FUNCTIONS: Record<string, { dir: string; timeout: number; env: string[] }>
  * OpenSearch package lease (UpdateItem); apply-to-domains also reads who holds it (GetItem).
  */
 const LEASE_ONLY: Record<string, string[]> = {
-  checkOpenSearch: ['dynamodb:UpdateItem'],
+  // The checks also read and write the package's learned durations (lib/release/poll-timing.ts).
+  checkOpenSearch: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   applyToDomains: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-  checkDomains: ['dynamodb:UpdateItem'],
+  checkDomains: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   notify: ['dynamodb:UpdateItem'],
+  // The rollout lease and its records (what each target was handed).
+  startRolloutStage: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  watchRolloutStage: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  rolloutDefault: ['dynamodb:UpdateItem'],
 };
+/** Functions that converge by looking only, with no idempotency record or lease: no table grant at all. */
+const NO_TABLE = ['attachSbom', 'checkSbom', 'sbomArrived'];
 /** What the build will find (collected before the tests run, so each gets its own size test). */
 const FUNCTION_DIRS = await discoverFunctions(join(ROOT, 'functions'));
 const COMMON_ENV = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL', 'IDEMPOTENCY_TABLE', 'PACKAGES_CONFIG'];
@@ -185,11 +198,16 @@ describe('serverless package (CloudFormation template)', () => {
       expect(subs).toEqual({
         PrepareFunctionArn: getAtt('PrepareLambdaFunction'),
         CreateVersionFunctionArn: getAtt('CreateVersionLambdaFunction'),
+        AttachSbomFunctionArn: getAtt('AttachSbomLambdaFunction'),
+        CheckSbomFunctionArn: getAtt('CheckSbomLambdaFunction'),
         UpdateOpenSearchFunctionArn: getAtt('UpdateOpenSearchLambdaFunction'),
         CheckOpenSearchFunctionArn: getAtt('CheckOpenSearchLambdaFunction'),
         ApplyToDomainsFunctionArn: getAtt('ApplyToDomainsLambdaFunction'),
         CheckDomainsFunctionArn: getAtt('CheckDomainsLambdaFunction'),
         PromoteFunctionArn: getAtt('PromoteLambdaFunction'),
+        StartRolloutStageFunctionArn: getAtt('StartRolloutStageLambdaFunction'),
+        WatchRolloutStageFunctionArn: getAtt('WatchRolloutStageLambdaFunction'),
+        RolloutDefaultFunctionArn: getAtt('RolloutDefaultLambdaFunction'),
         ApprovalTopicArn: ref('ApprovalTopic'),
       });
     });
@@ -202,11 +220,11 @@ describe('serverless package (CloudFormation template)', () => {
       expect(resource('ReleaseStateMachineLogGroup').Properties.RetentionInDays).toBe(30);
     });
 
-    it('may invoke exactly the seven step functions (and their qualified ARNs)', () => {
+    it('may invoke exactly the twelve step functions (and their qualified ARNs)', () => {
       const roleId = (resource('ReleaseStateMachine').Properties.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
       const invoke = roleStatements(roleId).filter((s) => asArray(s.Action).includes('lambda:InvokeFunction'));
       expect(invoke).toHaveLength(1);
-      const steps = ['Prepare', 'CreateVersion', 'UpdateOpenSearch', 'CheckOpenSearch', 'ApplyToDomains', 'CheckDomains', 'Promote'];
+      const steps = ['Prepare', 'CreateVersion', 'AttachSbom', 'CheckSbom', 'UpdateOpenSearch', 'CheckOpenSearch', 'ApplyToDomains', 'CheckDomains', 'Promote', 'StartRolloutStage', 'WatchRolloutStage', 'RolloutDefault'];
       expect(asArray(invoke[0]!.Resource)).toEqual(steps.flatMap((s) => [getAtt(`${s}LambdaFunction`), { 'Fn::Sub': `\${${s}LambdaFunction.Arn}:*` }]));
     });
   });
@@ -255,6 +273,10 @@ describe('serverless package (CloudFormation template)', () => {
       const logs = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('logs:')));
       expect(logs).toEqual([{ Sid: 'OwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(logGroup) }]);
       const dynamo = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')));
+      if (NO_TABLE.includes(key)) {
+        expect(dynamo, key).toEqual([]);
+        return;
+      }
       if (LEASE_ONLY[key]) {
         expect(dynamo).toHaveLength(1);
         expect(asArray(dynamo[0]!.Action).sort(), key).toEqual(LEASE_ONLY[key]);
@@ -271,12 +293,12 @@ describe('serverless package (CloudFormation template)', () => {
       expect(actions('trigger')).toEqual(['sqs:SendMessage', 'states:StartExecution']);
       expect(actions('prepare')).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket']);
       expect(actions('createVersion')).toEqual(
-        ['iot:CreatePackage', 'iot:CreatePackageVersion', 'iot:GetIndexingConfiguration', 'iot:GetPackageVersion', 'iot:TagResource', 's3:GetObject', 's3:GetObjectVersion', 's3:ListBucket'].sort(),
+        ['iot:CreatePackage', 'iot:CreatePackageVersion', 'iot:GetIndexingConfiguration', 'iot:GetPackageVersion', 'iot:TagResource', 's3:GetObject', 's3:GetObjectAttributes', 's3:GetObjectVersion', 's3:GetObjectVersionAttributes', 's3:ListBucket'].sort(),
       );
       // CheckOpenSearch re-applies a lost import, so it may do what UpdateOpenSearch does.
       for (const key of ['updateOpenSearch', 'checkOpenSearch']) {
         expect(actions(key), key).toEqual(
-          ['es:DescribePackages', 'es:GetPackageVersionHistory', 'es:UpdatePackage', 's3:GetObject', 's3:GetObjectVersion', 's3:GetObjectVersionTagging', 's3:PutObject', 's3:PutObjectTagging'].sort(),
+          ['es:DescribePackages', 'es:GetPackageVersionHistory', 'es:UpdatePackage', 's3:AbortMultipartUpload', 's3:GetObject', 's3:GetObjectVersion', 's3:GetObjectVersionTagging', 's3:PutObject', 's3:PutObjectTagging'].sort(),
         );
       }
       expect(actions('promote')).toEqual(
@@ -284,10 +306,14 @@ describe('serverless package (CloudFormation template)', () => {
       );
       expect(actions('applyToDomains')).toEqual(['es:AssociatePackage', 'es:DescribePackages', 'es:GetPackageVersionHistory', 'es:ListDomainsForPackage', 'es:ListPackagesForDomain']);
       expect(actions('checkDomains')).toEqual(['es:AssociatePackage', 'es:GetPackageVersionHistory', 'es:ListPackagesForDomain']);
+      const sbomReads = ['iot:GetIndexingConfiguration', 'iot:GetPackageVersion', 's3:GetObject', 's3:GetObjectVersion', 's3:ListBucket'];
+      expect(actions('attachSbom')).toEqual([...sbomReads, 'iot:AssociateSbomWithPackageVersion'].sort());
+      expect(actions('checkSbom')).toEqual([...sbomReads, 'iot:AssociateSbomWithPackageVersion', 'iot:ListSbomValidationResults'].sort());
+      expect(actions('sbomArrived')).toEqual([...sbomReads, 'iot:AssociateSbomWithPackageVersion', 'sqs:SendMessage'].sort());
       expect(actions('notify')).toEqual(['kms:Decrypt', 'kms:GenerateDataKey', 'sns:Publish', 'sqs:SendMessage', 'states:GetExecutionHistory']);
     });
 
-    it('scopes S3 object access to releases/ and builds/ (read) and staging/ (write)', () => {
+    it('scopes S3 object access to releases/ and builds/ (read), sboms/ (read, the SBOM steps) and staging/ (write)', () => {
       const objectArn = (prefix: string) => ({ 'Fn::Sub': `\${ArtifactBucket.Arn}/${prefix}*` });
       for (const key of Object.keys(FUNCTIONS)) {
         for (const s of roleStatements(roleIdOf(key))) {
@@ -299,6 +325,8 @@ describe('serverless package (CloudFormation template)', () => {
           } else if (s3.some((a) => a.startsWith('s3:Put'))) {
             expect(['updateOpenSearch', 'checkOpenSearch']).toContain(key);
             expect(s.Resource).toEqual(objectArn('staging/'));
+          } else if (NO_TABLE.includes(key)) {
+            expect(s.Resource, `${key} ${s.Sid}`).toEqual(objectArn('sboms/'));
           } else {
             expect(s.Resource, `${key} ${s.Sid}`).toEqual([objectArn('releases/'), objectArn('builds/')]);
           }
@@ -335,6 +363,10 @@ describe('serverless package (CloudFormation template)', () => {
       for (const a of ['states:StartExecution', 'states:RedriveExecution', 'states:DescribeExecution', 'states:StopExecution', 'states:ListExecutions', 'states:GetExecutionHistory']) {
         expect(actions).toContain(a);
       }
+      // pkgrelease sbom: the configured packages' versions only.
+      const sbomResults = (doc.Statement as unknown as Statement[]).find((s) => asArray(s.Action).includes('iot:ListSbomValidationResults'));
+      expect(sbomResults?.Resource).toEqual([{ 'Fn::Sub': 'arn:${AWS::Partition}:iot:${AWS::Region}:${AWS::AccountId}:package/edge-agent/version/*' }]);
+      expect(actions).toContain('iot:GetPackageVersion');
     });
   });
 
@@ -354,6 +386,23 @@ describe('serverless package (CloudFormation template)', () => {
       expect(rules).toHaveLength(1);
       expect(rules[0]!.Prefix).toBe('staging/');
       expect(rules[0]!.Status).toBe('Enabled');
+    });
+
+    it('lets AWS IoT read SBOMs only: sboms/*, for this account\'s package versions (aws:SourceAccount, aws:SourceArn)', () => {
+      const statements = ((resource('ArtifactBucketPolicy').Properties.PolicyDocument as JsonObject).Statement as JsonObject[]).filter((s) => JSON.stringify(s.Principal ?? '').includes('iot.amazonaws.com'));
+      expect(statements).toEqual([
+        {
+          Sid: 'IotReadsSboms',
+          Effect: 'Allow',
+          Principal: { Service: 'iot.amazonaws.com' },
+          Action: ['s3:GetObject', 's3:GetObjectVersion'],
+          Resource: { 'Fn::Sub': '${ArtifactBucket.Arn}/sboms/*' },
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': ref('AWS::AccountId') },
+            ArnLike: { 'aws:SourceArn': { 'Fn::Sub': 'arn:${AWS::Partition}:iot:${AWS::Region}:${AWS::AccountId}:package/*' } },
+          },
+        },
+      ]);
     });
 
     it('denies requests without TLS', () => {
@@ -418,6 +467,18 @@ describe('serverless package (CloudFormation template)', () => {
 
     it('encrypts the dead-letter queue with SSE-SQS', () => {
       expect(resource('TriggerDeadLetterQueue').Properties.SqsManagedSseEnabled).toBe(true);
+    });
+
+    it('sends Object Created under sboms/ to sbomArrived, dead-lettered to the same queue (its rule named in the queue policy)', () => {
+      const rules = ofType('AWS::Events::Rule').filter(([, r]) => asArray(r.Properties.Targets as JsonObject[]).some((t) => JSON.stringify(t.Arn) === JSON.stringify(getAtt('SbomArrivedLambdaFunction'))));
+      expect(rules).toHaveLength(1);
+      const rule = rules[0]![1];
+      expect(rule.Properties.EventPattern).toEqual({ source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { bucket: { name: [ref('ArtifactBucket')] }, object: { key: [{ prefix: 'sboms/' }] } } });
+      expect((rule.Properties.Targets as JsonObject[])[0]!.DeadLetterConfig).toEqual({ Arn: getAtt('TriggerDeadLetterQueue') });
+      const statements = (resource('TriggerDeadLetterQueuePolicy').Properties.PolicyDocument as JsonObject).Statement as unknown as Statement[];
+      expect(JSON.stringify(statements[0]!.Condition)).toContain(`:rule/${String(rule.Properties.Name)}`);
+      const [config] = ofType('AWS::Lambda::EventInvokeConfig').filter(([, r]) => JSON.stringify(r.Properties.FunctionName) === JSON.stringify(ref('SbomArrivedLambdaFunction')));
+      expect(config![1].Properties.DestinationConfig).toEqual({ OnFailure: { Destination: getAtt('TriggerDeadLetterQueue') } });
     });
   });
 

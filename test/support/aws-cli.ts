@@ -70,12 +70,10 @@ function endpointFor(args: readonly string[], endpoints: AwsCliEndpoints): strin
   return endpoints[service] ?? (service === 's3api' ? endpoints.s3 : undefined);
 }
 
-/** Runs `aws <args>` against the twin with dummy credentials; never throws for a non-zero exit. */
-export function awsCli(args: readonly string[], options: AwsCliOptions): Promise<AwsCliResult> {
-  const home = awsCliHome();
-  const endpoint = endpointFor(args, options.endpoints);
+/** The CLI's environment: dummy credentials, no $HOME or profile of the caller, one attempt unless told. */
+function cliEnv(home: string, extra: Record<string, string> | undefined): Record<string, string> {
   const isolated = join(home, 'no-home');
-  const env: Record<string, string> = {
+  return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     PYTHONPATH: join(home, 'awscli'),
     PYTHONDONTWRITEBYTECODE: '1',
@@ -89,19 +87,64 @@ export function awsCli(args: readonly string[], options: AwsCliOptions): Promise
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_RETRY_MODE: 'standard',
     AWS_MAX_ATTEMPTS: '1',
-    ...options.env,
+    ...extra,
   };
-  const argv = [join(home, 'awscli', 'aws'), ...args, ...(endpoint ? ['--endpoint-url', endpoint] : [])];
+}
+
+function withEndpoint(args: readonly string[], endpoints: AwsCliEndpoints): string[] {
+  const endpoint = endpointFor(args, endpoints);
+  return [...args, ...(endpoint ? ['--endpoint-url', endpoint] : [])];
+}
+
+function parseJson(stdout: string): unknown {
+  try {
+    return stdout.trim() ? JSON.parse(stdout) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs `aws <args>` against the twin with dummy credentials; never throws for a non-zero exit. */
+export function awsCli(args: readonly string[], options: AwsCliOptions): Promise<AwsCliResult> {
+  const home = awsCliHome();
+  const argv = [join(home, 'awscli', 'aws'), ...withEndpoint(args, options.endpoints)];
   return new Promise((resolve) => {
-    execFile(python, argv, { env, cwd: options.cwd, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(python, argv, { env: cliEnv(home, options.env), cwd: options.cwd, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      let json: unknown;
-      try {
-        json = stdout.trim() ? JSON.parse(stdout) : undefined;
-      } catch {
-        json = undefined;
-      }
-      resolve({ code, stdout, stderr, json });
+      resolve({ code, stdout, stderr, json: parseJson(stdout) });
     });
+  });
+}
+
+/**
+ * Several `aws` commands in one python process, one after the other, each through a fresh
+ * `awscli.clidriver` exactly as the `aws` script runs it: the interpreter and botocore start once
+ * (≈0.5–1 s saved per command). Each command's stdout/stderr are captured separately.
+ */
+const BATCH_DRIVER = `
+import contextlib, io, json, sys
+import awscli.clidriver
+results = []
+for argv in json.loads(sys.stdin.read()):
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = awscli.clidriver.create_clidriver().main(argv)
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else 1
+    results.append({"code": code, "stdout": out.getvalue(), "stderr": err.getvalue()})
+sys.__stdout__.write(json.dumps(results))
+`;
+
+export function awsCliBatch(commands: readonly (readonly string[])[], options: AwsCliOptions): Promise<AwsCliResult[]> {
+  const home = awsCliHome();
+  const input = JSON.stringify(commands.map((args) => withEndpoint(args, options.endpoints)));
+  return new Promise((resolve, reject) => {
+    const child = execFile(python, ['-c', BATCH_DRIVER], { env: cliEnv(home, options.env), cwd: options.cwd, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`the AWS CLI batch failed: ${err.message}\n${stderr}`));
+      const results = JSON.parse(stdout) as Omit<AwsCliResult, 'json'>[];
+      resolve(results.map((r) => ({ ...r, json: parseJson(r.stdout) })));
+    });
+    child.stdin!.end(input);
   });
 }

@@ -67,7 +67,7 @@ describe('twin DynamoDB: a failed condition returns the old item when asked', ()
   });
 
   it('Powertools: a concurrent call whose record vanishes right after its failed PutItem gets IdempotencyAlreadyInProgressError, never IdempotencyItemNotFoundError', async () => {
-    // The second invocation's client: records its commands, and — the race of issue #8 — deletes the
+    // The second invocation's client: records its commands, and — the ordering race of docs/ordering.md — deletes the
     // record right after its conditional PutItem fails, as the first execution's error cleanup would.
     const sent: string[] = [];
     const second = new DynamoDBClient({ endpoint: db.twin.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'twin', secretAccessKey: 'twin-secret' }, maxAttempts: 1 });

@@ -3,7 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { OpenSearchPackageLocked } from '../../lib/release/errors';
 import { useDynamoTwin } from './helpers';
-import { acquireLease, expireLeaseOf, type LeaseStore, openSearchLeaseKey, releaseLease, renewLease } from '../../lib/release/lease';
+import { acquireLease, expireLeaseOf, holdLeaseThrough, type LeaseStore, openSearchLeaseKey, releaseLease, renewLease } from '../../lib/release/lease';
 
 /**
  * The OpenSearch package lease against the twin's DynamoDB (dynalite) through the real SDK: the
@@ -139,6 +139,31 @@ describe('OpenSearch package lease (DynamoDB conditional writes)', () => {
       expect(await expireLeaseOf(s, key, 'execution-b', 1)).toBe(false);
       expect(await item(key)).toMatchObject({ owner: 'execution-a', leaseExpiresAt: s.clock.now + 60_000 });
       expect(await expireLeaseOf(s, freshKey(), 'execution-a', 1)).toBe(false);
+    });
+  });
+  describe('kept through a first wait (lib/release/poll-timing.ts)', () => {
+    it('the holder keeps it for the wait plus the TTL: another owner cannot take it during the wait; after that it expires as usual', async () => {
+      const s = store(undefined, 60);
+      const key = freshKey();
+      const held = await acquireLease(s, key, 'execution-a', 'edge-agent@1.0.0');
+      expect(await holdLeaseThrough(s, key, 'execution-a', 300)).toBe(true);
+      expect(await item(key)).toMatchObject({ owner: 'execution-a', fence: held.fence, leaseExpiresAt: s.clock.now + 360_000 });
+      s.clock.now += 300_000;
+      await expect(acquireLease(s, key, 'execution-b', 'edge-agent@1.1.0')).rejects.toThrow(OpenSearchPackageLocked);
+      // The check after the wait renews it with the fence it holds.
+      expect(await renewLease(s, held)).toBeDefined();
+      s.clock.now += 60_001;
+      await expect(acquireLease(s, key, 'execution-b', 'edge-agent@1.1.0')).resolves.toMatchObject({ fence: held.fence + 1 });
+    });
+
+    it('only for the owner that holds it, and never shorter', async () => {
+      const s = store(undefined, 600);
+      const key = freshKey();
+      await acquireLease(s, key, 'execution-a', 'edge-agent@1.0.0');
+      expect(await holdLeaseThrough(s, key, 'execution-b', 3600)).toBe(false);
+      expect(await holdLeaseThrough(s, key, 'execution-a', 0)).toBe(false);
+      expect(await item(key)).toMatchObject({ owner: 'execution-a', leaseExpiresAt: s.clock.now + 600_000 });
+      expect(await holdLeaseThrough(s, freshKey(), 'execution-a', 10)).toBe(false);
     });
   });
 });

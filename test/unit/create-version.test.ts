@@ -8,12 +8,13 @@ import {
   ResourceNotFoundException,
   UpdatePackageVersionCommand,
 } from '@aws-sdk/client-iot';
-import { GetObjectCommand, HeadObjectCommand, type HeadObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectAttributesCommand, GetObjectCommand, HeadObjectCommand, type HeadObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { VersionConflict } from '../../lib/release/errors';
 import { createVersion } from '../../lib/release/steps/create-version';
 import { BUCKET, release } from '../fixtures/release';
+import { sdkCrc } from '../support/crc';
 import { failure } from '../twin/helpers';
 
 const iot = mockClient(IoTClient);
@@ -170,6 +171,90 @@ describe('createVersion', () => {
       expect(error).toBeInstanceOf(VersionConflict);
       expect(error.message).toContain('@v-old (11 bytes, CRC32 q0Z7fA==)');
       expect(error.message).toContain(`@v-new (11 bytes, CRC64NVME ${CRC.value})`);
+      expect(s3.commandCalls(GetObjectCommand)).toHaveLength(2);
+    });
+  });
+
+  describe('multipart uploads with COMPOSITE checksums (…-N: a checksum of the parts, not of the bytes)', () => {
+    const COMPOSITE_OLD = { algorithm: 'CRC32', value: 'oldParts==-7', type: 'COMPOSITE' };
+    const releasedMultipart = { ContentLength: 11, ChecksumCRC32: 'oldParts==-7', ChecksumType: 'COMPOSITE', ETag: '"0123abcd-7"' };
+
+    it('the same bytes cut into other parts (another composite value): read and hashed, existing — never a VersionConflict', async () => {
+      released(releasedMultipart);
+      bodies({ 'v-old': 'hello world', 'v-new': 'hello world' });
+
+      const result = await createVersion(reupload({ etag: 'fedc9876-4', checksum: { algorithm: 'CRC32', value: 'newParts==-4', type: 'COMPOSITE' } }), deps());
+
+      expect(result).toMatchObject({ outcome: 'existing', alreadyReleasedAs: expect.stringContaining('@v-old (11 bytes, CRC32 oldParts==-7)') });
+      expect(s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input.VersionId).sort()).toEqual(['v-new', 'v-old']);
+    });
+
+    /** GetObjectAttributes of each version lists these parts (their real CRC32s), as S3 does for a multipart upload with checksums. */
+    async function partsOf(byVersion: Record<string, string[]>) {
+      for (const [version, parts] of Object.entries(byVersion)) {
+        const listed = await Promise.all(parts.map(async (p, i) => ({ PartNumber: i + 1, Size: p.length, ChecksumCRC32: await sdkCrc('CRC32', Buffer.from(p)) })));
+        s3.on(GetObjectAttributesCommand, { VersionId: version }).resolves({ ObjectParts: { TotalPartsCount: parts.length, IsTruncated: false, Parts: listed } });
+      }
+    }
+    const cut = (body: string, sizes: number[]) => sizes.map((n, i) => body.slice(sizes.slice(0, i).reduce((a, b) => a + b, 0), sizes.slice(0, i + 1).reduce((a, b) => a + b, 0)));
+
+    it('the same bytes in other parts, both listed with part CRC32s: the whole-object CRC32s, combined from the parts, agree — existing, no byte read', async () => {
+      released({ ...releasedMultipart, ChecksumCRC32: 'oldParts==-3' });
+      await partsOf({ 'v-old': cut('hello world', [4, 4, 3]), 'v-new': cut('hello world', [6, 5]) });
+
+      const result = await createVersion(reupload({ etag: 'fedc9876-2', checksum: { algorithm: 'CRC32', value: 'newParts==-2', type: 'COMPOSITE' } }), deps());
+
+      expect(result.outcome).toBe('existing');
+      expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+    });
+
+    it('different bytes in other parts: the combined CRC32s differ — VersionConflict, no byte read', async () => {
+      released({ ...releasedMultipart, ChecksumCRC32: 'oldParts==-3' });
+      await partsOf({ 'v-old': cut('hello world', [4, 4, 3]), 'v-new': cut('HELLO WORLD', [6, 5]) });
+
+      const error = await failure(createVersion(reupload({ etag: 'fedc9876-2', checksum: { algorithm: 'CRC32', value: 'newParts==-2', type: 'COMPOSITE' } }), deps()));
+
+      expect(error).toBeInstanceOf(VersionConflict);
+      expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+    });
+
+    it('a part list that does not match the checksum (2 parts listed for "-3"): not trusted, the bytes decide', async () => {
+      released({ ...releasedMultipart, ChecksumCRC32: 'oldParts==-3' });
+      await partsOf({ 'v-old': cut('hello world', [6, 5]), 'v-new': cut('hello world', [6, 5]) });
+      bodies({ 'v-old': 'hello world', 'v-new': 'hello world' });
+
+      const result = await createVersion(reupload({ etag: 'fedc9876-2', checksum: { algorithm: 'CRC32', value: 'newParts==-2', type: 'COMPOSITE' } }), deps());
+
+      expect(result.outcome).toBe('existing');
+      expect(s3.commandCalls(GetObjectCommand)).toHaveLength(2);
+    });
+
+    it('different bytes, other composite value: hashed, VersionConflict', async () => {
+      released(releasedMultipart);
+      bodies({ 'v-old': 'hello world', 'v-new': 'HELLO WORLD' });
+
+      const error = await failure(createVersion(reupload({ etag: 'fedc9876-4', checksum: { algorithm: 'CRC32', value: 'newParts==-4', type: 'COMPOSITE' } }), deps()));
+
+      expect(error).toBeInstanceOf(VersionConflict);
+      expect(s3.commandCalls(GetObjectCommand)).toHaveLength(2);
+    });
+
+    it('the same composite value (the same parts, part by part): existing without reading S3', async () => {
+      released(releasedMultipart);
+
+      const result = await createVersion(reupload({ etag: '0123abcd-7', checksum: COMPOSITE_OLD }), deps());
+
+      expect(result.outcome).toBe('existing');
+      expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
+    });
+
+    it('a composite value without ChecksumType (`…-N` only) is treated as composite too: hashed, not compared', async () => {
+      released({ ...releasedMultipart, ChecksumType: undefined });
+      bodies({ 'v-old': 'hello world', 'v-new': 'hello world' });
+
+      const result = await createVersion(reupload({ etag: 'fedc9876-4', checksum: { algorithm: 'CRC32', value: 'newParts==-4' } as never }), deps());
+
+      expect(result.outcome).toBe('existing');
       expect(s3.commandCalls(GetObjectCommand)).toHaveLength(2);
     });
   });

@@ -1,5 +1,5 @@
 import { UpdatePackageCommand } from '@aws-sdk/client-opensearch';
-import { CopyObjectCommand } from '@aws-sdk/client-s3';
+import { CompleteMultipartUploadCommand, CopyObjectCommand, CreateMultipartUploadCommand, UploadPartCopyCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { OpenSearchPackageBusy, OpenSearchPackageFailed, OpenSearchPackageLocked, OpenSearchPackageNotFound } from '../../lib/release/errors';
 import { commitMessage } from '../../lib/release/identity';
@@ -43,6 +43,21 @@ describe('updateOpenSearch', () => {
     expect(copy.CopySource).toBe(`${r.artifact.bucket}/releases/edge-agent/1.2.0/agent.zip?versionId=v-abc123`);
     const update = os.commandCalls(UpdatePackageCommand)[0]!.args[0].input;
     expect(update).toMatchObject({ PackageID: PACKAGE_ID, PackageSource: { S3BucketName: r.artifact.bucket, S3Key: copy.Key }, CommitMessage: OURS });
+  });
+
+  it('a 6 GiB artifact (above CopyObject\'s 5 GiB): the staging copy is a multipart UploadPartCopy of the pinned version, completed before UpdatePackage', async () => {
+    const r = release({ execution: EXECUTION });
+    r.artifact.size = 6 * 1024 ** 3;
+    const fakes = install({ pkg: idle([initial]) });
+    s3.on(CreateMultipartUploadCommand).callsFake(() => (fakes.sequence.push('s3:CreateMultipartUpload'), { UploadId: 'up-1' }));
+    s3.on(UploadPartCopyCommand).resolves({ CopyPartResult: { ETag: '"p"' } });
+    s3.on(CompleteMultipartUploadCommand).callsFake(() => (fakes.sequence.push('s3:CompleteMultipartUpload'), {}));
+
+    await updateOpenSearch(r, deps());
+
+    expect(s3.commandCalls(CopyObjectCommand)).toHaveLength(0);
+    expect(s3.commandCalls(UploadPartCopyCommand).every((c) => c.args[0].input.CopySource === `${r.artifact.bucket}/releases/edge-agent/1.2.0/agent.zip?versionId=v-abc123`)).toBe(true);
+    expect(fakes.sequence.filter((c) => /^(s3:|es:UpdatePackage)/.test(c))).toEqual(['s3:CreateMultipartUpload', 's3:CompleteMultipartUpload', 'es:UpdatePackage']);
   });
 
   it('a re-entrant acquisition (retry or redrive of the same execution) proceeds with a new fence', async () => {

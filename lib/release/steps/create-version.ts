@@ -2,7 +2,7 @@ import type { IoTClient } from '@aws-sdk/client-iot';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createPackage, createPackageVersion, getPackageVersion } from '../../clients/iot';
 import { headObject } from '../../clients/s3';
-import { type ContentIdentity, contentOf, describeArtifact, sameContent, sha256Of } from '../content';
+import { type ContentIdentity, contentOf, describeArtifact, sameBytes } from '../content';
 import { VersionConflict } from '../errors';
 import { fleetIndexingRefusal } from '../fleet-indexing';
 import type { ReleaseRequest } from '../request';
@@ -53,7 +53,7 @@ export async function createVersion(release: ReleaseRequest, deps: { iot: IoTCli
   const theirHead = theirRef && (await headObject(deps.s3, theirRef.bucket, theirRef.key, theirRef.version));
   const theirContent: ContentIdentity = theirHead ? contentOf(theirHead) : {};
   const ourContent: ContentIdentity = { size: ours.size, checksum: ours.checksum, etag: ours.etag };
-  const same = theirRef && theirHead ? (sameContent(ourContent, theirContent) ?? (await sha256Of(deps.s3, ours)) === (await sha256Of(deps.s3, theirRef))) : false;
+  const same = theirRef && theirHead ? await sameBytes(deps.s3, { ref: ours, content: ourContent }, { ref: theirRef, content: theirContent }) : false;
   if (!same) {
     throw new VersionConflict(
       `${packageName}@${versionName} already exists with different content: released ${theirRef ? describeArtifact(theirRef, theirContent) : 'an artifact that cannot be read'}, ` +

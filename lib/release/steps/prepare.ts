@@ -6,7 +6,10 @@ import { InvalidRelease } from '../errors';
 import { deriveClientToken } from '../identity';
 import { parseReleaseInput } from '../inputs';
 import { type ReleaseRequest, withoutUndefined } from '../request';
+import { sbomRefOf } from '../sbom/source';
 import { validateReleaseFields } from '../validate';
+import { checkRolloutFits } from '../rollout/fit';
+import { rolloutPlan } from '../rollout/state';
 
 export interface PrepareDeps extends AdmitDeps {
   s3: S3Client;
@@ -39,8 +42,11 @@ export async function prepareRelease(input: unknown, deps: PrepareDeps): Promise
     clientToken: draft.clientToken ?? deriveClientToken(artifact),
     // From configuration only, like the OpenSearch package: a request cannot skip the approval.
     requireApproval: settings.requireApproval ? true : undefined,
+    rollout: rolloutPlan(settings.rollout),
+    sbom: sbomRefOf(draft.sbom, metadata),
   };
   validateReleaseFields({ ...release, opensearchPackage });
+  checkRolloutFits(release, settings.rollout);
   return withoutUndefined(release);
 }
 

@@ -12,6 +12,8 @@ export interface PromoteResult {
   defaultVersion: string | null;
   /** Whether this run moved the default. */
   defaultChanged: boolean;
+  /** A package with a rollout moves its default once every stage passed (RolloutDefault), not here. */
+  defaultAfterRollout?: true;
 }
 
 /** How many times to re-check the default after moving it (closes races between concurrent releases). */
@@ -25,6 +27,8 @@ const MAX_DEFAULT_PASSES = 3;
  *   time still end on the newest one. Roll back by DEPRECATING the bad version, not by re-releasing.
  * - `always`: the default becomes this version.
  * - `never`: the default is not touched.
+ * A package with a rollout is published here (jobs deploy PUBLISHED versions only) and its default
+ * moves after the last stage passed (lib/release/rollout/default.ts, docs/rollout.md).
  */
 export async function promote(release: ReleaseRequest, iot: IoTClient): Promise<PromoteResult> {
   const { packageName, versionName, clientToken } = release;
@@ -41,6 +45,7 @@ export async function promote(release: ReleaseRequest, iot: IoTClient): Promise<
   }
 
   let current = (await getPackage(iot, packageName))?.defaultVersionName ?? null;
+  if (release.rollout) return { publish, defaultVersion: current, defaultChanged: false, defaultAfterRollout: true };
   if (publish === 'deprecated' || release.defaultVersionPolicy === 'never') {
     return { publish, defaultVersion: current, defaultChanged: false };
   }

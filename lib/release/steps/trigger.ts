@@ -4,20 +4,12 @@ import { admitDraft, type AdmitDeps } from '../admit';
 import { InvalidRelease } from '../errors';
 import { deriveClientToken, executionName } from '../identity';
 import { parseReleaseInput } from '../inputs';
-import { withoutUndefined } from '../request';
+import { type TriggeredRequest, withoutUndefined } from '../request';
 
 export interface TriggerResult {
   executionName: string;
   clientToken: string;
   start: StartResult;
-}
-
-/** The request the trigger hands to the state machine: Prepare completes and validates it. */
-export interface TriggeredRequest {
-  packageName: string;
-  versionName: string;
-  artifact: { bucket: string; key: string; version?: string; etag?: string };
-  clientToken: string;
 }
 
 /**

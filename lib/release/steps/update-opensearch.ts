@@ -1,7 +1,7 @@
 import type { OpenSearchClient } from '@aws-sdk/client-opensearch';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { findPackageByName, getVersionHistory, updatePackage } from '../../clients/opensearch';
-import { copyObjectVersion } from '../../clients/s3';
+import { copyArtifactVersion } from '../staging-copy';
 import { OpenSearchPackageBusy, OpenSearchPackageFailed, OpenSearchPackageLocked } from '../errors';
 import { commitMessage, parseCommitMessage, shortToken } from '../identity';
 import { acquireLease, type Lease, type LeaseStore, openSearchLeaseKey, peekLease, releaseLease, renewLease, type ServedMemo } from '../lease';
@@ -140,7 +140,7 @@ export async function reconcileOpenSearch(release: ReleaseRequest, deps: UpdateO
 
   // PackageSource has no version field: stage an immutable copy of exactly the pinned version.
   const staging = { bucket: deps.stagingBucket ?? release.artifact.bucket, key: stagingKey(release, deps.stagingPrefix) };
-  await copyObjectVersion(deps.s3, release.artifact, staging);
+  await copyArtifactVersion(deps.s3, release.artifact, staging);
   // The fence: only the holder of this very grant may update, and it holds it for the whole TTL.
   const held = await renewLease(deps.lease, lease);
   if (!held) throw new OpenSearchPackageLocked(`the lease on ${name} was taken over before UpdatePackage; looking again`);

@@ -4,8 +4,8 @@
  * At scale most of a local run's requests are DynamoDB's (the Powertools records and the OpenSearch
  * package leases: about 20 per release, against about 12 to the other services; `npm run bench`
  * lists them). On the main thread they queue behind the engine, the handlers and the SDK, all on
- * one core; here dynalite answers them on another core, which took about a quarter off the bench's
- * wall time at N = 1000 when it was moved here.
+ * one core; here dynalite answers them on another core: about a quarter less of the bench's wall
+ * time at N = 1000.
  *
  * Plain JavaScript: a worker thread gets neither the CLI's TypeScript loader (tsx) nor vitest's.
  */

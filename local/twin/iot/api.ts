@@ -20,7 +20,10 @@ const DEFAULT_PAGE_SIZE = 25;
 /** restJson1 timestamps are epoch seconds. */
 const seconds = (ms: number) => ms / 1000;
 
-export function iotCatalogRoutes(catalog: IotCatalog): Route[] {
+/** What GetPackageVersion adds about the version's SBOM (the SBOM service, iot-sbom/). */
+export type VersionSbom = (packageName: string, versionName: string) => Json | undefined;
+
+export function iotCatalogRoutes(catalog: IotCatalog, sbomOf: VersionSbom = () => undefined): Route[] {
   const r = (method: string, path: string, operation: string, handle: (ctx: RequestContext) => Reply): Route => ({ method, path, operation, handle });
   const pkgPath = '/packages/{packageName}';
   const verPath = '/packages/{packageName}/versions/{versionName}';
@@ -45,6 +48,7 @@ export function iotCatalogRoutes(catalog: IotCatalog): Route[] {
     artifact: version.artifact,
     status: version.status,
     recipe: version.recipe,
+    ...sbomOf(p, version.versionName),
     creationDate: seconds(version.creationDate),
     lastModifiedDate: seconds(version.lastModifiedDate),
   });
@@ -118,6 +122,11 @@ export function iotCatalogRoutes(catalog: IotCatalog): Route[] {
       return once('DeletePackageVersion', catalog.versionArn(p, v), ctx, {}, () => (catalog.deleteVersion(p, v), {}));
     }),
   ];
+}
+
+/** The labels of a version's path (and its clientToken), validated. */
+export function versionLabels(ctx: RequestContext): { p: string; v: string } {
+  return labels(ctx, true);
 }
 
 /** Validates the path labels and the clientToken query parameter. */

@@ -2,6 +2,7 @@
 import { JSON_BODY_LIMIT } from '../core/limits';
 import type { TwinServiceDefinition } from '../core/service';
 import { OpenSearchApi, opensearchProtocol } from './api';
+import { OpenSearchDomainApi } from './domain-api';
 import type { OpenSearchDomains } from './domains';
 import type { OpenSearchPackages } from './packages';
 
@@ -11,6 +12,6 @@ export function opensearchService(packages: OpenSearchPackages, domains: OpenSea
       { file: 'opensearch.json', model: packages },
       { file: 'opensearch-domains.json', model: domains },
     ],
-    endpoints: [{ key: 'opensearch', envVar: 'AWS_ENDPOINT_URL_OPENSEARCH', service: 'es', protocol: opensearchProtocol, routes: new OpenSearchApi(packages, domains, accountId, region).routes(), bodyLimit: JSON_BODY_LIMIT }],
+    endpoints: [{ key: 'opensearch', envVar: 'AWS_ENDPOINT_URL_OPENSEARCH', service: 'es', protocol: opensearchProtocol, routes: [...new OpenSearchApi(packages, domains, accountId, region).routes(), ...new OpenSearchDomainApi(domains, packages, accountId, region).routes()], bodyLimit: JSON_BODY_LIMIT }],
   };
 }

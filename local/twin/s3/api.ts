@@ -7,7 +7,8 @@ import { header, objectBody, requestedAlgorithm, userMetadata } from './body';
 import { checksumHeader } from './checksums';
 import { s3MultipartRoutes } from './multipart';
 import { objectAttributes, readObject, storedChecksum } from './reads';
-import { s3Error, type S3ObjectVersion, type S3Store } from './store';
+import { s3Error, type S3ObjectVersion } from './model';
+import type { S3Store } from './store';
 import { iso, t, xmlReply } from './xml';
 
 /** S3 errors are XML; members named like headers (`x-amz-...`) are sent as headers instead. */

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { RequestContext } from '../core/http';
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, checksumHeader, checksumOf, parseAlgorithm } from './checksums';
-import { s3Error } from './store';
+import { s3Error } from './model';
 
 export const header = (ctx: RequestContext, name: string): string | undefined => {
   const v = ctx.headers[name];

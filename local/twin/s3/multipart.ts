@@ -9,7 +9,8 @@ import type { Reply, RequestContext, Route } from '../core/http';
 import { header, objectBody, requestedAlgorithm, userMetadata } from './body';
 import { type ChecksumAlgorithm, type ChecksumType, checksumHeader, checksumOf, compositeChecksum, multipartTypes } from './checksums';
 import { checkCopySourceConditions, checkWriteConditions, parseCopySource } from './api';
-import { type ObjectPart, s3Error, type PutOptions, type S3Store } from './store';
+import { type ObjectPart, type PutOptions, s3Error } from './model';
+import type { S3Store } from './store';
 import { iso, t, xmlReply } from './xml';
 
 const MIN_PART_BYTES = 5 * 1024 * 1024;

@@ -6,7 +6,8 @@ import { S3_MAX_REQUEST_BYTES } from '../core/limits';
 import type { BodyLimit } from '../core/server';
 import type { ServiceModel, TwinServiceDefinition } from '../core/service';
 import { s3Protocol, s3Routes } from './api';
-import { s3Error, type S3StateJson, type S3Store } from './store';
+import { s3Error, type S3StateJson } from './model';
+import type { S3Store } from './store';
 
 /** S3's own answer to a body over its limit (there 5 GiB; here core/limits.ts says why less). */
 export const S3_BODY_LIMIT: BodyLimit = {

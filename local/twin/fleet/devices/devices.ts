@@ -7,7 +7,8 @@
 import * as z from 'zod';
 import { IOT_JOBS } from '../../../../lib/release/iot-jobs-constraints';
 import { deriveSeed, Prng } from '../../core/faults';
-import type { Execution, JobStore } from '../jobs/jobs';
+import type { Execution } from '../jobs/job-model';
+import type { JobStore } from '../jobs/jobs';
 import type { ThingRegistry } from '../things/registry';
 
 const name = (c: { min: number; max: number; pattern: RegExp }) => z.string().min(c.min).max(c.max).regex(c.pattern);

@@ -6,7 +6,8 @@ import type { ThingRegistry } from '../things/registry';
 import { type CreateJobContext, resolveJob } from './create-job';
 import { parseJobSpec, strip } from './job-input';
 import type { JobTemplates } from './job-templates';
-import type { Execution, Job, JobStore } from './jobs';
+import type { Execution, Job } from './job-model';
+import type { JobStore } from './jobs';
 
 const J = IOT_JOBS;
 /** Default page size of ListJobs and ListJobExecutionsForJob (the model does not say). */

@@ -1,72 +1,16 @@
 /**
- * IoT Jobs' state model: jobs, their executions and what changes them over time — the rollout
- * rate (constant or exponential), in-progress timeouts, retries, scheduling, abort criteria and
- * completion. Time is scaled like the rest of the twin (local/engine/time-scale.ts): a job's
+ * IoT Jobs' state: jobs, their executions and what changes them over time — the rollout rate
+ * (constant or exponential), in-progress timeouts, retries, scheduling, abort criteria and
+ * completion (the shapes in job-model.ts, the rate and abort rules in rollout-rules.ts). Time is scaled like the rest of the twin (local/engine/time-scale.ts): a job's
  * "minute" lasts `60 s × scale` of wall time. Devices move executions with `start` and `finish`
  * (what the jobs data plane's UpdateJobExecution does).
  */
-import { IOT_JOBS, TERMINAL_EXECUTION_STATUSES, type JobExecutionStatus, type JobStatus } from '../../../../lib/release/iot-jobs-constraints';
+import { IOT_JOBS, TERMINAL_EXECUTION_STATUSES, type JobExecutionStatus } from '../../../../lib/release/iot-jobs-constraints';
 import { ServiceError } from '../../core/http';
 import { invalidRequest, notFound } from '../things/input';
-import type { AbortCriteria, JobSpec } from './job-input';
-
-export interface Execution {
-  jobId: string;
-  thingName: string;
-  status: JobExecutionStatus;
-  executionNumber: number;
-  versionNumber: number;
-  retryAttempt: number;
-  queuedAt: number;
-  startedAt?: number;
-  lastUpdatedAt: number;
-  statusDetails?: Record<string, string>;
-  forceCanceled?: boolean;
-}
-
-export interface Job {
-  spec: JobSpec;
-  jobArn: string;
-  status: JobStatus;
-  forceCanceled?: boolean;
-  reasonCode?: string;
-  comment?: string;
-  createdAt: number;
-  lastUpdatedAt: number;
-  completedAt?: number;
-  rollout: {
-    /** Wall ms the rollout started (IN_PROGRESS), absent while SCHEDULED. */
-    startedAt?: number;
-    /** Targeted things not notified yet, in notification order. */
-    pending: string[];
-    rate: number;
-    minute: number;
-    notifiedThisMinute: number;
-    increasedAt: { notified: number; succeeded: number };
-    /** schedulingConfig.endTime passed with STOP_ROLLOUT: nobody else is notified. */
-    stopped?: boolean;
-  };
-}
-
-export interface JobsStateJson {
-  jobs: Job[];
-  executions: Execution[];
-  nextExecutionNumber: number;
-}
-
-export interface JobsClock {
-  now(): number;
-  /** Wall time per simulated time (the twin's timeScale). */
-  scale: number;
-}
-
-/** Without a rollout configuration AWS notifies 1000 things a minute. */
-export const DEFAULT_MAXIMUM_PER_MINUTE = 1000;
-/** The reason code the twin gives a job its abort criteria canceled (AWS sets its own). */
-export const ABORT_REASON_CODE = 'ABORT_CRITERIA_MET';
-
-const MINUTE_MS = 60_000;
-const FAILURE_STATUSES = { FAILED: ['FAILED'], REJECTED: ['REJECTED'], TIMED_OUT: ['TIMED_OUT'], ALL: ['FAILED', 'REJECTED', 'TIMED_OUT'] } as const;
+import type { JobSpec } from './job-input';
+import { abortCriterionMet, increasedRate } from './rollout-rules';
+import { ABORT_REASON_CODE, DEFAULT_MAXIMUM_PER_MINUTE, type Execution, type Job, type JobsClock, type JobsStateJson, MINUTE_MS } from './job-model';
 
 export class JobStore {
   private readonly jobs = new Map<string, Job>();
@@ -242,16 +186,9 @@ export class JobStore {
   }
 
   private increaseRate(job: Job, notified: number): void {
-    const exp = job.spec.jobExecutionsRolloutConfig?.exponentialRate;
-    if (!exp) return;
-    const max = job.spec.jobExecutionsRolloutConfig?.maximumPerMinute ?? DEFAULT_MAXIMUM_PER_MINUTE;
-    const r = job.rollout;
-    const succeeded = this.counts(job.spec.jobId).SUCCEEDED;
-    const { numberOfNotifiedThings: byNotified, numberOfSucceededThings: bySucceeded } = exp.rateIncreaseCriteria;
-    const due = (byNotified !== undefined && notified - r.increasedAt.notified >= byNotified) || (bySucceeded !== undefined && succeeded - r.increasedAt.succeeded >= bySucceeded);
-    if (!due || r.rate >= max) return;
-    r.rate = Math.min(max, Math.floor(r.rate * exp.incrementFactor));
-    r.increasedAt = { notified, succeeded };
+    if (!job.spec.jobExecutionsRolloutConfig?.exponentialRate) return;
+    const increased = increasedRate(job, notified, this.counts(job.spec.jobId).SUCCEEDED);
+    if (increased) Object.assign(job.rollout, increased);
   }
 
   private timeouts(job: Job, now: number): void {
@@ -286,22 +223,10 @@ export class JobStore {
     this.maybeComplete(job, this.clock.now());
   }
 
-  /**
-   * Abort criteria as AWS words them: once at least `minNumberOfExecutedThings` things were
-   * notified, the job is canceled when the failures of the type reach `thresholdPercentage` of them.
-   */
   private checkAbort(job: Job): void {
     if (job.status !== 'IN_PROGRESS') return;
-    const notified = this.executions.get(job.spec.jobId)!.size;
-    const counts = this.counts(job.spec.jobId);
-    const met = job.spec.abortConfig?.criteriaList.find((c: AbortCriteria) => {
-      if (notified < c.minNumberOfExecutedThings) return false;
-      const failures = FAILURE_STATUSES[c.failureType].reduce((n, s) => n + counts[s], 0);
-      return (failures * 100) / notified >= c.thresholdPercentage;
-    });
-    if (!met) return;
-    const failures = FAILURE_STATUSES[met.failureType].reduce((n, s) => n + counts[s], 0);
-    this.stop(job, { force: false, reasonCode: ABORT_REASON_CODE, comment: `Abort criteria met: ${failures} of ${notified} notified things ${met.failureType === 'ALL' ? 'failed, were rejected or timed out' : `are ${met.failureType}`} (threshold ${met.thresholdPercentage}%)` });
+    const comment = abortCriterionMet(job, this.executions.get(job.spec.jobId)!.size, this.counts(job.spec.jobId));
+    if (comment) this.stop(job, { force: false, reasonCode: ABORT_REASON_CODE, comment });
   }
 
   /** Cancels the job: queued executions are canceled, in-progress ones too when forced. */

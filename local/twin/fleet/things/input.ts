@@ -3,9 +3,8 @@
  * Software Package Catalog (ValidationException), these operations model InvalidRequestException
  * (400) for bad input; the message names the member like the service does.
  */
-import { checkString, type StringConstraint } from '../../../../lib/release/constraints';
 import { ServiceError } from '../../core/http';
-import { paginate, type Json } from '../../core/validate';
+import { memberChecks, paginate, type Json } from '../../core/validate';
 
 export function invalidRequest(message: string): ServiceError {
   return new ServiceError(400, 'InvalidRequestException', message);
@@ -19,24 +18,7 @@ export const notFound = (message: string) => new ServiceError(404, 'ResourceNotF
 export const alreadyExists = (message: string, resourceId: string, resourceArn: string) =>
   new ServiceError(409, 'ResourceAlreadyExistsException', message, { resourceId, resourceArn });
 
-export function check(value: string, c: StringConstraint, member: string): string {
-  const problem = checkString(value, c);
-  if (problem) throw memberError(member, problem);
-  return value;
-}
-
-export function str(obj: Json, member: string, c?: StringConstraint, path = member): string | undefined {
-  const value = obj[member];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw memberError(path, 'must be a string');
-  return c ? check(value, c, path) : value;
-}
-
-export function reqStr(obj: Json, member: string, c?: StringConstraint, path = member): string {
-  const value = str(obj, member, c, path);
-  if (value === undefined) throw memberError(path, 'must not be null');
-  return value;
-}
+export const { check, str, reqStr, bool, obj, oneOf, stringMap, queryInt } = memberChecks(memberError, 'a structure');
 
 export function num(obj: Json, member: string, range: { min?: number; max?: number }, opts: { integer?: boolean; path?: string } = {}): number | undefined {
   const path = opts.path ?? member;
@@ -55,27 +37,6 @@ export function reqNum(obj: Json, member: string, range: { min?: number; max?: n
   return value;
 }
 
-export function bool(obj: Json, member: string, path = member): boolean | undefined {
-  const value = obj[member];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'boolean') throw memberError(path, 'must be a boolean');
-  return value;
-}
-
-export function oneOf<T extends string>(obj: Json, member: string, values: readonly T[], path = member): T | undefined {
-  const value = str(obj, member, undefined, path);
-  if (value === undefined) return undefined;
-  if (!(values as readonly string[]).includes(value)) throw memberError(path, `must satisfy enum value set: [${values.join(', ')}]`);
-  return value as T;
-}
-
-export function obj(o: Json, member: string, path = member): Json | undefined {
-  const value = o[member];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) throw memberError(path, 'must be a structure');
-  return value as Json;
-}
-
 export function list(o: Json, member: string, path = member): unknown[] | undefined {
   const value = o[member];
   if (value === undefined || value === null) return undefined;
@@ -92,35 +53,12 @@ export function structList<T>(o: Json, member: string, each: (item: Json, path: 
   });
 }
 
-/** A `map<string,string>` member, keys and values checked. */
-export function stringMap(o: Json, member: string, keyC: StringConstraint, valueC: StringConstraint, path = member): Record<string, string> | undefined {
-  const map = obj(o, member, path);
-  if (!map) return undefined;
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(map)) {
-    check(k, keyC, `${path}.key`);
-    if (typeof v !== 'string') throw memberError(`${path}.${k}`, 'must be a string');
-    out[k] = check(v, valueC, `${path}.${k}`);
-  }
-  return out;
-}
-
 /** A boolean query parameter (`force=true`). */
 export function queryBool(query: URLSearchParams, name: string): boolean | undefined {
   const raw = query.get(name);
   if (raw === null || raw === '') return undefined;
   if (raw !== 'true' && raw !== 'false') throw memberError(name, 'must be a boolean');
   return raw === 'true';
-}
-
-/** An integer query parameter within [min, max]. */
-export function queryInt(query: URLSearchParams, name: string, min: number, max: number): number | undefined {
-  const raw = query.get(name);
-  if (raw === null || raw === '') return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n)) throw memberError(name, 'must be an integer');
-  if (n < min || n > max) throw memberError(name, `must be between ${min} and ${max}`);
-  return n;
 }
 
 /** restJson timestamps are epoch seconds. */
