@@ -41,9 +41,11 @@ export const PackageSettingsSchema = z.strictObject({
   description: z.optional(z.string()),
   /** Tags put on every new package version (request tags win on the same key). */
   tags: z.optional(z.record(z.string(), z.string())),
-  // Who may release what (README, "Security"): both off unless a package opts in.
+  // Who may release what (docs/deploy.md, "Security"): all off unless a package opts in.
   /** May object metadata (`x-amz-meta-recipe`) set the version's job document? Default: no. */
   allowRecipeFromMetadata: z.optional(z.boolean()),
+  /** May a release manifest or request (`recipe`) set the version's job document? Default: no. */
+  allowRecipeFromManifest: z.optional(z.boolean()),
   /** Wait for `pkgrelease approve` before Promote. Default: no. */
   requireApproval: z.optional(z.boolean()),
   // --- domains: which OpenSearch domains a release applies the update to ---------------

@@ -156,8 +156,17 @@ describe('prepare: bad input fails with a named error that says what to fix, and
 
     const config = { packages: { 'edge-agent': { ...CONFIG.packages['edge-agent'], allowRecipeFromMetadata: true } } };
     await expect(prepareRelease(manifest(), { ...deps(), config })).resolves.toMatchObject({ recipe: '{"steps":[]}' });
-    // A recipe in the manifest itself needs no opt-in (starting an execution is an operator's right).
-    await expect(prepareRelease(manifest({ recipe: '{"steps":[1]}' }), deps())).resolves.toMatchObject({ recipe: '{"steps":[1]}' });
+  });
+
+  it('refuses a recipe in a manifest or request unless the package allows it, before any AWS call', async () => {
+    objectExists();
+    const error = await prepareRelease(manifest({ recipe: '{"steps":[1]}' }), deps()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidRelease);
+    expect((error as Error).message).toMatch(/recipe: a release manifest may not set "recipe".*"edge-agent".*allowRecipeFromManifest/);
+    expect(s3.calls()).toHaveLength(0);
+
+    const config = { packages: { 'edge-agent': { ...CONFIG.packages['edge-agent'], allowRecipeFromManifest: true } } };
+    await expect(prepareRelease(manifest({ recipe: '{"steps":[1]}' }), { ...deps(), config })).resolves.toMatchObject({ recipe: '{"steps":[1]}' });
   });
 
   it('accepts an S3 notification from an IPv6 address (members it does not use are not checked)', async () => {

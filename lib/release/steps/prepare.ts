@@ -26,6 +26,7 @@ export async function prepareRelease(input: unknown, deps: PrepareDeps): Promise
   const draft = parseReleaseInput(input);
   // Validate what we already know before touching S3: bad input fails with no AWS call at all.
   const { settings, opensearchPackage, defaultVersionPolicy } = admitDraft(draft, deps);
+  checkRecipeFromRelease(draft, settings);
 
   const { artifact, metadata } = await pinArtifact(deps.s3, draft.artifact);
 
@@ -51,15 +52,27 @@ export async function prepareRelease(input: unknown, deps: PrepareDeps): Promise
 }
 
 /**
- * The recipe is the job document devices run. Anyone who may upload could set it through object
- * metadata, so that is allowed only for packages that opt in (`allowRecipeFromMetadata`).
+ * The recipe is the job document devices run: what it says runs on the fleet. Whoever may start an
+ * execution could set it in a manifest or request, and whoever may upload through object metadata,
+ * so each source is allowed only for packages that opt in to it (`allowRecipeFromManifest`,
+ * `allowRecipeFromMetadata`), as the OpenSearch package and the default version policy are
+ * configuration only. Checked before any AWS call.
  */
+function checkRecipeFromRelease(draft: { source: string; packageName: string; recipe?: string }, settings: PackageSettings): void {
+  if (draft.recipe === undefined || settings.allowRecipeFromManifest) return;
+  throw new InvalidRelease(
+    `a ${draft.source === 'manifest' ? 'release manifest' : 'release request'} may not set "recipe" (the job document devices run) for package "${draft.packageName}"; ` +
+      'leave it out, or set "allowRecipeFromManifest": true for the package in config/packages.json',
+    'recipe',
+  );
+}
+
 function recipeFromMetadata(metadata: Record<string, string>, packageName: string, settings: PackageSettings): string | undefined {
   const recipe = metadata[METADATA_KEYS.recipe];
   if (recipe === undefined || settings.allowRecipeFromMetadata) return recipe;
   throw new InvalidRelease(
     `object metadata x-amz-meta-${METADATA_KEYS.recipe} is not allowed for package "${packageName}"; ` +
-      'give the recipe in a release manifest, or set "allowRecipeFromMetadata": true for the package in config/packages.json',
+      'leave it out, or set "allowRecipeFromMetadata": true for the package in config/packages.json (or "allowRecipeFromManifest" and give it in a release manifest)',
     'recipe',
   );
 }
