@@ -48,11 +48,12 @@ describe('the build keeps zod/mini behind lib/validation/zod.ts', () => {
   });
 });
 
-describe('functions that never read PACKAGES_CONFIG', () => {
-  it.each(['create-version', 'promote'])('%s does not bundle the configuration schema', (name) => {
+describe('every step after Prepare re-checks its input against the configuration (lib/release/recheck.ts)', () => {
+  const STEPS = ['create-version', 'attach-sbom', 'check-sbom', 'update-opensearch', 'check-opensearch', 'apply-to-domains', 'check-domains', 'promote', 'start-rollout-stage', 'watch-rollout-stage', 'rollout-default'];
+  it.each(STEPS)('%s bundles the re-check and the configuration schema', (name) => {
     const b = built.find((x) => x.name === name);
     expect(b, name).toBeDefined();
-    expect(b!.inputs).toContain('lib/release/request.ts');
-    expect(b!.inputs).not.toContain('lib/release/config.ts');
+    expect(b!.inputs).toContain('lib/release/recheck.ts');
+    expect(b!.inputs).toContain('lib/release/config.ts');
   });
 });

@@ -28,6 +28,7 @@ export const ACTIONS_OF_CALL: Record<string, string[]> = {
   // AWS IoT reads the SBOM as iot.amazonaws.com (bucket policy), not with the caller's permissions.
   'iot:AssociateSbomWithPackageVersion': SPC('iot:AssociateSbomWithPackageVersion'),
   'iot:ListSbomValidationResults': SPC('iot:ListSbomValidationResults'),
+  'iot:GetIndexingConfiguration': ['iot:GetIndexingConfiguration'],
   'iot:CreatePackage': SPC('iot:CreatePackage'),
   // Tags on the request tag the new version; IoT reads the artifact's pinned version with the caller's permissions.
   'iot:CreatePackageVersion': [...SPC('iot:CreatePackageVersion'), 'iot:TagResource', 's3:GetObject', 's3:GetObjectVersion'],
