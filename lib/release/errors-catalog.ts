@@ -6,8 +6,12 @@
  * the retry / terminal / poll name lists, the redrive advice (lib/release/redrive-policy.ts) and the
  * runbook's error table (docs/runbook.md, written by `npm run docs`). The state machine stays the one
  * description of the flow: `test/unit/error-catalog.test.ts` fails when its Retry lists and the
- * `retried` column disagree. Adding an error is one row here (plus its class if a step throws it).
+ * `retried` column disagree. Adding an error is one row here, or in its capability's `error-rows.ts`
+ * (lib/release/rollout/, lib/release/sbom/), plus its class if a step throws it.
  */
+
+import { ROLLOUT_ERROR_ROWS } from './rollout/error-rows';
+import { SBOM_ERROR_ROWS } from './sbom/error-rows';
 
 export interface ErrorEntry {
   /**
@@ -149,78 +153,8 @@ export const ERROR_CATALOG = {
     action: 'redrive: it waits again with a fresh budget (a partial rollout shows in the message)',
     meaning: 'not every domain was `ACTIVE` within `domainWaitMinutes`',
   },
-  RolloutConfigInvalid: {
-    raisedBy: 'step',
-    retried: false,
-    redrivable: true,
-    action: 'fix "rollout" in config/packages.json and redeploy, then redrive (a release without the recipe its rollout needs: release it again with one)',
-    meaning: "the package's `rollout` setting is wrong (the message names the setting), or does not fit the release (`jobDocument.recipe` without a recipe); no job was created (docs/rollout.md)",
-  },
-  RolloutLocked: {
-    raisedBy: 'step',
-    retried: true,
-    redrivable: true,
-    action: 'redrive: the retries ran out while another release of the package started a rollout stage',
-    meaning: "another release of the package holds the package's rollout lease (it is starting a stage's job)",
-  },
-  RolloutStageInProgress: {
-    raisedBy: 'step',
-    retried: true,
-    poll: 'RolloutStage',
-    redrivable: true,
-    action: 'redrive: it watches the stage job again (the polls ran out)',
-    meaning: "the stage's IoT job still has queued or in-progress devices: the `WatchRolloutStage` poll (the message carries the counts)",
-  },
-  RolloutAborted: {
-    raisedBy: 'step',
-    retried: false,
-    redrivable: true,
-    action: 'fix the devices the counts name, then redrive: it runs the aborted stage again as a new job',
-    meaning:
-      'a stage stopped: its abort criteria canceled the job (`ABORT_CRITERIA_MET`, failure type in the message), fewer devices than `minSuccessPercent` succeeded (`BELOW_SUCCESS_CRITERION`), or someone canceled the job; the next stage never started and the default version did not move',
-  },
-  RolloutStageTimedOut: {
-    raisedBy: 'step',
-    retried: false,
-    redrivable: true,
-    action: 'redrive to watch the stage job again, or cancel the job and redrive to run the stage again',
-    meaning: "the stage's job did not finish within the stage's `timeoutMinutes`",
-  },
-  SbomLocationInvalid: {
-    raisedBy: 'step',
-    retried: false,
-    redrivable: false,
-    action: 'name an SBOM under sboms/ in the versioned artifact bucket (x-amz-meta-sbom or the manifest) and upload a new release',
-    meaning: 'the SBOM the manifest or `x-amz-meta-sbom` names is not under `sboms/`, or has no S3 version id (an unversioned bucket); nothing was attached',
-  },
-  SbomNotArrived: {
-    raisedBy: 'step',
-    retried: true,
-    redrivable: true,
-    action: 'upload the SBOM (sboms/<package>/<version>/sbom.zip, or where the manifest or x-amz-meta-sbom names it), then redrive: the retries ran out',
-    meaning: "the package's `sbom` is `required` and its SBOM is not in the bucket yet: `AttachSbom` waits for it, within `sbomWaitMinutes` (docs/sbom.md)",
-  },
-  SbomMissing: {
-    raisedBy: 'step',
-    retried: false,
-    redrivable: true,
-    action: 'upload the SBOM (sboms/<package>/<version>/sbom.zip, or where the manifest or x-amz-meta-sbom names it), then redrive',
-    meaning: 'a `required` SBOM did not arrive within `sbomWaitMinutes` of this run; nothing in OpenSearch changed and the version stays DRAFT',
-  },
-  SbomValidating: {
-    raisedBy: 'step',
-    retried: true,
-    redrivable: true,
-    action: 'redrive: it polls the validation again (the polls ran out)',
-    meaning: 'AWS IoT is still validating the attached SBOM: the `CheckSbom` poll itself',
-  },
-  SbomInvalid: {
-    raisedBy: 'step',
-    retried: false,
-    redrivable: true,
-    action: "upload a corrected SBOM to the same key, then redrive: it attaches the newest SBOM version (pkgrelease sbom <package> <version> shows each file's result)",
-    meaning: 'AWS IoT found the `required` SBOM invalid; the message names each file\'s error code (`INCOMPATIBLE_FORMAT`, `FILE_SIZE_LIMIT_EXCEEDED`) and message; the version stays DRAFT',
-  },
+  ...ROLLOUT_ERROR_ROWS,
+  ...SBOM_ERROR_ROWS,
   TransientAwsError: {
     raisedBy: 'step',
     retried: true,
