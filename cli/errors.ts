@@ -63,6 +63,7 @@ export function report(e: unknown): number {
  * Wraps a command's action: a returned number is the exit code; a thrown error becomes one line and
  * its exit code. The implementation is loaded on first use, so `--help` and start-up stay light.
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: an action either returns its exit code or nothing at all
 export function action<A extends unknown[]>(fn: (...args: A) => Promise<number | void> | number | void): (...args: A) => Promise<void> {
   return async (...args) => {
     try {

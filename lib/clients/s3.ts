@@ -38,7 +38,7 @@ export interface CopySourceVersion {
 }
 
 function copySource(from: CopySourceVersion): string {
-  return `${from.bucket}/${encodeURIComponent(from.key).replace(/%2F/g, '/')}` + (from.version ? `?versionId=${encodeURIComponent(from.version)}` : '');
+  return `${from.bucket}/${encodeURIComponent(from.key).replace(/%2F/g, '/')}${from.version ? `?versionId=${encodeURIComponent(from.version)}` : ''}`;
 }
 
 /** Copies exactly one version (checked by ETag) of an object to another key in one request (≤ 5 GB); returns the new version id. */

@@ -72,7 +72,7 @@ export function formatNotification(event: ExecutionStatusChangeEvent, failure: E
   const what = release.package && release.version ? `${release.package}@${release.version}` : d.name;
 
   const subject = subjectLine(
-    `pkgrelease ${d.status}: ${what}` + (failure.state ? ` at ${failure.state}` : '') + (error ? ` (${error})` : ''),
+    `pkgrelease ${d.status}: ${what}${failure.state ? ` at ${failure.state}` : ''}${error ? ` (${error})` : ''}`,
   );
   const rows: [string, string | number | null | undefined][] = [
     ['Package', release.package ?? 'unknown (not in the execution input)'],

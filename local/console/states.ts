@@ -46,7 +46,6 @@ export function stateViews(events: HistoryEvent[], stateNames: string[], executi
       current = { name: event.stateEnteredEventDetails?.name ?? '', attempts: 0, failed: false, input: event.stateEnteredEventDetails?.input };
       entries.push(current);
     } else if (!current) {
-      continue;
     } else if (ATTEMPT.has(type)) {
       current.attempts++;
     } else if (type.endsWith('StateExited')) {

@@ -139,7 +139,7 @@ export class LocalStepFunctions {
     }
     const execution: ExecutionRecord = {
       name,
-      executionArn: this.stateMachineArn.replace(':stateMachine:', ':execution:') + `:${name}`,
+      executionArn: `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`,
       status: 'RUNNING',
       input,
       startDate: new Date().toISOString(),

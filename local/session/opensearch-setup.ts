@@ -1,6 +1,6 @@
 import { CreatePackageCommand, type OpenSearchClient } from '@aws-sdk/client-opensearch';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { OPENSEARCH } from '../../lib/release/constraints';
+import type { OPENSEARCH } from '../../lib/release/constraints';
 import type { DomainSpec, Twin } from '../twin';
 import { DEFAULT_ENGINE_VERSION, LOCAL_BUCKET } from './account';
 

@@ -9,7 +9,7 @@ import { StateDir } from './core/persist';
 import type { ServiceServer } from './core/server';
 import { listenAll, type TwinService, type TwinServiceDefinition } from './core/service';
 import { dynamodbService } from './dynamodb/service';
-import { type DeviceGroupSpec } from './fleet/devices/devices';
+import type { DeviceGroupSpec } from './fleet/devices/devices';
 import { FleetService, type FleetView } from './fleet/fleet';
 import { FRESH_ACCOUNT_INDEXING, PACKAGE_CATALOG_INDEXING } from './fleet/fleet-index/indexing-config';
 import { fleetService } from './fleet/service';

@@ -14,7 +14,7 @@ const LAYERS = ['lib', 'local', 'cli'] as const;
 type Layer = (typeof LAYERS)[number];
 
 /** Every module specifier of a file: static imports and re-exports, `import 'x'`, `import('x')`. */
-export function specifiers(source: string): string[] {
+function specifiers(source: string): string[] {
   const found: string[] = [];
   const patterns = [/\bfrom\s+['"]([^'"]+)['"]/g, /\bimport\s+['"]([^'"]+)['"]/g, /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g];
   for (const pattern of patterns) for (const m of source.matchAll(pattern)) found.push(m[1]!);
@@ -27,7 +27,7 @@ function layerOf(path: string): Layer | undefined {
 }
 
 /** `from → to` for each relative import that runs from a lower layer to a higher one. */
-export function arrowsUp(files: { path: string; source: string }[]): string[] {
+function arrowsUp(files: { path: string; source: string }[]): string[] {
   const arrows: string[] = [];
   for (const { path, source } of files) {
     const from = layerOf(path);

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { promisify, stripVTControlCharacters } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LocalReport } from '../../local/session';
 import { pkgrelease, ROOT, removeTempDirs, tempDir } from './helpers';
@@ -14,7 +14,7 @@ describe.concurrent('local publish and its live progress', () => {
   // `script` gives the CLI a terminal, so listr2's live display runs as a person sees it.
   it.runIf(existsSync('/usr/bin/script'))('on a terminal, the live progress shows one line per execution', async () => {
     const { stdout } = await run('script', ['-qec', 'stty cols 150 rows 40; node bin/pkgrelease.js local run examples/scenario.json', '/dev/null'], { cwd: ROOT, env: { ...process.env, CI: '' } });
-    const text = stdout.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '').replace(/\r/g, '');
+    const text = stripVTControlCharacters(stdout).replace(/\r/g, '');
     const lastFrame = text.slice(0, text.indexOf('\nExecutions')).split('\n').slice(-3).map((l) => l.replace(/^\s*›?\s*/, ''));
     expect(lastFrame.map((l) => l.replace(/-[0-9a-f]{16}:/, ':')).sort()).toEqual([
       'codepipeline-edge-plugin-1: SUCCEEDED',

@@ -47,7 +47,9 @@ function healthyStack(): void {
 }
 
 describe('doctor', () => {
-  beforeEach(() => [iot, cfn, s3, sfn, ddb, os].forEach((m) => m.reset()));
+  beforeEach(() => {
+    for (const m of [iot, cfn, s3, sfn, ddb, os]) m.reset();
+  });
 
   describe('fleet indexing', () => {
     it('is ok with thing indexing on, named shadows on and $package in the filter', async () => {

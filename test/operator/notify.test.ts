@@ -13,10 +13,12 @@ const sfn = mockClient(SFNClient);
 const sns = mockClient(SNSClient);
 const dynamodb = mockClient(DynamoDBClient);
 
+// biome-ignore lint/suspicious/noExplicitAny: each test edits the fixture event freely
 function statusChange(): any {
   return JSON.parse(readFileSync(new URL('./fixtures/sfn-execution-status-change-failed.json', import.meta.url), 'utf8'));
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: each test edits the fixture event freely
 function codePipelineJob(): any {
   return JSON.parse(readFileSync(new URL('../fixtures/events/codepipeline-codePipelineEvent.json', import.meta.url), 'utf8'));
 }

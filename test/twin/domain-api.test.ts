@@ -7,7 +7,7 @@ import {
   DescribePackagesCommand,
   ListDomainNamesCommand,
   ListPackagesForDomainCommand,
-  OpenSearchClient,
+  type OpenSearchClient,
 } from '@aws-sdk/client-opensearch';
 import { startTwin, type Twin } from '../../local/twin';
 import { clients, failure, waitFor } from './helpers';

@@ -12,7 +12,7 @@ import {
   DissociatePackagesCommand,
   ListDomainsForPackageCommand,
   ListPackagesForDomainCommand,
-  OpenSearchClient,
+  type OpenSearchClient,
   UpdatePackageCommand,
   type DomainPackageDetails,
 } from '@aws-sdk/client-opensearch';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CreatePackageCommand, CreatePackageVersionCommand, GetPackageVersionCommand, IoTClient, ListPackagesCommand } from '@aws-sdk/client-iot';
-import { DescribePackagesCommand, OpenSearchClient } from '@aws-sdk/client-opensearch';
-import { GetObjectCommand, ListBucketsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreatePackageCommand, CreatePackageVersionCommand, GetPackageVersionCommand, type IoTClient, ListPackagesCommand } from '@aws-sdk/client-iot';
+import { DescribePackagesCommand, type OpenSearchClient } from '@aws-sdk/client-opensearch';
+import { GetObjectCommand, ListBucketsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { FaultInjector } from '../../local/twin/core/faults';
 import { faultRuleSchema, faultRulesSchema, startTwin, type FaultRule, type Twin } from '../../local/twin';
 import { clients, failure, token } from './helpers';

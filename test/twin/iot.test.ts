@@ -6,7 +6,7 @@ import {
   DeletePackageVersionCommand,
   GetPackageCommand,
   GetPackageVersionCommand,
-  IoTClient,
+  type IoTClient,
   ListPackagesCommand,
   ListPackageVersionsCommand,
   UpdatePackageCommand,

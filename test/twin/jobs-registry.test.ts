@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AddThingToThingGroupCommand, CreateThingCommand, CreateThingGroupCommand, DescribeThingCommand, DescribeThingGroupCommand, IoTClient, ListThingsInThingGroupCommand } from '@aws-sdk/client-iot';
+import { AddThingToThingGroupCommand, CreateThingCommand, CreateThingGroupCommand, DescribeThingCommand, DescribeThingGroupCommand, type IoTClient, ListThingsInThingGroupCommand } from '@aws-sdk/client-iot';
 import { startTwin, type Twin } from '../../local/twin';
 import { failure } from './helpers';
 import { fleetClients, thingArn } from './fleet-helpers';

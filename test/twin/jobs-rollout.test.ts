@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateJobCommand, DescribeJobCommand, GetBucketsAggregationCommand, GetPackageConfigurationCommand, IoTClient, SearchIndexCommand, UpdateIndexingConfigurationCommand, UpdatePackageConfigurationCommand } from '@aws-sdk/client-iot';
-import { GetThingShadowCommand, IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
+import { CreateJobCommand, DescribeJobCommand, GetBucketsAggregationCommand, GetPackageConfigurationCommand, type IoTClient, SearchIndexCommand, UpdateIndexingConfigurationCommand, UpdatePackageConfigurationCommand } from '@aws-sdk/client-iot';
+import { GetThingShadowCommand, type IoTDataPlaneClient } from '@aws-sdk/client-iot-data-plane';
 import { startTwin, type Twin } from '../../local/twin';
 import { failure, waitFor } from './helpers';
 import { DOCUMENT, fleetClients, groupArn, packageVersion } from './fleet-helpers';

@@ -5,7 +5,7 @@ import {
   CreateJobTemplateCommand,
   DescribeJobCommand,
   DescribeJobExecutionCommand,
-  IoTClient,
+  type IoTClient,
   ListJobExecutionsForJobCommand,
   ListJobsCommand,
 } from '@aws-sdk/client-iot';

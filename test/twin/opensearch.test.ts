@@ -4,7 +4,7 @@ import {
   CreatePackageCommand,
   DescribePackagesCommand,
   GetPackageVersionHistoryCommand,
-  OpenSearchClient,
+  type OpenSearchClient,
   UpdatePackageCommand,
   type PackageDetails,
 } from '@aws-sdk/client-opensearch';
@@ -52,7 +52,10 @@ describe('OpenSearch import timeline (fake clock)', () => {
     store.putObject('bkt', 'd.txt', 'good');
     const state = new OpenSearchPackages(store, { copyingMs: 100, validatingMs: 50 }, 1, () => now);
     const pkg = state.create({ name: 'timeline', type: 'TXT-DICTIONARY' }, { bucket: 'bkt', key: 'd.txt' });
-    const at = (t: number) => ((now = 1_000_000 + t), state.status(pkg));
+    const at = (t: number) => {
+      now = 1_000_000 + t;
+      return state.status(pkg);
+    };
     expect([at(0), at(99), at(100), at(149), at(150)]).toEqual(['COPYING', 'COPYING', 'VALIDATING', 'VALIDATING', 'AVAILABLE']);
     expect(pkg.availableVersion).toBe('v1');
 

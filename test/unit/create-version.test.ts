@@ -196,7 +196,7 @@ describe('createVersion', () => {
         s3.on(GetObjectAttributesCommand, { VersionId: version }).resolves({ ObjectParts: { TotalPartsCount: parts.length, IsTruncated: false, Parts: listed } });
       }
     }
-    const cut = (body: string, sizes: number[]) => sizes.map((n, i) => body.slice(sizes.slice(0, i).reduce((a, b) => a + b, 0), sizes.slice(0, i + 1).reduce((a, b) => a + b, 0)));
+    const cut = (body: string, sizes: number[]) => sizes.map((_n, i) => body.slice(sizes.slice(0, i).reduce((a, b) => a + b, 0), sizes.slice(0, i + 1).reduce((a, b) => a + b, 0)));
 
     it('the same bytes in other parts, both listed with part CRC32s: the whole-object CRC32s, combined from the parts, agree — existing, no byte read', async () => {
       released({ ...releasedMultipart, ChecksumCRC32: 'oldParts==-3' });

@@ -3,7 +3,7 @@
  * which domains, convergence by looking, version order, failures and their redrive.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CreatePackageCommand, DescribePackagesCommand, OpenSearchClient, UpdatePackageCommand } from '@aws-sdk/client-opensearch';
+import { CreatePackageCommand, DescribePackagesCommand, type OpenSearchClient, UpdatePackageCommand } from '@aws-sdk/client-opensearch';
 import { startTwin, type Twin } from '../../local/twin';
 import { DomainAssociationFailed, DomainBusy, DomainConfigInvalid, DomainNotReady, DomainsPending, DomainsPendingBlueGreen } from '../../lib/release/errors';
 import { commitMessage, deriveClientToken } from '../../lib/release/identity';

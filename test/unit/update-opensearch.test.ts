@@ -49,9 +49,15 @@ describe('updateOpenSearch', () => {
     const r = release({ execution: EXECUTION });
     r.artifact.size = 6 * 1024 ** 3;
     const fakes = install({ pkg: idle([initial]) });
-    s3.on(CreateMultipartUploadCommand).callsFake(() => (fakes.sequence.push('s3:CreateMultipartUpload'), { UploadId: 'up-1' }));
+    s3.on(CreateMultipartUploadCommand).callsFake(() => {
+      fakes.sequence.push('s3:CreateMultipartUpload');
+      return { UploadId: 'up-1' };
+    });
     s3.on(UploadPartCopyCommand).resolves({ CopyPartResult: { ETag: '"p"' } });
-    s3.on(CompleteMultipartUploadCommand).callsFake(() => (fakes.sequence.push('s3:CompleteMultipartUpload'), {}));
+    s3.on(CompleteMultipartUploadCommand).callsFake(() => {
+      fakes.sequence.push('s3:CompleteMultipartUpload');
+      return {};
+    });
 
     await updateOpenSearch(r, deps());
 

@@ -79,11 +79,17 @@ export function iotCatalogRoutes(catalog: IotCatalog, sbomOf: VersionSbom = () =
       if (change.defaultVersionName !== undefined && change.unsetDefaultVersion === true) {
         throw validationError('defaultVersionName', 'cannot be named together with unsetDefaultVersion=true');
       }
-      return once('UpdatePackage', catalog.packageArn(p), ctx, body, () => (catalog.updatePackage(p, change), {}));
+      return once('UpdatePackage', catalog.packageArn(p), ctx, body, () => {
+        catalog.updatePackage(p, change);
+        return {};
+      });
     }),
     r('DELETE', pkgPath, 'DeletePackage', (ctx) => {
       const { p } = labels(ctx);
-      return once('DeletePackage', catalog.packageArn(p), ctx, {}, () => (catalog.deletePackage(p), {}));
+      return once('DeletePackage', catalog.packageArn(p), ctx, {}, () => {
+        catalog.deletePackage(p);
+        return {};
+      });
     }),
     r('GET', `${pkgPath}/versions`, 'ListPackageVersions', (ctx) => {
       const { p } = labels(ctx);
@@ -115,11 +121,17 @@ export function iotCatalogRoutes(catalog: IotCatalog, sbomOf: VersionSbom = () =
       const { p, v } = labels(ctx, true);
       const body = parseJsonBody(ctx);
       const change = { description: description(body), attributes: attributes(body), artifact: artifact(body), recipe: recipe(body), action: optEnum(body, 'action', IOT.versionActions) };
-      return once('UpdatePackageVersion', catalog.versionArn(p, v), ctx, body, () => (catalog.updateVersion(p, v, change), {}));
+      return once('UpdatePackageVersion', catalog.versionArn(p, v), ctx, body, () => {
+        catalog.updateVersion(p, v, change);
+        return {};
+      });
     }),
     r('DELETE', verPath, 'DeletePackageVersion', (ctx) => {
       const { p, v } = labels(ctx, true);
-      return once('DeletePackageVersion', catalog.versionArn(p, v), ctx, {}, () => (catalog.deleteVersion(p, v), {}));
+      return once('DeletePackageVersion', catalog.versionArn(p, v), ctx, {}, () => {
+        catalog.deleteVersion(p, v);
+        return {};
+      });
     }),
   ];
 }

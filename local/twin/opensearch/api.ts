@@ -55,8 +55,7 @@ export class OpenSearchApi {
   constructor(
     private readonly state: OpenSearchPackages,
     private readonly domains: OpenSearchDomains,
-    private readonly accountId: string,
-    private readonly region: string,
+    private readonly accountId: string,readonly _region: string,
   ) {}
 
   routes(): Route[] {

@@ -9,7 +9,7 @@
  * upload to the same key does not leak into an earlier import.
  */
 import { createHash } from 'node:crypto';
-import { OPENSEARCH } from '../../../lib/release/constraints';
+import type { OPENSEARCH } from '../../../lib/release/constraints';
 import { Prng, deriveSeed } from '../core/faults';
 import type { ServiceModel } from '../core/service';
 import type { S3Store } from '../s3/store';

@@ -7,7 +7,7 @@ import type { Reply, RequestContext } from '../core/http';
 import { header } from './body';
 import { checksumHeader, checksumOf, type StoredChecksum } from './checksums';
 import { s3Error, type S3ObjectVersion } from './model';
-import { iso, t, xmlReply } from './xml';
+import { t, xmlReply } from './xml';
 
 /** The object's checksum with its value (a FULL_OBJECT value is computed from the body, once). */
 export async function storedChecksum(o: S3ObjectVersion): Promise<StoredChecksum> {

@@ -67,7 +67,7 @@ export function parseJobConfig(body: Json): JobConfig {
   if (versions && versions.length > J.destinationPackageVersionsMax) {
     throw invalidRequest(`destinationPackageVersions holds ${versions.length} package version ARNs; at most ${J.destinationPackageVersionsMax} are allowed`);
   }
-  versions?.forEach((v, i) => reqStr({ v }, 'v', J.packageVersionArn, `destinationPackageVersions[${i}]`));
+  for (const [i, v] of (versions ?? []).entries()) reqStr({ v }, 'v', J.packageVersionArn, `destinationPackageVersions[${i}]`);
   return strip({
     description: str(body, 'description', J.description),
     document: str(body, 'document', J.document),
