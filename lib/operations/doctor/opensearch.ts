@@ -23,7 +23,10 @@ export async function checkOpenSearch(opensearch: OpenSearchClient, config: Pack
       return guarded(name, 'es:DescribePackages', async () => {
         const found = await findPackageByName(opensearch, os);
         if (!found) return notOk(name, `does not exist (configured for ${feeds.join(', ')})`, `create it once (aws opensearch create-package --package-name ${os} …), or fix "opensearchPackage" in the package configuration`);
-        if (found.PackageStatus !== 'AVAILABLE') return notOk(name, `${found.PackageID} is ${found.PackageStatus}${found.ErrorDetails?.ErrorMessage ? `: ${found.ErrorDetails.ErrorMessage}` : ''}`, 'wait until it is AVAILABLE; a *_FAILED package needs a new import (aws opensearch update-package)');
+        if (found.PackageStatus !== 'AVAILABLE') {
+          const detail = found.ErrorDetails?.ErrorMessage ? `: ${found.ErrorDetails.ErrorMessage}` : '';
+          return notOk(name, `${found.PackageID} is ${found.PackageStatus}${detail}`, 'wait until it is AVAILABLE; a *_FAILED package needs a new import (aws opensearch update-package)');
+        }
         return ok(name, `${found.PackageID}, ${found.PackageType}, AVAILABLE`);
       });
     }),

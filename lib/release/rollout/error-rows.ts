@@ -30,7 +30,8 @@ export const ROLLOUT_ERROR_ROWS = {
     redrivable: true,
     action: 'fix the devices the counts name, then redrive: it runs the aborted stage again as a new job',
     meaning:
-      'a stage stopped: its abort criteria canceled the job (`ABORT_CRITERIA_MET`, failure type in the message), fewer devices than `minSuccessPercent` succeeded (`BELOW_SUCCESS_CRITERION`), or someone canceled the job; the next stage never started and the default version did not move',
+      'a stage stopped: its abort criteria canceled the job (`ABORT_CRITERIA_MET`, failure type in the message), fewer devices than `minSuccessPercent` ' +
+      'succeeded (`BELOW_SUCCESS_CRITERION`), or someone canceled the job; the next stage never started and the default version did not move',
   },
   RolloutStageTimedOut: {
     raisedBy: 'step',

@@ -59,6 +59,9 @@ export async function pinSbom(s3: S3Client, release: { packageName: string; vers
 function checkSbomKey(key: string, from: string): void {
   const segments = key.split('/');
   if (!key.startsWith(SBOMS_PREFIX) || segments.some((s) => s === '' || s === '.' || s === '..')) {
-    throw new SbomLocationInvalid(`the SBOM key "${key}" (from the ${from}) must be under ${SBOMS_PREFIX} without empty, "." or ".." segments (e.g. ${conventionalSbomKey('<package>', '<version>')}): AWS IoT may read only that prefix of the artifact bucket`);
+    throw new SbomLocationInvalid(
+      `the SBOM key "${key}" (from the ${from}) must be under ${SBOMS_PREFIX} without empty, "." or ".." segments ` +
+        `(e.g. ${conventionalSbomKey('<package>', '<version>')}): AWS IoT may read only that prefix of the artifact bucket`,
+    );
   }
 }

@@ -17,7 +17,10 @@ const load = createRequire(import.meta.url);
 const dynalite = load('dynalite');
 
 /** dynalite's own list of the operations it serves; anything else is counted as `Unknown`. */
-const OPERATIONS = ['BatchGetItem', 'BatchWriteItem', 'CreateTable', 'DeleteItem', 'DeleteTable', 'DescribeTable', 'DescribeTimeToLive', 'GetItem', 'ListTables', 'PutItem', 'Query', 'Scan', 'TagResource', 'UntagResource', 'ListTagsOfResource', 'UpdateItem', 'UpdateTable', 'Unknown'];
+const OPERATIONS = [
+  'BatchGetItem', 'BatchWriteItem', 'CreateTable', 'DeleteItem', 'DeleteTable', 'DescribeTable', 'DescribeTimeToLive', 'GetItem', 'ListTables',
+  'PutItem', 'Query', 'Scan', 'TagResource', 'UntagResource', 'ListTagsOfResource', 'UpdateItem', 'UpdateTable', 'Unknown',
+];
 
 /**
  * DynamoDB returns the item that failed a condition when asked (`ReturnValuesOnConditionCheckFailure:

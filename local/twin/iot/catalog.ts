@@ -67,7 +67,9 @@ export function fleetIndexingRequired(): ServiceError {
   return new ServiceError(
     400,
     'ValidationException',
-    'Fleet indexing must be enabled to use Software Package Catalog: thing indexing is OFF in this account. Enable it with UpdateIndexingConfiguration (thingIndexingMode REGISTRY_AND_SHADOW, namedShadowIndexingMode ON, filter namedShadowNames ["$package"]), as "Preparing fleet indexing" in the AWS IoT Developer Guide describes',
+    'Fleet indexing must be enabled to use Software Package Catalog: thing indexing is OFF in this account. ' +
+      'Enable it with UpdateIndexingConfiguration (thingIndexingMode REGISTRY_AND_SHADOW, namedShadowIndexingMode ON, filter namedShadowNames ["$package"]), ' +
+      'as "Preparing fleet indexing" in the AWS IoT Developer Guide describes',
   );
 }
 

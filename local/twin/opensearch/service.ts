@@ -12,6 +12,15 @@ export function opensearchService(packages: OpenSearchPackages, domains: OpenSea
       { file: 'opensearch.json', model: packages },
       { file: 'opensearch-domains.json', model: domains },
     ],
-    endpoints: [{ key: 'opensearch', envVar: 'AWS_ENDPOINT_URL_OPENSEARCH', service: 'es', protocol: opensearchProtocol, routes: [...new OpenSearchApi(packages, domains, accountId, region).routes(), ...new OpenSearchDomainApi(domains, packages, accountId, region).routes()], bodyLimit: JSON_BODY_LIMIT }],
+    endpoints: [
+      {
+        key: 'opensearch',
+        envVar: 'AWS_ENDPOINT_URL_OPENSEARCH',
+        service: 'es',
+        protocol: opensearchProtocol,
+        routes: [...new OpenSearchApi(packages, domains, accountId, region).routes(), ...new OpenSearchDomainApi(domains, packages, accountId, region).routes()],
+        bodyLimit: JSON_BODY_LIMIT,
+      },
+    ],
   };
 }

@@ -156,7 +156,8 @@ async function complete(store: S3Store, ctx: RequestContext): Promise<Reply> {
     if (i > 0 && number <= asked[i - 1]!.number) throw s3Error(400, 'InvalidPartOrder', 'The list of parts was not in ascending order. Parts must be ordered by part number.');
     const p = u.parts.get(number);
     if (!p || (p.etag !== etag && `"${etag}"` !== p.etag)) {
-      throw s3Error(400, 'InvalidPart', 'One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not have matched the part\'s entity tag.', { PartNumber: String(number), ETag: etag });
+      const message = "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not have matched the part's entity tag.";
+      throw s3Error(400, 'InvalidPart', message, { PartNumber: String(number), ETag: etag });
     }
     if (i < asked.length - 1 && p.body.length < MIN_PART_BYTES) {
       throw s3Error(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed object size.', { PartNumber: String(number), ProposedSize: String(p.body.length), MinSizeAllowed: String(MIN_PART_BYTES) });

@@ -166,5 +166,12 @@ export class FleetIndex {
 
 function shadowFields(s: Record<string, unknown>): Record<string, unknown> {
   const state = s.state as { desired?: unknown; reported?: unknown; delta?: unknown };
-  return { ...(state.desired !== undefined && { desired: state.desired }), ...(state.reported !== undefined && { reported: state.reported }), ...(state.delta !== undefined && { delta: state.delta }), hasDelta: state.delta !== undefined, version: s.version, metadata: s.metadata };
+  return {
+    ...(state.desired !== undefined && { desired: state.desired }),
+    ...(state.reported !== undefined && { reported: state.reported }),
+    ...(state.delta !== undefined && { delta: state.delta }),
+    hasDelta: state.delta !== undefined,
+    version: s.version,
+    metadata: s.metadata,
+  };
 }

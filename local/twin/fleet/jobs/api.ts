@@ -118,7 +118,17 @@ export function jobRoutes(jobs: JobStore, registry: ThingRegistry, templates: Jo
         jobs: items.map((j) => {
           const firstGroup = j.spec.targets.find((t) => t.startsWith(groupArnOf('')));
           const g = firstGroup && registry.hasGroup(firstGroup.slice(groupArnOf('').length)) ? registry.group(firstGroup.slice(groupArnOf('').length)) : undefined;
-          return strip({ jobArn: j.jobArn, jobId: j.spec.jobId, thingGroupId: g?.thingGroupId, targetSelection: j.spec.targetSelection, status: j.status, createdAt: seconds(j.createdAt), lastUpdatedAt: seconds(j.lastUpdatedAt), completedAt: j.completedAt === undefined ? undefined : seconds(j.completedAt), isConcurrent: false });
+          return strip({
+            jobArn: j.jobArn,
+            jobId: j.spec.jobId,
+            thingGroupId: g?.thingGroupId,
+            targetSelection: j.spec.targetSelection,
+            status: j.status,
+            createdAt: seconds(j.createdAt),
+            lastUpdatedAt: seconds(j.lastUpdatedAt),
+            completedAt: j.completedAt === undefined ? undefined : seconds(j.completedAt),
+            isConcurrent: false,
+          });
         }),
         nextToken: next,
       });
@@ -135,7 +145,14 @@ export function jobRoutes(jobs: JobStore, registry: ThingRegistry, templates: Jo
       return jsonReply({
         executionSummaries: items.map((e) => ({
           thingArn: registry.thingArn(e.thingName),
-          jobExecutionSummary: strip({ status: e.status, queuedAt: seconds(e.queuedAt), startedAt: e.startedAt === undefined ? undefined : seconds(e.startedAt), lastUpdatedAt: seconds(e.lastUpdatedAt), executionNumber: e.executionNumber, retryAttempt: e.retryAttempt }),
+          jobExecutionSummary: strip({
+            status: e.status,
+            queuedAt: seconds(e.queuedAt),
+            startedAt: e.startedAt === undefined ? undefined : seconds(e.startedAt),
+            lastUpdatedAt: seconds(e.lastUpdatedAt),
+            executionNumber: e.executionNumber,
+            retryAttempt: e.retryAttempt,
+          }),
         })),
         nextToken: next,
       });

@@ -51,7 +51,11 @@ export class JobTemplates {
           const windows = structList(body, 'maintenanceWindows', (w: Json) => ({ startTime: String(w.startTime), durationInMinutes: Number(w.durationInMinutes) }));
           const fromJob = jobArn ? this.jobs.all().find((j) => j.jobArn === jobArn) : undefined;
           if (jobArn && !fromJob) throw notFound(`Job ${jobArn} cannot be found.`);
-          const base: JobConfig = fromJob ? strip({ document: fromJob.spec.document, documentSource: fromJob.spec.documentSource, presignedUrlConfig: fromJob.spec.presignedUrlConfig, jobExecutionsRolloutConfig: fromJob.spec.jobExecutionsRolloutConfig, abortConfig: fromJob.spec.abortConfig, timeoutConfig: fromJob.spec.timeoutConfig, jobExecutionsRetryConfig: fromJob.spec.jobExecutionsRetryConfig, destinationPackageVersions: fromJob.spec.destinationPackageVersions }) : {};
+          // A template made from a job takes the job's configuration (CreateJobTemplate's jobArn).
+          const { document, documentSource, presignedUrlConfig, jobExecutionsRolloutConfig, abortConfig, timeoutConfig, jobExecutionsRetryConfig, destinationPackageVersions } = fromJob?.spec ?? {};
+          const base: JobConfig = fromJob
+            ? strip({ document, documentSource, presignedUrlConfig, jobExecutionsRolloutConfig, abortConfig, timeoutConfig, jobExecutionsRetryConfig, destinationPackageVersions })
+            : {};
           const template: JobTemplate = strip({ ...base, ...config, jobTemplateId: templateId, createdAt: this.now(), maintenanceWindows: windows });
           if (template.document === undefined && template.documentSource === undefined) throw invalidRequest('A job template needs a document, a documentSource or a jobArn');
           if (this.templates.has(templateId)) throw new ServiceError(409, 'ConflictException', `Job template ${templateId} already exists`, { resourceId: templateId });

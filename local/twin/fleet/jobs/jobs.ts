@@ -232,7 +232,14 @@ export class JobStore {
   /** Cancels the job: queued executions are canceled, in-progress ones too when forced. */
   private stop(job: Job, opts: { force: boolean; reasonCode?: string; comment?: string }): void {
     const now = this.clock.now();
-    Object.assign(job, { status: 'CANCELED', lastUpdatedAt: now, completedAt: now, ...(opts.force && { forceCanceled: true }), ...(opts.reasonCode !== undefined && { reasonCode: opts.reasonCode }), ...(opts.comment !== undefined && { comment: opts.comment }) });
+    Object.assign(job, {
+      status: 'CANCELED',
+      lastUpdatedAt: now,
+      completedAt: now,
+      ...(opts.force && { forceCanceled: true }),
+      ...(opts.reasonCode !== undefined && { reasonCode: opts.reasonCode }),
+      ...(opts.comment !== undefined && { comment: opts.comment }),
+    });
     job.rollout.pending = [];
     for (const e of this.executionsOf(job.spec.jobId)) {
       if (e.status === 'QUEUED' || (opts.force && e.status === 'IN_PROGRESS')) this.set(e, 'CANCELED', opts.force ? { forceCanceled: true } : {});

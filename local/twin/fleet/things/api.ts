@@ -27,7 +27,16 @@ export function thingRoutes(registry: ThingRegistry): Route[] {
     }),
     r('GET', '/things/{thingName}', 'DescribeThing', (ctx) => {
       const t = registry.thing(thingName(ctx));
-      return jsonReply({ defaultClientId: t.thingName, thingName: t.thingName, thingId: t.thingId, thingArn: registry.thingArn(t.thingName), thingTypeName: t.thingTypeName, attributes: t.attributes, version: t.version, billingGroupName: t.billingGroupName });
+      return jsonReply({
+        defaultClientId: t.thingName,
+        thingName: t.thingName,
+        thingId: t.thingId,
+        thingArn: registry.thingArn(t.thingName),
+        thingTypeName: t.thingTypeName,
+        attributes: t.attributes,
+        version: t.version,
+        billingGroupName: t.billingGroupName,
+      });
     }),
     r('GET', '/things', 'ListThings', (ctx) => {
       const size = queryInt(ctx.query, 'maxResults', J.listMaxResults.min, J.listMaxResults.max) ?? DEFAULT_PAGE_SIZE;

@@ -73,7 +73,15 @@ export class ThingRegistry {
       if (same) return existing;
       throw alreadyExists(`Thing ${input.thingName} already exists with different attributes`, existing.thingId, this.thingArn(input.thingName));
     }
-    const thing: Thing = { thingName: input.thingName, thingId: idOf('thing', input.thingName), ...(input.thingTypeName && { thingTypeName: input.thingTypeName }), attributes: { ...(input.attributes ?? {}) }, ...(input.billingGroupName && { billingGroupName: input.billingGroupName }), version: 1, groups: [] };
+    const thing: Thing = {
+      thingName: input.thingName,
+      thingId: idOf('thing', input.thingName),
+      ...(input.thingTypeName && { thingTypeName: input.thingTypeName }),
+      attributes: { ...(input.attributes ?? {}) },
+      ...(input.billingGroupName && { billingGroupName: input.billingGroupName }),
+      version: 1,
+      groups: [],
+    };
     this.things.set(thing.thingName, thing);
     this.onChange();
     return thing;
