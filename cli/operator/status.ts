@@ -1,4 +1,5 @@
 import { type ExecutionReport, isFailure, type StatusReport } from '../../lib/operations/status';
+import { renderRollout } from '../../lib/operations/release-progress';
 import { redriveAdvice } from '../../lib/release/redrive-policy';
 
 /** The human view: one line per execution, and an indented cause line under each failure. */
@@ -20,7 +21,7 @@ export function renderStatusTable(report: StatusReport, width = 160): string {
   const out = [line(header)];
   report.executions.forEach((e, i) => {
     out.push(line(rows[i]!));
-    const notes = [e.sbom && `sbom: ${e.sbom}`, e.cause && `cause: ${e.cause.replace(/\s+/g, ' ')}`, e.nextAction && `next: ${e.nextAction}`, e.lookupError && `lookup failed: ${e.lookupError}`];
+    const notes = [e.sbom && `sbom: ${e.sbom}`, e.rollout && `rollout: ${renderRollout(e.rollout)}`, e.cause && `cause: ${e.cause.replace(/\s+/g, ' ')}`, e.nextAction && `next: ${e.nextAction}`, e.lookupError && `lookup failed: ${e.lookupError}`];
     for (const note of notes) if (note) out.push(`  ${note.length > width - 2 ? `${note.slice(0, width - 5)}...` : note}`);
   });
   return out.join('\n');

@@ -3,6 +3,7 @@ import * as z from '../validation/zod';
 import { type ExecutionFailure, getExecutionFailure, readableCause } from '../clients/sfn';
 import { notifyEventIssue } from './invalid-event';
 import { summariseReleaseInput } from './release-summary';
+import { redriveAdvice } from '../release/redrive-policy';
 
 /**
  * Failure notifications: a Step Functions "Execution Status Change" event (EventBridge) → the
@@ -69,6 +70,8 @@ export function formatNotification(event: ExecutionStatusChangeEvent, failure: E
   const release = summariseReleaseInput(d.input);
   const error = d.error || failure.error;
   const cause = redact(readableCause(d.cause) ?? failure.cause);
+  // The catalog's action for the error (SbomInvalid, RolloutAborted, ...): what the reader does next.
+  const advice = redriveAdvice(error);
   const what = release.package && release.version ? `${release.package}@${release.version}` : d.name;
 
   const subject = subjectLine(
@@ -82,6 +85,7 @@ export function formatNotification(event: ExecutionStatusChangeEvent, failure: E
     ['Failed state', failure.state ?? 'unknown'],
     ['Error', error ?? 'none reported'],
     ['Cause', cause ? clip(cause, CAUSE_MAX) : 'none reported'],
+    ['Action', advice.action],
     ['Execution', d.name],
     ['Execution ARN', d.executionArn],
     ['Started', isoDate(d.startDate)],
@@ -97,8 +101,9 @@ export function formatNotification(event: ExecutionStatusChangeEvent, failure: E
     '',
     `Console: ${executionConsoleUrl(d.executionArn, event.region)}`,
     '',
-    'Fix the cause, then Redrive the execution (it resumes at the failed state, with the same input):',
-    `  pkgrelease redrive ${d.executionArn}`,
+    ...(advice.redrivable
+      ? ['Fix the cause, then Redrive the execution (it resumes at the failed state, with the same input):', `  pkgrelease redrive ${d.executionArn}`]
+      : [`A redrive cannot fix ${error}: act as above, then start a new release.`]),
   ].join('\n');
   return { subject, message };
 }

@@ -5,6 +5,7 @@ import { summariseReleaseInput } from '../notifications/release-summary';
 import { redriveAdvice } from '../release/redrive-policy';
 import { withoutUndefined } from '../release/request';
 import pLimit from 'p-limit';
+import { type RolloutProgress, rolloutProgressOf, runningStateOutput, sbomValidationOf } from './release-progress';
 
 /**
  * Execution reports: what `pkgrelease status` and the local console show for each execution, read
@@ -31,6 +32,8 @@ export interface ExecutionReport {
   consoleUrl: string;
   /** AWS IoT's validation of the release's SBOM, from the output (steps.checkSbom), when it has one. */
   sbom?: string;
+  /** The rollout to devices (`$.rollout`): stage, job, each ended stage's counts; from the newest state output while running. */
+  rollout?: RolloutProgress;
   /** Describe/history calls that failed (e.g. throttled after the SDK's retries); the rest is still shown. */
   lookupError?: string;
 }
@@ -64,9 +67,11 @@ export async function reportExecution(sfn: SFNClient, item: ExecutionListItem): 
   let described: DescribeExecutionCommandOutput | undefined;
   let failure: ExecutionFailure = {};
   let lookupError: string | undefined;
+  let state: string | undefined;
   try {
     described = await describeExecution(sfn, arn);
     if (isFailure(described.status ?? item.status)) failure = await getExecutionFailure(sfn, arn);
+    state = described.output ?? (described.status === 'RUNNING' || isFailure(described.status) ? await runningStateOutput(sfn, arn) : undefined);
   } catch (e) {
     lookupError = `${(e as Error).name}: ${(e as Error).message}`;
   }
@@ -89,21 +94,11 @@ export async function reportExecution(sfn: SFNClient, item: ExecutionListItem): 
     redriveStatusReason: described?.redriveStatusReason,
     redriveCount: described?.redriveCount ?? item.redriveCount,
     nextAction: isFailure(status) ? redriveAdvice(error).action : undefined,
-    sbom: sbomValidationOf(described?.output),
+    sbom: sbomValidationOf(state),
+    rollout: rolloutProgressOf(state),
     consoleUrl: executionConsoleUrl(arn),
     lookupError,
   });
-}
-
-/** `steps.checkSbom.validation` of an execution's output (`policy` beside it), unless the package has no SBOM. */
-export function sbomValidationOf(output: string | undefined): string | undefined {
-  if (!output) return undefined;
-  try {
-    const check = (JSON.parse(output) as { steps?: { checkSbom?: { policy?: string; validation?: string } } }).steps?.checkSbom;
-    return check?.validation && !['OFF', 'NONE'].includes(check.validation) ? `${check.validation} (${check.policy ?? 'optional'})` : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export function isFailure(status: string | undefined): boolean {

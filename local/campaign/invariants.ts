@@ -13,6 +13,9 @@ export const MUTATING_CALLS = [
   'iot:UpdatePackageVersion',
   'iot:UpdatePackage',
   'iot:AssociateSbomWithPackageVersion',
+  // A rollout stage's job, and the superseded older release's job.
+  'iot:CreateJob',
+  'iot:CancelJob',
   'es:UpdatePackage',
   'es:AssociatePackage',
   's3:CopyObject',

@@ -1,6 +1,7 @@
 import type { ExecutionListItem, ExecutionStatus, HistoryEvent } from '@aws-sdk/client-sfn';
 import pLimit from 'p-limit';
 import { executionHistory } from '../../lib/operations/history';
+import { newestStateOutput, type RolloutProgress, rolloutProgressOf, sbomValidationOf } from '../../lib/operations/release-progress';
 import { type ExecutionReport, reportExecution } from '../../lib/operations/status';
 import { aslToMermaidWithIds } from '../../lib/diagram/mermaid';
 import { describeExecution, listExecutionsSince } from '../../lib/clients/sfn';
@@ -62,6 +63,9 @@ export interface ExecutionDetail {
   states: StateView[];
   events: { id?: number; type?: string; timestamp?: string; details?: unknown }[];
   effect: ReturnType<typeof catalogEffect>;
+  /** The rollout and the SBOM as `pkgrelease status` shows them, from the newest state this execution reached. */
+  rollout?: RolloutProgress;
+  sbom?: string;
 }
 
 export async function executionDetail(deps: ConsoleDeps, executionArn: string): Promise<ExecutionDetail> {
@@ -69,6 +73,7 @@ export async function executionDetail(deps: ConsoleDeps, executionArn: string): 
   const events = await executionHistory(deps.sfn, executionArn, { includeExecutionData: true });
   const release = releaseOf(events, d.input);
   const failed = d.status !== 'RUNNING' && d.status !== 'SUCCEEDED';
+  const state = d.output ?? newestStateOutput([...events].reverse());
   return withoutCredentials({
     execution: {
       name: d.name,
@@ -88,6 +93,8 @@ export async function executionDetail(deps: ConsoleDeps, executionArn: string): 
     states: stateViews(events, graph().states, d.status),
     events: events.map(({ id, type, timestamp, ...rest }) => ({ id, type, timestamp: timestamp?.toISOString(), details: Object.values(rest).find((v) => v && typeof v === 'object') })),
     effect: catalogEffect(deps.catalog(), release),
+    rollout: rolloutProgressOf(state),
+    sbom: sbomValidationOf(state),
   });
 }
 

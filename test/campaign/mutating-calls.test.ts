@@ -9,7 +9,7 @@ import { MUTATING_CALLS } from '../../local/campaign/invariants';
 import { MUTATING } from '../e2e/harness';
 
 /** The release's clients, by the service prefix the twin counts calls under. */
-const CLIENTS = { iot: ['iot.ts', 'iot-sbom.ts'], es: ['opensearch.ts'], s3: ['s3.ts'] } as const;
+const CLIENTS = { iot: ['iot.ts', 'iot-sbom.ts', 'iot-jobs.ts'], es: ['opensearch.ts'], s3: ['s3.ts'] } as const;
 const READ = /^(Get|List|Describe|Head)/;
 
 const callsOf = (file: string) => [...readFileSync(new URL(`../../lib/clients/${file}`, import.meta.url), 'utf8').matchAll(/new (\w+)Command\(/g)].map((m) => m[1]!);

@@ -96,6 +96,25 @@ describe('failure notification', () => {
     expect(note.subject).toBe('pkgrelease FAILED: edge-agent-1.2.0-5c1f0e6a3b9d2e47 at Prepare (States.Runtime)');
   });
 
+  it('names an SBOM or rollout failure with the catalog\'s action, and a new release for what a redrive cannot fix', () => {
+    for (const [error, action] of [
+      ['SbomInvalid', "upload a corrected SBOM to the same key, then redrive: it attaches the newest SBOM version (pkgrelease sbom <package> <version> shows each file's result)"],
+      ['RolloutAborted', 'fix the devices the counts name, then redrive: it runs the aborted stage again as a new job'],
+    ] as const) {
+      const event = statusChange();
+      event.detail.error = error;
+      const note = formatNotification(event, { state: error === 'SbomInvalid' ? 'CheckSbom' : 'WatchRolloutStage' });
+      expect(note.subject).toContain(`(${error})`);
+      expect(note.message).toMatch(new RegExp(`^Action: +${action.replace(/[()<>]/g, '\\$&')}$`, 'm'));
+      expect(note.message).toContain('pkgrelease redrive ');
+    }
+    const conflict = statusChange();
+    conflict.detail.error = 'VersionConflict';
+    const note = formatNotification(conflict, { state: 'CreateVersion' });
+    expect(note.message).not.toContain('pkgrelease redrive ');
+    expect(note.message).toContain('A redrive cannot fix VersionConflict');
+  });
+
   it('masks credential fields in any cause', () => {
     expect(redact('{"accessKeyId":"AKIA1","secretAccessKey":"s3cr3t","sessionToken":"tok","other":"kept"}')).toBe(
       '{"accessKeyId":"<redacted>","secretAccessKey":"<redacted>","sessionToken":"<redacted>","other":"kept"}',

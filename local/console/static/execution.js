@@ -41,7 +41,7 @@ export async function executionPage(arn) {
     }
     const x = detail.execution;
     // Re-render only on change (a redrive from the CLI shows up too), so reading a state's input is not disturbed.
-    const seen = JSON.stringify([x.status, x.redriveCount, detail.events.length, detail.effect]);
+    const seen = JSON.stringify([x.status, x.redriveCount, detail.events.length, detail.effect, detail.rollout, detail.sbom]);
     if (location.hash.startsWith('#/execution/')) poll(refresh);
     if (seen === lastSeen) return;
     lastSeen = seen;
@@ -60,7 +60,7 @@ export async function executionPage(arn) {
     events.replaceChildren(...detail.events.map((e) =>
       el('tr', {}, el('td', {}, e.id), el('td', { class: 'mono' }, e.type), el('td', {}, e.details?.name ?? ''), el('td', { class: 'mono' }, clock(e.timestamp)),
         el('td', { class: 'mono' }, [e.details?.error, e.details?.cause].filter(Boolean).join(': ')))));
-    effect.replaceChildren(renderEffect(detail.effect));
+    effect.replaceChildren(renderEffect(detail.effect), ...renderProgress(detail));
     io.replaceChildren(el('h3', {}, 'Input'), el('pre', {}, pretty(x.input)), ...(x.output ? [el('h3', {}, 'Output'), el('pre', {}, pretty(x.output))] : []));
     if (selected) select(selected);
   }
@@ -103,6 +103,25 @@ export async function executionPage(arn) {
 
 function legend() {
   return el('p', { class: 'legend' }, ['succeeded', 'failed', 'caught', 'running', 'not-reached'].map((o) => badge(o, `o-${o}`)));
+}
+
+/** The SBOM's validation and the rollout's stages (the same read as `pkgrelease status`). */
+function renderProgress(detail) {
+  const parts = [];
+  if (detail.sbom) parts.push(el('h3', {}, 'SBOM'), kv([['Validation', detail.sbom]]));
+  const r = detail.rollout;
+  if (r) {
+    const ended = Object.fromEntries(r.outcomes.map((o) => [o.stage, o]));
+    const counts = (c) => (c ? Object.entries(c).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ') : '');
+    parts.push(el('h3', {}, `Rollout: ${r.status}`), el('table', { id: 'rollout-stages' },
+      el('tr', {}, ...['Stage', 'Outcome', 'Job', 'Counts'].map((h) => el('th', {}, h))),
+      ...r.stages.map((stage) => {
+        const o = ended[stage];
+        const outcome = o ? o.outcome + (o.supersededBy ? ` by ${o.supersededBy}` : '') : stage === r.stage && r.status === 'watching' ? 'in progress' : 'not started';
+        return el('tr', { 'data-stage': stage }, el('td', {}, stage), el('td', {}, outcome), el('td', { class: 'mono' }, o?.jobId ?? (stage === r.stage ? r.jobId ?? '' : '')), el('td', {}, counts(o?.counts)));
+      })));
+  }
+  return parts;
 }
 
 function renderEffect(effect) {
