@@ -7,6 +7,7 @@ import { commitMessage, parseCommitMessage, shortToken } from '../identity';
 import { acquireLease, type Lease, type LeaseStore, openSearchLeaseKey, peekLease, releaseLease, renewLease, type ServedMemo } from '../lease';
 import { isBusy, isFailed, isThisRelease, lookAtPackage, newestFirst, type OpenSearchView, servesReleaseOrNewer } from '../opensearch-view';
 import type { ReleaseRequest } from '../request';
+import { barredByRollback } from '../rollback/epoch';
 import { compareVersions } from '../version-order';
 
 export interface UpdateOpenSearchDeps {
@@ -111,6 +112,13 @@ export async function reconcileOpenSearch(release: ReleaseRequest, deps: UpdateO
     return done(base({ packageId: pkg.PackageID, packageType: pkg.PackageType }), e.served, release);
   }
 
+  if (barredByRollback(lease.rolledBack, release.versionName)) {
+    // A rollback moved the head past this version: it is never served again (docs/rollback.md).
+    // This release succeeds without changing anything, as if a newer release had superseded it.
+    await releaseLease(deps.lease, lease);
+    const pkg = await findPackageByName(deps.opensearch, name);
+    return { ...base({ packageId: pkg?.PackageID ?? '', packageType: pkg?.PackageType }), outcome: 'superseded', servedVersion: lease.rolledBack!.head };
+  }
   const view = await lookAtPackage(deps.opensearch, name).catch(async (e: unknown) => {
     await releaseLease(deps.lease, lease);
     throw e;
