@@ -55,11 +55,12 @@ export interface Fakes {
   meanwhile?: () => void;
 }
 
-type LeaseOp = 'acquire' | 'renew' | 'release';
+type LeaseOp = 'acquire' | 'renew' | 'release' | 'head';
 
 function leaseOp(input: UpdateItemCommandInput): LeaseOp {
   const update = input.UpdateExpression ?? '';
   if (update.startsWith('REMOVE')) return 'release';
+  if (update === 'SET #rolledBack = :rolledBack') return 'head';
   return update.includes('#owner = :owner') ? 'acquire' : 'renew';
 }
 
@@ -94,6 +95,8 @@ export function install(start: { lease?: LeaseRow; pkg: FakePackage }): Fakes {
     const served = (v[':served'] as unknown as LeaseRow['served']) ?? row?.served;
     if (op === 'acquire') {
       fakes.lease.row = { owner: String(v[':owner']), holder: String(v[':holder']), fence: (row?.fence ?? 0) + 1, leaseExpiresAt: Number(v[':expiresAt']), served, rolledBack: row?.rolledBack };
+    } else if (op === 'head') {
+      row!.rolledBack = v[':rolledBack'] as unknown as LeaseRow['rolledBack'];
     } else if (op === 'renew') {
       Object.assign(row!, { leaseExpiresAt: Number(v[':expiresAt']), served });
     } else {

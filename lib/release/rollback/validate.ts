@@ -12,6 +12,9 @@ export interface PinnedTarget {
   bucket: string;
   key: string;
   version: string;
+  /** The pinned version's ETag and size (HeadObject): the staging copy copies exactly these bytes. */
+  etag: string;
+  size?: number;
 }
 
 /** What ValidateRollback found: what the rollback will change, decided once. */
@@ -45,9 +48,10 @@ export async function validateRollback(request: Pick<RollbackRequest, 'packageNa
   if (!s3Location?.bucket || !s3Location.key || !s3Location.version) {
     throw new RollbackTargetGone(`${packageName}@${targetVersion} has no pinned S3 object version; its exact bytes are unknown`);
   }
-  if (!(await headObject(s3, s3Location.bucket, s3Location.key, s3Location.version))) {
+  const pinned = await headObject(s3, s3Location.bucket, s3Location.key, s3Location.version);
+  if (!pinned?.ETag) {
     throw new RollbackTargetGone(`s3://${s3Location.bucket}/${s3Location.key} version ${s3Location.version} (${packageName}@${targetVersion}) no longer exists`);
   }
   const above = published.filter((v) => compareVersions(v, targetVersion) > 0).sort(compareVersions);
-  return { target: { versionName: targetVersion, bucket: s3Location.bucket, key: s3Location.key, version: s3Location.version }, head, above };
+  return { target: { versionName: targetVersion, bucket: s3Location.bucket, key: s3Location.key, version: s3Location.version, etag: pinned.ETag, ...(pinned.ContentLength !== undefined && { size: pinned.ContentLength }) }, head, above };
 }
