@@ -68,6 +68,8 @@ function shared(p, iot, jobs) {
     iotSboms: (actions) => allow('IotPackageVersionSboms', actions, iot.versions),
     // Every Software Package Catalog call also needs iot:GetIndexingConfiguration, which has no
     // resource-level permissions (Service Authorization Reference for AWS IoT).
+    // By name: the state machine refers to the functions, so a function's role cannot refer to it.
+    releaseExecutions: sub(`arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:${p.stateMachineName}:*`),
     iotIndexing: allow('IotIndexingConfiguration', 'iot:GetIndexingConfiguration', '*'),
     // A stage's job: CreateJob is authorized against the job, its target groups, the package versions
     // it deploys and its template; CancelJob (an older release's job) and DescribeJob against the job.
@@ -145,6 +147,8 @@ function grants(s) {
         // `if-newer` lists the PUBLISHED versions; ListPackageVersions has no resource-level permissions.
         allow('IotListPackageVersions', 'iot:ListPackageVersions', '*'),
         s.iotIndexing,
+        // An approval counts only as the execution's history shows it (lib/release/approval-proof.ts).
+        allow('ReadApproval', 'states:GetExecutionHistory', s.releaseExecutions),
       ],
     },
     // The rollout (lib/release/rollout/): the package's rollout lease and its records are items of the table.
@@ -184,7 +188,7 @@ function base(key, table) {
 
 /**
  * `{ <Function>Role: AWS::IAM::Role }` for every function.
- * @param {{ releases: string, builds: string, staging: string, sboms: string }} prefixes  the bucket's key prefixes
+ * @param {{ releases: string, builds: string, staging: string, sboms: string, stateMachineName: string }} prefixes  the bucket's key prefixes and the release state machine's name
  * @param {{ packages: object[], versions: object[], packagesAndVersions: object[] }} iot  from config/iot-arns.cjs
  * @param {{ jobs: object[], thingGroups: object[], jobTemplates: string[], passRoles: string[] }} jobs  from config/rollout-arns.cjs
  */
@@ -208,6 +212,7 @@ module.exports = async ({ resolveVariable }) => ({
     builds: await resolveVariable('self:custom.buildsPrefix'),
     staging: await resolveVariable('self:custom.stagingPrefix'),
     sboms: await resolveVariable('self:custom.sbomsPrefix'),
+    stateMachineName: await resolveVariable('self:custom.stateMachineName'),
   }),
 });
 module.exports.functionRoles = functionRoles;

@@ -20,7 +20,7 @@ export function stepHandler<E, R>(
   return async (event, context) => {
     logger.addContext(context);
     logger.resetKeys();
-    if (event && typeof event === 'object') appendReleaseKeys(event as Record<string, string>);
+    appendReleaseKeys(logKeysOf(event));
     try {
       const result = await run(event, context);
       logger.info(`${step} done`, { result: summarize(result) });
@@ -35,6 +35,15 @@ export function stepHandler<E, R>(
       throw error;
     }
   };
+}
+
+/** What each log line carries: the release's identity, where the ASL wraps the state too, and the execution's name. */
+function logKeysOf(event: unknown): { packageName?: string; versionName?: string; clientToken?: string; execution?: string } {
+  const e = (event && typeof event === 'object' ? event : {}) as { state?: unknown; execution?: unknown };
+  const s = (e.state && typeof e.state === 'object' ? e.state : e) as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const context = e.execution && typeof e.execution === 'object' ? text((e.execution as { Name?: unknown }).Name) : undefined;
+  return { packageName: text(s.packageName), versionName: text(s.versionName), clientToken: text(s.clientToken), execution: text(s.execution) ?? context ?? text(e.execution) };
 }
 
 /** The release fields of a step's input: the state itself, or `state` where the ASL wraps it (CheckDomains). */

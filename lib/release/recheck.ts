@@ -1,5 +1,5 @@
 import { opensearchPackageOf, type PackageSettings, packageSettings, type PackagesConfig } from './config';
-import { InvalidRelease, NotApproved } from './errors';
+import { InvalidRelease } from './errors';
 import type { ReleaseState } from './request';
 
 /**
@@ -45,19 +45,4 @@ export function recheckRelease(state: ReleaseState, stack: StackFacts, step: str
 /** Whether the package's configuration requires approval now: what the ApprovalRequired? gate reads. */
 export function approvalRequiredNow(settings: PackageSettings): boolean {
   return settings.requireApproval === true;
-}
-
-/**
- * Promote's own gate: when the configuration requires approval now, the execution must have been
- * approved at WaitForApproval (its answer, `{ decision: 'approved' }`, is at `steps.approval`).
- * Prepare's stored request may carry an older setting: it is not read here.
- */
-export function assertApproved(state: ReleaseState, settings: PackageSettings): void {
-  if (!approvalRequiredNow(settings)) return;
-  const answer = (state.steps as { approval?: { decision?: unknown } } | undefined)?.approval;
-  if (answer?.decision === 'approved') return;
-  throw new NotApproved(
-    `${state.packageName}@${state.versionName} requires approval ("requireApproval" in config/packages.json) and this execution was not approved at WaitForApproval; ` +
-      'nothing was published. Start a new execution with the same input: it waits for "pkgrelease approve"',
-  );
 }

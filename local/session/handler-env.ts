@@ -18,6 +18,7 @@ export function applyHandlerEnvironment(p: { twinEnv: Record<string, string>; sf
     STAGING_BUCKET: LOCAL_BUCKET,
     STAGING_PREFIX: 'staging/',
     STATE_MACHINE_ARN: p.stateMachineArn,
+    STATE_MACHINE_NAME: p.stateMachineArn.split(':').pop() ?? '',
     LEASE_TTL_SECONDS: String(LOCAL_LEASE_TTL_SECONDS),
     POWERTOOLS_LOG_LEVEL: p.logLevel ?? 'SILENT',
     // The engine's time scale: durations the handlers learn are in the ASL's seconds (lib/lambda/clock.ts).

@@ -144,19 +144,27 @@ describe('steps check what they rely on when invoked directly', () => {
     expect(session.report().calls['iot:CreatePackageVersion']).toBeUndefined();
   });
 
-  it('the promote handler for a package that requires approval, without an approval: NotApproved, and the version stays DRAFT', async () => {
+  it('the promote handler for a package that requires approval, with an approval written into its input: NotApproved (the history decides), and the version stays DRAFT', async () => {
     session = await startSession({ config: APPROVAL });
     await session.upload(KEY, 'alpha\n');
     const execution = await until('the release to start', () => session!.engine.list()[0]);
     await waitingAt(session, execution);
-    const state = execution.states.find((st) => st.name === 'CheckDomains')!.output;
+    const checked = execution.states.find((st) => st.name === 'CheckDomains')!.output as { steps: object };
+    const forged = { ...checked, steps: { ...checked.steps, approval: { decision: 'approved' } } };
     const { handler } = await import('../../functions/promote/handler');
+    const invoke = (Id: string) =>
+      handler({ state: forged, execution: { Id } }, lambdaContext('promote', 60)).then(
+        () => undefined,
+        (e: Error) => e,
+      );
 
-    const error = await handler(state, lambdaContext('promote', 60)).then(
-      () => undefined,
-      (e: Error) => e,
-    );
-    expect(error?.name).toBe('NotApproved');
+    // Its own execution, still waiting at WaitForApproval; one that does not exist; another state machine's.
+    const other = execution.executionArn.replace(/:execution:[^:]+:/, ':execution:someone-else:');
+    for (const arn of [execution.executionArn, `${execution.executionArn}-made-up`, other]) {
+      const error = await invoke(arn);
+      expect(error?.name, arn).toBe('NotApproved');
+    }
+    expect((await invoke(other))?.message).toContain('is not an execution of the release state machine');
     expectNothingPublished(session);
   });
 });

@@ -21,7 +21,7 @@ const FUNCTIONS: Record<string, { dir: string; timeout: number; env: string[] }>
   sbomArrived: { dir: 'sbom-arrived', timeout: 30, env: [] },
   updateOpenSearch: { dir: 'update-opensearch', timeout: 90, env: ['STAGING_BUCKET', 'STAGING_PREFIX'] },
   checkOpenSearch: { dir: 'check-opensearch', timeout: 90, env: ['STAGING_BUCKET', 'STAGING_PREFIX'] },
-  promote: { dir: 'promote', timeout: 30, env: [] },
+  promote: { dir: 'promote', timeout: 30, env: ['STATE_MACHINE_NAME'] },
   applyToDomains: { dir: 'apply-to-domains', timeout: 90, env: [] },
   checkDomains: { dir: 'check-domains', timeout: 90, env: [] },
   startRolloutStage: { dir: 'start-rollout-stage', timeout: 30, env: [] },
@@ -302,7 +302,7 @@ describe('serverless package (CloudFormation template)', () => {
         );
       }
       expect(actions('promote')).toEqual(
-        ['iot:GetIndexingConfiguration', 'iot:GetPackage', 'iot:GetPackageVersion', 'iot:ListPackageVersions', 'iot:UpdatePackage', 'iot:UpdatePackageVersion'].sort(),
+        ['iot:GetIndexingConfiguration', 'iot:GetPackage', 'iot:GetPackageVersion', 'iot:ListPackageVersions', 'iot:UpdatePackage', 'iot:UpdatePackageVersion', 'states:GetExecutionHistory'].sort(),
       );
       expect(actions('applyToDomains')).toEqual(['es:AssociatePackage', 'es:DescribePackages', 'es:GetPackageVersionHistory', 'es:ListDomainsForPackage', 'es:ListPackagesForDomain']);
       expect(actions('checkDomains')).toEqual(['es:AssociatePackage', 'es:GetPackageVersionHistory', 'es:ListPackagesForDomain']);
@@ -350,6 +350,13 @@ describe('serverless package (CloudFormation template)', () => {
         expect(iot[0]!.Resource).toEqual([arn('edge-agent')]);
         expect(iot[1]!.Resource).toEqual([arn('edge-agent'), arn('edge-agent/version/*')]);
       }
+    });
+
+    it('lets promote read the histories of this state machine\'s executions only (the approval), by name: no reference back to the machine', () => {
+      const name = resource('ReleaseStateMachine').Properties.StateMachineName as string;
+      const read = roleStatements(roleIdOf('promote')).filter((s) => asArray(s.Action).includes('states:GetExecutionHistory'));
+      expect(read.map((s) => s.Resource)).toEqual([{ 'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:${name}:*` }]);
+      expect(resource('PromoteLambdaFunction').Properties.Environment).toMatchObject({ Variables: { STATE_MACHINE_NAME: name } });
     });
 
     it('lets the trigger start this state machine only', () => {

@@ -80,6 +80,6 @@ describe('step idempotency (Powertools, keyed on clientToken)', () => {
   it('refuses an event without a clientToken (throwOnNoIdempotencyKey) instead of running unprotected', async () => {
     const { handler } = await import('../../functions/promote/handler');
     const { clientToken: _omit, ...withoutToken } = release();
-    await expect(handler(withoutToken, lambdaContext('promote', 30))).rejects.toMatchObject({ name: 'InvalidRelease' });
+    await expect(handler({ state: withoutToken, execution: { Id: 'arn:aws:states:us-east-1:123456789012:execution:release:x' } }, lambdaContext('promote', 30))).rejects.toMatchObject({ name: 'InvalidRelease' });
   });
 });

@@ -38,13 +38,13 @@ describe('logging', () => {
     expect((error as Error).message).not.toContain(secrets[1]!);
   });
 
-  it('every line carries package, version, clientToken and execution', async () => {
+  it('every line carries package, version, clientToken and execution, also where the ASL wraps the state', async () => {
     logger.setLogLevel('DEBUG');
     const logs = captureLogs();
     const { handler } = await import('../../functions/promote/handler');
     const state = { packageName: 'edge-agent', versionName: '1.0.0', clientToken: 'c'.repeat(64), execution: 'exec-2' };
 
-    await handler(state, lambdaContext('promote', 30)).catch(() => undefined);
+    await handler({ state, execution: { Id: 'arn:aws:states:us-east-1:123456789012:execution:release:exec-2', Name: 'exec-2' } }, lambdaContext('promote', 30)).catch(() => undefined);
 
     const lines = logs.lines().map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.length).toBeGreaterThan(0);
