@@ -1,5 +1,5 @@
 import { conditionalUpdate } from '../../clients/dynamodb';
-import { type Lease, type LeaseStore, type RolledBackHead } from '../lease';
+import type { Lease, LeaseStore, RolledBackHead } from '../lease';
 import { compareVersions } from '../version-order';
 
 /**

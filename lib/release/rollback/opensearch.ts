@@ -1,10 +1,8 @@
-import { updatePackage } from '../../clients/opensearch';
 import { OpenSearchPackageBusy, OpenSearchPackageFailed, OpenSearchPackageLocked } from '../errors';
 import { isCommitOf, rollbackCommitMessage, shortToken } from '../identity';
-import { acquireLease, openSearchLeaseKey, releaseLease, renewLease } from '../lease';
+import { acquireLease, openSearchLeaseKey, releaseLease } from '../lease';
 import { isBusy, isFailed, lookAtPackage } from '../opensearch-view';
-import { copyArtifactVersion } from '../staging-copy';
-import type { UpdateOpenSearchDeps, UpdateOpenSearchResult } from '../steps/update-opensearch';
+import { stageAndImport, type UpdateOpenSearchDeps, type UpdateOpenSearchResult } from '../steps/update-opensearch';
 import { moveHead } from './epoch';
 import type { RollbackRequest } from './request';
 import type { RollbackPlan } from './validate';
@@ -50,15 +48,7 @@ export async function rollBackOpenSearch(request: RollbackRequest, plan: Rollbac
   if (isBusy(view.status)) throw new OpenSearchPackageBusy(`OpenSearch package ${name} is ${view.status} with an update this rollback did not start; retrying later`);
 
   const staging = { bucket: deps.stagingBucket ?? plan.target.bucket, key: `${deps.stagingPrefix}${request.packageName}/${target}/rollback-${shortToken(request.rollbackToken)}/${plan.target.key.split('/').pop() ?? 'artifact'}` };
-  await copyArtifactVersion(deps.s3, plan.target, staging);
-  const held = await renewLease(deps.lease, lease);
-  if (!held) throw new OpenSearchPackageLocked(`the lease on ${name} was taken over before UpdatePackage; looking again`);
-  try {
-    await updatePackage(deps.opensearchWrites ?? deps.opensearch, { packageId: view.packageId, ...staging, commitMessage: message });
-  } catch (e) {
-    if ((e as Error).name === 'ConflictException') throw new OpenSearchPackageBusy(`OpenSearch package ${name} is busy with another update; retrying later`);
-    throw e;
-  }
+  const held = await stageAndImport(deps, lease, { packageId: view.packageId, name, commitMessage: message }, plan.target, staging);
   const after = await lookAtPackage(deps.opensearch, name);
   return { ...base, outcome: 'importing', packageVersion: after.latest?.packageVersion, fence: held.fence };
 }

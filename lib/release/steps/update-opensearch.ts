@@ -146,19 +146,33 @@ export async function reconcileOpenSearch(release: ReleaseRequest, deps: UpdateO
     throw new OpenSearchPackageBusy(`OpenSearch package ${name} is ${view.status} with an update this release did not start; retrying later`);
   }
 
-  // PackageSource has no version field: stage an immutable copy of exactly the pinned version.
   const staging = { bucket: deps.stagingBucket ?? release.artifact.bucket, key: stagingKey(release, deps.stagingPrefix) };
-  await copyArtifactVersion(deps.s3, release.artifact, staging);
-  // The fence: only the holder of this very grant may update, and it holds it for the whole TTL.
+  const held = await stageAndImport(deps, lease, { packageId: view.packageId, name, commitMessage: message }, release.artifact, staging);
+  return { ...base(view), outcome: 'importing', packageVersion: await ourPackageVersion(deps.opensearch, view.packageId, release), fence: held.fence };
+}
+
+/**
+ * Stages an immutable copy of exactly the pinned version (PackageSource has no version field), renews
+ * the lease (the fence: only the holder of this very grant may update, and it holds it for the whole
+ * TTL), then UpdatePackage. Returns the renewed lease.
+ */
+export async function stageAndImport(
+  deps: UpdateOpenSearchDeps,
+  lease: Lease,
+  pkg: { packageId: string; name: string; commitMessage: string },
+  artifact: Parameters<typeof copyArtifactVersion>[1],
+  staging: { bucket: string; key: string },
+): Promise<Lease> {
+  await copyArtifactVersion(deps.s3, artifact, staging);
   const held = await renewLease(deps.lease, lease);
-  if (!held) throw new OpenSearchPackageLocked(`the lease on ${name} was taken over before UpdatePackage; looking again`);
+  if (!held) throw new OpenSearchPackageLocked(`the lease on ${pkg.name} was taken over before UpdatePackage; looking again`);
   try {
-    await updatePackage(deps.opensearchWrites ?? deps.opensearch, { packageId: view.packageId, ...staging, commitMessage: message });
+    await updatePackage(deps.opensearchWrites ?? deps.opensearch, { packageId: pkg.packageId, ...staging, commitMessage: pkg.commitMessage });
   } catch (e) {
-    if ((e as Error).name === 'ConflictException') throw new OpenSearchPackageBusy(`OpenSearch package ${name} is busy with another update; retrying later`);
+    if ((e as Error).name === 'ConflictException') throw new OpenSearchPackageBusy(`OpenSearch package ${pkg.name} is busy with another update; retrying later`);
     throw e;
   }
-  return { ...base(view), outcome: 'importing', packageVersion: await ourPackageVersion(deps.opensearch, view.packageId, release), fence: held.fence };
+  return held;
 }
 
 /** The package serves `served.version`, this release's or a newer one: nothing more to import. */
