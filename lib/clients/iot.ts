@@ -55,3 +55,16 @@ async function orUndefinedIfNotFound<T>(call: Promise<T>): Promise<T | undefined
     throw e;
   }
 }
+
+export async function deprecatePackageVersion(iot: IoTClient, packageName: string, versionName: string, clientToken: string) {
+  return iot.send(new UpdatePackageVersionCommand({ packageName, versionName, action: 'DEPRECATE', clientToken }));
+}
+
+/** Names and statuses of every version of the package (all pages). */
+export async function listVersions(iot: IoTClient, packageName: string): Promise<{ versionName: string; status: string }[]> {
+  const versions: { versionName: string; status: string }[] = [];
+  for await (const page of paginateListPackageVersions({ client: iot }, { packageName })) {
+    for (const v of page.packageVersionSummaries ?? []) if (v.versionName) versions.push({ versionName: v.versionName, status: String(v.status) });
+  }
+  return versions;
+}

@@ -10,6 +10,7 @@
  * (lib/release/rollout/, lib/release/sbom/), plus its class if a step throws it.
  */
 
+import { ROLLBACK_ERROR_ROWS } from './rollback/error-rows';
 import { ROLLOUT_ERROR_ROWS } from './rollout/error-rows';
 import { SBOM_ERROR_ROWS } from './sbom/error-rows';
 
@@ -155,6 +156,7 @@ export const ERROR_CATALOG = {
   },
   ...ROLLOUT_ERROR_ROWS,
   ...SBOM_ERROR_ROWS,
+  ...ROLLBACK_ERROR_ROWS,
   TransientAwsError: {
     raisedBy: 'step',
     retried: true,

@@ -67,17 +67,33 @@ export interface CommitIdentity {
   token: string;
   /** As written: possibly cut short, so compare with `isCommitOf`. */
   packageName: string;
+  /** Who rolled the package back to this version, on a rollback's re-import. */
+  rollbackBy?: string;
+}
+
+/**
+ * A rollback's re-import of `versionName`: a release's commit (so every look at the package reads
+ * which version it serves) that also says it is a rollback and by whom:
+ * `pkgrelease v=<version> t=<token16> p=<package, cut to fit> rollback-by=<who>`.
+ */
+export function rollbackCommitMessage(packageName: string, versionName: string, rollbackToken: string, by: string): string {
+  const who = by.replace(/[^0-9A-Za-z@._:+=-]/g, '_').slice(0, 48) || 'unknown';
+  const head = commitHead(versionName, shortToken(rollbackToken));
+  const tail = ` rollback-by=${who}`;
+  return head + packageName.slice(0, Math.max(0, OPENSEARCH.commitMessage.max - head.length - tail.length)) + tail;
 }
 
 export function parseCommitMessage(message: string | undefined): CommitIdentity | undefined {
-  const m = /^pkgrelease v=(\S+) t=(\S+) p=(\S*)$/.exec(message ?? '');
-  return m ? { versionName: m[1]!, token: m[2]!, packageName: m[3]! } : undefined;
+  const m = /^pkgrelease v=(\S+) t=(\S+) p=(\S*)(?: rollback-by=(\S+))?$/.exec(message ?? '');
+  return m ? { versionName: m[1]!, token: m[2]!, packageName: m[3]!, ...(m[4] && { rollbackBy: m[4] }) } : undefined;
 }
 
 /** Whether a parsed commit was written for a release of `packageName` (any version). */
 export function isCommitOf(commit: CommitIdentity, packageName: string): boolean {
   const head = commitHead(commit.versionName, commit.token);
-  return commit.packageName === packageName.slice(0, OPENSEARCH.commitMessage.max - head.length);
+  const full = packageName.slice(0, OPENSEARCH.commitMessage.max - head.length);
+  // A rollback's commit cuts the package name shorter, to make room for who rolled back.
+  return commit.rollbackBy ? commit.packageName.length > 0 && full.startsWith(commit.packageName) : commit.packageName === full;
 }
 
 function commitHead(versionName: string, token16: string): string {

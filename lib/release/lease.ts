@@ -27,6 +27,21 @@ export interface Lease {
   expiresAt: number;
   /** The memo on the lease item when it was granted. */
   served?: ServedMemo;
+  /** The head a rollback moved the package to, when one did (lib/release/rollback/epoch.ts). */
+  rolledBack?: RolledBackHead;
+}
+
+/**
+ * Written by a rollback under its fence: the package's head is `head` from epoch `epoch` on, and no
+ * release of a version up to `barredThrough` (the newest version rolled back from) may be served
+ * again, except the head itself. A release of a newer version goes forward as usual.
+ */
+export interface RolledBackHead {
+  epoch: number;
+  head: string;
+  barredThrough: string;
+  /** The rollback that wrote it: moving the head again with the same token changes nothing. */
+  token: string;
 }
 
 /**
@@ -80,7 +95,7 @@ export async function acquireLease(store: LeaseStore, key: string, owner: string
       servedMemo(held),
     );
   }
-  return { key, owner, fence: Number(result.item.fence), expiresAt: Number(result.item.leaseExpiresAt), served: servedMemo(result.item) };
+  return { key, owner, fence: Number(result.item.fence), expiresAt: Number(result.item.leaseExpiresAt), served: servedMemo(result.item), rolledBack: rolledBackOf(result.item) };
 }
 
 /**
@@ -91,6 +106,11 @@ export async function peekLease(store: LeaseStore, key: string, owner: string): 
   const item = (await getItem(store.dynamodb, store.table, key)) ?? {};
   const live = typeof item.owner === 'string' && item.owner !== owner && Number(item.leaseExpiresAt) >= (store.now ?? Date.now)();
   return { heldByOther: live ? `${String(item.holder ?? 'another release')} (execution ${String(item.owner)})` : undefined, served: servedMemo(item) };
+}
+
+export function rolledBackOf(item: Record<string, unknown>): RolledBackHead | undefined {
+  const rb = item.rolledBack as RolledBackHead | undefined;
+  return rb && typeof rb.head === 'string' && typeof rb.barredThrough === 'string' ? rb : undefined;
 }
 
 function servedMemo(item: Record<string, unknown>): ServedMemo | undefined {

@@ -9,6 +9,7 @@ import type { AslMachine } from '../../lib/diagram/mermaid';
 import * as errors from '../../lib/release/errors';
 import * as rolloutErrors from '../../lib/release/rollout/errors';
 import * as sbomErrors from '../../lib/release/sbom/errors';
+import * as rollbackErrors from '../../lib/release/rollback/errors';
 import { type CatalogErrorName, catalogEntry, ERROR_CATALOG, type ErrorEntry, matchedNames, POLL_ERROR_NAMES, RETRYABLE_ERROR_NAMES, TERMINAL_ERROR_NAMES } from '../../lib/release/errors-catalog';
 import { redriveAdvice } from '../../lib/release/redrive-policy';
 import { aslRetriers, ERRORS_END, ERRORS_START } from '../../scripts/docs/errors-table';
@@ -51,7 +52,7 @@ describe('lib/release/errors-catalog.ts against statemachines/release.asl.json',
 describe('what the catalog derives', () => {
   /** Exported subclasses of ReleaseError, by export name, with an instance (every constructor takes strings). */
   // A capability's errors live in its own room (lib/release/<capability>/errors.ts), on the same base.
-  const classes = [...Object.entries(errors), ...Object.entries(rolloutErrors), ...Object.entries(sbomErrors)]
+  const classes = [...Object.entries(errors), ...Object.entries(rolloutErrors), ...Object.entries(sbomErrors), ...Object.entries(rollbackErrors)]
     .filter(([, v]) => typeof v === 'function' && v.prototype instanceof errors.ReleaseError)
     .map(([exported, cls]) => ({ exported, instance: Reflect.construct(cls as new (...a: unknown[]) => errors.ReleaseError, ['a', 'b', undefined, 'd']) }));
 

@@ -34,6 +34,8 @@ export interface LeaseRow {
   leaseExpiresAt: number;
   /** The holders' memo of what the package serves (lib/release/lease.ts ServedMemo). */
   served?: { version: string; packageId: string; packageVersion?: string };
+  /** The head a rollback moved the package to (lib/release/rollback/epoch.ts): kept by every lease write. */
+  rolledBack?: { epoch: number; head: string; barredThrough: string; token: string };
 }
 
 export interface FakePackage {
@@ -53,11 +55,12 @@ export interface Fakes {
   meanwhile?: () => void;
 }
 
-type LeaseOp = 'acquire' | 'renew' | 'release';
+type LeaseOp = 'acquire' | 'renew' | 'release' | 'head';
 
 function leaseOp(input: UpdateItemCommandInput): LeaseOp {
   const update = input.UpdateExpression ?? '';
   if (update.startsWith('REMOVE')) return 'release';
+  if (update === 'SET #rolledBack = :rolledBack') return 'head';
   return update.includes('#owner = :owner') ? 'acquire' : 'renew';
 }
 
@@ -91,11 +94,13 @@ export function install(start: { lease?: LeaseRow; pkg: FakePackage }): Fakes {
     }
     const served = (v[':served'] as unknown as LeaseRow['served']) ?? row?.served;
     if (op === 'acquire') {
-      fakes.lease.row = { owner: String(v[':owner']), holder: String(v[':holder']), fence: (row?.fence ?? 0) + 1, leaseExpiresAt: Number(v[':expiresAt']), served };
+      fakes.lease.row = { owner: String(v[':owner']), holder: String(v[':holder']), fence: (row?.fence ?? 0) + 1, leaseExpiresAt: Number(v[':expiresAt']), served, rolledBack: row?.rolledBack };
+    } else if (op === 'head') {
+      row!.rolledBack = v[':rolledBack'] as unknown as LeaseRow['rolledBack'];
     } else if (op === 'renew') {
       Object.assign(row!, { leaseExpiresAt: Number(v[':expiresAt']), served });
     } else {
-      fakes.lease.row = { fence: row!.fence, leaseExpiresAt: 0, served };
+      fakes.lease.row = { fence: row!.fence, leaseExpiresAt: 0, served, rolledBack: row!.rolledBack };
     }
     return { Attributes: marshall(fakes.lease.row, { removeUndefinedValues: true }) };
   });

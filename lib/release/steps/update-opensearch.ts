@@ -7,6 +7,7 @@ import { commitMessage, parseCommitMessage, shortToken } from '../identity';
 import { acquireLease, type Lease, type LeaseStore, openSearchLeaseKey, peekLease, releaseLease, renewLease, type ServedMemo } from '../lease';
 import { isBusy, isFailed, isThisRelease, lookAtPackage, newestFirst, type OpenSearchView, servesReleaseOrNewer } from '../opensearch-view';
 import type { ReleaseRequest } from '../request';
+import { barredByRollback } from '../rollback/epoch';
 import { compareVersions } from '../version-order';
 
 export interface UpdateOpenSearchDeps {
@@ -111,6 +112,13 @@ export async function reconcileOpenSearch(release: ReleaseRequest, deps: UpdateO
     return done(base({ packageId: pkg.PackageID, packageType: pkg.PackageType }), e.served, release);
   }
 
+  if (barredByRollback(lease.rolledBack, release.versionName)) {
+    // A rollback moved the head past this version: it is never served again (docs/rollback.md).
+    // This release succeeds without changing anything, as if a newer release had superseded it.
+    await releaseLease(deps.lease, lease);
+    const pkg = await findPackageByName(deps.opensearch, name);
+    return { ...base({ packageId: pkg?.PackageID ?? '', packageType: pkg?.PackageType }), outcome: 'superseded', servedVersion: lease.rolledBack!.head };
+  }
   const view = await lookAtPackage(deps.opensearch, name).catch(async (e: unknown) => {
     await releaseLease(deps.lease, lease);
     throw e;
@@ -138,19 +146,33 @@ export async function reconcileOpenSearch(release: ReleaseRequest, deps: UpdateO
     throw new OpenSearchPackageBusy(`OpenSearch package ${name} is ${view.status} with an update this release did not start; retrying later`);
   }
 
-  // PackageSource has no version field: stage an immutable copy of exactly the pinned version.
   const staging = { bucket: deps.stagingBucket ?? release.artifact.bucket, key: stagingKey(release, deps.stagingPrefix) };
-  await copyArtifactVersion(deps.s3, release.artifact, staging);
-  // The fence: only the holder of this very grant may update, and it holds it for the whole TTL.
+  const held = await stageAndImport(deps, lease, { packageId: view.packageId, name, commitMessage: message }, release.artifact, staging);
+  return { ...base(view), outcome: 'importing', packageVersion: await ourPackageVersion(deps.opensearch, view.packageId, release), fence: held.fence };
+}
+
+/**
+ * Stages an immutable copy of exactly the pinned version (PackageSource has no version field), renews
+ * the lease (the fence: only the holder of this very grant may update, and it holds it for the whole
+ * TTL), then UpdatePackage. Returns the renewed lease.
+ */
+export async function stageAndImport(
+  deps: UpdateOpenSearchDeps,
+  lease: Lease,
+  pkg: { packageId: string; name: string; commitMessage: string },
+  artifact: Parameters<typeof copyArtifactVersion>[1],
+  staging: { bucket: string; key: string },
+): Promise<Lease> {
+  await copyArtifactVersion(deps.s3, artifact, staging);
   const held = await renewLease(deps.lease, lease);
-  if (!held) throw new OpenSearchPackageLocked(`the lease on ${name} was taken over before UpdatePackage; looking again`);
+  if (!held) throw new OpenSearchPackageLocked(`the lease on ${pkg.name} was taken over before UpdatePackage; looking again`);
   try {
-    await updatePackage(deps.opensearchWrites ?? deps.opensearch, { packageId: view.packageId, ...staging, commitMessage: message });
+    await updatePackage(deps.opensearchWrites ?? deps.opensearch, { packageId: pkg.packageId, ...staging, commitMessage: pkg.commitMessage });
   } catch (e) {
-    if ((e as Error).name === 'ConflictException') throw new OpenSearchPackageBusy(`OpenSearch package ${name} is busy with another update; retrying later`);
+    if ((e as Error).name === 'ConflictException') throw new OpenSearchPackageBusy(`OpenSearch package ${pkg.name} is busy with another update; retrying later`);
     throw e;
   }
-  return { ...base(view), outcome: 'importing', packageVersion: await ourPackageVersion(deps.opensearch, view.packageId, release), fence: held.fence };
+  return held;
 }
 
 /** The package serves `served.version`, this release's or a newer one: nothing more to import. */

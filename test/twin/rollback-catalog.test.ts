@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreatePackageCommand, CreatePackageVersionCommand, GetPackageCommand, GetPackageVersionCommand, type IoTClient, UpdatePackageCommand, UpdatePackageVersionCommand } from '@aws-sdk/client-iot';
+import { CreateBucketCommand, DeleteObjectCommand, PutBucketVersioningCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { startTwin, type Twin } from '../../local/twin';
+import { rollBackCatalog } from '../../lib/release/rollback/catalog';
+import { validateRollback } from '../../lib/release/rollback/validate';
+import { clients, token } from './helpers';
+
+/** The IoT and S3 side of a rollback against the twin, through the real SDK. */
+let twin: Twin;
+let iot: IoTClient;
+let s3: S3Client;
+let n = 0;
+
+beforeAll(async () => {
+  twin = await startTwin({ seed: 21 });
+  ({ iot, s3 } = clients(twin));
+  await s3.send(new CreateBucketCommand({ Bucket: 'artifacts' }));
+  await s3.send(new PutBucketVersioningCommand({ Bucket: 'artifacts', VersioningConfiguration: { Status: 'Enabled' } }));
+});
+afterAll(async () => {
+  iot.destroy();
+  s3.destroy();
+  await twin.close();
+});
+
+/** A package with the given versions PUBLISHED (pinned S3 versions), default on the newest. */
+async function packageWith(versions: string[]): Promise<{ packageName: string; s3Versions: Record<string, string> }> {
+  const packageName = `fw-${++n}`;
+  await iot.send(new CreatePackageCommand({ packageName, clientToken: token(`p${n}`) }));
+  const s3Versions: Record<string, string> = {};
+  for (const v of versions) {
+    const key = `releases/${packageName}/${v}/fw.bin`;
+    const put = await s3.send(new PutObjectCommand({ Bucket: 'artifacts', Key: key, Body: `bytes of ${v}` }));
+    s3Versions[v] = put.VersionId!;
+    await iot.send(new CreatePackageVersionCommand({ packageName, versionName: v, artifact: { s3Location: { bucket: 'artifacts', key, version: put.VersionId! } }, clientToken: token(`${n}-${v}`) }));
+    await iot.send(new UpdatePackageVersionCommand({ packageName, versionName: v, action: 'PUBLISH', clientToken: token(`${n}-${v}-pub`) }));
+    await iot.send(new UpdatePackageCommand({ packageName, defaultVersionName: v, clientToken: token(`${n}-${v}-def`) }));
+  }
+  return { packageName, s3Versions };
+}
+
+const status = async (packageName: string, versionName: string) => (await iot.send(new GetPackageVersionCommand({ packageName, versionName }))).status;
+
+describe('rollback: validate the target, then default and deprecations', () => {
+  it('plans a rollback to an older PUBLISHED version: its pinned bytes, the head, the versions above', async () => {
+    const { packageName, s3Versions } = await packageWith(['1.0.0', '1.1.0', '1.2.0']);
+    const plan = await validateRollback({ packageName, targetVersion: '1.0.0' }, iot, s3);
+    expect(plan).toMatchObject({
+      target: { versionName: '1.0.0', bucket: 'artifacts', key: `releases/${packageName}/1.0.0/fw.bin`, version: s3Versions['1.0.0'] },
+      head: '1.2.0',
+      above: ['1.1.0', '1.2.0'],
+    });
+  });
+
+  it('refuses the head, a newer or unknown target (RollbackTargetInvalid) and a deleted artifact version (RollbackTargetGone)', async () => {
+    const { packageName, s3Versions } = await packageWith(['1.0.0', '1.1.0']);
+    await expect(validateRollback({ packageName, targetVersion: '1.1.0' }, iot, s3)).rejects.toMatchObject({ name: 'RollbackTargetInvalid' });
+    await expect(validateRollback({ packageName, targetVersion: '9.9.9' }, iot, s3)).rejects.toMatchObject({ name: 'RollbackTargetInvalid' });
+    await s3.send(new DeleteObjectCommand({ Bucket: 'artifacts', Key: `releases/${packageName}/1.0.0/fw.bin`, VersionId: s3Versions['1.0.0'] }));
+    await expect(validateRollback({ packageName, targetVersion: '1.0.0' }, iot, s3)).rejects.toMatchObject({ name: 'RollbackTargetGone' });
+    expect(await status(packageName, '1.1.0')).toBe('PUBLISHED');
+  });
+
+  it('moves the default to the target, deprecates the versions above; run again it changes nothing', async () => {
+    const { packageName } = await packageWith(['1.0.0', '1.1.0']);
+    const request = { packageName, rollbackToken: token('rb-1') };
+    const plan = await validateRollback({ packageName, targetVersion: '1.0.0' }, iot, s3);
+
+    expect(await rollBackCatalog(request, plan, iot)).toEqual({ defaultVersion: '1.0.0', defaultChanged: true, deprecated: ['1.1.0'] });
+    expect((await iot.send(new GetPackageCommand({ packageName }))).defaultVersionName).toBe('1.0.0');
+    expect(await status(packageName, '1.1.0')).toBe('DEPRECATED');
+
+    expect(await rollBackCatalog(request, plan, iot)).toEqual({ defaultVersion: '1.0.0', defaultChanged: false, deprecated: [] });
+  });
+});
