@@ -20,7 +20,8 @@ export function stepHandler<E, R>(
   return async (event, context) => {
     logger.addContext(context);
     logger.resetKeys();
-    appendReleaseKeys(logKeysOf(event));
+    const keys = releaseKeysOf(event);
+    appendReleaseKeys(keys);
     try {
       const result = await run(event, context);
       logger.info(`${step} done`, { result: summarize(result) });
@@ -31,26 +32,22 @@ export function stepHandler<E, R>(
       if (!error.message) error.message = `${error.name} in ${step}, without a message from its source`;
       const level = error instanceof ReleaseError && error.retryable ? 'warn' : 'error';
       logger[level](`${step} failed: ${error.name}`, { error: { name: error.name, message: error.message } });
-      recordStepError(error.name, releaseOf(event));
+      recordStepError(error.name, keys);
       throw error;
     }
   };
 }
 
-/** What each log line carries: the release's identity, where the ASL wraps the state too, and the execution's name. */
-function logKeysOf(event: unknown): { packageName?: string; versionName?: string; clientToken?: string; execution?: string } {
+/**
+ * The release's identity in a step's input, for the logs and the metrics: from the state itself, or
+ * from `state` where the ASL wraps it, with the execution's name (the state's, or the context object's).
+ */
+function releaseKeysOf(event: unknown): { packageName?: string; versionName?: string; clientToken?: string; execution?: string } {
   const e = (event && typeof event === 'object' ? event : {}) as { state?: unknown; execution?: unknown };
   const s = (e.state && typeof e.state === 'object' ? e.state : e) as Record<string, unknown>;
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const context = e.execution && typeof e.execution === 'object' ? text((e.execution as { Name?: unknown }).Name) : undefined;
   return { packageName: text(s.packageName), versionName: text(s.versionName), clientToken: text(s.clientToken), execution: text(s.execution) ?? context ?? text(e.execution) };
-}
-
-/** The release fields of a step's input: the state itself, or `state` where the ASL wraps it (CheckDomains). */
-function releaseOf(event: unknown): { packageName?: string; versionName?: string } {
-  const e = (event ?? {}) as { state?: unknown; packageName?: unknown; versionName?: unknown };
-  const s = (e.state && typeof e.state === 'object' ? e.state : e) as { packageName?: unknown; versionName?: unknown };
-  return { ...(typeof s.packageName === 'string' && { packageName: s.packageName }), ...(typeof s.versionName === 'string' && { versionName: s.versionName }) };
 }
 
 /** Attributes and recipe are `@sensitive` in the IoT model: never logged. */
