@@ -156,6 +156,27 @@ function grants(s) {
     // A redrive after RolloutAborted starts the stage's next attempt from the watch.
     watchRolloutStage: { policy: 'watch-rollout-stage', table: LEASE_AND_LOOK, own: [s.describeJobs, ...s.startJobs] },
     rolloutDefault: { policy: 'rollout-default', table: LEASE, own: [s.iotPackages(['iot:GetPackage', 'iot:UpdatePackage']), s.iotIndexing] },
+    // The rollback state machine (docs/rollback.md): the same grants as the release steps it mirrors.
+    rollbackValidate: {
+      policy: 'rollback-validate',
+      table: RECORDS,
+      // The target's pinned S3 object version must still exist (HeadObject of that version).
+      own: [s.iotVersions(['iot:GetPackageVersion']), allow('IotListPackageVersions', 'iot:ListPackageVersions', '*'), s.iotIndexing, s.readArtifacts, s.listBucket],
+    },
+    rollbackOpenSearch: { policy: 'rollback-opensearch', table: LEASE, own: opensearchUpdate },
+    rollbackCatalog: {
+      policy: 'rollback-catalog',
+      table: RECORDS,
+      own: [s.iotPackages(['iot:GetPackage', 'iot:UpdatePackage']), s.iotVersions(['iot:GetPackageVersion', 'iot:UpdatePackageVersion']), s.iotIndexing],
+    },
+    rollbackCheckImport: { policy: 'rollback-check-import', table: LEASE, own: opensearchUpdate },
+    rollbackApplyDomains: {
+      policy: 'rollback-apply-domains',
+      table: LEASE,
+      own: [s.openSearchPackages(['es:DescribePackages', 'es:GetPackageVersionHistory', 'es:ListDomainsForPackage']), s.openSearchDomains],
+    },
+    rollbackCheckDomains: { policy: 'rollback-check-domains', table: LEASE, own: [s.openSearchPackages(['es:GetPackageVersionHistory']), s.openSearchDomains] },
+    rollbackRollout: { policy: 'rollback-rollout', table: LEASE_AND_LOOK, own: [s.iotVersions(['iot:GetPackageVersion']), s.iotIndexing, s.describeJobs, ...s.startJobs] },
     notify: {
       policy: 'notify',
       // A failed execution gives back the OpenSearch package lease it held (lib/release/lease-cleanup.ts).

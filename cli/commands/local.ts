@@ -115,6 +115,20 @@ export function registerLocalCommands(program: Command): void {
     .action(action(async (packageName: string, opts) => (await import('../local/fleet')).localFleet(packageName, opts)));
 
   local
+    .command('rollback')
+    .description('undo a bad release on the twin, as "pkgrelease rollback" does on AWS: default, deprecations, OpenSearch re-import, domains, devices')
+    .argument('<package>', 'the IoT software package')
+    .requiredOption('--to <version>', 'the PUBLISHED or DEPRECATED version to go back to')
+    .option('--reason <text>', 'why: kept in the execution input')
+    .option('--by <who>', 'who rolls back (default: $USER)')
+    .option('--token <token>', 'the rollback token (default: derived from the package, the target and the head)')
+    .option('--dry-run', 'print what would change on each side and change nothing')
+    .addOption(stateDirOption())
+    .addOption(configOption())
+    .addOption(jsonOption())
+    .action(action(async (packageName: string, opts) => (await import('../local/rollback')).localRollback(packageName, opts)));
+
+  local
     .command('campaign')
     .description('seeded concurrent releases on a fresh twin (overlaps, duplicates, identical re-uploads, faults), failed ones redriven, invariants checked')
     .option('--seed <n>', 'seed of the generated plan', '1')

@@ -11,6 +11,7 @@ export function registerOperatorCommands(program: Command): void {
   registerDoctor(program);
   registerFleet(program);
   registerSbom(program);
+  registerRollback(program);
 }
 
 /** Each command's implementation is imported when it runs, so start-up and --help stay light. */
@@ -143,4 +144,23 @@ function registerSbom(program: Command): void {
         '  pkgrelease sbom edge-agent 1.2.0 --attach s3://pkgrelease-prod-artifacts-123456789012-eu-west-1/sboms/edge-agent/1.2.0/sbom.zip --replace',
     )
     .action(action(async (packageName: string, versionName: string, opts) => (await actions()).sbom(packageName, versionName, opts)));
+}
+
+function registerRollback(program: Command): void {
+  withTarget(program.command('rollback'))
+    .description('undo a bad release: the default back to an older version, the versions above it DEPRECATED, its exact bytes imported into OpenSearch again and applied to the domains, and rolled out to the devices (the rollback state machine)')
+    .argument('<package>', 'the IoT software package')
+    .requiredOption('--to <version>', 'the PUBLISHED or DEPRECATED version to go back to (older than the newest PUBLISHED one)')
+    .option('--reason <text>', 'why: kept in the execution input and the logs')
+    .option('--by <who>', 'who rolls back: in the OpenSearch commit message and the canceled jobs\' comment (default: $USER)')
+    .option('--token <token>', 'the rollback token (default: derived from the package, the target and the head, so running the command twice starts one rollback)')
+    .option('--config <file>', 'with --dry-run: the package configuration (domains, rollout; default ./config/packages.json)')
+    .option('--dry-run', 'print what would change on each side (catalog, OpenSearch, domains, devices) and change nothing')
+    .addHelpText(
+      'after',
+      '\nWhen to roll back and when to roll forward: docs/rollback.md.\nA target that is not PUBLISHED/DEPRECATED, not older than the head, or whose S3 object version is gone is refused\n' +
+        '(RollbackTargetInvalid, RollbackTargetGone) before anything changes.\n\nExamples:\n' +
+        '  pkgrelease rollback edge-agent --to 1.0.0 --stage prod --dry-run\n  pkgrelease rollback edge-agent --to 1.0.0 --stage prod --reason "1.1.0 crashes the search nodes"',
+    )
+    .action(action(async (packageName: string, opts) => (await actions()).rollback(packageName, opts)));
 }

@@ -86,8 +86,9 @@ export async function redrive(name: string, opts: OutputOptions & { stateDir: st
     async () => {
       const config = readConfig(configSource(opts.stateDir, opts.config));
       await withSession({ config, stateDir: opts.stateDir }, opts, `Redriving ${name}`, async (session) => {
-        refuseUnfixable(name, session.engine.get(name)?.error);
-        session.engine.redrive(name);
+        const machine = session.machineOf(name) ?? session.engine;
+        refuseUnfixable(name, machine.get(name)?.error);
+        machine.redrive(name);
       }, () => new Set([name]));
     },
   );

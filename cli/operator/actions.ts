@@ -9,6 +9,8 @@ import { failedExecutionArns, redriveOne, summarise } from '../../lib/operations
 import { parseS3Uri, planFromManifest, planFromS3Uri, startPlanned } from '../../lib/operations/start';
 import { attachByOperator, sbomReport } from '../../lib/operations/sbom';
 import { collectStatus } from '../../lib/operations/status';
+import { planRollback, previewRollback, renderPreview, requestedByDefault, startRollback } from '../../lib/operations/rollback';
+import { rollbackMachineArn } from '../../lib/release/rollback/machine';
 import { configSource, readConfig } from '../local/config';
 import { operatorClients } from './clients';
 import { printDoctor } from './doctor';
@@ -126,6 +128,24 @@ export async function sbom(packageName: string, versionName: string, opts: Commo
   if (!report) throw new CliFailure(`package version ${packageName}@${versionName} does not exist in this account and region (check --region / --profile)`);
   console.log(opts.json ? JSON.stringify(report, null, 2) : renderSbomReport(report));
   return report.validation === 'FAILED' ? 1 : 0;
+}
+
+/** `rollback <package> --to <version>`: starts the rollback state machine, or (--dry-run) prints what it would change. */
+export async function rollback(packageName: string, opts: CommonOptions & { to: string; reason?: string; by?: string; token?: string; config?: string; dryRun?: boolean }): Promise<void> {
+  const clients = clientsFor(opts);
+  const ask = { packageName, targetVersion: opts.to, requestedBy: opts.by ?? requestedByDefault(), reason: opts.reason, rollbackToken: opts.token };
+  const planned = await planRollback(ask, { iot: clients.iot(), s3: clients.s3() });
+  if (opts.dryRun) {
+    const source = configSource('.', opts.config);
+    if (source.extendable) throw new UsageError('--dry-run reads the package configuration (domains, rollout): run in the project, or pass --config <file>');
+    console.log(renderPreview(planned, await previewRollback(planned, readConfig(source), { iot: clients.iot(), opensearch: clients.opensearch() })));
+    return;
+  }
+  const machine = rollbackMachineArn(await resolveStateMachineArn(opts, clients.cfn));
+  const result = await startRollback(clients.sfn(), machine, planned);
+  const what = `rollback of ${packageName} from ${planned.plan.head} to ${opts.to}`;
+  if (result.status === 'already-exists') console.log(`already started: ${what} as ${planned.executionName} (the same rollback token)`);
+  else console.log(`started ${what} as ${planned.executionName}\n${result.executionArn}\n${executionConsoleUrl(result.executionArn)}`);
 }
 
 export async function readJson(file: string): Promise<unknown> {

@@ -21,6 +21,9 @@ const RECORD_TTL_SECONDS = 7 * 24 * 3600;
  */
 export const RELEASE_IDENTITY_JMESPATH = '[packageName, versionName, artifact]';
 
+/** A rollback's identity: a rollback token reused for another package or target fails instead of replaying. */
+export const ROLLBACK_IDENTITY_JMESPATH = '[packageName, targetVersion]';
+
 /**
  * A persistence layer keeps the first configuration it is given (key path, key prefix), so each
  * function gets its own — one per Lambda in AWS, one per step name in the local engine's process.
@@ -48,10 +51,11 @@ export async function runIdempotent<P extends object, R>(
   payload: P,
   context: Context,
   eventKeyJmesPath = 'clientToken',
+  payloadValidationJmesPath = RELEASE_IDENTITY_JMESPATH,
 ): Promise<R> {
   const config = new IdempotencyConfig({
     eventKeyJmesPath,
-    payloadValidationJmesPath: RELEASE_IDENTITY_JMESPATH,
+    payloadValidationJmesPath,
     throwOnNoIdempotencyKey: true,
     expiresAfterSeconds: RECORD_TTL_SECONDS,
   });

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 
 /** The one description of the flow: `statemachines/release.asl.json`, exactly as deployed. */
 export const ASL_PATH = new URL('../../statemachines/release.asl.json', import.meta.url);
+/** The rollback's flow (`pkgrelease rollback`), a state machine of its own. */
+export const ROLLBACK_ASL_PATH = new URL('../../statemachines/rollback.asl.json', import.meta.url);
 
 export interface AslDefinition {
   StartAt: string;
@@ -10,8 +12,8 @@ export interface AslDefinition {
   [k: string]: unknown;
 }
 
-export function loadDefinitionText(): string {
-  return readFileSync(ASL_PATH, 'utf8');
+export function loadDefinitionText(path: URL = ASL_PATH): string {
+  return readFileSync(path, 'utf8');
 }
 
 /** `${Name}` placeholders, in the order they appear. */

@@ -37,6 +37,14 @@ export const STEP_FUNCTIONS_BY_PLACEHOLDER: Record<string, LocalFunction> = {
   StartRolloutStageFunctionArn: { name: 'startRolloutStage', load: once(() => import('../../functions/start-rollout-stage/handler')) },
   WatchRolloutStageFunctionArn: { name: 'watchRolloutStage', load: once(() => import('../../functions/watch-rollout-stage/handler')) },
   RolloutDefaultFunctionArn: { name: 'rolloutDefault', load: once(() => import('../../functions/rollout-default/handler')) },
+  // statemachines/rollback.asl.json
+  RollbackValidateFunctionArn: { name: 'rollbackValidate', load: once(() => import('../../functions/rollback-validate/handler')) },
+  RollbackOpenSearchFunctionArn: { name: 'rollbackOpenSearch', load: once(() => import('../../functions/rollback-opensearch/handler')) },
+  RollbackCatalogFunctionArn: { name: 'rollbackCatalog', load: once(() => import('../../functions/rollback-catalog/handler')) },
+  RollbackCheckImportFunctionArn: { name: 'rollbackCheckImport', load: once(() => import('../../functions/rollback-check-import/handler')) },
+  RollbackApplyDomainsFunctionArn: { name: 'rollbackApplyDomains', load: once(() => import('../../functions/rollback-apply-domains/handler')) },
+  RollbackCheckDomainsFunctionArn: { name: 'rollbackCheckDomains', load: once(() => import('../../functions/rollback-check-domains/handler')) },
+  RollbackRolloutFunctionArn: { name: 'rollbackRollout', load: once(() => import('../../functions/rollback-rollout/handler')) },
 };
 
 export const TRIGGER_FUNCTION: LocalFunction = { name: 'trigger', load: once(() => import('../../functions/trigger/handler')) };

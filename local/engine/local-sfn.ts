@@ -107,7 +107,9 @@ export class LocalStepFunctions {
       this.arns[placeholder] = arn;
       this.functionsByArn.set(arn, fn);
     }
-    for (const record of options.executions ?? []) this.records.set(record.name, record);
+    // A state dir keeps every machine's executions: this engine takes its own.
+    const ours = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:`;
+    for (const record of options.executions ?? []) if (record.executionArn.startsWith(ours)) this.records.set(record.name, record);
     // Validated once here (asl-validator compiles its schemas on every call: ~85 ms of blocked
     // event loop in a warm process, ~400 ms in a fresh CLI one); every run then uses the
     // time-scaled copy with validation off.

@@ -30,13 +30,15 @@ export interface SfnApiOptions {
   port?: number;
 }
 
-export async function startSfnApi(engine: LocalStepFunctions, options: SfnApiOptions = {}): Promise<SfnApi> {
+/** Serves every local state machine (the release's, the rollback's) on one endpoint, as one account's Step Functions does. */
+export async function startSfnApi(machines: LocalStepFunctions | LocalStepFunctions[], options: SfnApiOptions = {}): Promise<SfnApi> {
+  const engines = Array.isArray(machines) ? machines : [machines];
   const calls: SfnApi['calls'] = {};
   // The local machine exists for as long as this API does.
   const startedAt = Date.now() / 1000;
   const operations: Record<string, Operation> = {
     DescribeStateMachine: (b) => {
-      checkMachine(engine, b.stateMachineArn);
+      const engine = machineOf(engines, b.stateMachineArn);
       const [, , , region, accountId, , name] = engine.stateMachineArn.split(':');
       return {
         stateMachineArn: engine.stateMachineArn,
@@ -52,13 +54,13 @@ export async function startSfnApi(engine: LocalStepFunctions, options: SfnApiOpt
       };
     },
     StartExecution: (b) => {
-      checkMachine(engine, b.stateMachineArn);
+      const engine = machineOf(engines, b.stateMachineArn);
       const { execution } = engine.start(String(b.name ?? crypto.randomUUID()), parseData(b.input, 'input', 'InvalidExecutionInput', 'Invalid State Machine Execution Input'));
       return { executionArn: execution.executionArn, startDate: epoch(execution.startDate) };
     },
-    DescribeExecution: (b) => describe(find(engine, b.executionArn)),
+    DescribeExecution: (b) => describe(find(engines, b.executionArn).execution),
     ListExecutions: (b) => {
-      checkMachine(engine, b.stateMachineArn);
+      const engine = machineOf(engines, b.stateMachineArn);
       const executions = engine
         .list()
         .filter((e) => !b.statusFilter || e.status === b.statusFilter)
@@ -67,24 +69,26 @@ export async function startSfnApi(engine: LocalStepFunctions, options: SfnApiOpt
       return { executions };
     },
     GetExecutionHistory: (b) => {
-      const events = executionHistory(find(engine, b.executionArn), b.includeExecutionData !== false, engine.taskTokens.list());
+      const { engine, execution } = find(engines, b.executionArn);
+      const events = executionHistory(execution, b.includeExecutionData !== false, engine.taskTokens.list());
       return { events: b.reverseOrder ? events.reverse() : events };
     },
     RedriveExecution: (b) => {
-      const execution = engine.redrive(find(engine, b.executionArn).name);
+      const { engine, execution: failed } = find(engines, b.executionArn);
+      const execution = engine.redrive(failed.name);
       return { redriveDate: epoch(new Date().toISOString()), executionArn: execution.executionArn };
     },
     // The callback pattern (WaitForApproval): what `pkgrelease approve | reject` sends.
     SendTaskSuccess: (b) => {
-      engine.taskTokens.succeed(String(b.taskToken), parseData(b.output, 'output', 'InvalidOutput', 'Invalid Output'));
+      tokenOwner(engines, b.taskToken).taskTokens.succeed(String(b.taskToken), parseData(b.output, 'output', 'InvalidOutput', 'Invalid Output'));
       return {};
     },
     SendTaskFailure: (b) => {
-      engine.taskTokens.fail(String(b.taskToken), String(b.error ?? 'TaskFailed'), String(b.cause ?? ''));
+      tokenOwner(engines, b.taskToken).taskTokens.fail(String(b.taskToken), String(b.error ?? 'TaskFailed'), String(b.cause ?? ''));
       return {};
     },
     ListStateMachines: () => ({
-      stateMachines: [{ stateMachineArn: engine.stateMachineArn, name: engine.stateMachineArn.split(':').pop(), type: 'STANDARD', creationDate: startedAt }],
+      stateMachines: engines.map((engine) => ({ stateMachineArn: engine.stateMachineArn, name: engine.stateMachineArn.split(':').pop(), type: 'STANDARD', creationDate: startedAt })),
     }),
   } satisfies Record<(typeof SFN_API_OPERATIONS)[number], Operation>;
 
@@ -143,14 +147,23 @@ export async function startSfnApi(engine: LocalStepFunctions, options: SfnApiOpt
   return api;
 }
 
-function checkMachine(engine: LocalStepFunctions, arn: unknown): void {
-  if (arn !== engine.stateMachineArn) throw new LocalSfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${String(arn)}'`);
+function machineOf(engines: LocalStepFunctions[], arn: unknown): LocalStepFunctions {
+  const engine = engines.find((e) => e.stateMachineArn === arn);
+  if (!engine) throw new LocalSfnError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${String(arn)}'`);
+  return engine;
 }
 
-function find(engine: LocalStepFunctions, arn: unknown): ExecutionRecord {
-  const execution = engine.list().find((e) => e.executionArn === arn);
-  if (!execution) throw new LocalSfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${String(arn)}'`);
-  return execution;
+function find(engines: LocalStepFunctions[], arn: unknown): { engine: LocalStepFunctions; execution: ExecutionRecord } {
+  for (const engine of engines) {
+    const execution = engine.list().find((e) => e.executionArn === arn);
+    if (execution) return { engine, execution };
+  }
+  throw new LocalSfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${String(arn)}'`);
+}
+
+/** The machine whose execution waits on this task token (the first one, when none does: it answers TaskDoesNotExist). */
+function tokenOwner(engines: LocalStepFunctions[], token: unknown): LocalStepFunctions {
+  return engines.find((e) => e.taskTokens.list().some((t) => t.token === token)) ?? engines[0]!;
 }
 
 function describe(e: ExecutionRecord) {

@@ -6,6 +6,8 @@ import type { PackagesConfig } from '../../lib/release/config';
 import { executionEndRecorder } from '../engine/execution-end';
 import type { ExecutionRecord } from '../engine/executions';
 import { LocalStepFunctions } from '../engine/local-sfn';
+import { loadDefinitionText, ROLLBACK_ASL_PATH } from '../engine/definition';
+import { rollbackMachineName } from '../../lib/release/rollback/machine';
 import { type SfnApi, startSfnApi } from '../engine/sfn-api';
 import { limitHeapGrowth } from '../heap';
 import { type CallCounts, type DeviceGroupSpec, type DomainSpec, type FaultRule, type OpenSearchTiming, startTwin, type Twin } from '../twin';
@@ -73,6 +75,8 @@ export class LocalSession {
   private constructor(
     readonly twin: Twin,
     readonly engine: LocalStepFunctions,
+    /** The rollback state machine (statemachines/rollback.asl.json), beside the release's. */
+    readonly rollbacks: LocalStepFunctions,
     private readonly sfnApi: SfnApi,
     private readonly files: SessionFiles,
     private readonly options: LocalSessionOptions,
@@ -105,7 +109,7 @@ export class LocalSession {
       sbomTimeScale: options.timeScale ?? DEFAULT_TIME_SCALE,
     });
     let session: LocalSession | undefined;
-    const files = new SessionFiles(options.stateDir, () => ({ executions: engine.list(), calls: session!.totalCalls() }));
+    const files = new SessionFiles(options.stateDir, () => ({ executions: [...engine.list(), ...rollbacks.list()], calls: session!.totalCalls() }));
     const recordEnd = executionEndRecorder();
     const engine = new LocalStepFunctions({
       region: twin.region,
@@ -121,11 +125,24 @@ export class LocalSession {
         options.onProgress?.(execution);
       },
     });
-    const sfnApi = await startSfnApi(engine, { port: base ? base + PORT_OFFSETS.sfn : undefined }).catch(async (e) => {
+    const rollbacks = new LocalStepFunctions({
+      region: twin.region,
+      accountId: twin.accountId,
+      stateMachineName: rollbackMachineName(engine.stateMachineArn),
+      timeScale: options.timeScale ?? DEFAULT_TIME_SCALE,
+      taskTimeoutFactor: LOCAL_TASK_TIMEOUT_FACTOR,
+      definitionText: loadDefinitionText(ROLLBACK_ASL_PATH),
+      executions: files.executions(),
+      onProgress: (execution) => {
+        if (session) files.scheduleSave();
+        options.onProgress?.(execution);
+      },
+    });
+    const sfnApi = await startSfnApi([engine, rollbacks], { port: base ? base + PORT_OFFSETS.sfn : undefined }).catch(async (e) => {
       await twin.close();
       throw e;
     });
-    session = new LocalSession(twin, engine, sfnApi, files, options);
+    session = new LocalSession(twin, engine, rollbacks, sfnApi, files, options);
     const live = session;
     live.useEnvironment();
     twin.s3.ensureBucket(LOCAL_BUCKET);
@@ -202,16 +219,21 @@ export class LocalSession {
     return this.engine.start(name, input).execution;
   }
 
+  /** The machine (the release's or the rollback's) that ran the execution of this name. */
+  machineOf(name: string): LocalStepFunctions | undefined {
+    return [this.engine, this.rollbacks].find((m) => m.get(name));
+  }
+
   /** Waits until every delivered event has been handled and every execution has ended. */
   async settled(): Promise<void> {
     await this.events.settled();
-    await this.engine.settled();
+    await Promise.all([this.engine.settled(), this.rollbacks.settled()]);
     this.files.save();
   }
 
   report(): LocalReport {
     return {
-      executions: this.engine.list().map(executionLine),
+      executions: [...this.engine.list(), ...this.rollbacks.list()].map(executionLine),
       catalog: this.twin.catalog(),
       calls: { ...this.twin.calls(), ...structuredClone(this.sfnApi.calls) },
     };

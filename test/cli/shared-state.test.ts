@@ -68,7 +68,7 @@ describe('one state dir, several commands', () => {
       expect(env.stdout).toContain(`export AWS_ENDPOINT_URL_SFN=http://127.0.0.1:${serve.info.port}\n`);
       expect(env.stdout).toContain(`export AWS_ENDPOINT_URL_S3=http://127.0.0.1:${serve.info.port + 1}\n`);
       expect(serve.output()).toContain(env.stdout.split('\n').find((l) => l.startsWith('export AWS_ENDPOINT_URL_IOT'))!);
-      expect(stateMachines!.map((m) => m.stateMachineArn)).toEqual([serve.info.stateMachineArn]);
+      expect(stateMachines!.map((m) => m.stateMachineArn)).toEqual([serve.info.stateMachineArn, `${serve.info.stateMachineArn}-rollback`]);
       // The state dir is the serve's: a second serve or a reset on it is refused, saying why.
       for (const refused of [refusedServe, refusedReset]) {
         expect(refused.code).toBe(1);

@@ -44,7 +44,7 @@ const hasOnFailureQueue = (key: string) => (functions[key] as { destinations?: {
 
 describe('function roles: one base plus each function\'s own grants (config/function-roles.cjs)', () => {
   it('reads calls from every function bundle (not vacuous)', () => {
-    expect(Object.keys(functions).length).toBe(15);
+    expect(Object.keys(functions).length).toBe(22);
     for (const key of Object.keys(functions)) {
       const b = built.find((x) => x.name === dirOf(key));
       expect(b, key).toBeDefined();

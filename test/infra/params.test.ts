@@ -110,7 +110,7 @@ describe('X-Ray: param tracing=Active', () => {
   it('lets every traced function upload its segments: X-Ray grants in each function\'s role (Lambda refuses Active tracing without them)', () => {
     const { template } = packaged;
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(15);
+    expect(functions).toHaveLength(22);
     for (const f of functions) {
       const roleId = (f.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
       const statements = (template.Resources[roleId]!.Properties.Policies as JsonObject[]).flatMap((p) => (p.PolicyDocument as JsonObject).Statement as JsonObject[]);

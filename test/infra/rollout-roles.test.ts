@@ -45,12 +45,12 @@ const statements = (role: string) => ((roles[role]!.Properties as JsonObject).Po
 // Only Fn::Sub with pseudo parameters occurs in these resources; GetAtt of the log group and table resolve by id.
 const logGroup = { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: 'g' } };
 const template = {
-  Resources: { StartRolloutStageLogGroup: logGroup, WatchRolloutStageLogGroup: logGroup, RolloutDefaultLogGroup: logGroup, IdempotencyTable: { Type: 'AWS::DynamoDB::Table', Properties: { TableName: 't' } } },
+  Resources: { StartRolloutStageLogGroup: logGroup, WatchRolloutStageLogGroup: logGroup, RolloutDefaultLogGroup: logGroup, RollbackRolloutLogGroup: logGroup, IdempotencyTable: { Type: 'AWS::DynamoDB::Table', Properties: { TableName: 't' } } },
 } as unknown as Template;
 const resources = (s: Statement) => resolveResources(template, s.Resource);
 
 describe('rollout roles for a configuration with rollouts', () => {
-  it.each(['StartRolloutStageRole', 'WatchRolloutStageRole'])('%s: CreateJob on the package’s jobs, the configured groups, the configured packages’ versions and the template', (role) => {
+  it.each(['StartRolloutStageRole', 'WatchRolloutStageRole', 'RollbackRolloutRole'])('%s: CreateJob on the package’s jobs, the configured groups, the configured packages’ versions and the template', (role) => {
     const create = statements(role).find((s) => s.Action === 'iot:CreateJob')!;
     expect(resources(create).sort()).toEqual(
       [
@@ -68,13 +68,13 @@ describe('rollout roles for a configuration with rollouts', () => {
     expect(resources(statements(role).find((s) => s.Action === 'iot:CancelJob')!)).toEqual(['arn:aws:iot:us-east-1:123456789012:job/edge-agent-*', 'arn:aws:iot:us-east-1:123456789012:job/other-*']);
   });
 
-  it.each(['StartRolloutStageRole', 'WatchRolloutStageRole'])('%s: iam:PassRole only on the presigned-URL role, only to iot.amazonaws.com', (role) => {
+  it.each(['StartRolloutStageRole', 'WatchRolloutStageRole', 'RollbackRolloutRole'])('%s: iam:PassRole only on the presigned-URL role, only to iot.amazonaws.com', (role) => {
     const pass = statements(role).filter((s) => [s.Action].flat().includes('iam:PassRole'));
     expect(pass).toEqual([{ Sid: 'PassPresignedUrlRole', Effect: 'Allow', Action: 'iam:PassRole', Resource: [PRESIGN], Condition: { StringEquals: { 'iam:PassedToService': 'iot.amazonaws.com' } } }]);
   });
 
   it('no other role may pass a role or create jobs', () => {
-    for (const [id] of Object.entries(roles).filter(([id]) => !['StartRolloutStageRole', 'WatchRolloutStageRole'].includes(id))) {
+    for (const [id] of Object.entries(roles).filter(([id]) => !['StartRolloutStageRole', 'WatchRolloutStageRole', 'RollbackRolloutRole'].includes(id))) {
       const actions = statements(id).flatMap((s) => [s.Action].flat());
       expect(actions, id).not.toContain('iam:PassRole');
       expect(actions, id).not.toContain('iot:CreateJob');
@@ -82,7 +82,7 @@ describe('rollout roles for a configuration with rollouts', () => {
   });
 
   it('every statement of the rollout roles fits the IAM catalog', async () => {
-    for (const role of ['StartRolloutStageRole', 'WatchRolloutStageRole', 'RolloutDefaultRole']) {
+    for (const role of ['StartRolloutStageRole', 'WatchRolloutStageRole', 'RolloutDefaultRole', 'RollbackRolloutRole']) {
       const problems = await checkIdentityPolicy(statements(role).map((s) => ({ where: `${role} ${s.Sid}`, effect: s.Effect, actions: [s.Action].flat(), resources: resources(s) })));
       expect(problems, role).toEqual([]);
     }

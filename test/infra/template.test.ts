@@ -28,6 +28,13 @@ const FUNCTIONS: Record<string, { dir: string; timeout: number; env: string[] }>
   watchRolloutStage: { dir: 'watch-rollout-stage', timeout: 30, env: [] },
   rolloutDefault: { dir: 'rollout-default', timeout: 30, env: [] },
   notify: { dir: 'notify', timeout: 30, env: ['FAILURE_TOPIC_ARN'] },
+  rollbackValidate: { dir: 'rollback-validate', timeout: 30, env: [] },
+  rollbackOpenSearch: { dir: 'rollback-opensearch', timeout: 90, env: ['STAGING_BUCKET', 'STAGING_PREFIX'] },
+  rollbackCatalog: { dir: 'rollback-catalog', timeout: 30, env: [] },
+  rollbackCheckImport: { dir: 'rollback-check-import', timeout: 90, env: ['STAGING_BUCKET', 'STAGING_PREFIX'] },
+  rollbackApplyDomains: { dir: 'rollback-apply-domains', timeout: 90, env: [] },
+  rollbackCheckDomains: { dir: 'rollback-check-domains', timeout: 90, env: [] },
+  rollbackRollout: { dir: 'rollback-rollout', timeout: 30, env: [] },
 };
 /**
  * Functions that keep no Powertools idempotency records: they only take or give back the
@@ -43,6 +50,12 @@ const LEASE_ONLY: Record<string, string[]> = {
   startRolloutStage: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   watchRolloutStage: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   rolloutDefault: ['dynamodb:UpdateItem'],
+  // The rollback's steps (docs/rollback.md): the OpenSearch lease and the head, the rollout lease and its records.
+  rollbackOpenSearch: ['dynamodb:UpdateItem'],
+  rollbackCheckImport: ['dynamodb:UpdateItem'],
+  rollbackApplyDomains: ['dynamodb:UpdateItem'],
+  rollbackCheckDomains: ['dynamodb:UpdateItem'],
+  rollbackRollout: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
 };
 /** Functions that converge by looking only, with no idempotency record or lease: no table grant at all. */
 const NO_TABLE = ['attachSbom', 'checkSbom', 'sbomArrived'];
@@ -227,6 +240,16 @@ describe('serverless package (CloudFormation template)', () => {
       const steps = ['Prepare', 'CreateVersion', 'AttachSbom', 'CheckSbom', 'UpdateOpenSearch', 'CheckOpenSearch', 'ApplyToDomains', 'CheckDomains', 'Promote', 'StartRolloutStage', 'WatchRolloutStage', 'RolloutDefault'];
       expect(asArray(invoke[0]!.Resource)).toEqual(steps.flatMap((s) => [getAtt(`${s}LambdaFunction`), { 'Fn::Sub': `\${${s}LambdaFunction.Arn}:*` }]));
     });
+
+    it('has the rollback state machine beside it, named <release machine>-rollback, invoking exactly the seven rollback steps', () => {
+      const rollback = resource('RollbackStateMachine');
+      expect(rollback.Properties.StateMachineName).toBe(`${resource('ReleaseStateMachine').Properties.StateMachineName}-rollback`);
+      const roleId = (rollback.Properties.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const invoke = roleStatements(roleId).filter((s) => asArray(s.Action).includes('lambda:InvokeFunction'));
+      const steps = ['RollbackValidate', 'RollbackOpenSearch', 'RollbackCatalog', 'RollbackCheckImport', 'RollbackApplyDomains', 'RollbackCheckDomains', 'RollbackRollout'];
+      expect(asArray(invoke[0]!.Resource)).toEqual(steps.flatMap((s) => [getAtt(`${s}LambdaFunction`), { 'Fn::Sub': `\${${s}LambdaFunction.Arn}:*` }]));
+      expect(template.Outputs.RollbackStateMachineArn).toEqual({ Value: { Ref: 'RollbackStateMachine' } });
+    });
   });
 
   describe('IAM', () => {
@@ -323,7 +346,7 @@ describe('serverless package (CloudFormation template)', () => {
             expect(s3, key).toEqual(['s3:ListBucket']);
             expect(s.Resource, key).toEqual(getAtt('ArtifactBucket'));
           } else if (s3.some((a) => a.startsWith('s3:Put'))) {
-            expect(['updateOpenSearch', 'checkOpenSearch']).toContain(key);
+            expect(['updateOpenSearch', 'checkOpenSearch', 'rollbackOpenSearch', 'rollbackCheckImport']).toContain(key);
             expect(s.Resource).toEqual(objectArn('staging/'));
           } else if (NO_TABLE.includes(key)) {
             expect(s.Resource, `${key} ${s.Sid}`).toEqual(objectArn('sboms/'));

@@ -119,6 +119,16 @@ describe('watching a stage', () => {
     expect(created().map((i) => i.jobId)).toEqual([expect.stringMatching(/-canary-[0-9a-f]{10}-a1$/)]);
   });
 
+  it('completed below minSuccessPercent: a redrive (devices fixed) starts attempt 1 of the stage, instead of judging the same job again', async () => {
+    iot.on(DescribeJobCommand).resolves({});
+    iot.on(DescribeJobCommand, { jobId: 'j' }).resolves(job({ status: 'COMPLETED', jobProcessDetails: { numberOfSucceededThings: 5, numberOfFailedThings: 5 } }));
+    iot.on(CreateJobCommand).resolves({});
+    await expect(watchRolloutStage(watching(), execution('e'), SETTINGS, deps())).rejects.toMatchObject({ name: 'RolloutAborted', failureType: 'BELOW_SUCCESS_CRITERION' });
+    expect(created()).toEqual([]);
+    await expect(watchRolloutStage(watching(), execution('e', 1), SETTINGS, deps())).rejects.toMatchObject({ name: 'RolloutStageInProgress' });
+    expect(created().map((i) => i.jobId)).toEqual([expect.stringMatching(/-canary-[0-9a-f]{10}-a1$/)]);
+  });
+
   it('the last stage passed: done; RolloutDefault then moves the default only forward (if-newer)', async () => {
     iot.on(DescribeJobCommand).resolves(job({ status: 'COMPLETED', jobProcessDetails: { numberOfSucceededThings: 200 } }));
     const last = { ...watching(), rollout: { ...watching().rollout, next: 1, current: { stage: 'fleet', index: 1, jobId: 'j', attempt: 0 } } };

@@ -23,7 +23,7 @@ export async function rollBackOpenSearch(request: RollbackRequest, plan: Rollbac
   const target = plan.target.versionName;
   const message = rollbackCommitMessage(request.packageName, target, request.rollbackToken, request.requestedBy);
   const key = openSearchLeaseKey(name);
-  const lease = await acquireLease(deps.lease, key, request.execution ?? request.rollbackToken, `${request.packageName}@rollback-to-${target}`);
+  const lease = await acquireLease(deps.lease, key, rollbackLeaseOwner(request), `${request.packageName}@rollback-to-${target}`);
   const view = await lookAtPackage(deps.opensearch, name).catch(async (e: unknown) => {
     await releaseLease(deps.lease, lease);
     throw e;
@@ -51,4 +51,9 @@ export async function rollBackOpenSearch(request: RollbackRequest, plan: Rollbac
   const held = await stageAndImport(deps, lease, { packageId: view.packageId, name, commitMessage: message }, plan.target, staging);
   const after = await lookAtPackage(deps.opensearch, name);
   return { ...base, outcome: 'importing', packageVersion: after.latest?.packageVersion, fence: held.fence };
+}
+
+/** Who holds the package's lease for a rollback: its execution (the rollback token outside one). */
+export function rollbackLeaseOwner(request: Pick<RollbackRequest, 'execution' | 'rollbackToken'>): string {
+  return request.execution ?? request.rollbackToken;
 }

@@ -2,6 +2,7 @@ import type { IoTClient } from '@aws-sdk/client-iot';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { getPackageVersion, listVersions } from '../../clients/iot';
 import { headObject } from '../../clients/s3';
+import { normaliseEtag } from '../identity';
 import { compareVersions, newestVersion } from '../version-order';
 import { RollbackTargetGone, RollbackTargetInvalid } from './errors';
 import type { RollbackRequest } from './request';
@@ -53,5 +54,6 @@ export async function validateRollback(request: Pick<RollbackRequest, 'packageNa
     throw new RollbackTargetGone(`s3://${s3Location.bucket}/${s3Location.key} version ${s3Location.version} (${packageName}@${targetVersion}) no longer exists`);
   }
   const above = published.filter((v) => compareVersions(v, targetVersion) > 0).sort(compareVersions);
-  return { target: { versionName: targetVersion, bucket: s3Location.bucket, key: s3Location.key, version: s3Location.version, etag: pinned.ETag, ...(pinned.ContentLength !== undefined && { size: pinned.ContentLength }) }, head, above };
+  const target = { versionName: targetVersion, bucket: s3Location.bucket, key: s3Location.key, version: s3Location.version, etag: normaliseEtag(pinned.ETag) };
+  return { target: { ...target, ...(pinned.ContentLength !== undefined && { size: pinned.ContentLength }) }, head, above };
 }

@@ -30,7 +30,7 @@ export function targetArn(ref: string, versionArn: string): string {
   return THING_GROUP_ARN.test(ref) ? ref : `${arnPrefix(versionArn)}thinggroup/${ref}`;
 }
 
-export function createJobInput(p: { release: ReleaseRequest; versionArn: string; settings: RolloutSettings; stage: RolloutStage; jobId: string }): CreateJobCommandInput {
+export function createJobInput(p: { release: Pick<ReleaseRequest, 'packageName' | 'versionName' | 'recipe'>; versionArn: string; settings: RolloutSettings; stage: RolloutStage; jobId: string }): CreateJobCommandInput {
   const { release, settings, stage, versionArn } = p;
   const source = settings.jobDocument;
   let document: Pick<CreateJobCommandInput, 'document' | 'jobTemplateArn'>;

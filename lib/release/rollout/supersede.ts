@@ -25,8 +25,8 @@ export interface RolloutDeps {
 }
 
 export const rolloutLeaseKey = (packageName: string) => `lease#rollout#${packageName}`;
-const highestKey = (packageName: string) => `rollout#${packageName}#highest`;
-const targetKey = (packageName: string, target: string) => `rollout#${packageName}#target#${target}`;
+export const highestKey = (packageName: string) => `rollout#${packageName}#highest`;
+export const targetKey = (packageName: string, target: string) => `rollout#${packageName}#target#${target}`;
 
 export type StartOutcome = { started: true; created: boolean; canceled: string[] } | { started: false; supersededBy: string };
 
@@ -76,11 +76,11 @@ export async function takeRolloutLease(deps: RolloutDeps, packageName: string, o
 }
 
 /** Renews the lease with its fence; a lost lease (expired and taken) stops this invocation before it acts. */
-async function fenced(deps: RolloutDeps, lease: Lease): Promise<void> {
+export async function fenced(deps: RolloutDeps, lease: Lease): Promise<void> {
   if (!(await renewLease(deps.lease, lease))) throw new RolloutLocked(`the rollout lease ${lease.key} was lost (fence ${lease.fence}); retrying under a new lease`);
 }
 
-async function record(deps: RolloutDeps, id: string, value: { version: string; jobId: string }): Promise<void> {
+export async function record(deps: RolloutDeps, id: string, value: { version: string; jobId: string }): Promise<void> {
   await conditionalUpdate(deps.lease.dynamodb, {
     table: deps.lease.table,
     id,

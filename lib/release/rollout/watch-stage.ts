@@ -30,7 +30,7 @@ export async function watchRolloutStage(release: RolloutRelease, execution: Exec
   let job = await describeJob(deps.iot, current.jobId);
   if (redrives > current.attempt) {
     const retried = await describeJob(deps.iot, stageJobId(release, current.stage, redrives));
-    if (retried || !job || isAborted(job)) {
+    if (retried || !job || isAborted(job) || belowCriterion(job, stage)) {
       rollout = retried ? { ...rollout, current: { ...current, jobId: retried.jobId!, attempt: redrives } } : await startAttempt(release, rollout, current.index, redrives, execution.Name, settings, deps);
       if (rollout.status !== 'watching') return rollout;
       job = retried ?? (await describeJob(deps.iot, rollout.current!.jobId));
@@ -68,6 +68,8 @@ export function successShare(c: StageCounts): number {
 }
 
 const isAborted = (job: Job) => job.status === 'CANCELED' && job.reasonCode !== SUPERSEDED_REASON;
+/** A job that completed with too few successes aborted the stage too: a redrive gives the stage a new attempt. */
+const belowCriterion = (job: Job, stage: RolloutStage | undefined) => job.status === 'COMPLETED' && !!stage && successShare(stageCounts(job)) < minSuccessPercent(stage);
 
 function aborted(watched: NonNullable<RolloutState['current']>, stage: RolloutStage, job: Job, counts: StageCounts, share?: number): RolloutAborted {
   if (job.status === 'COMPLETED') {
