@@ -155,7 +155,7 @@ function grants(s) {
     startRolloutStage: { policy: 'start-rollout-stage', table: LEASE_AND_LOOK, own: s.startJobs },
     // A redrive after RolloutAborted starts the stage's next attempt from the watch.
     watchRolloutStage: { policy: 'watch-rollout-stage', table: LEASE_AND_LOOK, own: [s.describeJobs, ...s.startJobs] },
-    rolloutDefault: { policy: 'rollout-default', table: LEASE, own: [s.iotPackages(['iot:GetPackage', 'iot:UpdatePackage']), s.iotIndexing] },
+    rolloutDefault: { policy: 'rollout-default', table: LEASE_AND_LOOK, own: [s.iotPackages(['iot:GetPackage', 'iot:UpdatePackage']), s.iotIndexing] },
     // The rollback state machine (docs/rollback.md): the same grants as the release steps it mirrors.
     rollbackValidate: {
       policy: 'rollback-validate',

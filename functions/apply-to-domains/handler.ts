@@ -3,6 +3,7 @@ import { domainsClient, domainSettings, underLease, whereFromContext, whileLocke
 import { pollTimingDepsFromEnv } from '../../lib/lambda/poll-timing-deps';
 import { domainWaitMinutes } from '../../lib/release/config';
 import type { LeaseCheck } from '../../lib/release/domain-state';
+import type { RolledBackHead } from '../../lib/release/lease';
 import { parseReleaseStep, stepHandler } from '../../lib/lambda/step-handler';
 import { domainsFirstWait } from '../../lib/release/poll-timing';
 import { ReleaseStateSchema } from '../../lib/release/request';
@@ -29,7 +30,7 @@ export const handler = stepHandler('applyToDomains', async (event: unknown, cont
     firstPollSeconds: await domainsFirstWait(result, { opensearchPackage: update.packageName, owner: leaseOwner(state), budgetSeconds: domainWaitMinutes(settings, result.packageType) * 60 }, pollTimingDepsFromEnv()),
   });
   if (selection === 'none') return withFirstWait(await applyToDomains(input, domainsClient(), async () => undefined));
-  const apply = (assertLease: LeaseCheck) => applyToDomains(input, domainsClient(), assertLease);
+  const apply = (assertLease: LeaseCheck, rolledBack: RolledBackHead | undefined) => applyToDomains({ ...input, rolledBack }, domainsClient(), assertLease);
   // Another release holds the lease: no wait when no domain needs a change.
   const unchanged = await whileLockedByAnother(state, update.packageName, apply, nothingToWaitFor);
   if (unchanged) return withFirstWait(unchanged);

@@ -41,7 +41,7 @@ export const handler = stepHandler('checkDomains', async (event: unknown) => {
     waitMinutes: domainWaitMinutes(settings, apply.packageType),
   };
   // Returns only once every domain is done: the lease is given up then.
-  const result = await underLease(state, update.packageName, (assertLease) => checkDomains(input, domainsClient(), assertLease), () => true);
+  const result = await underLease(state, update.packageName, (assertLease, rolledBack) => checkDomains({ ...input, rolledBack }, domainsClient(), assertLease), () => true);
   const wait = apply.packageType === 'ZIP-PLUGIN' ? 'BlueGreenDeployment' : 'DomainAssociation';
   recordWaitDone(wait, apply.packageType, { name: 'DomainAssociationDuration', seconds: secondsSince(apply.startedAt) }, state);
   // Associations this release started ended: the next release of the package waits about that long first.

@@ -6,6 +6,8 @@ import { parseReleaseStep, stepHandler } from '../../lib/lambda/step-handler';
 import { assertApprovedByExecution } from '../../lib/release/approval-proof';
 import { ReleaseStateSchema } from '../../lib/release/request';
 import { promote } from '../../lib/release/steps/promote';
+import { readHead } from '../../lib/release/rollback/epoch';
+import { leaseStoreFromEnv } from '../../lib/lambda/lease-store';
 import * as z from '../../lib/validation/zod';
 
 /** The ASL passes the state and the context object's Execution (its Id is the execution's ARN). */
@@ -19,5 +21,6 @@ export const handler = stepHandler('promote', async (event: unknown, context: Co
   await assertApprovedByExecution(release, settings, { arn: input.execution.Id, stateMachineName: process.env.STATE_MACHINE_NAME || undefined }, (arn) =>
     historyNewestFirst(sfnClient(), arn),
   );
-  return runIdempotent((r: typeof release) => promote(r, iotClient()), release, context);
+  // The head a rollback moved, read when the step runs (not stored in the release): never promote past it.
+  return runIdempotent(async (r: typeof release) => promote(r, iotClient(), await readHead(leaseStoreFromEnv(), r.opensearch.packageName)), release, context);
 });

@@ -1,5 +1,4 @@
 import * as z from '../../lib/validation/zod';
-import type { ReleaseRequest } from '../../lib/release/request';
 import { domainsClient, underLease, whereFromContext } from '../../lib/lambda/domain-deps';
 import { parseRollbackStep, rollbackAsRelease } from '../../lib/lambda/rollback-step';
 import { stepHandler } from '../../lib/lambda/step-handler';
@@ -23,9 +22,8 @@ export const handler = stepHandler('applyRollbackToDomains', async (event: unkno
   const selection = settings.domains ?? 'associated';
   // A newer release went forward since the rollback was planned: its own domain steps apply it.
   if (update.outcome === 'superseded') return { selection: Array.isArray(selection) ? 'listed' : selection, domains: [], startedAt: Date.now(), supersededBy: update.servedVersion };
-  // TEMPORARY until the domain steps take the narrower release type and the head (branch barred).
-  const release = rollbackAsRelease(state) as unknown as ReleaseRequest;
+  const release = rollbackAsRelease(state);
   const input = { release, update, domains: selection, where: whereFromContext(context) };
   if (selection === 'none') return applyToDomains(input, domainsClient(), async () => undefined);
-  return underLease(release, update.packageName, (assertLease) => applyToDomains(input, domainsClient(), assertLease), nothingToWaitFor);
+  return underLease(release, update.packageName, (assertLease, rolledBack) => applyToDomains({ ...input, rolledBack }, domainsClient(), assertLease), nothingToWaitFor);
 });

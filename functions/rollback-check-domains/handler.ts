@@ -1,5 +1,4 @@
 import * as z from '../../lib/validation/zod';
-import type { ReleaseRequest } from '../../lib/release/request';
 import { domainsClient, underLease } from '../../lib/lambda/domain-deps';
 import { parseRollbackStep, rollbackAsRelease } from '../../lib/lambda/rollback-step';
 import { stepHandler } from '../../lib/lambda/step-handler';
@@ -23,8 +22,7 @@ export const handler = stepHandler('checkRollbackDomains', async (event: unknown
   const { input, state, settings } = parseRollbackStep(event, 'checkRollbackDomains', CheckEventSchema, (e) => e.state);
   const { checkOpenSearch: update, applyToDomains: apply } = input.state.steps;
   if (nothingToWaitFor(apply)) return { domains: apply.domains };
-  // TEMPORARY until the domain steps take the narrower release type and the head (branch barred).
-  const release = rollbackAsRelease(state) as unknown as ReleaseRequest;
+  const release = rollbackAsRelease(state);
   const check = {
     release,
     update,
@@ -32,5 +30,5 @@ export const handler = stepHandler('checkRollbackDomains', async (event: unknown
     runStartedAt: Date.parse(input.execution.RedriveTime ?? input.execution.StartTime),
     waitMinutes: domainWaitMinutes(settings, apply.packageType),
   };
-  return underLease(release, update.packageName, (assertLease) => checkDomains(check, domainsClient(), assertLease), () => true);
+  return underLease(release, update.packageName, (assertLease, rolledBack) => checkDomains({ ...check, rolledBack }, domainsClient(), assertLease), () => true);
 });

@@ -1,11 +1,10 @@
 import type { Context } from 'aws-lambda';
 import { opensearchClient } from '../clients/aws';
 import { type DomainSelection, type PackageSettings, packageSettings, packagesConfigFromEnv } from '../release/config';
-import type { LeaseCheck } from '../release/domain-state';
+import type { DomainRelease, LeaseCheck } from '../release/domain-state';
 import { OpenSearchPackageLocked, ReleaseError } from '../release/errors';
 import { isTransient } from '../release/errors-sdk';
-import { acquireLease, type Lease, type LeaseStore, openSearchLeaseKey, peekLease, releaseLease, renewLease } from '../release/lease';
-import type { ReleaseRequest } from '../release/request';
+import { acquireLease, type Lease, type LeaseStore, openSearchLeaseKey, peekLease, releaseLease, renewLease, type RolledBackHead } from '../release/lease';
 import { leaseOwner } from '../release/steps/update-opensearch';
 import { leaseStoreFromEnv } from './lease-store';
 
@@ -14,7 +13,7 @@ import { leaseStoreFromEnv } from './lease-store';
  * (read from PACKAGES_CONFIG when the step runs, so a fixed configuration applies on redrive) and
  * the OpenSearch package's lease, taken (or renewed, for the same execution) on every invocation.
  */
-export function domainSettings(release: ReleaseRequest): { selection: DomainSelection; settings: PackageSettings } {
+export function domainSettings(release: Pick<DomainRelease, 'packageName'>): { selection: DomainSelection; settings: PackageSettings } {
   const settings = packageSettings(packagesConfigFromEnv(), release.packageName);
   return { selection: settings.domains ?? 'associated', settings };
 }
@@ -27,7 +26,7 @@ export interface HeldLease {
 }
 
 /** Takes the OpenSearch package's lease for this execution (OpenSearchPackageLocked while another release holds it). */
-export async function holdLease(release: ReleaseRequest, opensearchPackage: string, store: LeaseStore = leaseStoreFromEnv()): Promise<HeldLease> {
+export async function holdLease(release: DomainRelease, opensearchPackage: string, store: LeaseStore = leaseStoreFromEnv()): Promise<HeldLease> {
   const lease = await acquireLease(store, openSearchLeaseKey(opensearchPackage), leaseOwner(release), `${release.packageName}@${release.versionName}`);
   return {
     lease,
@@ -46,14 +45,14 @@ export async function holdLease(release: ReleaseRequest, opensearchPackage: stri
  * again). Kept while the step will be retried (busy domains, domains still ASSOCIATING).
  */
 export async function underLease<R>(
-  release: ReleaseRequest,
+  release: DomainRelease,
   opensearchPackage: string,
-  run: (assertLease: LeaseCheck) => Promise<R>,
+  run: (assertLease: LeaseCheck, rolledBack: RolledBackHead | undefined) => Promise<R>,
   finished: (result: R) => boolean,
 ): Promise<R> {
   const held = await holdLease(release, opensearchPackage);
   try {
-    const result = await run(held.assertLease);
+    const result = await run(held.assertLease, held.lease.rolledBack);
     if (finished(result)) await held.release();
     return result;
   } catch (e) {
@@ -70,18 +69,18 @@ export async function underLease<R>(
  * Returns the step's result when it needed no change, else throws OpenSearchPackageLocked.
  */
 export async function whileLockedByAnother<R>(
-  release: ReleaseRequest,
+  release: DomainRelease,
   opensearchPackage: string,
-  look: (assertLease: LeaseCheck) => Promise<R>,
+  look: (assertLease: LeaseCheck, rolledBack: RolledBackHead | undefined) => Promise<R>,
   finished: (result: R) => boolean,
   store: LeaseStore = leaseStoreFromEnv(),
 ): Promise<R | undefined> {
-  const { heldByOther } = await peekLease(store, openSearchLeaseKey(opensearchPackage), leaseOwner(release));
+  const { heldByOther, rolledBack } = await peekLease(store, openSearchLeaseKey(opensearchPackage), leaseOwner(release));
   if (!heldByOther) return undefined;
   const locked = new OpenSearchPackageLocked(`${openSearchLeaseKey(opensearchPackage)} is held by ${heldByOther}; waiting for it before changing a domain`);
   const result = await look(async () => {
     throw locked;
-  });
+  }, rolledBack);
   if (finished(result)) return result;
   throw locked;
 }

@@ -2,7 +2,9 @@ import type { DomainPackageDetails, OpenSearchClient, PackageVersionHistory } fr
 import { associatePackage } from '../clients/opensearch';
 import * as z from '../validation/zod';
 import { isCommitOf, parseCommitMessage } from './identity';
+import type { RolledBackHead } from './lease';
 import type { ReleaseRequest } from './request';
+import { barredByRollback } from './rollback/epoch';
 import { compareVersions } from './version-order';
 
 /**
@@ -12,9 +14,15 @@ import { compareVersions } from './version-order';
  * never by which call came last.
  */
 
+/**
+ * What the domain steps need of a release: its identity and who holds the lease for it. A rollback's
+ * domain steps pass a "release" of its target owned by the rollback's execution (lib/lambda/rollback-step.ts).
+ */
+export type DomainRelease = Pick<ReleaseRequest, 'packageName' | 'versionName' | 'clientToken' | 'execution'>;
+
 /** Package version → release version name, for the versions this IoT package's releases wrote. */
 export interface ReleaseIndex {
-  release: ReleaseRequest;
+  release: DomainRelease;
   releaseOf(packageVersion: string | undefined): string | undefined;
   /**
    * Whether the package version carries this release or a newer one of the same IoT package. One
@@ -24,7 +32,12 @@ export interface ReleaseIndex {
   isOursOrNewer(packageVersion: string | undefined): boolean;
 }
 
-export function releaseIndex(release: ReleaseRequest, history: PackageVersionHistory[]): ReleaseIndex {
+/**
+ * With a rollback's head in force (lib/release/rollback/epoch.ts), a package version carrying a barred
+ * version is never "newer": a domain still running the bad release counts as behind and is associated
+ * again, so it picks up what the package serves now.
+ */
+export function releaseIndex(release: DomainRelease, history: PackageVersionHistory[], rolledBack?: RolledBackHead): ReleaseIndex {
   const commits = new Map(
     history.flatMap((h) => {
       const c = parseCommitMessage(h.CommitMessage);
@@ -36,7 +49,7 @@ export function releaseIndex(release: ReleaseRequest, history: PackageVersionHis
     releaseOf: (v) => (v ? commits.get(v)?.versionName : undefined),
     isOursOrNewer: (v) => {
       const c = v ? commits.get(v) : undefined;
-      return c !== undefined && compareVersions(c.versionName, release.versionName) >= 0;
+      return c !== undefined && !barredByRollback(rolledBack, c.versionName) && compareVersions(c.versionName, release.versionName) >= 0;
     },
   };
 }

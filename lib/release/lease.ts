@@ -102,10 +102,10 @@ export async function acquireLease(store: LeaseStore, key: string, owner: string
  * Reads the lease without taking it: who holds it (undefined when free or expired for `owner`'s
  * purposes) and the holders' memo. A cheap look for a release that must wait anyway.
  */
-export async function peekLease(store: LeaseStore, key: string, owner: string): Promise<{ heldByOther?: string; served?: ServedMemo }> {
+export async function peekLease(store: LeaseStore, key: string, owner: string): Promise<{ heldByOther?: string; served?: ServedMemo; rolledBack?: RolledBackHead }> {
   const item = (await getItem(store.dynamodb, store.table, key)) ?? {};
   const live = typeof item.owner === 'string' && item.owner !== owner && Number(item.leaseExpiresAt) >= (store.now ?? Date.now)();
-  return { heldByOther: live ? `${String(item.holder ?? 'another release')} (execution ${String(item.owner)})` : undefined, served: servedMemo(item) };
+  return { heldByOther: live ? `${String(item.holder ?? 'another release')} (execution ${String(item.owner)})` : undefined, served: servedMemo(item), rolledBack: rolledBackOf(item) };
 }
 
 export function rolledBackOf(item: Record<string, unknown>): RolledBackHead | undefined {

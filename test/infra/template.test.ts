@@ -49,7 +49,7 @@ const LEASE_ONLY: Record<string, string[]> = {
   // The rollout lease and its records (what each target was handed).
   startRolloutStage: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   watchRolloutStage: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-  rolloutDefault: ['dynamodb:UpdateItem'],
+  rolloutDefault: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   // The rollback's steps (docs/rollback.md): the OpenSearch lease and the head, the rollout lease and its records.
   rollbackOpenSearch: ['dynamodb:UpdateItem'],
   rollbackCheckImport: ['dynamodb:UpdateItem'],

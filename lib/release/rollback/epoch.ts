@@ -1,5 +1,5 @@
-import { conditionalUpdate } from '../../clients/dynamodb';
-import type { Lease, LeaseStore, RolledBackHead } from '../lease';
+import { conditionalUpdate, getItem } from '../../clients/dynamodb';
+import { type Lease, type LeaseStore, openSearchLeaseKey, type RolledBackHead, rolledBackOf } from '../lease';
 import { compareVersions } from '../version-order';
 
 /**
@@ -30,4 +30,14 @@ export async function moveHead(store: LeaseStore, lease: Lease, move: Omit<Rolle
     values: { ':rolledBack': rolledBack, ':owner': lease.owner, ':fence': lease.fence },
   });
   return result.ok ? rolledBack : undefined;
+}
+
+/**
+ * The head in force for an OpenSearch package (one GetItem of its lease record), for the steps that
+ * act outside that lease: Promote and the rollout steps never move the default to, or hand devices,
+ * a version a rollback barred.
+ */
+export async function readHead(store: LeaseStore, opensearchPackage: string): Promise<RolledBackHead | undefined> {
+  const item = await getItem(store.dynamodb, store.table, openSearchLeaseKey(opensearchPackage));
+  return item ? rolledBackOf(item) : undefined;
 }

@@ -1,5 +1,6 @@
 import { getPackage, setDefaultVersion } from '../../clients/iot';
 import { releaseLease } from '../lease';
+import { barredByRollback, readHead } from '../rollback/epoch';
 import { compareVersions } from '../version-order';
 import type { RolloutRelease } from './start-stage';
 import { type RolloutDeps, takeRolloutLease } from './supersede';
@@ -7,8 +8,8 @@ import { type RolloutDeps, takeRolloutLease } from './supersede';
 export interface RolloutDefaultResult {
   defaultVersion: string | null;
   defaultChanged: boolean;
-  /** Why the default was left alone: the rollout was superseded, or the policy is `never`. */
-  skipped?: 'superseded' | 'never';
+  /** Why the default was left alone: the rollout was superseded, the policy is `never`, or a rollback barred the version. */
+  skipped?: 'superseded' | 'never' | 'rolled-back';
 }
 
 /**
@@ -25,6 +26,7 @@ export async function defaultAfterRollout(release: RolloutRelease, owner: string
   const lease = await takeRolloutLease(deps, packageName, owner, versionName);
   try {
     const { defaultVersion } = await currentDefault(release, deps);
+    if (barredByRollback(await readHead(deps.lease, release.opensearch.packageName), versionName)) return { defaultVersion, defaultChanged: false, skipped: 'rolled-back' };
     const move = release.defaultVersionPolicy === 'always' ? defaultVersion !== versionName : defaultVersion === null || compareVersions(versionName, defaultVersion) > 0;
     if (!move) return { defaultVersion, defaultChanged: false };
     await setDefaultVersion(deps.iot, packageName, versionName, clientToken);

@@ -36,7 +36,7 @@ export async function startAttempt(release: RolloutRelease, rollout: RolloutStat
   const stage = settings.stages[index]!;
   const jobId = stageJobId(release, stage.name, attempt);
   const job = createJobInput({ release, versionArn: release.steps.createVersion.versionArn, settings, stage, jobId });
-  const out = await startSuperseding({ packageName: release.packageName, versionName: release.versionName, owner, job: { ...job, jobId, targets: job.targets ?? [] } }, deps);
+  const out = await startSuperseding({ packageName: release.packageName, versionName: release.versionName, owner, opensearchPackage: release.opensearch.packageName, job: { ...job, jobId, targets: job.targets ?? [] } }, deps);
   if (!out.started) {
     const outcome = { stage: stage.name, attempt, outcome: 'superseded' as const, supersededBy: out.supersededBy };
     return { ...rollout, status: 'superseded', current: undefined, approval: undefined, outcomes: [...(rollout.outcomes ?? []), outcome] };

@@ -3,6 +3,7 @@ import { cancelJob, createJob } from '../../clients/iot-jobs';
 import { conditionalUpdate, getItem } from '../../clients/dynamodb';
 import { OpenSearchPackageLocked } from '../errors';
 import { acquireLease, type Lease, type LeaseStore, releaseLease, renewLease } from '../lease';
+import { barredByRollback, readHead } from '../rollback/epoch';
 import { compareVersions } from '../version-order';
 import { RolloutLocked } from './errors';
 import type { CreateJobCommandInput } from '@aws-sdk/client-iot';
@@ -35,6 +36,8 @@ export interface StartRequest {
   versionName: string;
   /** The execution (lease owner). */
   owner: string;
+  /** The OpenSearch package whose lease record holds the head a rollback moved (lib/release/rollback/epoch.ts). */
+  opensearchPackage: string;
   job: CreateJobCommandInput & { jobId: string; targets: string[] };
 }
 
@@ -42,6 +45,9 @@ export async function startSuperseding(req: StartRequest, deps: RolloutDeps): Pr
   const { packageName, versionName } = req;
   const lease = await takeRolloutLease(deps, packageName, req.owner, versionName);
   try {
+    // A rollback moved the head past this version: no device group is handed it again.
+    const rolledBack = await readHead(deps.lease, req.opensearchPackage);
+    if (barredByRollback(rolledBack, versionName)) return { started: false, supersededBy: rolledBack!.head };
     const highest = await getItem(deps.lease.dynamodb, deps.lease.table, highestKey(packageName));
     const highestVersion = typeof highest?.version === 'string' ? highest.version : undefined;
     if (highestVersion !== undefined && compareVersions(highestVersion, versionName) > 0) return { started: false, supersededBy: highestVersion };

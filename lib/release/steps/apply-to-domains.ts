@@ -3,19 +3,22 @@ import * as z from '../../validation/zod';
 import { describePackageById, getVersionHistory, listDomainsForPackage, listPackagesForDomain } from '../../clients/opensearch';
 import type { DomainSelection } from '../config';
 import { OPENSEARCH } from '../constraints';
-import { associateUnderLease, classify, type DomainReport, DomainReportSchema, type LeaseCheck, releaseIndex, report, summarize } from '../domain-state';
+import { associateUnderLease, classify, type DomainRelease, type DomainReport, DomainReportSchema, type LeaseCheck, releaseIndex, report, summarize } from '../domain-state';
 import { DomainBusy, DomainConfigInvalid } from '../errors';
-import type { ReleaseRequest } from '../request';
+import type { RolledBackHead } from '../lease';
+import { barredByRollback } from '../rollback/epoch';
 import type { UpdateOpenSearchResult } from './update-opensearch';
 
 export interface ApplyToDomainsInput {
-  release: ReleaseRequest;
+  release: DomainRelease;
   /** `packageType` is carried from CheckOpenSearch's look; absent (older state, a result without a look), it is read here. */
   update: Pick<UpdateOpenSearchResult, 'packageId' | 'packageName' | 'packageType'>;
   /** The package's `domains` setting (default `associated`). */
   domains: DomainSelection;
   /** Where this stack runs: a domain ARN of another region or account is a configuration error. */
   where: { region: string; accountId?: string };
+  /** The head a rollback moved, as the lease record holds it (lib/release/rollback/epoch.ts). */
+  rolledBack?: RolledBackHead;
 }
 
 export const ApplyToDomainsResultSchema = z.object({
@@ -25,6 +28,8 @@ export const ApplyToDomainsResultSchema = z.object({
   startedAt: z.number(),
   /** The OpenSearch package type: ZIP-PLUGIN domains (blue/green) get a longer poll budget. */
   packageType: z.optional(z.string()),
+  /** This release is barred by a rollback to this head: no domain was looked at or changed. */
+  rolledBackTo: z.optional(z.string()),
 });
 export type ApplyToDomainsResult = z.infer<typeof ApplyToDomainsResultSchema>;
 
@@ -38,12 +43,14 @@ export type ApplyToDomainsResult = z.infer<typeof ApplyToDomainsResultSchema>;
 export async function applyToDomains(input: ApplyToDomainsInput, opensearch: OpenSearchClient, assertLease: LeaseCheck, now: () => number = Date.now): Promise<ApplyToDomainsResult> {
   const startedAt = now();
   if (input.domains === 'none') return { selection: 'none', domains: [], startedAt };
+  const selection = Array.isArray(input.domains) ? 'listed' : 'associated';
+  // A rollback moved the head past this release: the domains are the rollback's to set (docs/rollback.md).
+  if (barredByRollback(input.rolledBack, input.release.versionName)) return { selection, domains: [], startedAt, rolledBackTo: input.rolledBack!.head };
   const { packageId } = input.update;
   const targets = await currentAssociations(input, opensearch);
-  const selection = Array.isArray(input.domains) ? 'listed' : 'associated';
   // No domain associated with the package: nothing to read or apply.
   if (targets.size === 0) return { selection, domains: [], startedAt };
-  const index = releaseIndex(input.release, await getVersionHistory(opensearch, packageId));
+  const index = releaseIndex(input.release, await getVersionHistory(opensearch, packageId), input.rolledBack);
 
   const reports: DomainReport[] = [];
   const busy: DomainReport[] = [];

@@ -1,13 +1,14 @@
 import type { DomainPackageDetails, OpenSearchClient } from '@aws-sdk/client-opensearch';
 import { getVersionHistory, listPackagesForDomain } from '../../clients/opensearch';
-import { associateUnderLease, classify, type DomainReport, type LeaseCheck, releaseIndex, report, summarize } from '../domain-state';
+import { associateUnderLease, classify, type DomainRelease, type DomainReport, type LeaseCheck, releaseIndex, report, summarize } from '../domain-state';
 import { DomainAssociationFailed, DomainNotReady, DomainsPending, DomainsPendingBlueGreen } from '../errors';
-import type { ReleaseRequest } from '../request';
+import type { RolledBackHead } from '../lease';
+import { barredByRollback } from '../rollback/epoch';
 import type { ApplyToDomainsResult } from './apply-to-domains';
 import type { UpdateOpenSearchResult } from './update-opensearch';
 
 export interface CheckDomainsInput {
-  release: ReleaseRequest;
+  release: DomainRelease;
   update: Pick<UpdateOpenSearchResult, 'packageId' | 'packageName'>;
   apply: ApplyToDomainsResult;
   /**
@@ -18,10 +19,14 @@ export interface CheckDomainsInput {
   runStartedAt: number;
   /** Poll budget of this package (config `domainWaitMinutes`), counted per run. */
   waitMinutes: number;
+  /** The head a rollback moved, as the lease record holds it. */
+  rolledBack?: RolledBackHead;
 }
 
 export interface CheckDomainsResult {
   domains: DomainReport[];
+  /** This release is barred by a rollback to this head: nothing was waited for or changed. */
+  rolledBackTo?: string;
 }
 
 /**
@@ -37,7 +42,9 @@ export interface CheckDomainsResult {
  */
 export async function checkDomains(input: CheckDomainsInput, opensearch: OpenSearchClient, assertLease: LeaseCheck, now: () => number = Date.now): Promise<CheckDomainsResult> {
   if (input.apply.domains.length === 0) return { domains: [] };
-  const index = releaseIndex(input.release, await getVersionHistory(opensearch, input.update.packageId));
+  // A redrive that resumes here after a rollback barred this release: the domains are the rollback's.
+  if (barredByRollback(input.rolledBack, input.release.versionName)) return { domains: [], rolledBackTo: input.rolledBack!.head };
+  const index = releaseIndex(input.release, await getVersionHistory(opensearch, input.update.packageId), input.rolledBack);
   const reports: DomainReport[] = [];
   const failures: { report: DomainReport; entry: DomainPackageDetails }[] = [];
   for (const { domainName } of input.apply.domains) {

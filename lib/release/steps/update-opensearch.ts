@@ -81,7 +81,7 @@ export async function waitIfLocked(release: ReleaseRequest, deps: Pick<UpdateOpe
 }
 
 /** Who holds the lease: the execution (a redrive is the same owner); outside Step Functions, the release. */
-export function leaseOwner(release: ReleaseRequest): string {
+export function leaseOwner(release: Pick<ReleaseRequest, 'execution' | 'clientToken'>): string {
   return release.execution ?? release.clientToken;
 }
 
