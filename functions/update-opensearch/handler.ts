@@ -12,9 +12,11 @@ export const handler = stepHandler('updateOpenSearch', async (event: unknown, co
   const deps = openSearchDepsFromEnv();
   await waitIfLocked(release, deps);
   const result = await runIdempotent(async (r: typeof release) => {
+    // Taken before the call, so a learned duration never falls short of the import (the service
+    // starts it while the request is in flight): CheckOpenSearch reports the duration from it.
+    const startedAt = Date.now();
     const result = await updateOpenSearch(r, deps);
-    // When the import started: CheckOpenSearch reports the import's duration from it.
-    return result.outcome === 'importing' ? { ...result, startedAt: Date.now() } : result;
+    return result.outcome === 'importing' ? { ...result, startedAt } : result;
   }, release, context);
   // Outside the stored record: a replayed result waits only for what is left of its import.
   return { ...result, firstPollSeconds: await importFirstWait(result, leaseOwner(release), pollTimingDepsFromEnv(deps.lease)) };
