@@ -1,7 +1,8 @@
 import { CancelJobCommand, CreateJobCommand, DescribeJobCommand, type DescribeJobCommandOutput, GetPackageCommand, IoTClient, type Job, UpdatePackageCommand } from '@aws-sdk/client-iot';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { acquireLease, type LeaseStore } from '../../lib/release/lease';
+import { acquireLease, type LeaseStore, openSearchLeaseKey } from '../../lib/release/lease';
+import { moveHead } from '../../lib/release/rollback/epoch';
 import { defaultAfterRollout } from '../../lib/release/rollout/default';
 import type { RolloutSettings } from '../../lib/release/rollout/settings';
 import { type ExecutionContext, type RolloutRelease, startRolloutStage } from '../../lib/release/rollout/start-stage';
@@ -64,6 +65,32 @@ describe('starting a stage under the rollout lease', () => {
     const olderFleet = await startRolloutStage(rolloutRelease('1.0.0', 1), execution('old'), SETTINGS, deps());
     expect(olderFleet).toMatchObject({ status: 'superseded', outcomes: [{ stage: 'fleet', outcome: 'superseded', supersededBy: '1.1.0' }] });
     expect(created()).toHaveLength(2);
+  });
+
+  it('a second upload of the same version (another token, another job) leaves the first one’s job running', async () => {
+    iot.on(CreateJobCommand).resolves({});
+    iot.on(CancelJobCommand).resolves({});
+    const first = await startRolloutStage(rolloutRelease('1.0.0'), execution('first'), SETTINGS, deps());
+    const again = await startRolloutStage({ ...rolloutRelease('1.0.0'), clientToken: 'another-upload-token-0123456789' }, execution('again'), SETTINGS, deps());
+    expect(again.status).toBe('watching');
+    expect(again.current!.jobId).not.toBe(first.current!.jobId);
+    expect(iot.commandCalls(CancelJobCommand)).toHaveLength(0);
+  });
+
+  it('a version a rollback barred starts no stage (superseded by the head), and cancels nothing', async () => {
+    iot.on(CreateJobCommand).resolves({});
+    iot.on(CancelJobCommand).resolves({});
+    const opensearch = { packageName: `dict-${packageName}` };
+    const head = await startRolloutStage({ ...rolloutRelease('1.0.0'), opensearch }, execution('head'), SETTINGS, deps());
+    // The rollback of 1.1.0 to 1.0.0 moved the head under the OpenSearch package's lease.
+    const lease = await acquireLease(store(), openSearchLeaseKey(opensearch.packageName), 'rollback', 'rollback');
+    expect(await moveHead(store(), lease, { head: '1.0.0', barredThrough: '1.1.0', token: 'rb' })).toMatchObject({ epoch: 1 });
+    const barred = await startRolloutStage({ ...rolloutRelease('1.1.0'), opensearch }, execution('bad'), SETTINGS, deps());
+    expect(barred).toMatchObject({ status: 'superseded', outcomes: [{ stage: 'canary', outcome: 'superseded', supersededBy: '1.0.0' }] });
+    expect(created().map((i) => i.jobId)).toEqual([head.current!.jobId]);
+    expect(iot.commandCalls(CancelJobCommand)).toHaveLength(0);
+    // A newer version goes forward as usual.
+    expect(await startRolloutStage({ ...rolloutRelease('1.2.0'), opensearch }, execution('next'), SETTINGS, deps())).toMatchObject({ status: 'watching' });
   });
 
   it('waits (RolloutLocked) while another release holds the lease, and creates nothing', async () => {

@@ -148,6 +148,32 @@ describe('ApplyToDomains → CheckDomains', () => {
     expect(twin.catalog().domains[f.domains[0]!]!.timeline.map((t) => t.version)).toEqual(['v1', 'v3']);
   });
 
+  it('after a rollback a barred release changes no domain, and the head re-associates a domain still on the barred one', async () => {
+    const f = await fixture(1);
+    const [head, bad] = [releaseOf('1.0.0'), releaseOf('1.1.0')];
+    await f.publish(head);
+    await f.publish(bad);
+    const appliedBad = await applyToDomains(f.input(bad), os, noLease);
+    await checkUntilDone(f, bad, appliedBad);
+    const rolledBack = { epoch: 1, head: '1.0.0', barredThrough: '1.1.0', token: 'rb-1' };
+    const before = associateCalls();
+    // The bad release redriven after the rollback: nothing to do, and it says whose head won.
+    const barred = await applyToDomains({ ...f.input(bad), rolledBack }, os, noLease);
+    expect(barred).toMatchObject({ domains: [], rolledBackTo: '1.0.0' });
+    // A redrive resuming at CheckDomains with the result ApplyToDomains gave before the rollback.
+    const checked = await checkDomains({ release: bad, update: f.input(bad).update, apply: appliedBad, runStartedAt: Date.now(), waitMinutes: 1, rolledBack }, os, noLease);
+    expect(checked).toMatchObject({ domains: [], rolledBackTo: '1.0.0' });
+    expect(associateCalls()).toBe(before);
+    // The rollback's import serves 1.0.0 again as v4. Without the head, 1.1.0 on the domain counts as newer…
+    await f.publish(head);
+    expect((await applyToDomains(f.input(head), os, noLease)).domains.map((d) => d.outcome)).toEqual(['already-active']);
+    // …with it, the barred commit is never newer: the domain is associated with what the package serves.
+    const applied = await applyToDomains({ ...f.input(head), rolledBack }, os, noLease);
+    expect(applied.domains).toEqual([expect.objectContaining({ outcome: 'associated', packageVersion: 'v4', release: '1.0.0' })]);
+    await checkUntilDone(f, head, applied);
+    expect(runs(f.domains[0]!, f.packageName)).toBe('v4');
+  });
+
   it('the package type carried from CheckOpenSearch is used: no DescribePackages of its own', async () => {
     const f = await fixture(1);
     const r = releaseOf('1.2.0');

@@ -97,4 +97,32 @@ describe('promote', () => {
     expect(iot.commandCalls(UpdatePackageVersionCommand)).toHaveLength(0);
     expect(iot.commandCalls(UpdatePackageCommand)).toHaveLength(0);
   });
+
+  // A rollback from 1.2.0 back to 1.0.0: the head is 1.0.0, every version through 1.2.0 barred.
+  const rolledBack = { epoch: 1, head: '1.0.0', barredThrough: '1.2.0', token: 'rb-1' };
+
+  it('a version a rollback barred is neither published nor made the default', async () => {
+    const state = catalog({ status: 'DRAFT', defaultVersion: '1.0.0', published: ['1.0.0'] });
+    const result = await promote(release(), new IoTClient({}), rolledBack);
+    expect(result).toEqual({ publish: 'barred', defaultVersion: '1.0.0', defaultChanged: false, barredBy: '1.0.0' });
+    expect(iot.commandCalls(UpdatePackageVersionCommand)).toHaveLength(0);
+    expect(iot.commandCalls(UpdatePackageCommand)).toHaveLength(0);
+    expect(state).toMatchObject({ status: 'DRAFT', defaultVersion: '1.0.0' });
+  });
+
+  it('if-newer never moves the default to a barred version still PUBLISHED (the rollback catalog step has not run yet)', async () => {
+    // 1.1.0 is barred but still PUBLISHED; this release of 1.0.0 (the head, redriven) must not pick it.
+    const state = catalog({ status: 'PUBLISHED', defaultVersion: '0.9.0', published: ['0.9.0', '1.0.0', '1.1.0'] });
+    const result = await promote(release({ versionName: '1.0.0' }), new IoTClient({}), { ...rolledBack, barredThrough: '1.1.0' });
+    expect(result.defaultVersion).toBe('1.0.0');
+    expect(state.defaultVersion).toBe('1.0.0');
+  });
+
+  it('a version newer than the barred ones goes forward as usual', async () => {
+    const state = catalog({ status: 'DRAFT', defaultVersion: '1.0.0', published: ['1.0.0'] });
+    // catalog() publishes 1.2.0; bar only through 1.1.0.
+    const result = await promote(release(), new IoTClient({}), { ...rolledBack, barredThrough: '1.1.0' });
+    expect(result).toEqual({ publish: 'published', defaultVersion: '1.2.0', defaultChanged: true });
+    expect(state.defaultVersion).toBe('1.2.0');
+  });
 });

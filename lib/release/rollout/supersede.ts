@@ -13,7 +13,8 @@ import type { CreateJobCommandInput } from '@aws-sdk/client-iot';
  * one lease per package's rollout, held only while a stage's job is started. Under it a release
  * reads what was handed to each target, and
  * - never starts a stage when a newer version's rollout of the package has started (superseded);
- * - cancels an older version's job still running on the same targets (reason `SUPERSEDED`);
+ * - cancels an older version's job still running on the same targets (reason `SUPERSEDED`), never
+ *   a job of the same version;
  * - renews with its fence right before CreateJob, so a zombie invocation that lost the lease stops;
  * - records, per target, the version and job it handed over, and the package's highest rollout.
  * So no target group is handed an older version after a newer one, whatever the interleaving.
@@ -55,7 +56,10 @@ export async function startSuperseding(req: StartRequest, deps: RolloutDeps): Pr
     const canceled: string[] = [];
     for (const target of req.job.targets) {
       const handed = await getItem(deps.lease.dynamodb, deps.lease.table, targetKey(packageName, target));
-      const jobId = typeof handed?.jobId === 'string' ? handed.jobId : undefined;
+      // Only an older version's job: a job of this same version (a rollback back to it, a second
+      // upload of it) hands the targets nothing older, and canceling it would strand its devices.
+      const older = typeof handed?.version === 'string' && compareVersions(handed.version, versionName) < 0;
+      const jobId = older && typeof handed?.jobId === 'string' ? handed.jobId : undefined;
       if (jobId === undefined || jobId === req.job.jobId || canceled.includes(jobId)) continue;
       await fenced(deps, lease);
       if (await cancelJob(deps.iot, jobId, SUPERSEDED_REASON, `superseded by ${packageName}@${versionName}`)) canceled.push(jobId);

@@ -41,9 +41,9 @@ export interface CheckDomainsResult {
  * A domain found on an older version (or failed in an earlier run) is associated again.
  */
 export async function checkDomains(input: CheckDomainsInput, opensearch: OpenSearchClient, assertLease: LeaseCheck, now: () => number = Date.now): Promise<CheckDomainsResult> {
-  if (input.apply.domains.length === 0) return { domains: [] };
   // A redrive that resumes here after a rollback barred this release: the domains are the rollback's.
   if (barredByRollback(input.rolledBack, input.release.versionName)) return { domains: [], rolledBackTo: input.rolledBack!.head };
+  if (input.apply.domains.length === 0) return { domains: [] };
   const index = releaseIndex(input.release, await getVersionHistory(opensearch, input.update.packageId), input.rolledBack);
   const reports: DomainReport[] = [];
   const failures: { report: DomainReport; entry: DomainPackageDetails }[] = [];
