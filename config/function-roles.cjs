@@ -167,7 +167,8 @@ function grants(s) {
     rollbackCatalog: {
       policy: 'rollback-catalog',
       table: RECORDS,
-      own: [s.iotPackages(['iot:GetPackage', 'iot:UpdatePackage']), s.iotVersions(['iot:GetPackageVersion', 'iot:UpdatePackageVersion']), s.iotIndexing],
+      // ListPackageVersions: a release newer than the rolled back head keeps the default (lib/release/rollback/catalog.ts).
+      own: [s.iotPackages(['iot:GetPackage', 'iot:UpdatePackage']), s.iotVersions(['iot:GetPackageVersion', 'iot:UpdatePackageVersion']), allow('IotListPackageVersions', 'iot:ListPackageVersions', '*'), s.iotIndexing],
     },
     rollbackCheckImport: { policy: 'rollback-check-import', table: LEASE, own: opensearchUpdate },
     rollbackApplyDomains: {

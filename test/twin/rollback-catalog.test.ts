@@ -67,10 +67,35 @@ describe('rollback: validate the target, then default and deprecations', () => {
     const request = { packageName, rollbackToken: token('rb-1') };
     const plan = await validateRollback({ packageName, targetVersion: '1.0.0' }, iot, s3);
 
-    expect(await rollBackCatalog(request, plan, iot)).toEqual({ defaultVersion: '1.0.0', defaultChanged: true, deprecated: ['1.1.0'] });
+    expect(await rollBackCatalog(request, plan, { iot })).toEqual({ defaultVersion: '1.0.0', defaultChanged: true, deprecated: ['1.1.0'] });
     expect((await iot.send(new GetPackageCommand({ packageName }))).defaultVersionName).toBe('1.0.0');
     expect(await status(packageName, '1.1.0')).toBe('DEPRECATED');
 
-    expect(await rollBackCatalog(request, plan, iot)).toEqual({ defaultVersion: '1.0.0', defaultChanged: false, deprecated: [] });
+    expect(await rollBackCatalog(request, plan, { iot })).toEqual({ defaultVersion: '1.0.0', defaultChanged: false, deprecated: [] });
+  });
+
+  it('a newer release that went forward meanwhile keeps the default: already its default, or PUBLISHED before this step ran', async () => {
+    // Planned against head 1.1.0; then 1.2.0 was released (PUBLISHED, default) before RollBackCatalog ran.
+    const { packageName } = await packageWith(['1.0.0', '1.1.0']);
+    const plan = await validateRollback({ packageName, targetVersion: '1.0.0' }, iot, s3);
+    await publish(packageName, '1.2.0', true);
+    expect(await rollBackCatalog({ packageName, rollbackToken: token('rb-2') }, plan, { iot })).toEqual({ defaultVersion: '1.2.0', defaultChanged: false, deprecated: ['1.1.0'], forward: '1.2.0' });
+    expect(await status(packageName, '1.2.0')).toBe('PUBLISHED');
+
+    // 1.2.0 PUBLISHED, its Promote's default move not made yet (or lost to this step's): the default goes to 1.2.0, never back to 1.0.0.
+    const other = await packageWith(['1.0.0', '1.1.0']);
+    const planned = await validateRollback({ packageName: other.packageName, targetVersion: '1.0.0' }, iot, s3);
+    await publish(other.packageName, '1.2.0', false);
+    expect(await rollBackCatalog({ packageName: other.packageName, rollbackToken: token('rb-3') }, planned, { iot })).toMatchObject({ defaultVersion: '1.2.0', defaultChanged: true, forward: '1.2.0' });
+    expect((await iot.send(new GetPackageCommand({ packageName: other.packageName }))).defaultVersionName).toBe('1.2.0');
   });
 });
+
+/** Publishes `versionName` of an existing package (its release's Promote), optionally making it the default. */
+async function publish(packageName: string, versionName: string, asDefault: boolean): Promise<void> {
+  const key = `releases/${packageName}/${versionName}/fw.bin`;
+  const put = await s3.send(new PutObjectCommand({ Bucket: 'artifacts', Key: key, Body: `bytes of ${versionName}` }));
+  await iot.send(new CreatePackageVersionCommand({ packageName, versionName, artifact: { s3Location: { bucket: 'artifacts', key, version: put.VersionId! } }, clientToken: token(`${packageName}-${versionName}`) }));
+  await iot.send(new UpdatePackageVersionCommand({ packageName, versionName, action: 'PUBLISH', clientToken: token(`${packageName}-${versionName}-pub`) }));
+  if (asDefault) await iot.send(new UpdatePackageCommand({ packageName, defaultVersionName: versionName, clientToken: token(`${packageName}-${versionName}-def`) }));
+}
