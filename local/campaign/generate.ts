@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import type { FaultRule } from '../twin';
 import { deriveSeed, Prng } from '../twin/core/faults';
 import { LOCAL_BUCKET } from '../session';
+import { planRollbackWave, type RollbackWave } from './rollbacks';
 
 /**
  * A seeded campaign of concurrent releases: many packages × versions uploaded overlapping and out of
  * order, duplicate events, identical re-uploads, different bytes under a released name, manifests
- * for releases S3 also starts, content OpenSearch rejects, and faults on every kind of operation.
+ * for releases S3 also starts, content OpenSearch rejects, faults on every kind of operation, and
+ * rollbacks racing releases (local/campaign/rollbacks.ts).
  * The same options always generate the same plan; what the twin then interleaves varies from run
  * to run, which is the point: the invariants must hold for every interleaving.
  */
@@ -18,6 +20,8 @@ export interface CampaignOptions {
   faults: boolean;
   /** Uploads start within this window (ms). */
   spreadMs?: number;
+  /** How many packages are rolled back after the first wave (local/campaign/rollbacks.ts); one in four unless told. */
+  rollbacks?: number;
 }
 
 /** One upload and what the campaign expects of the release it starts. */
@@ -36,6 +40,8 @@ export interface PlannedUpload {
   kind: 'valid' | 'identical' | 'conflicting' | 'rejected';
   /** Uploaded once every release of the first wave has ended (and been redriven). */
   secondWave?: boolean;
+  /** Uploaded while the rollback wave runs (racing its rollbacks). */
+  rollbackWave?: boolean;
 }
 
 export interface CampaignPlan {
@@ -56,6 +62,8 @@ export interface CampaignPlan {
     manifests: { executionName: string; startAtMs: number; manifest: unknown }[];
   };
   uploads: PlannedUpload[];
+  /** Between the first wave and the second: rollbacks racing releases (local/campaign/rollbacks.ts). */
+  rollbackWave?: RollbackWave;
 }
 
 const MUTATING_AND_READ_OPERATIONS = [
@@ -117,9 +125,13 @@ export function generateCampaign(options: CampaignOptions): CampaignPlan {
       ]
     : [];
 
+  const rollbackWave = planRollbackWave(options, uploads.filter((u) => !u.secondWave), words);
+  const firstAndSecond = [...uploads];
+  uploads.push(...rollbackWave.uploads.map((u) => ({ ...u, secondWave: false, rollbackWave: true })));
   return {
     options,
     uploads,
+    rollbackWave,
     scenario: {
       description: `campaign seed ${options.seed}: ${options.releases} releases over ${options.packages} packages${options.faults ? ', with faults' : ''}`,
       seed: options.seed,
@@ -128,8 +140,8 @@ export function generateCampaign(options: CampaignOptions): CampaignPlan {
       opensearchTiming: options.faults ? { copyingMs: 40, validatingMs: 40, associatingMs: 40 } : { copyingMs: 5, validatingMs: 5, associatingMs: 5 },
       domains: packages.flatMap((p) => ['a', 'b'].map((d) => ({ name: `${p}-search-${d}`, packages: [`${p}-dict`] }))),
       faults,
-      uploads: scenarioUploads(uploads.filter((u) => !u.secondWave)),
-      secondWave: scenarioUploads(uploads.filter((u) => u.secondWave)),
+      uploads: scenarioUploads(firstAndSecond.filter((u) => !u.secondWave)),
+      secondWave: scenarioUploads(firstAndSecond.filter((u) => u.secondWave)),
       manifests,
     },
   };

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { parseCommitMessage, shortToken } from '../../lib/release/identity';
 import type { ReleaseRequest } from '../../lib/release/request';
-import { compareVersions, newestVersion } from '../../lib/release/version-order';
+import type { RolledBackHead } from '../../lib/release/lease';
+import { newestVersion } from '../../lib/release/version-order';
 import type { ExecutionRecord } from '../engine/executions';
 import type { CallCounts, TwinCatalog } from '../twin';
 import type { CampaignPlan } from './generate';
+import { checkRollbacks, checkTimeline, RollbackLedger } from './heads';
 
 /** The calls that change AWS state, the one list: "mutating calls per release" counts their successes, the e2e tests that none repeats. */
 export const MUTATING_CALLS = [
@@ -33,6 +35,9 @@ export interface CampaignOutcome {
   calls: CallCounts;
   body: (key: string, versionId: string) => string;
   iotTokenUses: { operation: string; resource: string; token: string }[];
+  /** The rollback executions, and the head in force per OpenSearch package at the end (its lease record). */
+  rollbacks: ExecutionRecord[];
+  heads: Record<string, RolledBackHead | undefined>;
 }
 
 export interface CampaignSummary {
@@ -50,6 +55,11 @@ export interface CampaignSummary {
   mutatingCallsPerRelease: number;
   identicalNoOps: number;
   identicalUploads: number;
+  /** Rollbacks started; rolled back; superseded (a newer release or another rollback went first); refused by ValidateRollback. */
+  rollbacks: number;
+  rolledBack: number;
+  rollbacksSuperseded: number;
+  rollbacksRefused: number;
   violations: string[];
 }
 
@@ -75,9 +85,14 @@ interface PreparedRelease {
  * 5. fewest calls — reported as successful mutating calls per release;
  * 6. domains — every domain's timeline of ACTIVE versions never goes back to an older
  *    release, and each domain ends running the highest released version.
+ * With rollbacks (local/campaign/heads.ts), "older" and "highest" are relative to the head: only a
+ * rollback's re-import goes back, no version it barred comes back, and every side — the OpenSearch
+ * package's bytes, each domain, the IoT default — ends on the head or a newer release; a rollback
+ * ends SUCCEEDED or refused with nothing changed.
  */
 export function checkCampaign(plan: CampaignPlan, outcome: CampaignOutcome): CampaignSummary {
   const violations: string[] = [];
+  const ledger = new RollbackLedger(outcome.rollbacks, outcome.heads);
   const prepared = outcome.executions.map((e) => preparedRelease(e, outcome)).filter((p): p is PreparedRelease => p !== undefined);
   const unprepared = outcome.executions.filter((e) => !prepared.some((p) => p.execution === e));
   for (const e of unprepared) violations.push(`stuck: ${e.name} never got past Prepare (${e.status} ${e.error ?? ''})`);
@@ -85,10 +100,11 @@ export function checkCampaign(plan: CampaignPlan, outcome: CampaignOutcome): Cam
   const { expected, converged, duplicateVersions } = checkConvergence(plan, outcome, prepared, violations);
   const succeeded = prepared.filter((p) => p.execution.status === 'SUCCEEDED');
   const byPackage = groupBy(succeeded, (p) => p.packageName);
-  const wrongDefaults = checkDefaults(outcome, byPackage, violations);
-  const regressions = checkServedTimelines(plan, outcome, byPackage, violations);
+  const wrongDefaults = checkDefaults(plan, outcome, byPackage, ledger, violations);
+  const regressions = checkServedTimelines(plan, outcome, byPackage, ledger, violations);
   const { identicalUploads, identicalNoOps } = checkIdenticalUploads(plan, outcome, succeeded, violations);
-  const domainRegressions = checkDomains(plan, outcome, byPackage, violations);
+  const domainRegressions = checkDomains(plan, outcome, byPackage, ledger, violations);
+  const rollbacks = checkRollbacks(outcome, violations);
 
   const mutating = MUTATING_CALLS.reduce((n, op) => n + (outcome.calls[op]?.succeeded ?? 0), 0);
   const faults = Object.values(outcome.calls).reduce((n, c) => n + (c.injected ?? 0), 0);
@@ -106,6 +122,7 @@ export function checkCampaign(plan: CampaignPlan, outcome: CampaignOutcome): Cam
     mutatingCallsPerRelease: prepared.length ? mutating / prepared.length : 0,
     identicalNoOps,
     identicalUploads,
+    ...rollbacks,
     violations,
   };
 }
@@ -145,51 +162,50 @@ function checkConvergence(plan: CampaignPlan, outcome: CampaignOutcome, prepared
   return { expected, converged, duplicateVersions };
 }
 
-/** 3: every SUCCEEDED release is PUBLISHED, and each package's default is its newest PUBLISHED version. */
-function checkDefaults(outcome: CampaignOutcome, byPackage: Map<string, PreparedRelease[]>, violations: string[]): number {
+/**
+ * 3: every SUCCEEDED release is PUBLISHED (one a rollback barred is not), and each package's default
+ * is its newest PUBLISHED version, or after a rollback the version every side must end on.
+ */
+function checkDefaults(plan: CampaignPlan, outcome: CampaignOutcome, byPackage: Map<string, PreparedRelease[]>, ledger: RollbackLedger, violations: string[]): number {
   let wrongDefaults = 0;
   for (const [packageName, pkg] of Object.entries(outcome.catalog.iot)) {
+    const osPackage = plan.scenario.packages[packageName]?.opensearchPackage ?? '';
     const published = Object.entries(pkg.versions).filter(([, v]) => v.status === 'PUBLISHED').map(([name]) => name);
-    const newest = newestVersion(published) ?? null;
-    if (pkg.defaultVersion !== newest) {
+    const expected = ledger.headOf(osPackage) ? ledger.expected(osPackage, releasedVersions(byPackage, packageName)) : newestVersion(published);
+    if (pkg.defaultVersion !== (expected ?? null)) {
       wrongDefaults++;
-      violations.push(`wrong default: ${packageName} defaults to ${pkg.defaultVersion ?? '(none)'}, the newest PUBLISHED is ${newest ?? '(none)'}`);
+      violations.push(`wrong default: ${packageName} defaults to ${pkg.defaultVersion ?? '(none)'}, expected ${expected ?? '(none)'} (the newest PUBLISHED, or the head a rollback moved)`);
     }
     for (const p of byPackage.get(packageName) ?? []) {
-      if (pkg.versions[p.versionName]?.status !== 'PUBLISHED') violations.push(`${p.execution.name} SUCCEEDED but ${packageName}@${p.versionName} is ${pkg.versions[p.versionName]?.status ?? 'missing'}`);
+      const status = pkg.versions[p.versionName]?.status ?? 'missing';
+      const barred = ledger.barred(osPackage, p.versionName);
+      if (barred ? status === 'PUBLISHED' : status !== 'PUBLISHED') violations.push(`${p.execution.name} SUCCEEDED but ${packageName}@${p.versionName} is ${status}${barred ? ', after a rollback barred it' : ''}`);
     }
   }
 
   return wrongDefaults;
 }
 
-/** 2: each OpenSearch package's served timeline never goes back, and it ends on the highest release's exact bytes. */
-function checkServedTimelines(plan: CampaignPlan, outcome: CampaignOutcome, byPackage: Map<string, PreparedRelease[]>, violations: string[]): number {
+/** 2: each OpenSearch package's served timeline never goes back past the head, and it ends on the expected release's exact bytes. */
+function checkServedTimelines(plan: CampaignPlan, outcome: CampaignOutcome, byPackage: Map<string, PreparedRelease[]>, ledger: RollbackLedger, violations: string[]): number {
   let regressions = 0;
   for (const [packageName, settings] of Object.entries(plan.scenario.packages)) {
     const os = outcome.catalog.opensearch[settings.opensearchPackage];
     if (!os) continue;
-    const releaseOf = (packageVersion: string) => parseCommitMessage(os.history.find((h) => h.version === packageVersion)?.commitMessage ?? undefined)?.versionName;
-    let highest: string | undefined;
-    for (const served of os.served) {
-      const version = releaseOf(served.version);
-      if (highest !== undefined && (version === undefined || compareVersions(version, highest) < 0)) {
-        regressions++;
-        violations.push(`regression: ${settings.opensearchPackage} served ${version ?? 'pre-release content'} (${served.version}) at ${served.at} after ${highest}`);
-      }
-      if (version !== undefined && (highest === undefined || compareVersions(version, highest) > 0)) highest = version;
-    }
-    const released = newestVersion((byPackage.get(packageName) ?? []).map((p) => p.versionName));
-    const servedNow = os.availableVersion ? releaseOf(os.availableVersion) : undefined;
-    if (released !== undefined && servedNow !== released) {
+    const commitOf = (packageVersion: string | null) => parseCommitMessage(os.history.find((h) => h.version === packageVersion)?.commitMessage ?? undefined);
+    const timeline = os.served.map((s) => ({ commit: commitOf(s.version), label: `${s.version} at ${s.at}` }));
+    regressions += checkTimeline(timeline, ledger, settings.opensearchPackage, violations);
+    const expected = ledger.expected(settings.opensearchPackage, releasedVersions(byPackage, packageName));
+    const servedNow = os.availableVersion ? commitOf(os.availableVersion)?.versionName : undefined;
+    if (expected !== undefined && servedNow !== expected) {
       regressions++;
-      violations.push(`not the highest: ${settings.opensearchPackage} serves ${servedNow ?? 'pre-release content'}, the highest released version is ${released}`);
+      violations.push(`not the head: ${settings.opensearchPackage} serves ${servedNow ?? 'pre-release content'}, every side must end on ${expected}`);
     }
     const entry = os.history.find((h) => h.version === os.availableVersion);
-    const winner = (byPackage.get(packageName) ?? []).find((p) => p.versionName === released);
+    const winner = (byPackage.get(packageName) ?? []).find((p) => p.versionName === expected);
     if (winner && entry?.source?.sha256 && entry.source.sha256 !== sha256(winner.content)) {
       regressions++;
-      violations.push(`wrong bytes: ${settings.opensearchPackage} serves ${entry.source.key}@${entry.source.versionId}, not the bytes of ${packageName}@${released}`);
+      violations.push(`wrong bytes: ${settings.opensearchPackage} serves ${entry.source.key}@${entry.source.versionId}, not the bytes of ${packageName}@${expected}`);
     }
   }
 
@@ -232,37 +248,35 @@ export function summaryLine(s: CampaignSummary, seed: number, wallMs: number): s
     `campaign seed=${seed} releases=${s.releases} executions=${s.executions} faults=${s.faults} ` +
     `converged=${s.converged}/${s.expectedToConverge} duplicate-versions=${s.duplicateVersions} wrong-defaults=${s.wrongDefaults} ` +
     `regressions=${s.regressions} domain-regressions=${s.domainRegressions} stuck=${s.stuck} identical-no-ops=${s.identicalNoOps}/${s.identicalUploads} ` +
-    `mutating-calls/release=${s.mutatingCallsPerRelease.toFixed(2)} violations=${s.violations.length} wall=${(wallMs / 1000).toFixed(1)}s`
+    `rollbacks=${s.rolledBack}/${s.rollbacks} superseded=${s.rollbacksSuperseded} refused=${s.rollbacksRefused} mutating-calls/release=${s.mutatingCallsPerRelease.toFixed(2)} violations=${s.violations.length} wall=${(wallMs / 1000).toFixed(1)}s`
   );
 }
 
-/** Invariant 6: per domain, the releases that became ACTIVE only move forward and end on the highest. */
-function checkDomains(plan: CampaignPlan, outcome: CampaignOutcome, byPackage: Map<string, PreparedRelease[]>, violations: string[]): number {
+/** Invariant 6: per domain, the releases that became ACTIVE only move forward past the head, and end on the expected one. */
+function checkDomains(plan: CampaignPlan, outcome: CampaignOutcome, byPackage: Map<string, PreparedRelease[]>, ledger: RollbackLedger, violations: string[]): number {
   let regressions = 0;
   for (const [packageName, settings] of Object.entries(plan.scenario.packages)) {
     const os = outcome.catalog.opensearch[settings.opensearchPackage];
     if (!os) continue;
     const releaseOf = (packageVersion: string | null) => parseCommitMessage(os.history.find((h) => h.version === packageVersion)?.commitMessage ?? undefined)?.versionName;
-    const released = newestVersion((byPackage.get(packageName) ?? []).map((p) => p.versionName));
+    const expected = ledger.expected(settings.opensearchPackage, releasedVersions(byPackage, packageName));
     for (const [domain, view] of Object.entries(outcome.catalog.domains ?? {})) {
       const runs = view.packages[settings.opensearchPackage];
       if (!runs) continue;
-      let highest: string | undefined;
-      for (const t of view.timeline.filter((e) => e.package === settings.opensearchPackage)) {
-        const version = parseCommitMessage(t.commitMessage ?? undefined)?.versionName;
-        if (highest !== undefined && (version === undefined || compareVersions(version, highest) < 0)) {
-          regressions++;
-          violations.push(`domain regression: ${domain} ran ${version ?? 'pre-release content'} (${t.version}) at ${t.activeAt} after ${highest}`);
-        }
-        if (version !== undefined && (highest === undefined || compareVersions(version, highest) > 0)) highest = version;
-      }
-      if (released !== undefined && releaseOf(runs.runs) !== released) {
+      const timeline = view.timeline.filter((e) => e.package === settings.opensearchPackage).map((t) => ({ commit: parseCommitMessage(t.commitMessage ?? undefined), label: `${t.version} at ${t.activeAt}` }));
+      regressions += checkTimeline(timeline, ledger, `domain ${domain}`, violations);
+      if (expected !== undefined && releaseOf(runs.runs) !== expected) {
         regressions++;
-        violations.push(`domain not converged: ${domain} runs ${releaseOf(runs.runs) ?? 'pre-release content'} (${runs.runs ?? 'none'}, ${runs.status}) of ${settings.opensearchPackage}, the highest released version is ${released}`);
+        violations.push(`domain not converged: ${domain} runs ${releaseOf(runs.runs) ?? 'pre-release content'} (${runs.runs ?? 'none'}, ${runs.status}) of ${settings.opensearchPackage}, every side must end on ${expected}`);
       }
     }
   }
   return regressions;
+}
+
+/** The versions of a package's SUCCEEDED releases. */
+function releasedVersions(byPackage: Map<string, PreparedRelease[]>, packageName: string): string[] {
+  return (byPackage.get(packageName) ?? []).map((p) => p.versionName);
 }
 
 function preparedRelease(execution: ExecutionRecord, outcome: CampaignOutcome): PreparedRelease | undefined {

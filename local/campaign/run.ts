@@ -3,12 +3,13 @@ import { playScenario, setUpScenario, type TimedUpload } from '../scenario/play'
 import { LOCAL_BUCKET, LocalSession } from '../session';
 import { checkCampaign, type CampaignSummary } from './invariants';
 import type { CampaignPlan } from './generate';
+import { headsOf, playRollbackWave } from './rollbacks';
 
 /** After each wave, failed executions are redriven (faults cleared: "once the cause is gone") this many times. */
 export const REDRIVE_ROUNDS = 3;
 
 /** The campaign's uploads as the player takes them (their content is the body). */
-const timed = (uploads: CampaignPlan['scenario']['uploads']): TimedUpload[] =>
+const timed = (uploads: readonly { key: string; content: string; startAtMs: number; duplicateEvents: number }[]): TimedUpload[] =>
   uploads.map((u) => ({ key: u.key, body: u.content, startAtMs: u.startAtMs, duplicateEvents: u.duplicateEvents }));
 
 /**
@@ -18,11 +19,13 @@ const timed = (uploads: CampaignPlan['scenario']['uploads']): TimedUpload[] =>
 async function redriveFailed(session: LocalSession, redriven: Record<string, number>): Promise<void> {
   session.twin.setFaults([]);
   for (let round = 0; round < REDRIVE_ROUNDS; round++) {
-    const failed = session.engine.list().filter((e) => e.status !== 'SUCCEEDED' && e.status !== 'RUNNING' && redriveAdvice(e.error).redrivable);
+    const failed = [session.engine, session.rollbacks].flatMap((machine) =>
+      machine.list().filter((e) => e.status !== 'SUCCEEDED' && e.status !== 'RUNNING' && redriveAdvice(e.error).redrivable).map((e) => ({ machine, e })),
+    );
     if (failed.length === 0) break;
-    for (const e of failed) {
+    for (const { machine, e } of failed) {
       redriven[e.error ?? 'unknown'] = (redriven[e.error ?? 'unknown'] ?? 0) + 1;
-      session.engine.redrive(e.name);
+      machine.redrive(e.name);
     }
     await session.settled();
   }
@@ -54,6 +57,12 @@ export async function runCampaign(plan: CampaignPlan, opts: { timeScale?: number
     await playScenario(session, timed(scenario.uploads), scenario.manifests);
     const redriven: Record<string, number> = {};
     await redriveFailed(session, redriven);
+    // Rollback wave: rollbacks racing releases of the bad, older and newer versions, faults on.
+    if (plan.rollbackWave?.rollbacks.length) {
+      session.twin.setFaults(scenario.faults);
+      await playRollbackWave(session, plan.rollbackWave, timed);
+      await redriveFailed(session, redriven);
+    }
     // Second wave: re-uploads of released versions, with the same faults, then redrives again.
     session.twin.setFaults(scenario.faults);
     await playScenario(session, timed(scenario.secondWave), []);
@@ -65,6 +74,8 @@ export async function runCampaign(plan: CampaignPlan, opts: { timeScale?: number
       calls: session.report().calls,
       body: (key, versionId) => session.twin.s3.getObject(LOCAL_BUCKET, key, versionId).body.toString('utf8'),
       iotTokenUses: session.twin.iotTokenUses(),
+      rollbacks: session.rollbacks.list(),
+      heads: await headsOf(session, Object.values(scenario.packages).map((p) => p.opensearchPackage)),
     });
     return { summary, wallMs: Date.now() - started, redriven };
   } finally {

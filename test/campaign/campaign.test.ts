@@ -9,10 +9,13 @@ import { runCampaign } from '../../local/campaign/run';
  * size (500 releases) runs with `npm run campaign` — see the README.
  */
 describe('a campaign of concurrent releases', () => {
-  it('converges with no regression, no duplicate version, no wrong default, and no-op identical re-uploads', async () => {
-    const plan = generateCampaign({ seed: 7, releases: 36, packages: 4, faults: true });
+  it('converges with no regression past the head, no duplicate version, no wrong default, no-op identical re-uploads, and rollbacks that move the head or nothing', async () => {
+    const plan = generateCampaign({ seed: 7, releases: 36, packages: 4, faults: true, rollbacks: 2 });
     const { summary } = await runCampaign(plan);
     expect(summary.violations).toEqual([]);
+    // Rollbacks raced releases of the bad, older and newer versions (local/campaign/rollbacks.ts), and some went back.
+    expect(summary.rollbacks).toBeGreaterThanOrEqual(2);
+    expect(summary.rolledBack).toBeGreaterThanOrEqual(1);
     expect(summary.converged).toBe(summary.expectedToConverge);
     expect(summary.expectedToConverge).toBeGreaterThan(30);
     expect(summary.faults).toBeGreaterThan(0);

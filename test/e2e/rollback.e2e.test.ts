@@ -96,7 +96,7 @@ describe('pkgrelease rollback, end to end', () => {
 
     const rollback = await rollBack(live, '1.0.0');
     expect(rollback.status, `${rollback.error}: ${rollback.cause}`).toBe('SUCCEEDED');
-    expect(rollback.states.map((s) => s.name)).toEqual(['ValidateRollback', 'StartRollbackImport', 'RollBackCatalog', 'CheckRollbackImport', 'ApplyRollbackToDomains', 'CheckRollbackDomains', 'RollBackRollout', 'RolledBack']);
+    expect(rollback.states.map((s) => s.name)).toEqual(['ValidateRollback', 'StartRollbackImport', 'ImportedOrSuperseded', 'RollBackCatalog', 'CheckRollbackImport', 'ApplyRollbackToDomains', 'CheckRollbackDomains', 'RollBackRollout', 'RolledBack']);
     expect(sides(live.report())).toEqual({
       openSearchBytes: sha256(BODIES['1.0.0']),
       domains: onEveryDomain('1.0.0'),

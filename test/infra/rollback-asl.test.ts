@@ -36,10 +36,19 @@ describe('statemachines/rollback.asl.json', () => {
     for (const [name, state] of tasks) expect(functionKeyOf(state), name).toBeDefined();
   });
 
-  it('runs validate, the head move and import, the catalog, the import wait, the domains and the devices, in that order, with no Choice that skips a side', () => {
+  it('runs validate, the head move and import, the catalog, the import wait, the domains and the devices, in that order; one Choice, only when a newer release or another rollback went first', () => {
     const order: string[] = [];
-    for (let at: string | undefined = machine.StartAt; at; at = machine.States[at]?.Next as string | undefined) order.push(at);
-    expect(order).toEqual(['ValidateRollback', 'StartRollbackImport', 'RollBackCatalog', 'CheckRollbackImport', 'ApplyRollbackToDomains', 'CheckRollbackDomains', 'RollBackRollout', 'RolledBack']);
+    const next = (name: string) => {
+      const state = machine.States[name]!;
+      return (state.Type === 'Choice' ? state.Default : state.Next) as string | undefined;
+    };
+    for (let at: string | undefined = machine.StartAt; at; at = next(at)) order.push(at);
+    expect(order).toEqual(['ValidateRollback', 'StartRollbackImport', 'ImportedOrSuperseded', 'RollBackCatalog', 'CheckRollbackImport', 'ApplyRollbackToDomains', 'CheckRollbackDomains', 'RollBackRollout', 'RolledBack']);
+    const choices = Object.entries(machine.States).filter(([, s]) => s.Type === 'Choice');
+    expect(choices.map(([name]) => name)).toEqual(['ImportedOrSuperseded']);
+    // Before the head moved: the only way out skips every side, never a side after another changed.
+    expect(machine.States.ImportedOrSuperseded!.Choices).toEqual([{ Variable: '$.steps.rollBackOpenSearch.outcome', StringEquals: 'superseded', Next: 'Superseded' }]);
+    expect(machine.States.Superseded!.Type).toBe('Succeed');
   });
 
   describe.each(tasks.map(([name, state]) => ({ name, state })))('Task $name', ({ name, state }) => {

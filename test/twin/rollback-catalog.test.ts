@@ -62,6 +62,16 @@ describe('rollback: validate the target, then default and deprecations', () => {
     expect(await status(packageName, '1.1.0')).toBe('PUBLISHED');
   });
 
+  it('plans against the head in force: a rollback that moved it bars the versions above, even while they are still PUBLISHED', async () => {
+    const { packageName } = await packageWith(['1.0.0', '1.1.0', '1.2.0', '1.3.0']);
+    // Another rollback moved the head to 1.1.0 (epoch 1); its catalog step has not deprecated 1.2.0 and 1.3.0 yet.
+    const head = { epoch: 1, head: '1.1.0', barredThrough: '1.3.0', token: 'other' };
+    await expect(validateRollback({ packageName, targetVersion: '1.2.0' }, iot, s3, head)).rejects.toMatchObject({ name: 'RollbackTargetInvalid', message: expect.stringContaining('not older than the head (1.1.0)') });
+    expect(await validateRollback({ packageName, targetVersion: '1.0.0' }, iot, s3, head)).toMatchObject({ head: '1.1.0', above: ['1.1.0', '1.2.0', '1.3.0'], headEpoch: 1 });
+    // A forward release above the barred ones is the head again.
+    expect(await validateRollback({ packageName, targetVersion: '1.1.0' }, iot, s3, { ...head, barredThrough: '1.2.0' })).toMatchObject({ head: '1.3.0', headEpoch: 1 });
+  });
+
   it('moves the default to the target, deprecates the versions above; run again it changes nothing', async () => {
     const { packageName } = await packageWith(['1.0.0', '1.1.0']);
     const request = { packageName, rollbackToken: token('rb-1') };

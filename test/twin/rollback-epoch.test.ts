@@ -35,4 +35,15 @@ describe('moveHead', () => {
     const now = await acquireLease(s, key, 'rollback-exec', 'fw@rollback');
     expect(now.rolledBack).toBeUndefined();
   });
+
+  it('what an earlier rollback barred stays barred: a second rollback from the head the first set keeps the higher bound', async () => {
+    const s = store();
+    const key = openSearchLeaseKey('pkg-epoch-3');
+    const first = await acquireLease(s, key, 'rollback-1', 'fw@rollback');
+    await moveHead(s, first, { head: '1.8.0', barredThrough: '1.9.0', token: 'rb-1' });
+    await releaseLease(s, first);
+    // Planned after the first: its head was 1.8.0, but 1.9.0 must not come back.
+    const second = await acquireLease(s, key, 'rollback-2', 'fw@rollback');
+    expect(await moveHead(s, second, { head: '1.2.0', barredThrough: '1.8.0', token: 'rb-2' })).toEqual({ head: '1.2.0', barredThrough: '1.9.0', token: 'rb-2', epoch: 2 });
+  });
 });

@@ -71,4 +71,22 @@ describe('rollBackOpenSearch', () => {
     await expect(rollBackOpenSearch(request, plan, deps())).resolves.toMatchObject({ outcome: 'superseded', servedVersion: '1.3.0' });
     expect(os.commandCalls(UpdatePackageCommand)).toHaveLength(0);
   });
+
+  it('two rollbacks at once: the one that moves the head first wins; the other, planned before that move, is superseded and changes nothing', async () => {
+    const fakes = install({ pkg: servingBad() });
+    const planned = { ...plan, headEpoch: 0 };
+    const other = { ...request, targetVersion: '1.1.0', rollbackToken: 's'.repeat(64), execution: 'rollback-edge-agent-2' };
+    await rollBackOpenSearch(request, planned, deps());
+    fakes.pkg.status = 'AVAILABLE';
+    fakes.pkg.available = 'v4';
+    fakes.lease.row = { ...fakes.lease.row!, owner: undefined, holder: undefined, leaseExpiresAt: 0 };
+    const second = await rollBackOpenSearch(other, { ...planned, target: { ...plan.target, versionName: '1.1.0' } }, deps());
+    expect(second).toMatchObject({ outcome: 'superseded', servedVersion: '1.0.0' });
+    expect(fakes.lease.row?.rolledBack).toEqual({ epoch: 1, head: '1.0.0', barredThrough: '1.2.0', token: TOKEN });
+    expect(os.commandCalls(UpdatePackageCommand)).toHaveLength(1);
+    // A rollback planned after that move (it saw epoch 1) goes ahead.
+    const later = await rollBackOpenSearch({ ...other, targetVersion: '0.9.0' }, { ...planned, headEpoch: 1, head: '1.0.0', target: { ...plan.target, versionName: '0.9.0' } }, deps());
+    expect(later.outcome).toBe('importing');
+    expect(fakes.lease.row?.rolledBack).toMatchObject({ epoch: 2, token: 's'.repeat(64) });
+  });
 });

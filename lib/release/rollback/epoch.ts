@@ -14,13 +14,17 @@ export function barredByRollback(rolledBack: RolledBackHead | undefined, version
 }
 
 /**
- * Moves the head to `head`, barring every version up to `barredThrough`, while `lease` is still
- * held with its fence. The same rollback again (its token) changes nothing. Returns the head in force,
+ * Moves the head to `head`, barring every version up to `barredThrough` (or up to what an earlier
+ * rollback barred, when that is higher: the bound only grows), while `lease` is still held with its fence. The same rollback again (its token) changes nothing. Returns the head in force,
  * or undefined when the lease was lost (the caller takes it again).
  */
 export async function moveHead(store: LeaseStore, lease: Lease, move: Omit<RolledBackHead, 'epoch'>): Promise<RolledBackHead | undefined> {
   if (lease.rolledBack?.token === move.token) return lease.rolledBack;
-  const rolledBack: RolledBackHead = { ...move, epoch: (lease.rolledBack?.epoch ?? 0) + 1 };
+  // What an earlier rollback barred stays barred: a second rollback planned against the head the
+  // first one set must not let the first one's bad versions (above that head) be served again.
+  const previous = lease.rolledBack?.barredThrough;
+  const barredThrough = previous !== undefined && compareVersions(previous, move.barredThrough) > 0 ? previous : move.barredThrough;
+  const rolledBack: RolledBackHead = { ...move, barredThrough, epoch: (lease.rolledBack?.epoch ?? 0) + 1 };
   const result = await conditionalUpdate(store.dynamodb, {
     table: store.table,
     id: lease.key,

@@ -29,6 +29,12 @@ export async function rollBackOpenSearch(request: RollbackRequest, plan: Rollbac
     throw e;
   });
   const base = { packageId: view.packageId, packageName: name, commitMessage: message, ...(view.packageType && { packageType: view.packageType }) };
+  const other = lease.rolledBack;
+  if (other && other.token !== request.rollbackToken && other.epoch > (plan.headEpoch ?? 0)) {
+    // Another rollback moved the head after this one was planned (two at once): the first to move it wins.
+    await releaseLease(deps.lease, lease);
+    return { ...base, outcome: 'superseded', servedVersion: other.head };
+  }
   if (view.served && isCommitOf(view.served, request.packageName) && compareVersions(view.served.versionName, plan.head) > 0) {
     // A newer release went forward since this rollback was planned (a late redrive): leave it.
     await releaseLease(deps.lease, lease);

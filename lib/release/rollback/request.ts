@@ -27,6 +27,7 @@ const PlanSchema = z.object({
   target: z.object({ versionName: z.string(), bucket: z.string(), key: z.string(), version: z.string(), etag: z.string(), size: z.optional(z.number()) }),
   head: z.string(),
   above: z.array(z.string()),
+  headEpoch: z.optional(z.number()),
 });
 
 /** What each step after ValidateRollback receives: the request, the plan, and earlier steps' results under `steps`. */
