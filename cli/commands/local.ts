@@ -130,11 +130,12 @@ export function registerLocalCommands(program: Command): void {
 
   local
     .command('campaign')
-    .description('seeded concurrent releases on a fresh twin (overlaps, duplicates, identical re-uploads, faults), failed ones redriven, invariants checked')
+    .description('seeded concurrent releases on a fresh twin (overlaps, duplicates, identical re-uploads, faults, rollbacks racing releases), failed ones redriven, invariants checked')
     .option('--seed <n>', 'seed of the generated plan', '1')
     .option('--releases <n>', 'how many releases (uploads)', '100')
     .option('--packages <n>', 'over how many packages', '10')
     .option('--faults', 'inject throttling, 5xx, lost responses, latency, slow and failing imports')
+    .option('--rollbacks <n>', 'how many packages are rolled back (racing releases; each with a staged rollout to simulated devices); default one in four')
     .option('--replay <file>', 'run a plan written by a failed campaign again')
     .option('--out <file>', 'where a failing plan is written', 'campaign-failure-{seed}.json')
     .addOption(jsonOption())

@@ -8,6 +8,7 @@ export interface CampaignCliOptions {
   releases: string;
   packages: string;
   faults?: boolean;
+  rollbacks?: string;
   replay?: string;
   out: string;
   json?: boolean;
@@ -40,5 +41,11 @@ function campaignOptions(opts: CampaignCliOptions): CampaignOptions {
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number ≥ ${min}, got "${text}"`);
     return n;
   };
-  return { seed: int('seed', opts.seed, 0), releases: int('releases', opts.releases, 1), packages: int('packages', opts.packages, 1), faults: Boolean(opts.faults) };
+  return {
+    seed: int('seed', opts.seed, 0),
+    releases: int('releases', opts.releases, 1),
+    packages: int('packages', opts.packages, 1),
+    faults: Boolean(opts.faults),
+    ...(opts.rollbacks !== undefined && { rollbacks: int('rollbacks', opts.rollbacks, 0) }),
+  };
 }

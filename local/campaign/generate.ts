@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { FaultRule } from '../twin';
+import type { RolloutSettings } from '../../lib/release/rollout/settings';
+import type { DeviceGroupSpec, FaultRule } from '../twin';
+import { devicesOf, rolloutOf } from './fleet';
 import { deriveSeed, Prng } from '../twin/core/faults';
 import { LOCAL_BUCKET } from '../session';
 import { planRollbackWave, type RollbackWave } from './rollbacks';
@@ -50,11 +52,13 @@ export interface CampaignPlan {
   scenario: {
     description: string;
     seed: number;
-    packages: Record<string, { opensearchPackage: string; defaultVersionPolicy: 'if-newer' }>;
+    packages: Record<string, { opensearchPackage: string; defaultVersionPolicy: 'if-newer'; rollout?: RolloutSettings }>;
     opensearchPackages: { name: string; type: 'TXT-DICTIONARY'; content: string }[];
     opensearchTiming: { copyingMs: number; validatingMs: number; associatingMs?: number };
     /** OpenSearch domains: two per OpenSearch package, each already running it. */
     domains: { name: string; packages: string[] }[];
+    /** Simulated devices of the packages with a rollout (local/campaign/fleet.ts). */
+    devices: DeviceGroupSpec[];
     faults: FaultRule[];
     uploads: { key: string; content: string; duplicateEvents: number; startAtMs: number }[];
     /** Played after the first wave has settled: re-uploads of released versions. */
@@ -127,6 +131,8 @@ export function generateCampaign(options: CampaignOptions): CampaignPlan {
 
   const rollbackWave = planRollbackWave(options, uploads.filter((u) => !u.secondWave), words);
   const firstAndSecond = [...uploads];
+  // The packages rolled back hand versions to devices too: a staged rollout each.
+  const withRollout = new Set(rollbackWave.rollbacks.map((r) => r.packageName));
   uploads.push(...rollbackWave.uploads.map((u) => ({ ...u, secondWave: false, rollbackWave: true })));
   return {
     options,
@@ -135,10 +141,11 @@ export function generateCampaign(options: CampaignOptions): CampaignPlan {
     scenario: {
       description: `campaign seed ${options.seed}: ${options.releases} releases over ${options.packages} packages${options.faults ? ', with faults' : ''}`,
       seed: options.seed,
-      packages: Object.fromEntries(packages.map((p) => [p, { opensearchPackage: `${p}-dict`, defaultVersionPolicy: 'if-newer' as const }])),
+      packages: Object.fromEntries(packages.map((p) => [p, { opensearchPackage: `${p}-dict`, defaultVersionPolicy: 'if-newer' as const, ...(withRollout.has(p) && { rollout: rolloutOf(p) }) }])),
       opensearchPackages: packages.map((p) => ({ name: `${p}-dict`, type: 'TXT-DICTIONARY' as const, content: 'initial\n' })),
       opensearchTiming: options.faults ? { copyingMs: 40, validatingMs: 40, associatingMs: 40 } : { copyingMs: 5, validatingMs: 5, associatingMs: 5 },
       domains: packages.flatMap((p) => ['a', 'b'].map((d) => ({ name: `${p}-search-${d}`, packages: [`${p}-dict`] }))),
+      devices: [...withRollout].flatMap(devicesOf),
       faults,
       uploads: scenarioUploads(firstAndSecond.filter((u) => !u.secondWave)),
       secondWave: scenarioUploads(firstAndSecond.filter((u) => u.secondWave)),

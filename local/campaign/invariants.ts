@@ -4,7 +4,8 @@ import type { ReleaseRequest } from '../../lib/release/request';
 import type { RolledBackHead } from '../../lib/release/lease';
 import { newestVersion } from '../../lib/release/version-order';
 import type { ExecutionRecord } from '../engine/executions';
-import type { CallCounts, TwinCatalog } from '../twin';
+import type { CallCounts, FleetView, TwinCatalog } from '../twin';
+import { checkDevices } from './fleet';
 import type { CampaignPlan } from './generate';
 import { checkRollbacks, checkTimeline, RollbackLedger } from './heads';
 
@@ -38,6 +39,8 @@ export interface CampaignOutcome {
   /** The rollback executions, and the head in force per OpenSearch package at the end (its lease record). */
   rollbacks: ExecutionRecord[];
   heads: Record<string, RolledBackHead | undefined>;
+  /** The simulated devices and what their `$package` shadows report. */
+  fleet?: FleetView;
 }
 
 export interface CampaignSummary {
@@ -52,6 +55,8 @@ export interface CampaignSummary {
   stuck: number;
   /** Domains that ran an older release after a newer one, or do not end on the highest release. */
   domainRegressions: number;
+  /** Packages with a rollout whose devices do not all end on the head (or a newer release). */
+  devicesBehind: number;
   mutatingCallsPerRelease: number;
   identicalNoOps: number;
   identicalUploads: number;
@@ -105,6 +110,8 @@ export function checkCampaign(plan: CampaignPlan, outcome: CampaignOutcome): Cam
   const { identicalUploads, identicalNoOps } = checkIdenticalUploads(plan, outcome, succeeded, violations);
   const domainRegressions = checkDomains(plan, outcome, byPackage, ledger, violations);
   const rollbacks = checkRollbacks(outcome, violations);
+  const endsOn = (p: string) => ledger.expected(plan.scenario.packages[p]!.opensearchPackage, releasedVersions(byPackage, p));
+  const devicesBehind = checkDevices(plan, outcome.fleet, endsOn, violations);
 
   const mutating = MUTATING_CALLS.reduce((n, op) => n + (outcome.calls[op]?.succeeded ?? 0), 0);
   const faults = Object.values(outcome.calls).reduce((n, c) => n + (c.injected ?? 0), 0);
@@ -119,6 +126,7 @@ export function checkCampaign(plan: CampaignPlan, outcome: CampaignOutcome): Cam
     regressions,
     stuck: expected - converged + unprepared.length,
     domainRegressions,
+    devicesBehind,
     mutatingCallsPerRelease: prepared.length ? mutating / prepared.length : 0,
     identicalNoOps,
     identicalUploads,
@@ -247,7 +255,7 @@ export function summaryLine(s: CampaignSummary, seed: number, wallMs: number): s
   return (
     `campaign seed=${seed} releases=${s.releases} executions=${s.executions} faults=${s.faults} ` +
     `converged=${s.converged}/${s.expectedToConverge} duplicate-versions=${s.duplicateVersions} wrong-defaults=${s.wrongDefaults} ` +
-    `regressions=${s.regressions} domain-regressions=${s.domainRegressions} stuck=${s.stuck} identical-no-ops=${s.identicalNoOps}/${s.identicalUploads} ` +
+    `regressions=${s.regressions} domain-regressions=${s.domainRegressions} devices-behind=${s.devicesBehind} stuck=${s.stuck} identical-no-ops=${s.identicalNoOps}/${s.identicalUploads} ` +
     `rollbacks=${s.rolledBack}/${s.rollbacks} superseded=${s.rollbacksSuperseded} refused=${s.rollbacksRefused} mutating-calls/release=${s.mutatingCallsPerRelease.toFixed(2)} violations=${s.violations.length} wall=${(wallMs / 1000).toFixed(1)}s`
   );
 }

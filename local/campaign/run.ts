@@ -3,6 +3,7 @@ import { playScenario, setUpScenario, type TimedUpload } from '../scenario/play'
 import { LOCAL_BUCKET, LocalSession } from '../session';
 import { checkCampaign, type CampaignSummary } from './invariants';
 import type { CampaignPlan } from './generate';
+import { prepareFleetAccount } from './fleet';
 import { headsOf, playRollbackWave } from './rollbacks';
 
 /** After each wave, failed executions are redriven (faults cleared: "once the cause is gone") this many times. */
@@ -51,8 +52,10 @@ export async function runCampaign(plan: CampaignPlan, opts: { timeScale?: number
     faults: scenario.faults,
     opensearchTiming: scenario.opensearchTiming,
     timeScale: opts.timeScale,
+    devices: scenario.devices,
   });
   try {
+    if (scenario.devices?.length) await prepareFleetAccount();
     await setUpScenario(session, scenario);
     await playScenario(session, timed(scenario.uploads), scenario.manifests);
     const redriven: Record<string, number> = {};
@@ -75,6 +78,7 @@ export async function runCampaign(plan: CampaignPlan, opts: { timeScale?: number
       body: (key, versionId) => session.twin.s3.getObject(LOCAL_BUCKET, key, versionId).body.toString('utf8'),
       iotTokenUses: session.twin.iotTokenUses(),
       rollbacks: session.rollbacks.list(),
+      fleet: session.twin.fleet(),
       heads: await headsOf(session, Object.values(scenario.packages).map((p) => p.opensearchPackage)),
     });
     return { summary, wallMs: Date.now() - started, redriven };

@@ -16,6 +16,9 @@ describe('a campaign of concurrent releases', () => {
     // Rollbacks raced releases of the bad, older and newer versions (local/campaign/rollbacks.ts), and some went back.
     expect(summary.rollbacks).toBeGreaterThanOrEqual(2);
     expect(summary.rolledBack).toBeGreaterThanOrEqual(1);
+    // The packages rolled back have staged rollouts: their devices were checked too (local/campaign/fleet.ts).
+    expect(plan.scenario.devices.length).toBeGreaterThan(0);
+    expect(summary.devicesBehind).toBe(0);
     expect(summary.converged).toBe(summary.expectedToConverge);
     expect(summary.expectedToConverge).toBeGreaterThan(30);
     expect(summary.faults).toBeGreaterThan(0);

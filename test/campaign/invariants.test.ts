@@ -6,7 +6,7 @@ import { generateCampaign } from '../../local/campaign/generate';
 import type { TwinCatalog } from '../../local/twin';
 
 /** The checker itself must catch what it claims to: a synthetic outcome per invariant. */
-const plan = generateCampaign({ seed: 1, releases: 2, packages: 1, faults: false });
+const plan = generateCampaign({ seed: 1, releases: 2, packages: 1, faults: false, rollbacks: 0 });
 const token = (n: number) => String(n).repeat(64);
 const execution = (version: string, n: number, status = 'SUCCEEDED', error?: string): ExecutionRecord => ({
   name: `pkg-001-${version}-${n}`,

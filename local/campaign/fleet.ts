@@ -1,0 +1,60 @@
+import { IoTClient, UpdateIndexingConfigurationCommand, UpdatePackageConfigurationCommand } from '@aws-sdk/client-iot';
+import type { RolloutSettings } from '../../lib/release/rollout/settings';
+import type { DeviceGroupSpec, FleetView } from '../twin';
+import type { CampaignPlan } from './generate';
+
+/**
+ * Device groups in the campaign: every package the rollback wave rolls back also has a staged
+ * rollout (a canary group, then a fleet group of simulated devices), so its releases, their
+ * supersedings and the rollbacks all hand versions to devices. The checker then asks the devices
+ * themselves (their `$package` shadows) which version each runs.
+ */
+export const stageGroups = (packageName: string) => ({ canary: `${packageName}-canary`, fleet: `${packageName}-fleet` });
+
+export function rolloutOf(packageName: string): RolloutSettings {
+  const groups = stageGroups(packageName);
+  return {
+    stages: [
+      { name: 'canary', targets: [groups.canary] },
+      { name: 'fleet', targets: [groups.fleet] },
+    ],
+    jobDocument: { document: { version: '1.0', steps: [{ action: { name: 'install', type: 'runHandler', input: { handler: 'install.sh' } } }] } },
+  };
+}
+
+export function devicesOf(packageName: string): DeviceGroupSpec[] {
+  const groups = stageGroups(packageName);
+  return [
+    { group: groups.canary, count: 2, pickupSeconds: 1, durationSeconds: 5 },
+    { group: groups.fleet, count: 3, pickupSeconds: 1, durationSeconds: 5 },
+  ];
+}
+
+/** What a person sets up once per account (docs/rollout.md): `$package` updates by jobs, and named shadows in the fleet index. */
+export async function prepareFleetAccount(): Promise<void> {
+  const iot = new IoTClient({});
+  try {
+    await iot.send(new UpdatePackageConfigurationCommand({ versionUpdateByJobsConfig: { enabled: true, roleArn: 'arn:aws:iam::000000000000:role/package-shadow' } }));
+    await iot.send(new UpdateIndexingConfigurationCommand({ thingIndexingConfiguration: { thingIndexingMode: 'REGISTRY_AND_SHADOW', namedShadowIndexingMode: 'ON', filter: { namedShadowNames: ['$package'] } } }));
+  } finally {
+    iot.destroy();
+  }
+}
+
+/**
+ * Every device of every package with a rollout ends reporting what every side must end on (the
+ * head, or a newer release): `expected(packageName)`. Returns how many packages' devices do not.
+ */
+export function checkDevices(plan: CampaignPlan, fleet: FleetView | undefined, expected: (packageName: string) => string | undefined, violations: string[]): number {
+  let behind = 0;
+  for (const [packageName, settings] of Object.entries(plan.scenario.packages)) {
+    if (!settings.rollout) continue;
+    const devices = devicesOf(packageName).reduce((n, g) => n + g.count, 0);
+    const reported = fleet?.versions[packageName] ?? {};
+    const want = expected(packageName);
+    if (want === undefined || (reported[want] ?? 0) === devices) continue;
+    behind++;
+    violations.push(`devices not converged: ${devices - (reported[want] ?? 0)} of ${devices} devices of ${packageName} do not report ${want} (${JSON.stringify(reported)})`);
+  }
+  return behind;
+}
