@@ -1,14 +1,20 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { planRollback, previewRollback, renderPreview, requestedByDefault, startRollback } from '../../lib/operations/rollback';
 import { redriveOne } from '../../lib/operations/redrive';
 import { startAgain } from '../../lib/operations/start';
 import { InvalidRelease } from '../../lib/release/errors';
 import { releaseKey } from '../../lib/release/key-convention';
+import { rollbackMachineArn } from '../../lib/release/rollback/machine';
+import { compareVersions } from '../../lib/release/version-order';
 import { validateNames } from '../../lib/release/validate';
+import type { TwinCatalog } from '../twin';
 import type { ConsoleDeps } from './deps';
 
 /**
  * The console's buttons. Each is one of the calls the CLI (or `aws s3 cp`) makes, so the page can
- * change nothing the CLI could not: RedriveExecution, StartExecution, S3 PutObject.
+ * change nothing the CLI could not: RedriveExecution, StartExecution (of a release, or of the
+ * rollback machine as `pkgrelease rollback` starts it), S3 PutObject; and the rollback's
+ * --dry-run preview, which only reads.
  */
 export type ActionResult = { ok: true; [k: string]: unknown } | { ok: false; reason: string };
 
@@ -45,4 +51,58 @@ export async function upload(deps: ConsoleDeps, req: UploadRequest): Promise<Act
   const key = releaseKey(req.packageName, req.versionName, req.fileName);
   const out = await deps.s3.send(new PutObjectCommand({ Bucket: deps.bucket, Key: key, Body: req.body }));
   return { ok: true, bucket: deps.bucket, key, versionId: out.VersionId };
+}
+
+export interface RollbackRequest {
+  packageName: string;
+  targetVersion: string;
+  reason?: string;
+  requestedBy?: string;
+}
+
+/** The refusals planRollback names before anything changes (the CLI prints them and starts nothing). */
+const ROLLBACK_REFUSALS = new Set(['RollbackTargetInvalid', 'RollbackTargetGone', 'InvalidRelease']);
+
+/** planRollback as the CLI calls it; requestedBy defaults to `console:<login>`. */
+async function planned(deps: ConsoleDeps, req: RollbackRequest) {
+  const ask = { packageName: req.packageName, targetVersion: req.targetVersion, requestedBy: req.requestedBy || `console:${requestedByDefault()}`, reason: req.reason || undefined };
+  return planRollback(ask, { iot: deps.iot, s3: deps.s3 });
+}
+
+async function refusedOr(run: () => Promise<ActionResult>): Promise<ActionResult> {
+  try {
+    return await run();
+  } catch (e) {
+    if (ROLLBACK_REFUSALS.has((e as Error).name)) return { ok: false, reason: `${(e as Error).name}: ${(e as Error).message}` };
+    throw e;
+  }
+}
+
+/** `pkgrelease rollback --dry-run`: the plan and what would change on each side; reads only. */
+export function previewRollbackAction(deps: ConsoleDeps, req: RollbackRequest): Promise<ActionResult> {
+  return refusedOr(async () => {
+    const plan = await planned(deps, req);
+    const preview = renderPreview(plan, await previewRollback(plan, deps.packagesConfig(), { iot: deps.iot, opensearch: deps.opensearch }));
+    return { ok: true, preview, executionName: plan.executionName, plan: plan.plan };
+  });
+}
+
+/** `pkgrelease rollback`: plan, then StartExecution on the rollback machine (the same ask twice starts one). */
+export function rollback(deps: ConsoleDeps, req: RollbackRequest): Promise<ActionResult> {
+  return refusedOr(async () => {
+    const plan = await planned(deps, req);
+    const machine = rollbackMachineArn(deps.stateMachineArn);
+    const started = await startRollback(deps.sfn, machine, plan);
+    if (started.status === 'started') return { ok: true, executionArn: started.executionArn, executionName: plan.executionName };
+    return { ok: true, executionArn: `${machine.replace(':stateMachine:', ':execution:')}:${plan.executionName}`, executionName: plan.executionName, alreadyStarted: true };
+  });
+}
+
+/** Where the catalog page offers "Roll back to this version": PUBLISHED or DEPRECATED, older than the default (the ordering rule). */
+export function withRollbackTargets(catalog: TwinCatalog) {
+  const iot = Object.fromEntries(Object.entries(catalog.iot).map(([name, p]) => {
+    const older = (v: string) => p.defaultVersion !== null && compareVersions(v, p.defaultVersion) < 0;
+    return [name, { ...p, rollbackTargets: Object.entries(p.versions).filter(([v, info]) => ['PUBLISHED', 'DEPRECATED'].includes(info.status) && older(v)).map(([v]) => v) }];
+  }));
+  return { ...catalog, iot };
 }

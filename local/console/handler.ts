@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { ExecutionStatus } from '@aws-sdk/client-sfn';
 import { executionDetail, graph, LIST_LIMIT, listExecutions } from './read-model';
-import { newExecution, redrive, upload } from './actions';
+import { newExecution, previewRollbackAction, type RollbackRequest, redrive, rollback, upload, withRollbackTargets } from './actions';
 import type { ConsoleDeps } from './deps';
 import { S3_MAX_REQUEST_BYTES } from '../twin/core/limits';
 import { foreignRequestReason } from '../twin/core/loopback.mjs';
@@ -39,7 +39,7 @@ const GET: Record<string, Route> = {
   '/api/graph': async () => graph(),
   '/api/executions': async (deps, url) => ({ executions: await listExecutions(deps, status(url)), limit: LIST_LIMIT }),
   '/api/execution': (deps, url) => executionDetail(deps, required(url, 'arn')),
-  '/api/catalog': async (deps) => deps.catalog(),
+  '/api/catalog': async (deps) => withRollbackTargets(deps.catalog()),
   '/api/packages': async (deps) => deps.configuredPackages(),
 };
 
@@ -48,7 +48,13 @@ const POST: Record<string, Route> = {
   '/api/new-execution': (deps, url) => newExecution(deps, required(url, 'arn')),
   '/api/upload': (deps, url, body) =>
     upload(deps, { packageName: url.searchParams.get('package') ?? '', versionName: url.searchParams.get('version') ?? '', fileName: url.searchParams.get('file') ?? '', body }),
+  '/api/rollback-preview': (deps, url) => previewRollbackAction(deps, rollbackRequest(url)),
+  '/api/rollback': (deps, url) => rollback(deps, rollbackRequest(url)),
 };
+
+function rollbackRequest(url: URL): RollbackRequest {
+  return { packageName: required(url, 'package'), targetVersion: required(url, 'to'), reason: url.searchParams.get('reason') || undefined };
+}
 
 export function createConsoleHandler(deps: ConsoleDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {

@@ -1,3 +1,5 @@
+import { IoTClient } from '@aws-sdk/client-iot';
+import { OpenSearchClient } from '@aws-sdk/client-opensearch';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { PackagesConfig } from '../../lib/release/config';
 import { LOCAL_BUCKET, type LocalSession } from '../session';
@@ -12,6 +14,10 @@ export function mountConsole(session: LocalSession, config: PackagesConfig): str
     bucket: LOCAL_BUCKET,
     catalog: () => session.twin.catalog(),
     configuredPackages: () => Object.keys(config.packages),
+    // The session points the SDK's default endpoints at the twin (as session.s3() relies on).
+    iot: new IoTClient({}),
+    opensearch: new OpenSearchClient({}),
+    packagesConfig: () => config,
   });
   session.mountOnApiPort(handler);
   return `${session.sfnEndpoint}/`;

@@ -1,9 +1,11 @@
 import { request } from 'node:http';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rollbackMachineArn } from '../../lib/release/rollback/machine';
 import { CONSOLE_HEADER } from '../../local/console/handler';
 import { LOCAL_BUCKET, type LocalSession } from '../../local/session';
 import { startConsoleSession } from '../browser/harness';
+import { mutatingSucceeded } from '../e2e/harness';
 
 /** The console's JSON API over HTTP, on the serve port, against a live twin (no browser needed). */
 let session: LocalSession;
@@ -102,5 +104,61 @@ describe('local console API', () => {
     const bad = await call('GET', '/api/executions?status=BROKEN');
     expect(bad.status).toBe(400);
     expect(bad.body.reason).toMatch(/BROKEN.*FAILED/);
+  });
+});
+
+/** The catalog's "Roll back to this version": the CLI's --dry-run, then StartExecution on the rollback machine. */
+describe('local console API: rollback', () => {
+  const edgeAgent = () => session.twin.catalog().iot['edge-agent']!;
+  const rollbackPath = (path: string, to: string, reason?: string) => `${path}?package=edge-agent&to=${encodeURIComponent(to)}${reason ? `&reason=${encodeURIComponent(reason)}` : ''}`;
+
+  beforeAll(async () => {
+    // 1.0.0 was released above (the file's tests share one session); then a bad 1.1.0.
+    if (!edgeAgent().versions['1.0.0']) await session.upload('releases/edge-agent/1.0.0/a.txt', 'one\n');
+    await session.upload('releases/edge-agent/1.1.0/a.txt', 'one\nbad\n');
+    await session.settled();
+    expect(edgeAgent().defaultVersion).toBe('1.1.0');
+  });
+
+  it('offers the versions older than the default, and previews one without changing anything', async () => {
+    const catalog = (await call('GET', '/api/catalog')).body as { iot: Record<string, { rollbackTargets: string[] }> };
+    expect(catalog.iot['edge-agent']!.rollbackTargets).toEqual(['1.0.0']);
+    const before = { catalog: JSON.stringify(session.twin.catalog()), calls: mutatingSucceeded(session.report()) };
+
+    const res = await call('POST', rollbackPath('/api/rollback-preview', '1.0.0'));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ ok: true, executionName: expect.stringMatching(/^rollback-edge-agent-1\.0\.0-/), plan: { head: '1.1.0', above: ['1.1.0'] } });
+    expect(res.body.preview).toMatch(/^Rollback of edge-agent from 1\.1\.0 to 1\.0\.0 \(dry run: nothing was changed\)/);
+    expect(res.body.preview).toContain('default 1.1.0 -> 1.0.0; DEPRECATED: 1.1.0');
+
+    expect(JSON.stringify(session.twin.catalog())).toBe(before.catalog);
+    expect(mutatingSucceeded(session.report())).toEqual(before.calls);
+    expect(session.rollbacks.list()).toHaveLength(0);
+  });
+
+  it('refuses a target that is not older than the head, with the reason, and starts nothing', async () => {
+    for (const path of ['/api/rollback-preview', '/api/rollback']) {
+      const res = await call('POST', rollbackPath(path, '1.1.0'));
+      expect(res.status).toBe(409);
+      expect(res.body.ok).toBe(false);
+      expect(res.body.reason).toMatch(/^RollbackTargetInvalid: edge-agent@1\.1\.0 is not older than the head \(1\.1\.0\)/);
+    }
+    expect(session.rollbacks.list()).toHaveLength(0);
+    expect(edgeAgent().defaultVersion).toBe('1.1.0');
+  });
+
+  it('rolls back on the rollback machine: the default is the target again, the newer version DEPRECATED', async () => {
+    const res = await call('POST', rollbackPath('/api/rollback', '1.0.0', 'bad dictionary'));
+    expect(res.body.ok, res.body.reason).toBe(true);
+    const machine = rollbackMachineArn(session.engine.stateMachineArn);
+    expect(res.body.executionArn).toBe(`${machine.replace(':stateMachine:', ':execution:')}:${res.body.executionName}`);
+    await session.settled();
+
+    const execution = session.rollbacks.list().find((e) => e.executionArn === res.body.executionArn)!;
+    expect(execution.status, `${execution.error}: ${execution.cause}`).toBe('SUCCEEDED');
+    expect(execution.input).toMatchObject({ packageName: 'edge-agent', targetVersion: '1.0.0', reason: 'bad dictionary', requestedBy: expect.stringMatching(/^console:/) });
+    expect(edgeAgent().defaultVersion).toBe('1.0.0');
+    expect(edgeAgent().versions['1.1.0']!.status).toBe('DEPRECATED');
+    expect((await call('GET', '/api/catalog')).body).toMatchObject({ iot: { 'edge-agent': { rollbackTargets: [] } } });
   });
 });

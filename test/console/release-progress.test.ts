@@ -10,7 +10,7 @@ const arn = 'arn:aws:states:eu-west-1:123456789012:execution:pkgrelease-local-re
 const counts = { queued: 0, inProgress: 0, succeeded: 10, failed: 0, rejected: 0, timedOut: 0, removed: 0, canceled: 0 };
 const output = (rollout: unknown) => JSON.stringify({ packageName: 'fw', versionName: '2.0.0', rollout, steps: { checkSbom: { policy: 'required', validation: 'SUCCEEDED' } } });
 const at = new Date('2025-03-14T11:00:00Z');
-const deps = { sfn: new SFNClient({}), stateMachineArn: 'm', s3: {} as never, bucket: 'b', catalog: () => ({ iot: {}, opensearch: {} }) as never, configuredPackages: () => [] } as ConsoleDeps;
+const deps = { sfn: new SFNClient({}), stateMachineArn: 'm', s3: {} as never, bucket: 'b', catalog: () => ({ iot: {}, opensearch: {} }) as never, configuredPackages: () => [], iot: {} as never, opensearch: {} as never, packagesConfig: () => ({ packages: {} }) } as ConsoleDeps;
 
 describe('console execution detail', () => {
   it('shows a running execution\'s stage being watched, the stages that passed with their counts, and the SBOM', async () => {
