@@ -12,6 +12,6 @@ import { rollBackCatalog } from '../../lib/release/rollback/catalog';
  */
 export const handler = stepHandler('rollBackCatalog', async (event: unknown, context: Context) => {
   const { state, settings } = parseRollbackStep(event, 'rollBackCatalog');
-  const deps = { iot: iotClient(), ...(settings.rollout && { rollout: { lease: leaseStoreFromEnv() } }) };
+  const deps = { iot: iotClient(), lease: leaseStoreFromEnv(), withRollout: settings.rollout !== undefined };
   return runIdempotent((s: typeof state) => rollBackCatalog(s, s.plan, deps), state, context, 'rollbackToken', ROLLBACK_IDENTITY_JMESPATH);
 });

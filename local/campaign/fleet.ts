@@ -2,6 +2,7 @@ import { IoTClient, UpdateIndexingConfigurationCommand, UpdatePackageConfigurati
 import type { RolloutSettings } from '../../lib/release/rollout/settings';
 import type { DeviceGroupSpec, FleetView } from '../twin';
 import type { CampaignPlan } from './generate';
+import { checkTimeline, type RollbackLedger } from './heads';
 
 /**
  * Device groups in the campaign: every package the rollback wave rolls back also has a staged
@@ -58,3 +59,26 @@ export function checkDevices(plan: CampaignPlan, fleet: FleetView | undefined, e
   }
   return behind;
 }
+
+/**
+ * No target group is handed an older version after a newer one, except by a rollback's job (and then
+ * only as the ordering with rollbacks allows, local/campaign/heads.ts): each group's jobs, in the order
+ * they were created, walked like a served timeline. Returns how many steps broke it.
+ */
+export function checkGroupTimelines(plan: CampaignPlan, fleet: FleetView | undefined, ledger: RollbackLedger, violations: string[]): number {
+  let broken = 0;
+  for (const [packageName, settings] of Object.entries(plan.scenario.packages)) {
+    if (!settings.rollout) continue;
+    for (const group of Object.values(stageGroups(packageName))) {
+      const handed = Object.entries(fleet?.jobs ?? {}).filter(([, j]) => j.targets.some((t) => t.endsWith(`/${group}`)));
+      const timeline = handed.map(([jobId, j]) => {
+        const versionName = j.packageVersions.find((v) => v.startsWith(`${packageName}@`))?.slice(packageName.length + 1);
+        const commit = ledger.commitOfRollbackJob(jobId, packageName) ?? (versionName ? { versionName, token: jobId, packageName } : undefined);
+        return { commit, label: `job ${jobId}, ${j.status}` };
+      });
+      broken += checkTimeline(timeline, ledger, `group ${group}`, violations);
+    }
+  }
+  return broken;
+}
+

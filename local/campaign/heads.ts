@@ -19,6 +19,8 @@ export interface HeadMove {
   target: string;
   /** The head the rollback was planned against: versions above the target up to it are barred. */
   barredThrough: string;
+  /** The epoch its head move wrote (one above the epoch it was planned at). */
+  epoch: number;
 }
 
 export class RollbackLedger {
@@ -39,13 +41,21 @@ export class RollbackLedger {
       // at a lower plan epoch (had one moved later, it would have been superseded).
       const earlier = planned.filter((p) => p.moved && p.state.packageName === state.packageName && p.epoch < epoch).map((p) => p.state.plan.head);
       const barredThrough = newestVersion([state.plan.head, ...earlier])!;
-      this.moves.set(shortToken(state.rollbackToken), { packageName: state.packageName, execution: e.name, target: state.plan.target.versionName, barredThrough });
+      this.moves.set(shortToken(state.rollbackToken), { packageName: state.packageName, execution: e.name, target: state.plan.target.versionName, barredThrough, epoch: epoch + 1 });
     }
   }
 
   /** The head move a rollback commit stands for (undefined for a release's commit, or a rollback nobody ran). */
   moveOf(commit: CommitIdentity | undefined): HeadMove | undefined {
     return commit?.rollbackBy ? this.moves.get(commit.token) : undefined;
+  }
+
+  /** The commit a rollback's job stands for (its id names the rollback token, lib/release/rollback/rollout.ts), as a timeline entry reads it. */
+  commitOfRollbackJob(jobId: string, packageName: string): CommitIdentity | undefined {
+    for (const [token, move] of this.moves) {
+      if (move.packageName === packageName && jobId.includes(`-rollback-${token.slice(0, 10)}`)) return { versionName: move.target, token, packageName, rollbackBy: 'job' };
+    }
+    return undefined;
   }
 
   headOf(opensearchPackage: string): RolledBackHead | undefined {
@@ -86,7 +96,9 @@ export function checkTimeline(entries: TimelineEntry[], ledger: RollbackLedger, 
   for (const { commit, label } of entries) {
     const move = ledger.moveOf(commit);
     if (move) {
-      if (highest !== undefined && compareVersions(highest, move.barredThrough) > 0) {
+      if (barred && move.epoch < barred.epoch) {
+        violation(`stale rollback: ${what} served ${move.target} for ${move.execution} (${label}) after ${barred.execution} had moved the head since`);
+      } else if (highest !== undefined && compareVersions(highest, move.barredThrough) > 0) {
         violation(`rolled back under a newer release: ${what} served ${move.target} for ${move.execution} (${label}) after ${highest}, newer than the head ${move.barredThrough} it was planned against`);
       }
       highest = move.target;

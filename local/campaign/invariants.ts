@@ -5,7 +5,7 @@ import type { RolledBackHead } from '../../lib/release/lease';
 import { newestVersion } from '../../lib/release/version-order';
 import type { ExecutionRecord } from '../engine/executions';
 import type { CallCounts, FleetView, TwinCatalog } from '../twin';
-import { checkDevices } from './fleet';
+import { checkDevices, checkGroupTimelines } from './fleet';
 import { checkIdenticalUploads } from './identical';
 import type { CampaignPlan } from './generate';
 import { checkRollbacks, checkTimeline, RollbackLedger } from './heads';
@@ -58,6 +58,8 @@ export interface CampaignSummary {
   domainRegressions: number;
   /** Packages with a rollout whose devices do not all end on the head (or a newer release). */
   devicesBehind: number;
+  /** Jobs that handed a device group an older (or barred) version after a newer one. */
+  groupRegressions: number;
   mutatingCallsPerRelease: number;
   identicalNoOps: number;
   identicalUploads: number;
@@ -113,6 +115,7 @@ export function checkCampaign(plan: CampaignPlan, outcome: CampaignOutcome): Cam
   const rollbacks = checkRollbacks(outcome, violations);
   const endsOn = (p: string) => ledger.expected(plan.scenario.packages[p]!.opensearchPackage, releasedVersions(byPackage, p));
   const devicesBehind = checkDevices(plan, outcome.fleet, endsOn, violations);
+  const groupRegressions = checkGroupTimelines(plan, outcome.fleet, ledger, violations);
 
   const mutating = MUTATING_CALLS.reduce((n, op) => n + (outcome.calls[op]?.succeeded ?? 0), 0);
   const faults = Object.values(outcome.calls).reduce((n, c) => n + (c.injected ?? 0), 0);
@@ -128,6 +131,7 @@ export function checkCampaign(plan: CampaignPlan, outcome: CampaignOutcome): Cam
     stuck: expected - converged + unprepared.length,
     domainRegressions,
     devicesBehind,
+    groupRegressions,
     mutatingCallsPerRelease: prepared.length ? mutating / prepared.length : 0,
     identicalNoOps,
     identicalUploads,
@@ -225,7 +229,7 @@ export function summaryLine(s: CampaignSummary, seed: number, wallMs: number): s
   return (
     `campaign seed=${seed} releases=${s.releases} executions=${s.executions} faults=${s.faults} ` +
     `converged=${s.converged}/${s.expectedToConverge} duplicate-versions=${s.duplicateVersions} wrong-defaults=${s.wrongDefaults} ` +
-    `regressions=${s.regressions} domain-regressions=${s.domainRegressions} devices-behind=${s.devicesBehind} stuck=${s.stuck} identical-no-ops=${s.identicalNoOps}/${s.identicalUploads} ` +
+    `regressions=${s.regressions} domain-regressions=${s.domainRegressions} devices-behind=${s.devicesBehind} group-regressions=${s.groupRegressions} stuck=${s.stuck} identical-no-ops=${s.identicalNoOps}/${s.identicalUploads} ` +
     `rollbacks=${s.rolledBack}/${s.rollbacks} superseded=${s.rollbacksSuperseded} refused=${s.rollbacksRefused} mutating-calls/release=${s.mutatingCallsPerRelease.toFixed(2)} violations=${s.violations.length} wall=${(wallMs / 1000).toFixed(1)}s`
   );
 }

@@ -45,4 +45,17 @@ describe('ordering with rollbacks, as the campaign checks it', () => {
     expect(ledger.expected('other', ['1.0.0', '1.2.0'])).toBe('1.2.0');
     expect([ledger.barred('dict', '1.1.0'), ledger.barred('dict', '0.9.0'), ledger.barred('dict', '1.0.0'), ledger.barred('dict', '1.3.0')]).toEqual([true, false, false, false]);
   });
+
+  it('flags a rollback served after another one moved the head since (a stale rollback)', () => {
+    const later = 'rollback-token-dddddddddddddddd';
+    const stale = rollback('1.0.0', '1.2.0');
+    const newer = { ...rollback('0.9.0', '1.2.0', later), states: [{ ...rollback('0.9.0', '1.2.0', later).states[0]!, output: { packageName: 'pkg', rollbackToken: later, plan: { target: { versionName: '0.9.0' }, head: '1.2.0', above: [], headEpoch: 1 } } }] } as ExecutionRecord;
+    const two = new RollbackLedger([stale, newer], {});
+    const violations: string[] = [];
+    checkTimeline([release('1.2.0'), rolledBackTo('1.0.0'), rolledBackTo('0.9.0', later)], two, 'group g', violations);
+    expect(violations).toEqual([]);
+    checkTimeline([release('1.2.0'), rolledBackTo('0.9.0', later), rolledBackTo('1.0.0')], two, 'group g', violations);
+    expect(violations).toEqual([expect.stringMatching(/^stale rollback: group g served 1\.0\.0/)]);
+  });
 });
+

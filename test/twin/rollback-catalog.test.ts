@@ -4,9 +4,12 @@ import { CreateBucketCommand, DeleteObjectCommand, PutBucketVersioningCommand, P
 import { startTwin, type Twin } from '../../local/twin';
 import { rollBackCatalog } from '../../lib/release/rollback/catalog';
 import { validateRollback } from '../../lib/release/rollback/validate';
-import { clients, token } from './helpers';
+import { acquireLease, openSearchLeaseKey } from '../../lib/release/lease';
+import { moveHead } from '../../lib/release/rollback/epoch';
+import { clients, token, useDynamoTwin } from './helpers';
 
 /** The IoT and S3 side of a rollback against the twin, through the real SDK. */
+const db = useDynamoTwin('rollback-catalog-leases');
 let twin: Twin;
 let iot: IoTClient;
 let s3: S3Client;
@@ -74,7 +77,7 @@ describe('rollback: validate the target, then default and deprecations', () => {
 
   it('moves the default to the target, deprecates the versions above; run again it changes nothing', async () => {
     const { packageName } = await packageWith(['1.0.0', '1.1.0']);
-    const request = { packageName, rollbackToken: token('rb-1') };
+    const request = { packageName, opensearch: { packageName: 'dict' }, rollbackToken: token('rb-1') };
     const plan = await validateRollback({ packageName, targetVersion: '1.0.0' }, iot, s3);
 
     expect(await rollBackCatalog(request, plan, { iot })).toEqual({ defaultVersion: '1.0.0', defaultChanged: true, deprecated: ['1.1.0'] });
@@ -89,15 +92,26 @@ describe('rollback: validate the target, then default and deprecations', () => {
     const { packageName } = await packageWith(['1.0.0', '1.1.0']);
     const plan = await validateRollback({ packageName, targetVersion: '1.0.0' }, iot, s3);
     await publish(packageName, '1.2.0', true);
-    expect(await rollBackCatalog({ packageName, rollbackToken: token('rb-2') }, plan, { iot })).toEqual({ defaultVersion: '1.2.0', defaultChanged: false, deprecated: ['1.1.0'], forward: '1.2.0' });
+    expect(await rollBackCatalog({ packageName, opensearch: { packageName: 'dict' }, rollbackToken: token('rb-2') }, plan, { iot })).toEqual({ defaultVersion: '1.2.0', defaultChanged: false, deprecated: ['1.1.0'], forward: '1.2.0' });
     expect(await status(packageName, '1.2.0')).toBe('PUBLISHED');
 
     // 1.2.0 PUBLISHED, its Promote's default move not made yet (or lost to this step's): the default goes to 1.2.0, never back to 1.0.0.
     const other = await packageWith(['1.0.0', '1.1.0']);
     const planned = await validateRollback({ packageName: other.packageName, targetVersion: '1.0.0' }, iot, s3);
     await publish(other.packageName, '1.2.0', false);
-    expect(await rollBackCatalog({ packageName: other.packageName, rollbackToken: token('rb-3') }, planned, { iot })).toMatchObject({ defaultVersion: '1.2.0', defaultChanged: true, forward: '1.2.0' });
+    expect(await rollBackCatalog({ packageName: other.packageName, opensearch: { packageName: 'dict' }, rollbackToken: token('rb-3') }, planned, { iot })).toMatchObject({ defaultVersion: '1.2.0', defaultChanged: true, forward: '1.2.0' });
     expect((await iot.send(new GetPackageCommand({ packageName: other.packageName }))).defaultVersionName).toBe('1.2.0');
+  });
+
+  it('a rollback whose head another rollback replaced since leaves the default to that one (its deprecations still apply)', async () => {
+    const { packageName } = await packageWith(['1.0.0', '1.1.0', '1.2.0']);
+    const plan = await validateRollback({ packageName, targetVersion: '1.1.0' }, iot, s3);
+    const lease = { dynamodb: db.client, table: 'rollback-catalog-leases', ttlSeconds: 60 };
+    await moveHead(lease, await acquireLease(lease, openSearchLeaseKey(`${packageName}-dict`), 'other', 'other'), { head: '1.0.0', barredThrough: '1.2.0', token: 'the-other' });
+    await iot.send(new UpdatePackageCommand({ packageName, defaultVersionName: '1.0.0', clientToken: token(`${packageName}-other-default`) }));
+    const result = await rollBackCatalog({ packageName, opensearch: { packageName: `${packageName}-dict` }, rollbackToken: token('rb-4') }, plan, { iot, lease });
+    expect(result).toEqual({ defaultVersion: '1.0.0', defaultChanged: false, replacedBy: '1.0.0', deprecated: ['1.2.0'] });
+    expect((await iot.send(new GetPackageCommand({ packageName }))).defaultVersionName).toBe('1.0.0');
   });
 });
 

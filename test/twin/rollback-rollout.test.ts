@@ -97,4 +97,14 @@ describe('RollBackRollout', () => {
     iot.on(DescribeJobCommand, { jobId }).resolves({ job: { jobId, status: 'CANCELED', reasonCode: 'SUPERSEDED', comment: 'superseded by 1.2.0' } });
     expect(await rollBackRollout(request(), plan(), SETTINGS, deps())).toMatchObject({ status: 'superseded', reason: 'superseded by 1.2.0' });
   });
+
+  it('a rollback whose head another rollback replaced since (two at once) hands the devices nothing: the later head is in force', async () => {
+    iot.on(DescribeJobCommand).resolves({});
+    const lease = await acquireLease(store(), openSearchLeaseKey(request().opensearch.packageName), 'rollback-2', 'rollback');
+    await moveHead(store(), lease, { head: '0.9.0', barredThrough: '1.1.0', token: 'the-other-rollback' });
+    expect(await rollBackRollout(request(), plan(), SETTINGS, deps())).toMatchObject({ status: 'superseded', reason: expect.stringContaining('another rollback moved the head') });
+    expect(created()).toHaveLength(0);
+    expect(iot.commandCalls(CancelJobCommand)).toHaveLength(0);
+  });
 });
+

@@ -3,6 +3,7 @@ import { deprecatePackageVersion, getPackage, getPackageVersion, listPublishedVe
 import { deriveSubToken } from '../identity';
 import { type LeaseStore, releaseLease } from '../lease';
 import { takeRolloutLease } from '../rollout/supersede';
+import { readHead } from './epoch';
 import { compareVersions, newestVersion } from '../version-order';
 import { rollbackLeaseOwner } from './opensearch';
 import type { RollbackPlan } from './validate';
@@ -15,12 +16,16 @@ export interface RollbackCatalogResult {
   deprecated: string[];
   /** A release newer than the rolled back head went forward meanwhile: the default is (or will be) its, not the target. */
   forward?: string;
+  /** Another rollback moved the head since this one did: the default was left to it. */
+  replacedBy?: string;
 }
 
 export interface RollbackCatalogDeps {
   iot: IoTClient;
+  /** The table of the leases: the head in force is read from it; without it, the head is not checked (tests of the catalog alone). */
+  lease?: LeaseStore;
   /** With a rollout, the default moves under the package's rollout lease, as RolloutDefault's does. */
-  rollout?: { lease: LeaseStore };
+  withRollout?: boolean;
 }
 
 /**
@@ -34,8 +39,14 @@ export interface RollbackCatalogDeps {
  * hands the default to the newest such version (whichever of the two moves last, the other's look
  * comes after it); with a rollout both this move and RolloutDefault's run under the rollout lease.
  */
-export async function rollBackCatalog(request: Pick<RollbackRequest, 'packageName' | 'rollbackToken' | 'execution'>, plan: RollbackPlan, deps: RollbackCatalogDeps): Promise<RollbackCatalogResult> {
-  const moved = deps.rollout ? await underRolloutLease(request, deps.rollout.lease, deps.iot, () => moveDefault(request, plan, deps)) : await moveDefault(request, plan, deps);
+export async function rollBackCatalog(request: Pick<RollbackRequest, 'packageName' | 'rollbackToken' | 'execution' | 'opensearch'>, plan: RollbackPlan, deps: RollbackCatalogDeps): Promise<RollbackCatalogResult> {
+  const move = async () => {
+    // Another rollback moved the head since this one did (its lease ran out while this step was retried): its default stands.
+    const head = deps.lease ? await readHead(deps.lease, request.opensearch.packageName) : undefined;
+    if (head && head.token !== request.rollbackToken) return { defaultVersion: head.head, defaultChanged: false, replacedBy: head.head };
+    return moveDefault(request, plan, deps);
+  };
+  const moved = deps.withRollout && deps.lease ? await underRolloutLease(request, deps.lease, deps.iot, move) : await move();
   const deprecated: string[] = [];
   for (const versionName of plan.above) {
     const version = await getPackageVersion(deps.iot, request.packageName, versionName);
@@ -62,11 +73,11 @@ async function moveDefault(request: Pick<RollbackRequest, 'packageName' | 'rollb
   const current = (await getPackage(deps.iot, packageName))?.defaultVersionName;
   if (current !== undefined && compareVersions(current, plan.head) > 0) return { defaultVersion: current, defaultChanged: false, forward: current };
   // With a rollout the forward version's RolloutDefault moves the default once its stages passed.
-  const forward = deps.rollout ? undefined : await forwardOf();
+  const forward = deps.withRollout ? undefined : await forwardOf();
   const next = forward ?? target;
   const defaultChanged = current !== next;
   if (defaultChanged) await setDefaultVersion(deps.iot, packageName, next, deriveSubToken(rollbackToken, forward ? `rollback-default-forward-${forward}` : 'rollback-default'));
-  if (forward || deps.rollout) return { defaultVersion: next, defaultChanged, ...(forward && { forward }) };
+  if (forward || deps.withRollout) return { defaultVersion: next, defaultChanged, ...(forward && { forward }) };
   // A Promote that published a newer version and read the default before this move: hand it over.
   const late = await forwardOf();
   if (!late) return { defaultVersion: target, defaultChanged };

@@ -8,6 +8,7 @@ import type { RolloutSettings } from '../rollout/settings';
 import { fenced, highestKey, record, type RolloutDeps, SUPERSEDED_REASON, takeRolloutLease, targetKey } from '../rollout/supersede';
 import { IOT_JOBS } from '../iot-jobs-constraints';
 import { compareVersions } from '../version-order';
+import { readHead } from './epoch';
 import { RollbackTargetInvalid } from './errors';
 import { rollbackLeaseOwner } from './opensearch';
 import type { RollbackRequest } from './request';
@@ -45,7 +46,7 @@ export async function rollBackRollout(request: RollbackRequest, plan: RollbackPl
   let canceled: string[] | undefined;
   if (!job) {
     const started = await startRollbackJob(request, plan, settings, jobId, deps);
-    if ('supersededBy' in started) return { status: 'superseded', reason: `the rollout of ${request.packageName}@${started.supersededBy}, newer than ${plan.head}, went forward since the rollback was planned` };
+    if ('supersededBy' in started) return { status: 'superseded', reason: started.reason };
     canceled = started.canceled;
     job = await describeJob(deps.iot, jobId);
   }
@@ -57,7 +58,7 @@ export async function rollBackRollout(request: RollbackRequest, plan: RollbackPl
   throw new RolloutStageInProgress(`rollback of ${request.packageName} to ${target}: job ${jobId} is ${job.status ?? 'IN_PROGRESS'} (${formatCounts(counts)}); polling again`);
 }
 
-async function startRollbackJob(request: RollbackRequest, plan: RollbackPlan, settings: RolloutSettings, jobId: string, deps: RolloutDeps): Promise<{ canceled: string[] } | { supersededBy: string }> {
+async function startRollbackJob(request: RollbackRequest, plan: RollbackPlan, settings: RolloutSettings, jobId: string, deps: RolloutDeps): Promise<{ canceled: string[] } | { supersededBy: string; reason: string }> {
   const { packageName } = request;
   const target = plan.target.versionName;
   const version = await getPackageVersion(deps.iot, packageName, target);
@@ -67,8 +68,14 @@ async function startRollbackJob(request: RollbackRequest, plan: RollbackPlan, se
   const targets = job.targets ?? stage.targets.map((t) => targetArn(t, version.packageVersionArn!));
   const lease = await takeRolloutLease(deps, packageName, rollbackLeaseOwner(request), `rollback-to-${target}`);
   try {
+    // Another rollback moved the head since this one did (two at once, the other planned later):
+    // the devices follow the head in force, so this stale one hands them nothing.
+    const head = await readHead(deps.lease, request.opensearch.packageName);
+    if (head && head.token !== request.rollbackToken) return { supersededBy: head.head, reason: `another rollback moved the head of ${packageName} to ${head.head} since this one did: the devices follow it` };
     const highest = await getItem(deps.lease.dynamodb, deps.lease.table, highestKey(packageName));
-    if (typeof highest?.version === 'string' && compareVersions(highest.version, plan.head) > 0) return { supersededBy: highest.version };
+    if (typeof highest?.version === 'string' && compareVersions(highest.version, plan.head) > 0) {
+      return { supersededBy: highest.version, reason: `the rollout of ${packageName}@${highest.version}, newer than ${plan.head}, went forward since the rollback was planned` };
+    }
     const canceled: string[] = [];
     for (const group of targets) {
       const handed = await getItem(deps.lease.dynamodb, deps.lease.table, targetKey(packageName, group));
