@@ -113,6 +113,18 @@ describe('rollback: validate the target, then default and deprecations', () => {
     expect(result).toEqual({ defaultVersion: '1.0.0', defaultChanged: false, replacedBy: '1.0.0', deprecated: ['1.2.0'] });
     expect((await iot.send(new GetPackageCommand({ packageName }))).defaultVersionName).toBe('1.0.0');
   });
+
+  it('a default on a version the head in force bars is no release going forward: the later of two rollbacks still moves it to its target', async () => {
+    const { packageName } = await packageWith(['1.0.0', '1.8.0', '1.9.0']);
+    const lease = { dynamodb: db.client, table: 'rollback-catalog-leases', ttlSeconds: 60 };
+    const rollbackToken = token('rb-5');
+    // This rollback, planned against 1.8.0 (the first one's head), moved the head to 1.0.0; the bound stays 1.9.0.
+    await moveHead(lease, await acquireLease(lease, openSearchLeaseKey(`${packageName}-dict`), 'this', 'this'), { head: '1.0.0', barredThrough: '1.9.0', token: rollbackToken });
+    const plan = { ...(await validateRollback({ packageName, targetVersion: '1.0.0' }, iot, s3)), head: '1.8.0' };
+    const result = await rollBackCatalog({ packageName, opensearch: { packageName: `${packageName}-dict` }, rollbackToken }, plan, { iot, lease });
+    expect(result).toMatchObject({ defaultVersion: '1.0.0', defaultChanged: true });
+    expect(result.forward).toBeUndefined();
+  });
 });
 
 /** Publishes `versionName` of an existing package (its release's Promote), optionally making it the default. */

@@ -106,5 +106,16 @@ describe('RollBackRollout', () => {
     expect(created()).toHaveLength(0);
     expect(iot.commandCalls(CancelJobCommand)).toHaveLength(0);
   });
+
+  it('the later of two rollbacks hands the devices its target even when the first one, superseded, never recorded its job (the bad version still the highest)', async () => {
+    await badRelease('1.9.0');
+    const jobId = rollbackJobId(request(), '1.0.0');
+    iot.on(DescribeJobCommand).resolves({});
+    // The first rollback (1.9.0 → 1.8.0) moved the head, then this one (planned against 1.8.0) replaced it.
+    const lease = await acquireLease(store(), openSearchLeaseKey(request().opensearch.packageName), 'rollback', 'rollback');
+    await moveHead(store(), lease, { head: '1.0.0', barredThrough: '1.9.0', token: request().rollbackToken });
+    await expect(rollBackRollout(request(), plan('1.8.0'), SETTINGS, deps())).rejects.toMatchObject({ name: 'RolloutStageInProgress' });
+    expect(created().map((i) => i.jobId)).toContain(jobId);
+  });
 });
 

@@ -1,9 +1,9 @@
 import type { IoTClient } from '@aws-sdk/client-iot';
 import { deprecatePackageVersion, getPackage, getPackageVersion, listPublishedVersions, setDefaultVersion } from '../../clients/iot';
 import { deriveSubToken } from '../identity';
-import { type LeaseStore, releaseLease } from '../lease';
+import { type LeaseStore, type RolledBackHead, releaseLease } from '../lease';
 import { takeRolloutLease } from '../rollout/supersede';
-import { readHead } from './epoch';
+import { barredByRollback, readHead } from './epoch';
 import { compareVersions, newestVersion } from '../version-order';
 import { rollbackLeaseOwner } from './opensearch';
 import type { RollbackPlan } from './validate';
@@ -44,7 +44,7 @@ export async function rollBackCatalog(request: Pick<RollbackRequest, 'packageNam
     // Another rollback moved the head since this one did (its lease ran out while this step was retried): its default stands.
     const head = deps.lease ? await readHead(deps.lease, request.opensearch.packageName) : undefined;
     if (head && head.token !== request.rollbackToken) return { defaultVersion: head.head, defaultChanged: false, replacedBy: head.head };
-    return moveDefault(request, plan, deps);
+    return moveDefault(request, plan, deps, head);
   };
   const moved = deps.withRollout && deps.lease ? await underRolloutLease(request, deps.lease, deps.iot, move) : await move();
   const deprecated: string[] = [];
@@ -66,12 +66,14 @@ async function underRolloutLease<T>(request: Pick<RollbackRequest, 'packageName'
   }
 }
 
-async function moveDefault(request: Pick<RollbackRequest, 'packageName' | 'rollbackToken'>, plan: RollbackPlan, deps: RollbackCatalogDeps): Promise<Omit<RollbackCatalogResult, 'deprecated'>> {
+async function moveDefault(request: Pick<RollbackRequest, 'packageName' | 'rollbackToken'>, plan: RollbackPlan, deps: RollbackCatalogDeps, head: RolledBackHead | undefined): Promise<Omit<RollbackCatalogResult, 'deprecated'>> {
   const { packageName, rollbackToken } = request;
   const target = plan.target.versionName;
-  const forwardOf = async () => newestVersion((await listPublishedVersions(deps.iot, packageName)).filter((v) => compareVersions(v, plan.head) > 0));
+  // Above the planned head and not barred by the head in force (a bad version an earlier rollback barred is no release going forward).
+  const isForward = (v: string) => compareVersions(v, plan.head) > 0 && !barredByRollback(head, v);
+  const forwardOf = async () => newestVersion((await listPublishedVersions(deps.iot, packageName)).filter(isForward));
   const current = (await getPackage(deps.iot, packageName))?.defaultVersionName;
-  if (current !== undefined && compareVersions(current, plan.head) > 0) return { defaultVersion: current, defaultChanged: false, forward: current };
+  if (current !== undefined && isForward(current)) return { defaultVersion: current, defaultChanged: false, forward: current };
   // With a rollout the forward version's RolloutDefault moves the default once its stages passed.
   const forward = deps.withRollout ? undefined : await forwardOf();
   const next = forward ?? target;

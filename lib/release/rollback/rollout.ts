@@ -8,7 +8,7 @@ import type { RolloutSettings } from '../rollout/settings';
 import { fenced, highestKey, record, type RolloutDeps, SUPERSEDED_REASON, takeRolloutLease, targetKey } from '../rollout/supersede';
 import { IOT_JOBS } from '../iot-jobs-constraints';
 import { compareVersions } from '../version-order';
-import { readHead } from './epoch';
+import { barredByRollback, readHead } from './epoch';
 import { RollbackTargetInvalid } from './errors';
 import { rollbackLeaseOwner } from './opensearch';
 import type { RollbackRequest } from './request';
@@ -73,7 +73,9 @@ async function startRollbackJob(request: RollbackRequest, plan: RollbackPlan, se
     const head = await readHead(deps.lease, request.opensearch.packageName);
     if (head && head.token !== request.rollbackToken) return { supersededBy: head.head, reason: `another rollback moved the head of ${packageName} to ${head.head} since this one did: the devices follow it` };
     const highest = await getItem(deps.lease.dynamodb, deps.lease.table, highestKey(packageName));
-    if (typeof highest?.version === 'string' && compareVersions(highest.version, plan.head) > 0) {
+    // Newer than the planned head and not barred: a forward release. (The first of two rollbacks may
+    // have planned against a bad version its successor now bars.)
+    if (typeof highest?.version === 'string' && compareVersions(highest.version, plan.head) > 0 && !barredByRollback(head, highest.version)) {
       return { supersededBy: highest.version, reason: `the rollout of ${packageName}@${highest.version}, newer than ${plan.head}, went forward since the rollback was planned` };
     }
     const canceled: string[] = [];
