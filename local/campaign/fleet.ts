@@ -1,6 +1,7 @@
 import { IoTClient, UpdateIndexingConfigurationCommand, UpdatePackageConfigurationCommand } from '@aws-sdk/client-iot';
 import type { RolloutSettings } from '../../lib/release/rollout/settings';
-import type { DeviceGroupSpec, FleetView } from '../twin';
+import type { ExecutionRecord } from '../engine/executions';
+import type { DeviceGroupSpec, FleetView, TwinCatalog } from '../twin';
 import type { CampaignPlan } from './generate';
 import { checkTimeline, type RollbackLedger } from './heads';
 
@@ -23,12 +24,52 @@ export function rolloutOf(packageName: string): RolloutSettings {
   };
 }
 
-export function devicesOf(packageName: string): DeviceGroupSpec[] {
+/** Which stage's devices fail in the first wave: the canary (the fleet stage must then never start) or the fleet. */
+export type FailingStage = 'canary' | 'fleet';
+
+/** The groups of a package; a `failing` stage's group has one device in three (at least one) fail its job, so the stage, needing 100 %, aborts. */
+export function devicesOf(packageName: string, failing?: FailingStage): DeviceGroupSpec[] {
   const groups = stageGroups(packageName);
+  const outcomes = (stage: FailingStage) => (failing === stage ? { outcomes: { fail: 0.34 } } : {});
   return [
-    { group: groups.canary, count: 2, pickupSeconds: 1, durationSeconds: 5 },
-    { group: groups.fleet, count: 3, pickupSeconds: 1, durationSeconds: 5 },
+    { group: groups.canary, count: 2, pickupSeconds: 1, durationSeconds: 5, ...outcomes('canary') },
+    { group: groups.fleet, count: 3, pickupSeconds: 1, durationSeconds: 5, ...outcomes('fleet') },
   ];
+}
+
+/**
+ * What an aborted rollout must leave (docs/rollout.md "Where the default version moves"): the version
+ * PUBLISHED but not the default, the aborted stage's job ended (CANCELED, or COMPLETED below the
+ * success criterion), no job of that version for a later stage. Checked when the first wave has
+ * ended, before the devices are fixed and the aborted releases redriven (a redrive runs the stage
+ * again as a new job).
+ */
+export function checkAborted(executions: ExecutionRecord[], catalog: TwinCatalog, fleet: FleetView | undefined): { aborted: number; violations: string[] } {
+  const violations: string[] = [];
+  const aborted = executions.filter((e) => e.status === 'FAILED' && e.error === 'RolloutAborted');
+  for (const e of aborted) {
+    const release = e.states.find((s) => s.name === 'Prepare' && s.status === 'SUCCEEDED')?.output as { packageName?: string; versionName?: string } | undefined;
+    const where = /rollout stage (\S+) aborted .*; job (\S+):/.exec(e.cause ?? '');
+    if (!release?.packageName || !release.versionName || !where) {
+      violations.push(`aborted rollout ${e.name}: no release or stage and job in its outcome`);
+      continue;
+    }
+    const { packageName, versionName } = release;
+    const [, stage, jobId] = where;
+    const said = `${e.name} ended RolloutAborted at stage ${stage}`;
+    const pkg = catalog.iot[packageName];
+    if (pkg?.versions[versionName]?.status !== 'PUBLISHED') violations.push(`${said} but ${packageName} ${versionName} is ${pkg?.versions[versionName]?.status ?? 'missing'}`);
+    if (pkg?.defaultVersion === versionName) violations.push(`${said} but ${packageName} defaults to ${versionName}`);
+    const job = fleet?.jobs[jobId!];
+    if (!job || !['CANCELED', 'COMPLETED'].includes(job.status)) violations.push(`${said} but its job ${jobId} is ${job?.status ?? 'missing'}`);
+    const stages = rolloutOf(packageName).stages.map((s) => s.name);
+    const later = stages.slice(stages.indexOf(stage!) + 1).map((s) => stageGroups(packageName)[s as FailingStage]);
+    for (const [id, j] of Object.entries(fleet?.jobs ?? {})) {
+      const ofVersion = j.packageVersions.includes(`${packageName}@${versionName}`);
+      if (ofVersion && j.targets.some((t) => later.some((g) => t.endsWith(`/${g}`)))) violations.push(`${said} but job ${id} handed ${versionName} to a later stage's group`);
+    }
+  }
+  return { aborted: aborted.length, violations };
 }
 
 /** What a person sets up once per account (docs/rollout.md): `$package` updates by jobs, and named shadows in the fleet index. */

@@ -57,8 +57,9 @@ export interface CampaignPlan {
     opensearchTiming: { copyingMs: number; validatingMs: number; associatingMs?: number };
     /** OpenSearch domains: two per OpenSearch package, each already running it. */
     domains: { name: string; packages: string[] }[];
-    /** Simulated devices of the packages with a rollout (local/campaign/fleet.ts). */
+    /** Simulated devices of the packages with a rollout (local/campaign/fleet.ts), and the same once fixed. */
     devices: DeviceGroupSpec[];
+    fixedDevices?: DeviceGroupSpec[];
     faults: FaultRule[];
     uploads: { key: string; content: string; duplicateEvents: number; startAtMs: number }[];
     /** Played after the first wave has settled: re-uploads of released versions. */
@@ -145,7 +146,9 @@ export function generateCampaign(options: CampaignOptions): CampaignPlan {
       opensearchPackages: packages.map((p) => ({ name: `${p}-dict`, type: 'TXT-DICTIONARY' as const, content: 'initial\n' })),
       opensearchTiming: options.faults ? { copyingMs: 40, validatingMs: 40, associatingMs: 40 } : { copyingMs: 5, validatingMs: 5, associatingMs: 5 },
       domains: packages.flatMap((p) => ['a', 'b'].map((d) => ({ name: `${p}-search-${d}`, packages: [`${p}-dict`] }))),
-      devices: [...withRollout].flatMap(devicesOf),
+      // With faults, the first wave's canary (every other package) or fleet devices fail some jobs; they are fixed before the redrives.
+      devices: [...withRollout].flatMap((p, i) => devicesOf(p, options.faults ? (i % 2 ? 'canary' : 'fleet') : undefined)),
+      fixedDevices: [...withRollout].flatMap((p) => devicesOf(p)),
       faults,
       uploads: scenarioUploads(firstAndSecond.filter((u) => !u.secondWave)),
       secondWave: scenarioUploads(firstAndSecond.filter((u) => u.secondWave)),

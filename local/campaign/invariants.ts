@@ -42,6 +42,8 @@ export interface CampaignOutcome {
   heads: Record<string, RolledBackHead | undefined>;
   /** The simulated devices and what their `$package` shadows report. */
   fleet?: FleetView;
+  /** The rollouts aborted in the first wave (device failures), and what they left wrong (local/campaign/fleet.ts). */
+  aborted?: { aborted: number; violations: string[] };
 }
 
 export interface CampaignSummary {
@@ -60,6 +62,8 @@ export interface CampaignSummary {
   devicesBehind: number;
   /** Jobs that handed a device group an older (or barred) version after a newer one. */
   groupRegressions: number;
+  /** Rollouts aborted by device failures in the first wave (then fixed and redriven). */
+  rolloutsAborted: number;
   mutatingCallsPerRelease: number;
   identicalNoOps: number;
   identicalUploads: number;
@@ -116,6 +120,7 @@ export function checkCampaign(plan: CampaignPlan, outcome: CampaignOutcome): Cam
   const endsOn = (p: string) => ledger.expected(plan.scenario.packages[p]!.opensearchPackage, releasedVersions(byPackage, p));
   const devicesBehind = checkDevices(plan, outcome.fleet, endsOn, violations);
   const groupRegressions = checkGroupTimelines(plan, outcome.fleet, ledger, violations);
+  violations.push(...(outcome.aborted?.violations ?? []));
 
   const mutating = MUTATING_CALLS.reduce((n, op) => n + (outcome.calls[op]?.succeeded ?? 0), 0);
   const faults = Object.values(outcome.calls).reduce((n, c) => n + (c.injected ?? 0), 0);
@@ -132,6 +137,7 @@ export function checkCampaign(plan: CampaignPlan, outcome: CampaignOutcome): Cam
     domainRegressions,
     devicesBehind,
     groupRegressions,
+    rolloutsAborted: outcome.aborted?.aborted ?? 0,
     mutatingCallsPerRelease: prepared.length ? mutating / prepared.length : 0,
     identicalNoOps,
     identicalUploads,
@@ -229,7 +235,7 @@ export function summaryLine(s: CampaignSummary, seed: number, wallMs: number): s
   return (
     `campaign seed=${seed} releases=${s.releases} executions=${s.executions} faults=${s.faults} ` +
     `converged=${s.converged}/${s.expectedToConverge} duplicate-versions=${s.duplicateVersions} wrong-defaults=${s.wrongDefaults} ` +
-    `regressions=${s.regressions} domain-regressions=${s.domainRegressions} devices-behind=${s.devicesBehind} group-regressions=${s.groupRegressions} stuck=${s.stuck} identical-no-ops=${s.identicalNoOps}/${s.identicalUploads} ` +
+    `regressions=${s.regressions} domain-regressions=${s.domainRegressions} devices-behind=${s.devicesBehind} group-regressions=${s.groupRegressions} rollouts-aborted=${s.rolloutsAborted} stuck=${s.stuck} identical-no-ops=${s.identicalNoOps}/${s.identicalUploads} ` +
     `rollbacks=${s.rolledBack}/${s.rollbacks} superseded=${s.rollbacksSuperseded} refused=${s.rollbacksRefused} mutating-calls/release=${s.mutatingCallsPerRelease.toFixed(2)} violations=${s.violations.length} wall=${(wallMs / 1000).toFixed(1)}s`
   );
 }

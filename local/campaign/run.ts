@@ -3,7 +3,7 @@ import { playScenario, setUpScenario, type TimedUpload } from '../scenario/play'
 import { LOCAL_BUCKET, LocalSession } from '../session';
 import { checkCampaign, type CampaignSummary } from './invariants';
 import type { CampaignPlan } from './generate';
-import { prepareFleetAccount } from './fleet';
+import { checkAborted, prepareFleetAccount } from './fleet';
 import { headsOf, playRollbackWave } from './rollbacks';
 
 /** After each wave, failed executions are redriven (faults cleared: "once the cause is gone") this many times. */
@@ -58,6 +58,9 @@ export async function runCampaign(plan: CampaignPlan, opts: { timeScale?: number
     if (scenario.devices?.length) await prepareFleetAccount();
     await setUpScenario(session, scenario);
     await playScenario(session, timed(scenario.uploads), scenario.manifests);
+    // What the aborted rollouts left, before the devices are fixed and the releases redriven.
+    const aborted = checkAborted(session.engine.list(), session.twin.catalog(), session.twin.fleet());
+    if (scenario.fixedDevices?.length) session.twin.declareDevices(scenario.fixedDevices);
     const redriven: Record<string, number> = {};
     await redriveFailed(session, redriven);
     // Rollback wave: rollbacks racing releases of the bad, older and newer versions, faults on.
@@ -79,6 +82,7 @@ export async function runCampaign(plan: CampaignPlan, opts: { timeScale?: number
       iotTokenUses: session.twin.iotTokenUses(),
       rollbacks: session.rollbacks.list(),
       fleet: session.twin.fleet(),
+      aborted,
       heads: await headsOf(session, Object.values(scenario.packages).map((p) => p.opensearchPackage)),
     });
     return { summary, wallMs: Date.now() - started, redriven };

@@ -19,6 +19,8 @@ describe('a campaign of concurrent releases', () => {
     // The packages rolled back have staged rollouts: their devices were checked too (local/campaign/fleet.ts).
     expect(plan.scenario.devices.length).toBeGreaterThan(0);
     expect(summary.devicesBehind).toBe(0);
+    // Their first-wave devices failed: rollouts aborted, checked (local/campaign/fleet.ts checkAborted), then fixed and redriven.
+    expect(summary.rolloutsAborted).toBeGreaterThan(0);
     expect(summary.converged).toBe(summary.expectedToConverge);
     expect(summary.expectedToConverge).toBeGreaterThan(30);
     expect(summary.faults).toBeGreaterThan(0);
