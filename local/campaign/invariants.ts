@@ -235,7 +235,8 @@ export function summaryLine(s: CampaignSummary, seed: number, wallMs: number): s
   return (
     `campaign seed=${seed} releases=${s.releases} executions=${s.executions} faults=${s.faults} ` +
     `converged=${s.converged}/${s.expectedToConverge} duplicate-versions=${s.duplicateVersions} wrong-defaults=${s.wrongDefaults} ` +
-    `regressions=${s.regressions} domain-regressions=${s.domainRegressions} devices-behind=${s.devicesBehind} group-regressions=${s.groupRegressions} rollouts-aborted=${s.rolloutsAborted} stuck=${s.stuck} identical-no-ops=${s.identicalNoOps}/${s.identicalUploads} ` +
+    `regressions=${s.regressions} domain-regressions=${s.domainRegressions} devices-behind=${s.devicesBehind} group-regressions=${s.groupRegressions} ` +
+    `rollouts-aborted=${s.rolloutsAborted} stuck=${s.stuck} identical-no-ops=${s.identicalNoOps}/${s.identicalUploads} ` +
     `rollbacks=${s.rolledBack}/${s.rollbacks} superseded=${s.rollbacksSuperseded} refused=${s.rollbacksRefused} mutating-calls/release=${s.mutatingCallsPerRelease.toFixed(2)} violations=${s.violations.length} wall=${(wallMs / 1000).toFixed(1)}s`
   );
 }
