@@ -3,6 +3,7 @@ import { packageSettings, packagesConfigFromEnv } from '../release/config';
 import { ReleaseStateSchema } from '../release/request';
 import type { SbomRun } from '../release/sbom/attach';
 import { sbomPolicy, sbomWaitMinutes } from '../release/sbom/settings';
+import { stateMachineTimeScale } from './state-machine-time-scale';
 import { parseReleaseStep } from './step-handler';
 
 /** The ASL passes the state and the context object's Execution (RedriveTime only exists after a redrive). */
@@ -18,5 +19,5 @@ const SbomStepEventSchema = z.object({
 export function sbomStepInput(event: unknown, step: string): { release: z.infer<typeof ReleaseStateSchema>; run: SbomRun } {
   const { state, execution } = parseReleaseStep(SbomStepEventSchema, event, step, (e) => e.state).input;
   const settings = packageSettings(packagesConfigFromEnv(), state.packageName);
-  return { release: state, run: { policy: sbomPolicy(settings), waitMinutes: sbomWaitMinutes(settings), runStartedAt: Date.parse(execution.RedriveTime ?? execution.StartTime) } };
+  return { release: state, run: { policy: sbomPolicy(settings), waitMinutes: sbomWaitMinutes(settings), runStartedAt: Date.parse(execution.RedriveTime ?? execution.StartTime), timeScale: stateMachineTimeScale() } };
 }

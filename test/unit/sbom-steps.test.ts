@@ -65,6 +65,15 @@ describe('AttachSbom', () => {
     expect(iot.commandCalls(AssociateSbomWithPackageVersionCommand)).toHaveLength(0);
   });
 
+  it('the wait counts in the state machine\'s minutes: under the local engine\'s timeScale 0.01, 30 minutes last 18 s of wall time', async () => {
+    s3.on(HeadObjectCommand).rejects(notFound());
+    iot.on(GetPackageVersionCommand).resolves({ status: 'DRAFT' });
+    const started = Date.parse('2026-12-03T10:00:00Z');
+    const scaled = { ...required(started), timeScale: 0.01 };
+    await expect(attachSbom(release(), scaled, deps(() => started + 17_000))).rejects.toMatchObject({ name: 'SbomNotArrived' });
+    await expect(attachSbom(release(), scaled, deps(() => started + 18_000))).rejects.toMatchObject({ name: 'SbomMissing' });
+  });
+
   it('optional and not there: outcome none; off: no AWS call at all', async () => {
     s3.on(HeadObjectCommand).rejects(notFound());
     expect(await attachSbom(release(), { ...required(), policy: 'optional' }, deps())).toEqual({ policy: 'optional', outcome: 'none' });

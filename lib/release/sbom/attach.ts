@@ -29,6 +29,8 @@ export interface SbomRun {
   waitMinutes: number;
   /** Epoch ms: the execution's start, or its latest redrive (each run waits afresh). */
   runStartedAt: number;
+  /** Wall time per state-machine second (1 on AWS; the local engine's timeScale): the wait counts in the state machine's minutes. */
+  timeScale?: number;
 }
 
 export interface AttachSbomResult {
@@ -42,7 +44,7 @@ export interface AttachSbomResult {
 }
 
 const where = (s: { bucket: string; key: string }) => `s3://${s.bucket}/${s.key}`;
-export const outOfTime = (run: SbomRun, now: () => number) => now() - run.runStartedAt >= run.waitMinutes * 60_000;
+export const outOfTime = (run: SbomRun, now: () => number) => now() - run.runStartedAt >= run.waitMinutes * 60_000 * (run.timeScale ?? 1);
 
 /**
  * AttachSbom: attaches the pinned S3 object version of the release's SBOM to its package
