@@ -5,12 +5,14 @@ import { devicesOf, rolloutOf } from './fleet';
 import { deriveSeed, Prng } from '../twin/core/faults';
 import { LOCAL_BUCKET } from '../session';
 import { planRollbackWave, type RollbackWave } from './rollbacks';
+import { CAMPAIGN_SBOM_WAIT_MINUTES, type PlannedSbom, planSboms } from './sboms';
 
 /**
  * A seeded campaign of concurrent releases: many packages × versions uploaded overlapping and out of
  * order, duplicate events, identical re-uploads, different bytes under a released name, manifests
- * for releases S3 also starts, content OpenSearch rejects, faults on every kind of operation, and
- * rollbacks racing releases (local/campaign/rollbacks.ts).
+ * for releases S3 also starts, content OpenSearch rejects, faults on every kind of operation,
+ * rollbacks racing releases (local/campaign/rollbacks.ts) and SBOMs early, late, invalid or missing
+ * (local/campaign/sboms.ts).
  * The same options always generate the same plan; what the twin then interleaves varies from run
  * to run, which is the point: the invariants must hold for every interleaving.
  */
@@ -52,7 +54,7 @@ export interface CampaignPlan {
   scenario: {
     description: string;
     seed: number;
-    packages: Record<string, { opensearchPackage: string; defaultVersionPolicy: 'if-newer'; rollout?: RolloutSettings }>;
+    packages: Record<string, { opensearchPackage: string; defaultVersionPolicy: 'if-newer'; rollout?: RolloutSettings; sbom?: 'required'; sbomWaitMinutes?: number }>;
     opensearchPackages: { name: string; type: 'TXT-DICTIONARY'; content: string }[];
     opensearchTiming: { copyingMs: number; validatingMs: number; associatingMs?: number };
     /** OpenSearch domains: two per OpenSearch package, each already running it. */
@@ -65,10 +67,15 @@ export interface CampaignPlan {
     /** Played after the first wave has settled: re-uploads of released versions. */
     secondWave: { key: string; content: string; duplicateEvents: number; startAtMs: number }[];
     manifests: { executionName: string; startAtMs: number; manifest: unknown }[];
+    /** Played when the first wave has ended, before its redrives: the corrected and the missing SBOMs (local/campaign/sboms.ts). */
+    fixedSboms?: { key: string; content: string; duplicateEvents: number; startAtMs: number }[];
   };
   uploads: PlannedUpload[];
   /** Between the first wave and the second: rollbacks racing releases (local/campaign/rollbacks.ts). */
   rollbackWave?: RollbackWave;
+  /** The SBOMs uploaded (their uploads are in the scenario's lists), and the packages that require one. */
+  sboms?: PlannedSbom[];
+  sbomRequired?: string[];
 }
 
 const MUTATING_AND_READ_OPERATIONS = [
@@ -134,29 +141,40 @@ export function generateCampaign(options: CampaignOptions): CampaignPlan {
   const firstAndSecond = [...uploads];
   // The packages rolled back hand versions to devices too: a staged rollout each.
   const withRollout = new Set(rollbackWave.rollbacks.map((r) => r.packageName));
+  // SBOMs for some of the others: required, optional, before, after, invalid, missing (local/campaign/sboms.ts).
+  const sboms = planSboms(options, packages, withRollout, firstAndSecond.filter((u) => !u.secondWave));
+  const settingsOf = (p: string) => ({
+    opensearchPackage: `${p}-dict`,
+    defaultVersionPolicy: 'if-newer' as const,
+    ...(withRollout.has(p) && { rollout: rolloutOf(p) }),
+    ...(sboms.required.includes(p) && { sbom: 'required' as const, sbomWaitMinutes: CAMPAIGN_SBOM_WAIT_MINUTES }),
+  });
   uploads.push(...rollbackWave.uploads.map((u) => ({ ...u, secondWave: false, rollbackWave: true })));
   return {
     options,
     uploads,
     rollbackWave,
+    sboms: sboms.sboms,
+    sbomRequired: sboms.required,
     scenario: {
       description: `campaign seed ${options.seed}: ${options.releases} releases over ${options.packages} packages${options.faults ? ', with faults' : ''}`,
       seed: options.seed,
-      packages: Object.fromEntries(packages.map((p) => [p, { opensearchPackage: `${p}-dict`, defaultVersionPolicy: 'if-newer' as const, ...(withRollout.has(p) && { rollout: rolloutOf(p) }) }])),
+      packages: Object.fromEntries(packages.map((p) => [p, settingsOf(p)])),
       opensearchPackages: packages.map((p) => ({ name: `${p}-dict`, type: 'TXT-DICTIONARY' as const, content: 'initial\n' })),
       opensearchTiming: options.faults ? { copyingMs: 40, validatingMs: 40, associatingMs: 40 } : { copyingMs: 5, validatingMs: 5, associatingMs: 5 },
       domains: packages.flatMap((p) => ['a', 'b'].map((d) => ({ name: `${p}-search-${d}`, packages: [`${p}-dict`] }))),
       // With faults, the first wave's canary (every other package) or fleet devices fail some jobs; they are fixed before the redrives.
       devices: [...withRollout].flatMap((p, i) => devicesOf(p, options.faults ? (i % 2 ? 'canary' : 'fleet') : undefined)),
       fixedDevices: [...withRollout].flatMap((p) => devicesOf(p)),
-      faults,
-      uploads: scenarioUploads(firstAndSecond.filter((u) => !u.secondWave)),
-      secondWave: scenarioUploads(firstAndSecond.filter((u) => u.secondWave)),
+      faults: [...faults, ...sboms.faults],
+      uploads: scenarioUploads([...firstAndSecond.filter((u) => !u.secondWave), ...sboms.uploads]),
+      secondWave: scenarioUploads([...firstAndSecond.filter((u) => u.secondWave), ...sboms.secondWave]),
       manifests,
+      fixedSboms: scenarioUploads(sboms.fixes),
     },
   };
 }
 
-function scenarioUploads(uploads: PlannedUpload[]): CampaignPlan['scenario']['uploads'] {
+function scenarioUploads(uploads: Pick<PlannedUpload, 'key' | 'content' | 'duplicateEvents' | 'startAtMs'>[]): CampaignPlan['scenario']['uploads'] {
   return [...uploads].sort((a, b) => a.startAtMs - b.startAtMs).map(({ key, content, duplicateEvents, startAtMs }) => ({ key, content, duplicateEvents, startAtMs }));
 }

@@ -44,6 +44,8 @@ export interface CampaignOutcome {
   fleet?: FleetView;
   /** The rollouts aborted in the first wave (device failures), and what they left wrong (local/campaign/fleet.ts). */
   aborted?: { aborted: number; violations: string[] };
+  /** The releases the SBOM gate held in the first wave, the SBOMs checked at the end, those raced into a release before PUBLISH, and what was wrong (local/campaign/sboms.ts). */
+  sboms?: { gated: number; checked: number; raced: number; violations: string[] };
 }
 
 export interface CampaignSummary {
@@ -64,6 +66,9 @@ export interface CampaignSummary {
   groupRegressions: number;
   /** Rollouts aborted by device failures in the first wave (then fixed and redriven). */
   rolloutsAborted: number;
+  sbomGated: number;
+  sbomsChecked: number;
+  sbomsRaced: number;
   mutatingCallsPerRelease: number;
   identicalNoOps: number;
   identicalUploads: number;
@@ -120,7 +125,7 @@ export function checkCampaign(plan: CampaignPlan, outcome: CampaignOutcome): Cam
   const endsOn = (p: string) => ledger.expected(plan.scenario.packages[p]!.opensearchPackage, releasedVersions(byPackage, p));
   const devicesBehind = checkDevices(plan, outcome.fleet, endsOn, violations);
   const groupRegressions = checkGroupTimelines(plan, outcome.fleet, ledger, violations);
-  violations.push(...(outcome.aborted?.violations ?? []));
+  violations.push(...(outcome.aborted?.violations ?? []), ...(outcome.sboms?.violations ?? []));
 
   const mutating = MUTATING_CALLS.reduce((n, op) => n + (outcome.calls[op]?.succeeded ?? 0), 0);
   const faults = Object.values(outcome.calls).reduce((n, c) => n + (c.injected ?? 0), 0);
@@ -138,6 +143,9 @@ export function checkCampaign(plan: CampaignPlan, outcome: CampaignOutcome): Cam
     devicesBehind,
     groupRegressions,
     rolloutsAborted: outcome.aborted?.aborted ?? 0,
+    sbomGated: outcome.sboms?.gated ?? 0,
+    sbomsChecked: outcome.sboms?.checked ?? 0,
+    sbomsRaced: outcome.sboms?.raced ?? 0,
     mutatingCallsPerRelease: prepared.length ? mutating / prepared.length : 0,
     identicalNoOps,
     identicalUploads,
@@ -236,7 +244,7 @@ export function summaryLine(s: CampaignSummary, seed: number, wallMs: number): s
     `campaign seed=${seed} releases=${s.releases} executions=${s.executions} faults=${s.faults} ` +
     `converged=${s.converged}/${s.expectedToConverge} duplicate-versions=${s.duplicateVersions} wrong-defaults=${s.wrongDefaults} ` +
     `regressions=${s.regressions} domain-regressions=${s.domainRegressions} devices-behind=${s.devicesBehind} group-regressions=${s.groupRegressions} ` +
-    `rollouts-aborted=${s.rolloutsAborted} stuck=${s.stuck} identical-no-ops=${s.identicalNoOps}/${s.identicalUploads} ` +
+    `rollouts-aborted=${s.rolloutsAborted} sbom-gated=${s.sbomGated} sboms-checked=${s.sbomsChecked} sboms-raced=${s.sbomsRaced} stuck=${s.stuck} identical-no-ops=${s.identicalNoOps}/${s.identicalUploads} ` +
     `rollbacks=${s.rolledBack}/${s.rollbacks} superseded=${s.rollbacksSuperseded} refused=${s.rollbacksRefused} mutating-calls/release=${s.mutatingCallsPerRelease.toFixed(2)} violations=${s.violations.length} wall=${(wallMs / 1000).toFixed(1)}s`
   );
 }

@@ -5,6 +5,7 @@ import { checkCampaign, type CampaignSummary } from './invariants';
 import type { CampaignPlan } from './generate';
 import { checkAborted, prepareFleetAccount } from './fleet';
 import { headsOf, playRollbackWave } from './rollbacks';
+import { checkSbomGate, checkSboms, playRacingSboms, sbomValidationsSettled } from './sboms';
 
 /** After each wave, failed executions are redriven (faults cleared: "once the cause is gone") this many times. */
 export const REDRIVE_ROUNDS = 3;
@@ -57,10 +58,18 @@ export async function runCampaign(plan: CampaignPlan, opts: { timeScale?: number
   try {
     if (scenario.devices?.length) await prepareFleetAccount();
     await setUpScenario(session, scenario);
+    let firstWaveOver = false;
+    const racing = playRacingSboms(session, plan.sboms ?? [], () => firstWaveOver);
     await playScenario(session, timed(scenario.uploads), scenario.manifests);
+    firstWaveOver = true;
+    const sbomsRaced = await racing;
+    await session.settled();
     // What the aborted rollouts left, before the devices are fixed and the releases redriven.
     const aborted = checkAborted(session.engine.list(), session.twin.catalog(), session.twin.fleet());
     if (scenario.fixedDevices?.length) session.twin.declareDevices(scenario.fixedDevices);
+    // The SBOM gate held what was invalid or missing; then the corrections and the missing ones are uploaded.
+    const gate = checkSbomGate(plan.sboms ?? [], (p) => scenario.packages[p]?.opensearchPackage, session.engine.list(), session.twin.catalog());
+    await playScenario(session, timed(scenario.fixedSboms ?? []), []);
     const redriven: Record<string, number> = {};
     await redriveFailed(session, redriven);
     // Rollback wave: rollbacks racing releases of the bad, older and newer versions, faults on.
@@ -73,6 +82,8 @@ export async function runCampaign(plan: CampaignPlan, opts: { timeScale?: number
     session.twin.setFaults(scenario.faults);
     await playScenario(session, timed(scenario.secondWave), []);
     await redriveFailed(session, redriven);
+    await sbomValidationsSettled(() => session.twin.catalog());
+    const sbomsEnd = checkSboms(plan.sboms ?? [], plan.sbomRequired ?? [], session.twin.catalog(), (key) => session.twin.s3.findObject(LOCAL_BUCKET, key)?.versionId);
 
     const summary = checkCampaign(plan, {
       executions: session.engine.list(),
@@ -83,6 +94,7 @@ export async function runCampaign(plan: CampaignPlan, opts: { timeScale?: number
       rollbacks: session.rollbacks.list(),
       fleet: session.twin.fleet(),
       aborted,
+      sboms: { gated: gate.gated, checked: sbomsEnd.checked, raced: sbomsRaced, violations: [...gate.violations, ...sbomsEnd.violations] },
       heads: await headsOf(session, Object.values(scenario.packages).map((p) => p.opensearchPackage)),
     });
     return { summary, wallMs: Date.now() - started, redriven };

@@ -21,6 +21,11 @@ describe('a campaign of concurrent releases', () => {
     expect(summary.devicesBehind).toBe(0);
     // Their first-wave devices failed: rollouts aborted, checked (local/campaign/fleet.ts checkAborted), then fixed and redriven.
     expect(summary.rolloutsAborted).toBeGreaterThan(0);
+    // Invalid and missing SBOMs held their releases in the first wave, and every SBOM of a released version was checked (local/campaign/sboms.ts).
+    expect(summary.sbomGated).toBeGreaterThan(0);
+    expect(summary.sbomsChecked).toBeGreaterThan(5);
+    // An optional SBOM landed after its release's CheckSbom looked and before it published: the released version has it all the same.
+    expect(summary.sbomsRaced).toBeGreaterThan(0);
     expect(summary.converged).toBe(summary.expectedToConverge);
     expect(summary.expectedToConverge).toBeGreaterThan(30);
     expect(summary.faults).toBeGreaterThan(0);

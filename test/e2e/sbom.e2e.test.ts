@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PackagesConfig } from '../../lib/release/config';
 import { LOCAL_BUCKET, type LocalSession } from '../../local/session';
 import { CYCLONEDX, CYCLONEDX_WITHOUT_NAME, SPDX, SPDX_WITHOUT_NAMESPACE, sbomZip } from '../support/sboms';
@@ -146,7 +146,7 @@ describe('where the SBOM comes from', () => {
     expect(session.triggerErrors).toEqual([]);
   });
 
-  it('an SBOM for a version that does not exist yet, or is DRAFT, is left to its release', async () => {
+  it('an SBOM for a version that does not exist yet is left to its release', async () => {
     session = await start();
     await session.upload(sbomKey('edge-tools', '3.0.0'), sbomZip({ 'bom.json': CYCLONEDX }));
     await session.settled();
@@ -172,6 +172,21 @@ describe('SBOMs under sbom: optional (the default)', () => {
       validation: 'FAILED',
       failedFiles: [{ fileName: 'a.json', errorCode: 'INCOMPATIBLE_FORMAT', errorMessage: expect.stringContaining('/components/0') }],
     });
+  });
+
+  it('an SBOM landing after CheckSbom looked and before the version is PUBLISHED is not lost: the released version has it', async () => {
+    // A slow OpenSearch import holds the release between CheckSbom (which found nothing) and Promote.
+    session = await startSession({ config: CONFIG, opensearchTiming: { copyingMs: 400, validatingMs: 400 } });
+    await session.createOpenSearchPackage('edge-tools-dict', 'TXT-DICTIONARY', 'initial\n');
+    await session.upload('releases/edge-tools/1.2.0/words.txt', 'alpha\n');
+    const execution = () => executionFor(session!, 'edge-tools', '1.2.0');
+    await vi.waitFor(() => expect(execution().states.some((st) => st.name === 'CheckSbom' && st.status === 'SUCCEEDED')).toBe(true), { timeout: 5_000, interval: 10 });
+    expect(execution().status).toBe('RUNNING');
+    const sbom = await session.upload(sbomKey('edge-tools', '1.2.0'), sbomZip({ 'bom.json': CYCLONEDX }));
+    await session.settled();
+    expect(execution().status).toBe('SUCCEEDED');
+    expect(output(execution()).checkSbom).toEqual({ policy: 'optional', validation: 'NONE' });
+    await vi.waitFor(() => expect(session!.report().catalog.sboms['edge-tools/1.2.0']).toEqual({ s3Location: { bucket: LOCAL_BUCKET, key: sbomKey('edge-tools', '1.2.0'), version: sbom.versionId }, status: 'SUCCEEDED' }), { timeout: 5_000 });
   });
 
   it('no SBOM at all: SUCCEEDED, reported as NONE, nothing attached', async () => {

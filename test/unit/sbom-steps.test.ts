@@ -160,16 +160,28 @@ describe('where the SBOM comes from', () => {
 
 describe('an SBOM arriving on its own (sbomArrived)', () => {
   const event = (key: string) => ({ source: 'aws.s3', 'detail-type': 'Object Created', detail: { bucket: { name: 'artifacts' }, object: { key, 'version-id': 'v1' } } });
-  const config = { packages: { fw: {}, quiet: { sbom: 'off' as const } } };
+  const config = { packages: { fw: {}, gated: { sbom: 'required' as const }, quiet: { sbom: 'off' as const } } };
   const run = (key: string) => attachArrivedSbom(event(key), { iot: new IoTClient({}), s3: new S3Client({}), config });
 
-  it('ignores what is not the convention, an unconfigured package, sbom: off, a missing or DRAFT version, without attaching', async () => {
+  it('ignores what is not the convention, an unconfigured package, sbom: off, a missing version or a DRAFT whose SBOM is required, without attaching', async () => {
     expect((await run('sboms/fw/build-7/bom.zip')).outcome).toBe('ignored');
     expect(await run('sboms/other/1.0.0/sbom.zip')).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining('no configuration') });
     expect(await run('sboms/quiet/1.0.0/sbom.zip')).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining('sbom: off') });
+    iot.on(GetPackageVersionCommand).rejects(Object.assign(new Error('no version'), { name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 404 } }));
+    expect(await run('sboms/fw/1.0.0/sbom.zip')).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining('no such package version') });
     iot.on(GetPackageVersionCommand).resolves({ status: 'DRAFT' });
-    expect(await run('sboms/fw/1.0.0/sbom.zip')).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining('DRAFT') });
+    expect(await run('sboms/gated/1.0.0/sbom.zip')).toMatchObject({ outcome: 'ignored', reason: expect.stringContaining('DRAFT and its SBOM required') });
     expect(iot.commandCalls(AssociateSbomWithPackageVersionCommand)).toHaveLength(0);
+  });
+
+  it('an optional SBOM landing while its release publishes: the DRAFT takes it (its release\'s CheckSbom may have looked already)', async () => {
+    iot.on(GetPackageVersionCommand).resolves({ status: 'DRAFT' });
+    iot.on(AssociateSbomWithPackageVersionCommand).resolves({});
+    s3.on(HeadObjectCommand).resolves({ VersionId: 'v1' });
+    expect(await run('sboms/fw/1.0.0/sbom.zip')).toEqual({ packageName: 'fw', versionName: '1.0.0', outcome: 'attached' });
+    iot.on(GetPackageVersionCommand).resolves({ status: 'DRAFT', sbom: { s3Location: { bucket: 'artifacts', key: 'sboms/fw/1.0.0/sbom.zip', version: 'v1' } } });
+    expect(await run('sboms/fw/1.0.0/sbom.zip')).toMatchObject({ outcome: 'already-attached' });
+    expect(iot.commandCalls(AssociateSbomWithPackageVersionCommand)).toHaveLength(1);
   });
 
   it('a PUBLISHED version without an SBOM gets it, pinned to the newest object version', async () => {

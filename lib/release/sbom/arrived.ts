@@ -15,19 +15,20 @@ export interface SbomArrivedResult {
   versionName?: string;
   /**
    * attached / already-attached / kept-existing: as AttachSbom; ignored: the SBOM is not the
-   * convention's, the package is not configured or its `sbom` is off, or its version is not
-   * released (a release in flight, failed or yet to come takes the SBOM itself).
+   * convention's, the package is not configured or its `sbom` is off, its version does not exist
+   * yet, or it is a DRAFT whose SBOM is required (its release takes and gates on the SBOM itself).
    */
   outcome: 'attached' | 'already-attached' | 'kept-existing' | 'ignored';
   reason?: string;
 }
 
 /**
- * An SBOM uploaded to `sboms/<package>/<version>/sbom.zip` after its release finished: attached
- * to the PUBLISHED (or DEPRECATED) version, which AWS allows without a new version, unless it has
- * an SBOM already (replacing one is an operator's action). Its validation shows in
- * `pkgrelease sbom`; a released version is not gated again. Converges by looking, so a duplicate
- * event attaches nothing twice.
+ * An SBOM uploaded to `sboms/<package>/<version>/sbom.zip` after its release looked for one:
+ * attached to the PUBLISHED (or DEPRECATED) version, which AWS allows without a new version, unless
+ * it has an SBOM already (replacing one is an operator's action), and, for an optional SBOM, to the
+ * DRAFT its release is still publishing (a draft takes the newest). Its validation shows in
+ * `pkgrelease sbom`; nothing is gated again. Converges by looking, so a duplicate event attaches
+ * nothing twice.
  */
 export async function attachArrivedSbom(event: unknown, deps: { iot: IoTClient; s3: S3Client; config: PackagesConfig }): Promise<SbomArrivedResult> {
   const parsed = S3ObjectCreatedEventSchema.safeParse(event);
@@ -39,10 +40,14 @@ export async function attachArrivedSbom(event: unknown, deps: { iot: IoTClient; 
   const [, packageName = '', versionName = ''] = m;
   const ignored = (reason: string): SbomArrivedResult => ({ packageName, versionName, outcome: 'ignored', reason });
   if (!Object.hasOwn(deps.config.packages, packageName)) return ignored(`package "${packageName}" has no configuration`);
-  if (sbomPolicy(packageSettings(deps.config, packageName)) === 'off') return ignored(`package "${packageName}" has sbom: off`);
+  const policy = sbomPolicy(packageSettings(deps.config, packageName));
+  if (policy === 'off') return ignored(`package "${packageName}" has sbom: off`);
   const version = await getPackageVersion(deps.iot, packageName, versionName);
   if (!version) return ignored('no such package version yet: its release attaches the SBOM');
-  if (version.status === 'DRAFT') return ignored('the version is DRAFT: its release (running, waiting or to be redriven) attaches the newest SBOM');
+  // A required SBOM gates its release, which attaches and judges the newest one itself. An optional
+  // one may land after its release's CheckSbom looked and before the version is PUBLISHED: nobody
+  // else would attach it then, so a DRAFT takes it here.
+  if (version.status === 'DRAFT' && policy === 'required') return ignored('the version is DRAFT and its SBOM required: its release (running, waiting or to be redriven) attaches the newest SBOM and gates on it');
   const pinned = await pinSbom(deps.s3, { packageName, versionName, artifact: { bucket: bucket.name } });
   if (!pinned) return ignored(`s3://${bucket.name}/${key} is gone`);
   const release = { packageName, versionName, artifact: { bucket: bucket.name }, clientToken: deriveClientToken({ bucket: pinned.bucket, key: pinned.key, version: pinned.version }) };
