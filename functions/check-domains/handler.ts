@@ -8,6 +8,7 @@ import { ApplyToDomainsResultSchema, nothingToWaitFor } from '../../lib/release/
 import { checkDomains } from '../../lib/release/steps/check-domains';
 import { recordWaitDone, secondsSince } from '../../lib/lambda/metrics';
 import { pollTimingDepsFromEnv } from '../../lib/lambda/poll-timing-deps';
+import { stateMachineTimeScale } from '../../lib/lambda/state-machine-time-scale';
 import { associationKind, learnDuration, startedAssociations } from '../../lib/release/poll-timing';
 
 /** The ASL passes the state and the context object's Execution (RedriveTime only exists after a redrive). */
@@ -39,6 +40,7 @@ export const handler = stepHandler('checkDomains', async (event: unknown) => {
     apply,
     runStartedAt: Date.parse(execution.RedriveTime ?? execution.StartTime),
     waitMinutes: domainWaitMinutes(settings, apply.packageType),
+    timeScale: stateMachineTimeScale(),
   };
   // Returns only once every domain is done: the lease is given up then.
   const result = await underLease(state, update.packageName, (assertLease, rolledBack) => checkDomains({ ...input, rolledBack }, domainsClient(), assertLease), () => true);

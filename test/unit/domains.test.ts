@@ -280,6 +280,10 @@ describe('failures', () => {
     const e = await failure(checkDomains({ release: r, update: f.input(r).update, apply, runStartedAt: apply.startedAt, waitMinutes: 5 }, os, noLease, () => apply.startedAt + 5 * 60_000));
     expect(e).toBeInstanceOf(DomainNotReady);
     expect(e.message).toContain('after 5 minutes');
+    // In the local engine's minutes (timeScale 0.01): the same budget lasts 3 s of wall time.
+    const scaled = { release: r, update: f.input(r).update, apply, runStartedAt: apply.startedAt, waitMinutes: 5, timeScale: 0.01 };
+    await expect(checkDomains(scaled, os, noLease, () => apply.startedAt + 2_999)).rejects.toBeInstanceOf(DomainsPending);
+    await expect(checkDomains(scaled, os, noLease, () => apply.startedAt + 3_000)).rejects.toBeInstanceOf(DomainNotReady);
   });
 
   it('no association without the lease', async () => {

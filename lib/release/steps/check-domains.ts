@@ -17,8 +17,10 @@ export interface CheckDomainsInput {
    * domain again instead of failing on the same old failure.
    */
   runStartedAt: number;
-  /** Poll budget of this package (config `domainWaitMinutes`), counted per run. */
+  /** Poll budget of this package (config `domainWaitMinutes`), counted per run in the state machine's minutes. */
   waitMinutes: number;
+  /** Wall time per state-machine second (1 on AWS; the local engine's timeScale, lib/lambda/state-machine-time-scale.ts). */
+  timeScale?: number;
   /** The head a rollback moved, as the lease record holds it. */
   rolledBack?: RolledBackHead;
 }
@@ -65,7 +67,7 @@ export async function checkDomains(input: CheckDomainsInput, opensearch: OpenSea
   }
 
   const settled = reports.every((r) => ['active', 'dissociated', 'failed'].includes(r.outcome));
-  const outOfTime = now() - Math.max(input.apply.startedAt, input.runStartedAt) >= input.waitMinutes * 60_000;
+  const outOfTime = now() - Math.max(input.apply.startedAt, input.runStartedAt) >= input.waitMinutes * 60_000 * (input.timeScale ?? 1);
   // A failure is reported once the other domains have settled, so the error shows the whole rollout.
   const first = failures[0];
   if (first && (settled || outOfTime)) {
