@@ -160,5 +160,8 @@ describe('local console API: rollback', () => {
     expect(edgeAgent().defaultVersion).toBe('1.0.0');
     expect(edgeAgent().versions['1.1.0']!.status).toBe('DEPRECATED');
     expect((await call('GET', '/api/catalog')).body).toMatchObject({ iot: { 'edge-agent': { rollbackTargets: [] } } });
+    // Its page names the package and the version it went back to, as a rollback.
+    const detail = await call('GET', `/api/execution?arn=${encodeURIComponent(String(res.body.executionArn))}`);
+    expect(detail.body.release).toEqual({ package: 'edge-agent', version: '1.0.0', opensearchPackage: 'edge-agent-dict', rollback: true });
   });
 });

@@ -46,7 +46,7 @@ export async function executionPage(arn) {
     if (seen === lastSeen) return;
     lastSeen = seen;
     head.replaceChildren(el('span', { class: 'mono' }, x.name), badge(x.status, `s-${x.status}`),
-      detail.release.package ? el('span', { class: 'muted' }, `${detail.release.package} @ ${detail.release.version ?? '?'}`) : '');
+      detail.release.package ? el('span', { class: 'muted' }, releaseLabel(detail.release)) : '');
     renderActions(x);
     const key = JSON.stringify(detail.states.map((s) => [s.name, s.outcome, s.entries, s.retries]));
     if (key !== graphKey) {
@@ -99,6 +99,12 @@ export async function executionPage(arn) {
   }
 
   refresh();
+}
+
+/** "edge-agent @ 1.2.0" for a release; "edge-agent: rollback to 1.0.0" for a rollback. */
+function releaseLabel(release) {
+  const version = release.version ?? '(version not known yet)';
+  return release.rollback ? `${release.package}: rollback to ${version}` : `${release.package} @ ${version}`;
 }
 
 function legend() {
