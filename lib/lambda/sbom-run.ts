@@ -1,10 +1,13 @@
 import * as z from '../validation/zod';
 import { packageSettings, packagesConfigFromEnv } from '../release/config';
 import { ReleaseStateSchema } from '../release/request';
-import type { SbomRun } from '../release/sbom/attach';
+import { ATTACH_OUTCOMES, type SbomRun } from '../release/sbom/attach';
 import { sbomPolicy, sbomWaitMinutes } from '../release/sbom/settings';
 import { stateMachineTimeScale } from './state-machine-time-scale';
 import { parseReleaseStep } from './step-handler';
+
+/** AttachSbom's result, as CheckSbom finds it in the state (`steps.attachSbom`); anything else is ignored. */
+const AttachOutcomeSchema = z.object({ attachSbom: z.optional(z.object({ outcome: z.enum(ATTACH_OUTCOMES) })) });
 
 /** The ASL passes the state and the context object's Execution (RedriveTime only exists after a redrive). */
 const SbomStepEventSchema = z.object({
@@ -19,5 +22,12 @@ const SbomStepEventSchema = z.object({
 export function sbomStepInput(event: unknown, step: string): { release: z.infer<typeof ReleaseStateSchema>; run: SbomRun } {
   const { state, execution } = parseReleaseStep(SbomStepEventSchema, event, step, (e) => e.state).input;
   const settings = packageSettings(packagesConfigFromEnv(), state.packageName);
-  return { release: state, run: { policy: sbomPolicy(settings), waitMinutes: sbomWaitMinutes(settings), runStartedAt: Date.parse(execution.RedriveTime ?? execution.StartTime), timeScale: stateMachineTimeScale() } };
+  const run: SbomRun = {
+    policy: sbomPolicy(settings),
+    waitMinutes: sbomWaitMinutes(settings),
+    runStartedAt: Date.parse(execution.RedriveTime ?? execution.StartTime),
+    timeScale: stateMachineTimeScale(),
+    attachOutcome: AttachOutcomeSchema.safeParse(state.steps).data?.attachSbom?.outcome,
+  };
+  return { release: state, run };
 }

@@ -103,6 +103,17 @@ describe('AttachSbom', () => {
 describe('CheckSbom', () => {
   const attached = { bucket: 'artifacts', key: 'sboms/fw/1.0.0/sbom.zip', version: 'v2' };
 
+  it('optional, and AttachSbom found none at the convention\'s key: NONE without a call (sbom-arrived attaches one uploaded since)', async () => {
+    const optional: SbomRun = { policy: 'optional', waitMinutes: 30, runStartedAt: Date.now(), attachOutcome: 'none' };
+    expect(await checkSbom(release(), optional, deps())).toEqual({ policy: 'optional', validation: 'NONE' });
+    expect([...iot.calls(), ...s3.calls()]).toHaveLength(0);
+    // A key the manifest named is looked at again: sbom-arrived only knows the convention's.
+    s3.on(HeadObjectCommand).rejects(notFound());
+    iot.on(GetPackageVersionCommand).resolves({ status: 'DRAFT' });
+    expect(await checkSbom(release({ key: 'sboms/fw/custom.zip', from: 'manifest' }), optional, deps())).toEqual({ policy: 'optional', validation: 'NONE' });
+    expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(1);
+  });
+
   it('IN_PROGRESS is SbomValidating (the poll); SUCCEEDED returns the SBOM', async () => {
     s3.on(HeadObjectCommand).resolves({ VersionId: 'v2' });
     iot.on(GetPackageVersionCommand).resolves({ status: 'DRAFT', sbom: { s3Location: attached }, sbomValidationStatus: 'IN_PROGRESS' });

@@ -31,7 +31,11 @@ export interface SbomRun {
   runStartedAt: number;
   /** Wall time per state-machine second (1 on AWS; the local engine's timeScale): the wait counts in the state machine's minutes. */
   timeScale?: number;
+  /** For CheckSbom: what this release's AttachSbom found (`steps.attachSbom.outcome`). */
+  attachOutcome?: AttachSbomResult['outcome'];
 }
+
+export const ATTACH_OUTCOMES = ['off', 'none', 'attached', 'already-attached', 'kept-existing'] as const;
 
 export interface AttachSbomResult {
   policy: SbomPolicy;
@@ -39,7 +43,7 @@ export interface AttachSbomResult {
    * off: the package ignores SBOMs; none: no SBOM (optional); attached / already-attached: this
    * SBOM object version is the version's; kept-existing: a released version keeps the SBOM it has.
    */
-  outcome: 'off' | 'none' | 'attached' | 'already-attached' | 'kept-existing';
+  outcome: (typeof ATTACH_OUTCOMES)[number];
   sbom?: PinnedSbom;
 }
 
