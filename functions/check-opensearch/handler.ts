@@ -2,6 +2,7 @@ import * as z from '../../lib/validation/zod';
 import { parseReleaseStep, stepHandler } from '../../lib/lambda/step-handler';
 import { ReleaseStateSchema } from '../../lib/release/request';
 import { checkOpenSearch } from '../../lib/release/steps/check-opensearch';
+import { UpdateOpenSearchResultSchema } from '../../lib/release/steps/import-result';
 import { openSearchDepsFromEnv } from '../../lib/lambda/opensearch-deps';
 import { recordWaitDone, secondsSince } from '../../lib/lambda/metrics';
 import { pollTimingDepsFromEnv } from '../../lib/lambda/poll-timing-deps';
@@ -9,17 +10,7 @@ import { learnDuration } from '../../lib/release/poll-timing';
 
 const CheckStateSchema = z.extend(ReleaseStateSchema, {
   steps: z.looseObject({
-    updateOpenSearch: z.object({
-      packageId: z.string(),
-      packageName: z.string(),
-      outcome: z.enum(['importing', 'served', 'superseded']),
-      commitMessage: z.string(),
-      packageVersion: z.optional(z.string()),
-      servedVersion: z.optional(z.string()),
-      fence: z.optional(z.number().check(z.int())),
-      packageType: z.optional(z.string()),
-      startedAt: z.optional(z.number()),
-    }),
+    updateOpenSearch: UpdateOpenSearchResultSchema,
   }),
 });
 

@@ -4,20 +4,11 @@ import { parseRollbackStep } from '../../lib/lambda/rollback-step';
 import { stepHandler } from '../../lib/lambda/step-handler';
 import { checkRollbackImport } from '../../lib/release/rollback/check-opensearch';
 import { RollbackStateSchema } from '../../lib/release/rollback/request';
+import { UpdateOpenSearchResultSchema } from '../../lib/release/steps/import-result';
 
 const CheckImportSchema = z.extend(RollbackStateSchema, {
   steps: z.looseObject({
-    rollBackOpenSearch: z.object({
-      packageId: z.string(),
-      packageName: z.string(),
-      outcome: z.enum(['importing', 'served', 'superseded']),
-      commitMessage: z.string(),
-      packageVersion: z.optional(z.string()),
-      servedVersion: z.optional(z.string()),
-      fence: z.optional(z.number().check(z.int())),
-      packageType: z.optional(z.string()),
-      startedAt: z.optional(z.number()),
-    }),
+    rollBackOpenSearch: UpdateOpenSearchResultSchema,
   }),
 });
 
