@@ -36,6 +36,7 @@ const allow = (Sid, Action, Resource) => ({ Sid, Effect: 'Allow', Action, Resour
 const getAtt = (id) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 const sub = (text) => ({ 'Fn::Sub': text });
 const executionsArn = sub('arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${ReleaseStateMachine.Name}:*');
+const rollbackExecutionsArn = sub('arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${RollbackStateMachine.Name}:*');
 const domainsArn = sub('arn:${AWS::Partition}:es:${AWS::Region}:${AWS::AccountId}:domain/*');
 
 /** Statements shared by several functions; `p` holds the bucket prefixes, `iot` the configured package ARNs, `jobs` the rollout's. */
@@ -184,7 +185,7 @@ function grants(s) {
       table: LEASE,
       own: [
         // The event names the execution but not the failed state: read it from the history.
-        allow('ReadFailedExecution', 'states:GetExecutionHistory', executionsArn),
+        allow('ReadFailedExecution', 'states:GetExecutionHistory', [executionsArn, rollbackExecutionsArn]),
         allow('PublishFailures', 'sns:Publish', { Ref: 'FailureTopic' }),
         // Publishing to a topic encrypted with a customer managed key uses the key.
         allow('EncryptFailures', ['kms:GenerateDataKey', 'kms:Decrypt'], getAtt('FailureTopicKey')),

@@ -5,7 +5,7 @@ import { leaseStoreFromEnv } from '../../lib/lambda/lease-store';
 import { logger } from '../../lib/lambda/logger';
 import { packagesConfigFromEnv } from '../../lib/release/config';
 import { freeLeaseOfEndedExecution } from '../../lib/release/lease-cleanup';
-import { buildNotification, ExecutionStatusChangeEventSchema } from '../../lib/notifications/format';
+import { buildNotification, ExecutionStatusChangeEventSchema, rollbackInputOf } from '../../lib/notifications/format';
 import { summariseReleaseInput } from '../../lib/notifications/release-summary';
 import { recordExecutionEnded } from '../../lib/lambda/metrics';
 import { publishNotification } from '../../lib/notifications/publish';
@@ -32,9 +32,10 @@ export const handler = async (event: unknown, context: Context): Promise<void> =
   const freed = await freeLeaseOfEndedExecution(event, { lease: leaseStoreFromEnv(), config: packagesConfigFromEnv() });
   if (freed) logger.info('freed the OpenSearch package lease the execution held', { lease: freed });
 
-  // Every ended execution (the rule sends successes too): its outcome, duration and redrive as metrics.
+  // Every ended release (the rule sends successes too): its outcome, duration and redrive as metrics.
+  // A rollback's failure is notified, not counted as a release's.
   const parsed = ExecutionStatusChangeEventSchema.safeParse(event);
-  if (parsed.success) {
+  if (parsed.success && !rollbackInputOf(parsed.data.detail.input)) {
     const summary = summariseReleaseInput(parsed.data.detail.input);
     recordExecutionEnded(parsed.data.detail, { packageName: summary.package, versionName: summary.version });
   }

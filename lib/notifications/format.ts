@@ -4,6 +4,7 @@ import { type ExecutionFailure, getExecutionFailure, readableCause } from '../cl
 import { notifyEventIssue } from './invalid-event';
 import { summariseReleaseInput } from './release-summary';
 import { redriveAdvice } from '../release/redrive-policy';
+import { type RollbackInput, RollbackInputSchema } from '../release/rollback/request';
 
 /**
  * Failure notifications: a Step Functions "Execution Status Change" event (EventBridge) → the
@@ -64,23 +65,45 @@ export function executionConsoleUrl(executionArn: string, region = executionArn.
   return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${executionArn}`;
 }
 
+/** A rollback's input (statemachines/rollback.asl.json), or undefined for a release's (or unreadable) input. */
+export function rollbackInputOf(input: string | null | undefined): RollbackInput | undefined {
+  try {
+    return RollbackInputSchema.safeParse(input ? JSON.parse(input) : undefined).data;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Pure: the event plus what the history says about the failure → the SNS subject and message. */
 export function formatNotification(event: ExecutionStatusChangeEvent, failure: ExecutionFailure = {}): Notification {
   const d = event.detail;
   const release = summariseReleaseInput(d.input);
+  const rollback = rollbackInputOf(d.input);
   const error = d.error || failure.error;
   const cause = redact(readableCause(d.cause) ?? failure.cause);
   // The catalog's action for the error (SbomInvalid, RolloutAborted, ...): what the reader does next.
   const advice = redriveAdvice(error);
-  const what = release.package && release.version ? `${release.package}@${release.version}` : d.name;
+  const what = rollback ? `rollback of ${rollback.packageName} to ${rollback.targetVersion}` : release.package && release.version ? `${release.package}@${release.version}` : d.name;
+  const kind = rollback ? 'rollback' : 'release';
 
   const subject = subjectLine(
     `pkgrelease ${d.status}: ${what}${failure.state ? ` at ${failure.state}` : ''}${error ? ` (${error})` : ''}`,
   );
-  const rows: [string, string | number | null | undefined][] = [
-    ['Package', release.package ?? 'unknown (not in the execution input)'],
-    ['Version', release.version ?? 'unknown'],
-    ['Client token', release.clientToken],
+  type Row = [string, string | number | null | undefined];
+  const identity: Row[] = rollback
+    ? [
+        ['Package', rollback.packageName],
+        ['Rollback to', rollback.targetVersion],
+        ['Requested by', rollback.requestedBy],
+        ['Reason', rollback.reason],
+      ]
+    : [
+        ['Package', release.package ?? 'unknown (not in the execution input)'],
+        ['Version', release.version ?? 'unknown'],
+        ['Client token', release.clientToken],
+      ];
+  const rows: Row[] = [
+    ...identity,
     ['Status', d.status],
     ['Failed state', failure.state ?? 'unknown'],
     ['Error', error ?? 'none reported'],
@@ -95,7 +118,7 @@ export function formatNotification(event: ExecutionStatusChangeEvent, failure: E
   ];
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;
   const message = [
-    `A pkgrelease release did not complete: ${d.status}.`,
+    `A pkgrelease ${kind} did not complete: ${d.status}.`,
     '',
     ...rows.filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => `${`${k}:`.padEnd(width)}${v}`),
     '',
@@ -103,7 +126,7 @@ export function formatNotification(event: ExecutionStatusChangeEvent, failure: E
     '',
     ...(advice.redrivable
       ? ['Fix the cause, then Redrive the execution (it resumes at the failed state, with the same input):', `  pkgrelease redrive ${d.executionArn}`]
-      : [`A redrive cannot fix ${error}: act as above, then start a new release.`]),
+      : [`A redrive cannot fix ${error}: act as above, then start a new ${kind}.`]),
   ].join('\n');
   return { subject, message };
 }

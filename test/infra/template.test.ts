@@ -514,8 +514,9 @@ describe('serverless package (CloudFormation template)', () => {
 
   describe('failure notification', () => {
     const executionsArn = { 'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${ReleaseStateMachine.Name}:*' };
+    const rollbackExecutionsArn = { 'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${RollbackStateMachine.Name}:*' };
 
-    it('sends FAILED / TIMED_OUT / ABORTED executions of this machine to the notify function', () => {
+    it('sends FAILED / TIMED_OUT / ABORTED executions of the release and the rollback machines to the notify function', () => {
       const rule = resource('ReleaseFailedRule');
       expect(rule.Type).toBe('AWS::Events::Rule');
       const pattern = rule.Properties.EventPattern as JsonObject;
@@ -523,7 +524,7 @@ describe('serverless package (CloudFormation template)', () => {
       expect(pattern['detail-type']).toEqual(['Step Functions Execution Status Change']);
       const detail = pattern.detail as JsonObject;
       expect([...(detail.status as string[])].sort()).toEqual(['ABORTED', 'FAILED', 'TIMED_OUT']);
-      expect(detail.stateMachineArn).toEqual([ref('ReleaseStateMachine')]);
+      expect(detail.stateMachineArn).toEqual([ref('ReleaseStateMachine'), ref('RollbackStateMachine')]);
       const targets = rule.Properties.Targets as JsonObject[];
       expect(targets).toHaveLength(1);
       expect(targets[0]).toMatchObject({ Id: expect.any(String), Arn: getAtt('NotifyLambdaFunction') });
@@ -572,11 +573,11 @@ describe('serverless package (CloudFormation template)', () => {
       expect(resource('NotifyDeadLetterQueue').Properties.SqsManagedSseEnabled).toBe(true);
     });
 
-    it('lets the notify role read executions of this machine, publish to the topic and dead-letter, nothing more', () => {
+    it('lets the notify role read executions of the two machines, publish to the topic and dead-letter, nothing more', () => {
       const statements = roleStatements(roleIdOf('notify')).filter((s) => !asArray(s.Action).some((a) => /^(logs|xray):/.test(a)));
       expect(statements.map(({ Sid: _sid, ...s }) => s)).toEqual([
         { Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: getAtt('IdempotencyTable') },
-        { Effect: 'Allow', Action: 'states:GetExecutionHistory', Resource: executionsArn },
+        { Effect: 'Allow', Action: 'states:GetExecutionHistory', Resource: [executionsArn, rollbackExecutionsArn] },
         { Effect: 'Allow', Action: 'sns:Publish', Resource: ref('FailureTopic') },
         { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: getAtt('FailureTopicKey') },
         { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: getAtt('NotifyDeadLetterQueue') },

@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getExecutionFailure } from '../../lib/clients/sfn';
 import { buildNotification, formatNotification, redact, subjectLine } from '../../lib/notifications/format';
+import { setMetricsSink } from '../../lib/lambda/metrics';
+import { EmfLog } from '../../local/twin/emf-log';
 import { throttled } from './aws-errors';
 
 const sfn = mockClient(SFNClient);
@@ -16,6 +18,20 @@ const dynamodb = mockClient(DynamoDBClient);
 // biome-ignore lint/suspicious/noExplicitAny: each test edits the fixture event freely
 function statusChange(): any {
   return JSON.parse(readFileSync(new URL('./fixtures/sfn-execution-status-change-failed.json', import.meta.url), 'utf8'));
+}
+
+/** The same failure, of a rollback execution (statemachines/rollback.asl.json). */
+// biome-ignore lint/suspicious/noExplicitAny: each test edits the fixture event freely
+function rollbackFailed(): any {
+  const event = statusChange();
+  const name = 'rollback-edge-agent-1.0.0-2f9c41d07a3b5e68';
+  event.detail.stateMachineArn = 'arn:aws:states:eu-west-1:123456789012:stateMachine:pkgrelease-prod-rollback';
+  event.detail.executionArn = `arn:aws:states:eu-west-1:123456789012:execution:pkgrelease-prod-rollback:${name}`;
+  event.detail.name = name;
+  event.detail.input = JSON.stringify({ packageName: 'edge-agent', targetVersion: '1.0.0', requestedBy: 'alice', reason: 'bad dictionary in 1.1.0', rollbackToken: '2f9c41d07a3b5e68' });
+  event.detail.error = 'OpenSearchPackageFailed';
+  event.detail.cause = '{"errorMessage":"the import of 1.0.0 failed"}';
+  return event;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: each test edits the fixture event freely
@@ -115,6 +131,16 @@ describe('failure notification', () => {
     expect(note.message).toContain('A redrive cannot fix VersionConflict');
   });
 
+  it('names a rollback as a rollback: the package, the version it goes back to, who asked and why', () => {
+    const note = formatNotification(rollbackFailed(), { state: 'RollBackOpenSearch' });
+    expect(note.subject).toBe('pkgrelease FAILED: rollback of edge-agent to 1.0.0 at RollBackOpenSearch (OpenSearchPackageFailed)');
+    const lines = note.message.split('\n');
+    expect(lines[0]).toBe('A pkgrelease rollback did not complete: FAILED.');
+    expect(lines).toEqual(expect.arrayContaining(['Package:       edge-agent', 'Rollback to:   1.0.0', 'Requested by:  alice', 'Reason:        bad dictionary in 1.1.0']));
+    expect(note.message).not.toContain('Version:');
+    expect(note.message).toContain('start a new rollback');
+  });
+
   it('masks credential fields in any cause', () => {
     expect(redact('{"accessKeyId":"AKIA1","secretAccessKey":"s3cr3t","sessionToken":"tok","other":"kept"}')).toBe(
       '{"accessKeyId":"<redacted>","secretAccessKey":"<redacted>","sessionToken":"<redacted>","other":"kept"}',
@@ -202,6 +228,21 @@ describe('notify handler', () => {
       Subject: 'pkgrelease FAILED: edge-agent@1.2.0 at CreateVersion (VersionConflict)',
       Message: expect.stringContaining('Failed state:  CreateVersion'),
     });
+  });
+
+  it('notifies a failed rollback, and counts it in no release metric', async () => {
+    const { handler } = await import('../../functions/notify/handler');
+    const metrics = new EmfLog();
+    setMetricsSink((line) => metrics.record(line));
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: historyNewestFirst });
+    sns.on(PublishCommand).resolves({ MessageId: 'm-4' });
+
+    await handler(rollbackFailed(), { functionName: 'notify', awsRequestId: 'r-4' } as Context);
+    expect(sns.commandCalls(PublishCommand)[0]!.args[0].input.Subject).toMatch(/^pkgrelease FAILED: rollback of edge-agent to 1\.0\.0/);
+    expect(metrics.metrics()).toEqual([]);
+    // The release's failure, for comparison, is counted.
+    await handler(statusChange(), { functionName: 'notify', awsRequestId: 'r-5' } as Context);
+    expect(metrics.metrics().map((m) => m.name)).toContain('ReleasesFailed');
   });
 
   it('fails loudly without a topic, and publishes nothing for a non-failure status', async () => {
