@@ -95,7 +95,8 @@ export function formatNotification(event: ExecutionStatusChangeEvent, failure: E
         ['Package', rollback.packageName],
         ['Rollback to', rollback.targetVersion],
         ['Requested by', rollback.requestedBy],
-        ['Reason', rollback.reason],
+        // Free text a person typed: masked like a cause, in case it holds a credential.
+        ['Reason', redact(rollback.reason)],
       ]
     : [
         ['Package', release.package ?? 'unknown (not in the execution input)'],
