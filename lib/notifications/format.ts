@@ -4,7 +4,7 @@ import { type ExecutionFailure, getExecutionFailure, readableCause } from '../cl
 import { notifyEventIssue } from './invalid-event';
 import { summariseReleaseInput } from './release-summary';
 import { redriveAdvice } from '../release/redrive-policy';
-import { type RollbackInput, RollbackInputSchema } from '../release/rollback/request';
+import { rollbackInputOf } from '../release/rollback/request';
 
 /**
  * Failure notifications: a Step Functions "Execution Status Change" event (EventBridge) → the
@@ -63,15 +63,6 @@ const CAUSE_MAX = 2000;
 
 export function executionConsoleUrl(executionArn: string, region = executionArn.split(':')[3]): string {
   return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${executionArn}`;
-}
-
-/** A rollback's input (statemachines/rollback.asl.json), or undefined for a release's (or unreadable) input. */
-export function rollbackInputOf(input: string | null | undefined): RollbackInput | undefined {
-  try {
-    return RollbackInputSchema.safeParse(input ? JSON.parse(input) : undefined).data;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Pure: the event plus what the history says about the failure → the SNS subject and message. */

@@ -1,6 +1,6 @@
 import { IoTClient, UpdateIndexingConfigurationCommand, UpdatePackageConfigurationCommand } from '@aws-sdk/client-iot';
 import type { RolloutSettings } from '../../lib/release/rollout/settings';
-import type { ExecutionRecord } from '../engine/executions';
+import { type ExecutionRecord, preparedVersionOf } from '../engine/executions';
 import type { DeviceGroupSpec, FleetView, TwinCatalog } from '../twin';
 import type { CampaignPlan } from './generate';
 import { checkTimeline, type RollbackLedger } from './heads';
@@ -48,9 +48,9 @@ export function checkAborted(executions: ExecutionRecord[], catalog: TwinCatalog
   const violations: string[] = [];
   const aborted = executions.filter((e) => e.status === 'FAILED' && e.error === 'RolloutAborted');
   for (const e of aborted) {
-    const release = e.states.find((s) => s.name === 'Prepare' && s.status === 'SUCCEEDED')?.output as { packageName?: string; versionName?: string } | undefined;
+    const release = preparedVersionOf(e);
     const where = /rollout stage (\S+) aborted .*; job (\S+):/.exec(e.cause ?? '');
-    if (!release?.packageName || !release.versionName || !where) {
+    if (!release || !where) {
       violations.push(`aborted rollout ${e.name}: no release or stage and job in its outcome`);
       continue;
     }

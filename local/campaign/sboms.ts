@@ -1,6 +1,6 @@
 import { parseCommitMessage } from '../../lib/release/identity';
 import { conventionalSbomKey } from '../../lib/release/sbom/settings';
-import type { ExecutionRecord } from '../engine/executions';
+import { type ExecutionRecord, preparedVersionOf } from '../engine/executions';
 import type { LocalSession } from '../session';
 import type { FaultRule, TwinCatalog } from '../twin';
 import { deriveSeed, Prng } from '../twin/core/faults';
@@ -107,12 +107,6 @@ export function planSboms(options: CampaignOptions, packages: string[], rolledBa
   return plan;
 }
 
-/** Which version an execution released, from its Prepare output. */
-function versionOfExecution(e: ExecutionRecord): { packageName: string; versionName: string } | undefined {
-  const out = e.states.find((s) => s.name === 'Prepare' && s.status === 'SUCCEEDED')?.output as { packageName?: string; versionName?: string } | undefined;
-  return out?.packageName && out.versionName ? { packageName: out.packageName, versionName: out.versionName } : undefined;
-}
-
 /**
  * The gate, when the first wave has ended and before the SBOMs are fixed: a version whose SBOM is
  * invalid or missing is not PUBLISHED, no release of it SUCCEEDED, and OpenSearch never imported it.
@@ -127,7 +121,7 @@ export function checkSbomGate(
   const gatedVersions = new Set(sboms.filter((s) => s.required && GATED.includes(s.kind)).map((s) => `${s.packageName}/${s.versionName}`));
   let gated = 0;
   for (const e of executions) {
-    const v = versionOfExecution(e);
+    const v = preparedVersionOf(e);
     if (!v || !gatedVersions.has(`${v.packageName}/${v.versionName}`)) continue;
     if (e.status === 'FAILED' && GATE_ERRORS.includes(e.error ?? '')) gated++;
     if (e.status === 'SUCCEEDED') violations.push(`sbom gate: ${e.name} SUCCEEDED for ${v.packageName}@${v.versionName}, whose SBOM is invalid or missing`);
@@ -185,7 +179,7 @@ export async function playRacingSboms(session: LocalSession, sboms: readonly Pla
   while (pending.size && !firstWaveOver()) {
     const iot = session.twin.catalog().iot;
     for (const e of session.engine.list()) {
-      const v = e.status === 'RUNNING' && e.states.some((st) => st.name === 'CheckSbom' && st.status === 'SUCCEEDED') ? versionOfExecution(e) : undefined;
+      const v = e.status === 'RUNNING' && e.states.some((st) => st.name === 'CheckSbom' && st.status === 'SUCCEEDED') ? preparedVersionOf(e) : undefined;
       const id = v && `${v.packageName}/${v.versionName}`;
       const s = id && pending.get(id);
       if (!v || !id || !s || iot[v.packageName]?.versions[v.versionName]?.status !== 'DRAFT') continue;

@@ -8,7 +8,7 @@ import { describeExecution, listExecutionsSince } from '../../lib/clients/sfn';
 import { summariseReleaseInput } from '../../lib/notifications/release-summary';
 import { isCommitOf, parseCommitMessage } from '../../lib/release/identity';
 import { type RedriveAdvice, redriveAdvice } from '../../lib/release/redrive-policy';
-import { RollbackInputSchema } from '../../lib/release/rollback/request';
+import { rollbackInputOf } from '../../lib/release/rollback/request';
 import { loadDefinitionText } from '../engine/definition';
 import type { ConsoleDeps } from './deps';
 import { withoutCredentials } from './redact';
@@ -107,29 +107,21 @@ export async function executionDetail(deps: ConsoleDeps, executionArn: string): 
  * ValidateRollback), else from the input. A rollback's version is its target.
  */
 function releaseOf(events: HistoryEvent[], input: string | undefined): Release {
-  const rollback = RollbackInputSchema.safeParse(parsedOrUndefined(input));
+  const rollback = rollbackInputOf(input);
   for (const event of events) {
     const output = event.stateExitedEventDetails?.output;
     const request = output ? (JSON.parse(output) as { packageName?: unknown; versionName?: unknown; opensearch?: { packageName?: unknown } }) : undefined;
     const opensearchPackage = typeof request?.opensearch?.packageName === 'string' ? request.opensearch.packageName : undefined;
-    if (rollback.success && request?.packageName === rollback.data.packageName && opensearchPackage) {
-      return { package: rollback.data.packageName, version: rollback.data.targetVersion, opensearchPackage, rollback: true };
+    if (rollback && request?.packageName === rollback.packageName && opensearchPackage) {
+      return { package: rollback.packageName, version: rollback.targetVersion, opensearchPackage, rollback: true };
     }
     if (typeof request?.packageName === 'string' && typeof request.versionName === 'string') {
       return { package: request.packageName, version: request.versionName, opensearchPackage };
     }
   }
-  if (rollback.success) return { package: rollback.data.packageName, version: rollback.data.targetVersion, rollback: true };
+  if (rollback) return { package: rollback.packageName, version: rollback.targetVersion, rollback: true };
   const summary = summariseReleaseInput(input);
   return { package: summary.package, version: summary.version };
-}
-
-function parsedOrUndefined(text: string | undefined): unknown {
-  try {
-    return text ? JSON.parse(text) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** What this release did to the catalog: its IoT version and the default, and its OpenSearch package. */

@@ -37,6 +37,12 @@ export function failedState(execution: ExecutionRecord): StateRecord | undefined
   return [...execution.states].reverse().find((s) => s.status === 'FAILED');
 }
 
+/** Which package version an execution releases, once Prepare has produced the canonical request. */
+export function preparedVersionOf(execution: ExecutionRecord): { packageName: string; versionName: string } | undefined {
+  const out = execution.states.find((s) => s.name === 'Prepare' && s.status === 'SUCCEEDED')?.output as { packageName?: unknown; versionName?: unknown } | undefined;
+  return typeof out?.packageName === 'string' && typeof out.versionName === 'string' ? { packageName: out.packageName, versionName: out.versionName } : undefined;
+}
+
 /** The release's clientToken, once Prepare has produced the canonical request. */
 export function executionClientToken(execution: ExecutionRecord): string | undefined {
   for (const s of execution.states) {

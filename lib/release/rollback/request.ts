@@ -14,6 +14,15 @@ export const RollbackInputSchema = z.strictObject({
 });
 export type RollbackInput = z.infer<typeof RollbackInputSchema>;
 
+/** A rollback's input from an execution's input text, or undefined for a release's (or unreadable) input. */
+export function rollbackInputOf(input: string | null | undefined): RollbackInput | undefined {
+  try {
+    return RollbackInputSchema.safeParse(input ? JSON.parse(input) : undefined).data;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The request as the steps use it: the input, the OpenSearch package from the configuration, the execution. */
 export const RollbackRequestSchema = z.object({
   ...RollbackInputSchema.shape,

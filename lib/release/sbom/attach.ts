@@ -4,6 +4,7 @@ import { associateSbom } from '../../clients/iot-sbom';
 import { getPackageVersion, type PackageVersion } from '../../clients/iot';
 import { InvalidRelease } from '../errors';
 import { deriveSubToken } from '../identity';
+import { budgetSpent } from '../run-budget';
 import { SbomMissing, SbomNotArrived } from './errors';
 import type { SbomPolicy } from './settings';
 import { type PinnedSbom, pinSbom, type SbomRef } from './source';
@@ -48,7 +49,7 @@ export interface AttachSbomResult {
 }
 
 const where = (s: { bucket: string; key: string }) => `s3://${s.bucket}/${s.key}`;
-export const outOfTime = (run: SbomRun, now: () => number) => now() - run.runStartedAt >= run.waitMinutes * 60_000 * (run.timeScale ?? 1);
+export const outOfTime = (run: SbomRun, now: () => number) => budgetSpent(run.runStartedAt, run.waitMinutes, run.timeScale, now);
 
 /**
  * AttachSbom: attaches the pinned S3 object version of the release's SBOM to its package

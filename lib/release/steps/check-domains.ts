@@ -4,6 +4,7 @@ import { associateUnderLease, classify, type DomainRelease, type DomainReport, t
 import { DomainAssociationFailed, DomainNotReady, DomainsPending, DomainsPendingBlueGreen } from '../errors';
 import type { RolledBackHead } from '../lease';
 import { barredByRollback } from '../rollback/epoch';
+import { budgetSpent } from '../run-budget';
 import type { ApplyToDomainsResult } from './apply-to-domains';
 import type { UpdateOpenSearchResult } from './update-opensearch';
 
@@ -67,7 +68,7 @@ export async function checkDomains(input: CheckDomainsInput, opensearch: OpenSea
   }
 
   const settled = reports.every((r) => ['active', 'dissociated', 'failed'].includes(r.outcome));
-  const outOfTime = now() - Math.max(input.apply.startedAt, input.runStartedAt) >= input.waitMinutes * 60_000 * (input.timeScale ?? 1);
+  const outOfTime = budgetSpent(Math.max(input.apply.startedAt, input.runStartedAt), input.waitMinutes, input.timeScale, now);
   // A failure is reported once the other domains have settled, so the error shows the whole rollout.
   const first = failures[0];
   if (first && (settled || outOfTime)) {
