@@ -51,6 +51,22 @@ export const TRIGGER_FUNCTION: LocalFunction = { name: 'trigger', load: once(() 
 /** Object Created under sboms/ (its own EventBridge rule): an SBOM for a released version. */
 export const SBOM_ARRIVED_FUNCTION: LocalFunction = { name: 'sbomArrived', load: once(() => import('../../functions/sbom-arrived/handler')) };
 
+/** Every local function by its name: what the Lambda thread (lambda-thread/) looks an invocation up in. */
+export const LOCAL_FUNCTIONS_BY_NAME: Record<string, LocalFunction> = Object.fromEntries(
+  [...Object.values(STEP_FUNCTIONS_BY_PLACEHOLDER), TRIGGER_FUNCTION, SBOM_ARRIVED_FUNCTION].map((fn) => [fn.name, fn]),
+);
+
+/** Runs an invocation somewhere other than this event loop (lambda-thread/LambdaThread). */
+export interface LambdaRuntime {
+  invoke(functionName: string, event: unknown, timeoutSeconds: number): Promise<unknown>;
+}
+let runtime: LambdaRuntime | undefined;
+
+/** Sends every invocation to `to` from now on; undefined: run handlers in this thread (the default). */
+export function useLambdaRuntime(to: LambdaRuntime | undefined): void {
+  runtime = to;
+}
+
 /** A Lambda-like context: function name (part of every idempotency key) and remaining time. */
 export function lambdaContext(functionName: string, timeoutSeconds: number): Context {
   const deadline = Date.now() + timeoutSeconds * 1000;
@@ -76,18 +92,26 @@ export function lambdaContext(functionName: string, timeoutSeconds: number): Con
  * `timeoutSeconds` is the Lambda's timeout (the handler's remaining time, from when it runs);
  * `callerWaitsSeconds` how long the caller waits for the answer (the engine's Task timeout): an
  * invocation still queued for a slot by then never runs, since its state has already timed out.
+ * The handler runs on the Lambda threads when the session has them (useLambdaRuntime), else here.
  */
 export async function invokeLocally(fn: LocalFunction, event: unknown, timeoutSeconds: number, callerWaitsSeconds = timeoutSeconds): Promise<unknown> {
-  const { handler } = await fn.load();
+  const elsewhere = runtime;
+  if (!elsewhere) await fn.load();
   const callerGivesUpAt = Date.now() + callerWaitsSeconds * 1000;
   return withinLocalLambdaConcurrency(async () => {
     if (Date.now() >= callerGivesUpAt) throw Object.assign(new Error(`not run: queued past its caller's ${callerWaitsSeconds} s timeout`), { name: 'States.Timeout' });
-    try {
-      // A JSON round trip, as the Lambda service does, so no handler sees another's objects.
-      return JSON.parse(JSON.stringify((await handler(JSON.parse(JSON.stringify(event)) as never, lambdaContext(fn.name, timeoutSeconds))) ?? null));
-    } catch (e) {
-      const err = e as Error;
-      throw Object.assign(new Error(err.message), { name: err.name || 'Error' });
-    }
+    return elsewhere ? elsewhere.invoke(fn.name, event, timeoutSeconds) : invokeInThisThread(fn, event, timeoutSeconds);
   });
+}
+
+/** One invocation on this thread's event loop, the result or error as the Lambda service passes them. */
+export async function invokeInThisThread(fn: LocalFunction, event: unknown, timeoutSeconds: number): Promise<unknown> {
+  const { handler } = await fn.load();
+  try {
+    // A JSON round trip, as the Lambda service does, so no handler sees another's objects.
+    return JSON.parse(JSON.stringify((await handler(JSON.parse(JSON.stringify(event)) as never, lambdaContext(fn.name, timeoutSeconds))) ?? null));
+  } catch (e) {
+    const err = e as Error;
+    throw Object.assign(new Error(err.message), { name: err.name || 'Error' });
+  }
 }

@@ -5,6 +5,8 @@ import { setMetricsSink } from '../../lib/lambda/metrics';
 import type { PackagesConfig } from '../../lib/release/config';
 import { executionEndRecorder } from '../engine/execution-end';
 import type { ExecutionRecord } from '../engine/executions';
+import { useLambdaRuntime } from '../engine/functions';
+import { LambdaThreads } from '../engine/lambda-thread/lambda-thread';
 import { LocalStepFunctions } from '../engine/local-sfn';
 import { loadDefinitionText, ROLLBACK_ASL_PATH } from '../engine/definition';
 import { rollbackMachineName } from '../../lib/release/rollback/machine';
@@ -57,6 +59,8 @@ export interface LocalSessionOptions {
   fleetIndexing?: boolean;
   /** Simulated devices (docs/fleet-twin.md); their jobs run in the session's timeScale. */
   devices?: DeviceGroupSpec[];
+  /** Runs the handlers on this many threads of their own (engine/lambda-thread/; the CLI's sessions: LOCAL_LAMBDA_THREADS); absent or 0: on the main thread. */
+  lambdaThreads?: number;
 }
 
 export interface UploadOptions {
@@ -71,6 +75,7 @@ export class LocalSession {
   /** The EMF metric lines the handlers printed (lib/lambda/metrics.ts), in order: what CloudWatch would extract. */
   readonly metrics = new EmfLog();
   private readonly events: EventDelivery;
+  private lambdaThreads?: LambdaThreads;
 
   private constructor(
     readonly twin: Twin,
@@ -96,6 +101,9 @@ export class LocalSession {
     limitHeapGrowth();
     const base = options.basePort;
     const ports = base ? { s3: base + PORT_OFFSETS.s3, iot: base + PORT_OFFSETS.iot, opensearch: base + PORT_OFFSETS.opensearch, dynamodb: base + PORT_OFFSETS.dynamodb } : undefined;
+    let session: LocalSession | undefined;
+    // Started first, so that the threads' own start (a module loader each, tsx) overlaps the twin's.
+    const threads = options.lambdaThreads ? LambdaThreads.start(options.lambdaThreads, (line) => session?.metrics.record(line)) : undefined;
     const twin = await startTwin({
       seed: options.seed,
       faults: options.faults,
@@ -108,7 +116,6 @@ export class LocalSession {
       // The SBOM validation runs in the session's scaled time, as its waits and polls do.
       sbomTimeScale: options.timeScale ?? DEFAULT_TIME_SCALE,
     });
-    let session: LocalSession | undefined;
     const files = new SessionFiles(options.stateDir, () => ({ executions: [...engine.list(), ...rollbacks.list()], calls: session!.totalCalls() }));
     const recordEnd = executionEndRecorder();
     const engine = new LocalStepFunctions({
@@ -145,6 +152,10 @@ export class LocalSession {
     session = new LocalSession(twin, engine, rollbacks, sfnApi, files, options);
     const live = session;
     live.useEnvironment();
+    if (threads) {
+      live.lambdaThreads = await threads;
+      useLambdaRuntime(live.lambdaThreads);
+    }
     twin.s3.ensureBucket(LOCAL_BUCKET);
     twin.s3.onObjectCreated((e) => live.events.objectCreated(e));
     return live;
@@ -246,7 +257,8 @@ export class LocalSession {
 
   async close(): Promise<void> {
     await this.settled();
-    await Promise.all([this.sfnApi.close(), this.twin.close()]);
+    if (this.lambdaThreads) useLambdaRuntime(undefined);
+    await Promise.all([this.sfnApi.close(), this.twin.close(), this.lambdaThreads?.close()]);
     this.restoreEnv();
   }
 }
