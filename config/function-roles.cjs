@@ -22,8 +22,8 @@ const RECORDS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 
 const LEASE = ['dynamodb:UpdateItem'];
 /** The lease, and a look at who holds it (GetItem). */
 const LEASE_AND_LOOK = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
-/** The lease, and the package's learned durations (lib/release/poll-timing.ts: GetItem, then a plain UpdateItem). */
-const LEASE_AND_DURATIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem'];
+/** The lease, and the package's learned durations (lib/release/poll-timing.ts: an atomic append, no read). */
+const LEASE_AND_DURATIONS = ['dynamodb:UpdateItem'];
 /** Steps that converge by looking only (the SBOM steps): no table statement at all. */
 const NO_TABLE = [];
 

@@ -52,3 +52,42 @@ export async function setAttribute(client: DynamoDBClient, table: string, id: st
     }),
   );
 }
+
+/**
+ * Appends `value` to the list attribute `name` in one atomic UpdateItem (creating the item and the
+ * list when missing): concurrent appends all land. Returns the list as it is after this append.
+ */
+export async function appendToList(client: DynamoDBClient, table: string, id: string, name: string, value: unknown): Promise<unknown[]> {
+  const out = await client.send(
+    new UpdateItemCommand({
+      TableName: table,
+      Key: { id: { S: id } },
+      UpdateExpression: 'SET #name = list_append(if_not_exists(#name, :empty), :value)',
+      ExpressionAttributeNames: { '#name': name },
+      ExpressionAttributeValues: marshall({ ':empty': [], ':value': [value] }, { removeUndefinedValues: true }),
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  const list = out.Attributes ? unmarshall(out.Attributes)[name] : undefined;
+  return Array.isArray(list) ? list : [];
+}
+
+/**
+ * Removes the first `count` elements of the list attribute `name`, only while it still holds
+ * `size` elements: after an append nobody here has seen, it is left alone (false). The paths are
+ * listed last first, so they name the same elements whether a store resolves each against the list
+ * as it was or, as dynalite (the local store) does, removes them one at a time, shifting the rest
+ * (first-first there removed every other element: test/unit/poll-timing-store.test.ts).
+ */
+export async function dropListHead(client: DynamoDBClient, table: string, id: string, name: string, count: number, size: number): Promise<boolean> {
+  if (count <= 0) return true;
+  const result = await conditionalUpdate(client, {
+    table,
+    id,
+    update: `REMOVE ${Array.from({ length: count }, (_, i) => `#name[${count - 1 - i}]`).join(', ')}`,
+    condition: 'size(#name) = :size',
+    names: { '#name': name },
+    values: { ':size': size },
+  });
+  return result.ok;
+}

@@ -1,4 +1,4 @@
-import { getItem, setAttribute } from '../clients/dynamodb';
+import { appendToList, dropListHead, getItem, setAttribute } from '../clients/dynamodb';
 import type { DomainReport } from './domain-state';
 import { holdLeaseThrough, type LeaseStore, openSearchLeaseKey } from './lease';
 
@@ -16,13 +16,18 @@ import { holdLeaseThrough, type LeaseStore, openSearchLeaseKey } from './lease';
  * or write of the durations means no first wait.
  *
  * The durations live in the table of the leases and idempotency records, one item per OpenSearch
- * package (never with the table's TTL attribute), one attribute per kind of work holding its last
- * KEPT_OBSERVATIONS durations in seconds. Writes are plain updates after a read: two releases of one
- * package are serialized by its lease, and a lost observation only means one fewer to learn from.
+ * package (never with the table's TTL attribute), one attribute per kind of work holding its recent
+ * durations in seconds, oldest first, of which the last KEPT_OBSERVATIONS count. A write is one
+ * atomic append (no read first: two releases of one package are serialized by its lease anyway, but
+ * a redrive days later or a lease taken back after expiry must not drop another's observation);
+ * once a list holds TRIM_AT it is cut back to the last KEPT_OBSERVATIONS, by a removal that only
+ * applies while nobody appended since.
  */
 export type WorkKind = 'import' | 'association' | 'blueGreen';
 
 export const KEPT_OBSERVATIONS = 5;
+/** A list is cut back once it is this long: one extra write per KEPT_OBSERVATIONS + 1 records. */
+export const TRIM_AT = 2 * KEPT_OBSERVATIONS;
 /**
  * The first wait, as a share of the fastest of the last observations, by how many there are: the
  * fewer runs seen, the less the fastest of them says about how fast the next can be (with one run
@@ -80,15 +85,30 @@ export function firstPollSeconds(observations: readonly number[], elapsedSeconds
 /** The last observations of one kind of work for one OpenSearch package (oldest first). */
 export async function observedDurations(store: DurationStore, opensearchPackage: string, kind: WorkKind): Promise<number[]> {
   const item = await getItem(store.dynamodb, store.table, durationsKey(opensearchPackage));
-  const list = item?.[kind];
-  return Array.isArray(list) ? list.filter(isDuration) : [];
+  return lastDurations(item?.[kind]);
 }
 
-/** Adds one observation (seconds), keeping the last KEPT_OBSERVATIONS; returns what is kept. */
+/**
+ * Adds one observation (seconds); returns the last KEPT_OBSERVATIONS. An attribute that is not a
+ * list (an item edited by hand) is replaced by a new list rather than blocking every later record.
+ */
 export async function recordDuration(store: DurationStore, opensearchPackage: string, kind: WorkKind, seconds: number): Promise<number[]> {
-  const kept = [...(await observedDurations(store, opensearchPackage, kind)), Math.round(seconds * 10) / 10].slice(-KEPT_OBSERVATIONS);
-  await setAttribute(store.dynamodb, store.table, durationsKey(opensearchPackage), kind, kept);
-  return kept;
+  const id = durationsKey(opensearchPackage);
+  const observation = Math.round(seconds * 10) / 10;
+  let list: unknown[];
+  try {
+    list = await appendToList(store.dynamodb, store.table, id, kind, observation);
+  } catch (e) {
+    if ((e as Error).name !== 'ValidationException') throw e;
+    await setAttribute(store.dynamodb, store.table, id, kind, [observation]);
+    list = [observation];
+  }
+  if (list.length >= TRIM_AT) await dropListHead(store.dynamodb, store.table, id, kind, list.length - KEPT_OBSERVATIONS, list.length);
+  return lastDurations(list);
+}
+
+function lastDurations(list: unknown): number[] {
+  return Array.isArray(list) ? list.filter(isDuration).slice(-KEPT_OBSERVATIONS) : [];
 }
 
 /**

@@ -9,9 +9,11 @@ import {
   firstPollSeconds,
   IMPORT_WAIT_BOUND_SECONDS,
   importFirstWait,
+  KEPT_OBSERVATIONS,
   learnDuration,
   observedDurations,
   recordDuration,
+  TRIM_AT,
 } from '../../lib/release/poll-timing';
 import { readAslText } from '../infra/project';
 
@@ -67,21 +69,32 @@ describe('firstPollSeconds', () => {
 });
 
 describe('the durations record', () => {
-  it('keeps the last 5 observations of one kind, oldest first, with a plain update of that kind only', async () => {
-    ddb.on(GetItemCommand).resolves(item({ import: [91, 92, 93, 94, 95], association: [300] }));
-    ddb.on(UpdateItemCommand).resolves({});
+  it('appends the observation to its kind in one atomic update, no read first, and returns the last 5', async () => {
+    ddb.on(UpdateItemCommand).resolves({ Attributes: marshall({ import: [91, 92, 93, 94, 95, 88] }) });
     await expect(recordDuration(store, 'edge-agent-dict', 'import', 88.04)).resolves.toEqual([92, 93, 94, 95, 88]);
-    expect(ddb.commandCalls(GetItemCommand)[0]!.args[0].input).toMatchObject({ TableName: 'idempotency', Key: { id: { S: 'durations#opensearch-package#edge-agent-dict' } } });
+    expect(ddb.commandCalls(GetItemCommand)).toHaveLength(0);
     expect(written()).toEqual([
-      { key: { id: { S: 'durations#opensearch-package#edge-agent-dict' } }, update: 'SET #name = :value', condition: undefined, values: { ':value': [92, 93, 94, 95, 88] }, names: { '#name': 'import' } },
+      {
+        key: { id: { S: 'durations#opensearch-package#edge-agent-dict' } },
+        update: 'SET #name = list_append(if_not_exists(#name, :empty), :value)',
+        condition: undefined,
+        values: { ':empty': [], ':value': [88] },
+        names: { '#name': 'import' },
+      },
     ]);
   });
 
-  it('starts a record for a package without one', async () => {
-    ddb.on(GetItemCommand).resolves({});
-    ddb.on(UpdateItemCommand).resolves({});
+  it(`cuts a list of ${TRIM_AT} back to the last ${KEPT_OBSERVATIONS}, only if nobody appended since`, async () => {
+    const ten = Array.from({ length: TRIM_AT }, (_, i) => 90 + i);
+    ddb.on(UpdateItemCommand).resolvesOnce({ Attributes: marshall({ import: ten }) }).resolves({ Attributes: marshall({ import: ten.slice(-KEPT_OBSERVATIONS) }) });
+    await expect(recordDuration(store, 'edge-agent-dict', 'import', 99)).resolves.toEqual(ten.slice(-KEPT_OBSERVATIONS));
+    expect(written()[1]).toMatchObject({ update: 'REMOVE #name[4], #name[3], #name[2], #name[1], #name[0]', condition: 'size(#name) = :size', values: { ':size': TRIM_AT } });
+  });
+
+  it('replaces a kind that is not a list (an item edited by hand) instead of failing every record', async () => {
+    ddb.on(UpdateItemCommand).rejectsOnce(Object.assign(new Error('An operand in the update expression has an incorrect data type'), { name: 'ValidationException' })).resolves({});
     await expect(recordDuration(store, 'edge-agent-dict', 'blueGreen', 1500)).resolves.toEqual([1500]);
-    expect(written()[0]!.names).toEqual({ '#name': 'blueGreen' });
+    expect(written()[1]).toMatchObject({ update: 'SET #name = :value', values: { ':value': [1500] }, names: { '#name': 'blueGreen' } });
   });
 
   it('reads only durations from the record', async () => {
@@ -91,11 +104,10 @@ describe('the durations record', () => {
   });
 
   it('a failed write is reported and ignored', async () => {
-    ddb.on(GetItemCommand).resolves({});
     ddb.on(UpdateItemCommand).rejects(Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' }));
     const warn = vi.fn();
     await expect(learnDuration('edge-agent-dict', 'import', NOW - 90_000, deps(warn))).resolves.toBeUndefined();
-    expect(ddb.commandCalls(UpdateItemCommand)[0]!.args[0].input.ExpressionAttributeValues).toEqual(marshall({ ':value': [90] }));
+    expect(ddb.commandCalls(UpdateItemCommand)[0]!.args[0].input.ExpressionAttributeValues).toEqual(marshall({ ':empty': [], ':value': [90] }));
     expect(warn).toHaveBeenCalledOnce();
     expect(warn.mock.calls[0]![0]).toMatch(/could not record the import duration of edge-agent-dict/);
   });
