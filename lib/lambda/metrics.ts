@@ -46,18 +46,31 @@ export function setMetricsSink(to: Sink | undefined): void {
 }
 
 /**
- * Publishes `values` as one EMF line with `dimensions`. A Metrics object per call, not one per
- * process: the local engine runs many invocations in one process at once, and Powertools keeps
- * dimensions and buffered metrics on the object.
+ * Publishes `values` as one EMF line with `dimensions`. One Metrics object per process (a Lambda
+ * sandbox, or the local engine's thread running many invocations at once) is safe because this
+ * function adds and publishes in one synchronous call, so no other invocation's dimensions or
+ * metrics can land on it in between, and publishing clears them (one object per call cost a
+ * Console and an environment read each time).
  */
 export function emitMetrics(dimensions: Record<string, string>, values: Partial<Record<MetricName, number>>, metadata: Record<string, string> = {}): void {
-  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
+  const metrics = sharedMetrics();
   // Powertools prints through its own console; the sink replaces it (the property is internal).
-  if (sink) (metrics as unknown as { console: { log: Sink } }).console = { log: sink };
+  const printer = metrics as unknown as { console: { log: Sink } };
+  printer.console = sink ? { log: sink } : stdoutConsole!;
   for (const [name, value] of Object.entries(dimensions)) metrics.addDimension(name, value);
   for (const [name, value] of Object.entries(values)) if (value !== undefined) metrics.addMetric(name, METRIC_UNITS[name as MetricName], value);
   for (const [key, value] of Object.entries(metadata)) metrics.addMetadata(key, value);
   metrics.publishStoredMetrics();
+}
+
+let shared: Metrics | undefined;
+let stdoutConsole: { log: Sink } | undefined;
+function sharedMetrics(): Metrics {
+  if (!shared) {
+    shared = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
+    stdoutConsole = (shared as unknown as { console: { log: Sink } }).console;
+  }
+  return shared;
 }
 
 /** What a release is, for metadata: package and version (never dimensions). */
