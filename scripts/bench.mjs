@@ -11,6 +11,7 @@
  *   npm run bench                        # N = 10, 100, 1000; 3 runs each; writes docs/benchmarks.md
  *   npm run bench -- --quick             # smoke run: N = 10 once, cold init sampled 3 times, no file written
  *   npm run bench -- --sizes 100,300 --runs 5 [--no-write]
+ *   npm run bench -- --sizes 1000 --baseline ../base   # also runs another checkout's CLI, each run paired with one of ours
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,6 +37,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --runs <3>           runs per size (medians shown)
   --init-samples <7>   fresh processes per handler for cold init
   --no-write           print the table, leave docs/benchmarks.md alone
+  --baseline <dir>     another checkout (its own npm ci done) whose CLI runs the same scenarios,
+                       alternating with ours run by run: the table adds the wall-time ratio
   --help               print these options
 
 The latency in simulated time: npm run bench:latency -- --help`;
@@ -49,6 +52,7 @@ try {
       runs: { type: 'string' },
       'init-samples': { type: 'string' },
       'no-write': { type: 'boolean', default: false },
+      baseline: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   }));
@@ -64,16 +68,28 @@ const sizes = (args.sizes ?? (args.quick ? '10' : '10,100,1000')).split(',').map
 const runs = Number(args.runs ?? (args.quick ? 1 : 3));
 const initSamples = Number(args['init-samples'] ?? (args.quick ? 3 : 7));
 const write = !args.quick && !args['no-write'];
+const baseline = args.baseline && resolve(args.baseline);
+if (baseline && !existsSync(join(baseline, 'bin/pkgrelease.js'))) {
+  console.error(`bench: --baseline ${args.baseline} has no bin/pkgrelease.js: give a checkout of this project (with its npm ci done)\n\n${USAGE}`);
+  process.exit(2);
+}
 
 async function measureSize(n, dir) {
   const scenarioFile = join(dir, `bench-${n}.json`);
   writeFileSync(scenarioFile, JSON.stringify(benchScenario(n)));
   const samples = [];
+  // The machines here are noisy over minutes: each of our runs is paired with the baseline's next to it.
+  const pairRatios = [];
   for (let i = 0; i < runs; i++) {
     const run = await runLocal({ root: ROOT, scenarioFile, usageFile: join(dir, `usage-${n}-${i}.json`) });
     const figures = reportFigures(ROOT, run.report, n);
     process.stderr.write(`N=${n} run ${i + 1}/${runs}: ${(run.wallMs / 1000).toFixed(1)} s wall, ${figures.succeeded}/${n} succeeded, ${run.stderrLines.length} stderr lines\n`);
     samples.push({ ...run, figures });
+    if (baseline) {
+      const base = await runLocal({ root: ROOT, cliRoot: baseline, scenarioFile, usageFile: join(dir, `usage-base-${n}-${i}.json`) });
+      process.stderr.write(`N=${n} baseline run ${i + 1}/${runs}: ${(base.wallMs / 1000).toFixed(1)} s wall\n`);
+      pairRatios.push({ ratio: run.wallMs / base.wallMs, baseWallMs: base.wallMs });
+    }
   }
   const pick = (f) => median(samples.map(f));
   // Call and transition counts depend on races between same-package releases: the median run's.
@@ -87,6 +103,7 @@ async function measureSize(n, dir) {
     stderrLines: Math.max(...samples.map((s) => s.stderrLines.length)),
     stderrExample: samples.flatMap((s) => s.stderrLines)[0],
     figures: middle.figures,
+    baseline: pairRatios.length ? { ratio: median(pairRatios.map((p) => p.ratio)), wallMs: median(pairRatios.map((p) => p.baseWallMs)) } : undefined,
   };
 }
 
@@ -96,6 +113,7 @@ function table(rows, memoryMb, init, startUp) {
   const head = ['N', 'wall s', 'CPU s', 'ms/release', 'peak RSS MiB', 'ratio', 'succeeded', 'stderr lines', 'mutating calls/release', 'read calls/release', 'DynamoDB writes / reads per release', 'transitions/release', 'Lambda invocations/release', 'AWS $ per 1k releases', 'cold init (worst handler; its floor)', 'largest zip KB', 'pkgrelease --help ms'];
   const worst = init.reduce((a, b) => (b.ratio > a.ratio ? b : a));
   const largest = Math.max(...init.map((h) => h.zipBytes)) / 1024;
+  if (baseline) head.push('vs baseline (wall, median of paired runs)');
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of rows) {
     const tenth = rows.find((o) => o.n * 10 === r.n);
@@ -115,6 +133,7 @@ function table(rows, memoryMb, init, startUp) {
       fmt(r.figures.transitionsPerRelease, 2), fmt(r.figures.invocationsPerRelease, 2),
       `$${fmt(cost.total, 3)} (SFN $${fmt(cost.stepFunctions, 3)} + λ $${fmt(cost.lambda, 3)} + DynamoDB $${fmt(cost.dynamodb, 3)})`,
       `${fmt(worst.ratio, 2)}× ${worst.name} (floor ${fmt(worst.floorRatio, 2)}×)`, fmt(largest, 0), `${fmt(startUp.helpMs, 0)} (node -e 0: ${fmt(startUp.bareNodeMs, 0)})`,
+      ...(r.baseline ? [`${fmt(r.baseline.ratio, 2)}× (baseline ${fmt(r.baseline.wallMs / 1000)} s)`] : []),
     ].join(' | ')} |`);
   }
   return lines.join('\n');
@@ -152,6 +171,15 @@ function cliStartUpMs(samples) {
   return { helpMs: median(times), bareNodeMs: median(bare) };
 }
 
+/** The baseline checkout's commit, for the title. */
+function baselineName(dir) {
+  try {
+    return `commit ${execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()} (${dir})`;
+  } catch {
+    return dir;
+  }
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'pkgrelease-bench-'));
   // Wall times mean little on a machine busy with other work: the load is printed with them.
@@ -164,7 +192,8 @@ async function main() {
     const startUp = cliStartUpMs(initSamples);
     const memoryMb = Math.max(...Object.values(lambdaMemoryMb(ROOT)));
     const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}, ${process.platform}, load average ${fmt(loadBefore, 1)} before / ${fmt(loadavg()[0], 1)} after`;
-    const title = `pkgrelease local benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${machine} — medians of ${runs} run(s)`;
+    const against = baseline ? ` — baseline: ${baselineName(baseline)}, run alternately with ours` : '';
+    const title = `pkgrelease local benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${machine} — medians of ${runs} run(s)${against}`;
     const text = [title, '', table(rows, memoryMb, init, startUp), '', details(rows, memoryMb, init)].join('\n');
     console.log(text);
     if (write) {

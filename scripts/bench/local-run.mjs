@@ -6,10 +6,11 @@ import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-export async function runLocal({ root, scenarioFile, usageFile }) {
-  const args = ['--import', join(root, 'scripts/bench/usage-probe.mjs'), join(root, 'bin/pkgrelease.js'), 'local', 'run', scenarioFile, '--json'];
+/** `cliRoot`: the checkout whose CLI runs (default `root`; another one for `--baseline`), probed by `root`'s usage probe. */
+export async function runLocal({ root, scenarioFile, usageFile, cliRoot = root }) {
+  const args = ['--import', join(root, 'scripts/bench/usage-probe.mjs'), join(cliRoot, 'bin/pkgrelease.js'), 'local', 'run', scenarioFile, '--json'];
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, PKGRELEASE_BENCH_USAGE: usageFile }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: cliRoot, env: { ...process.env, PKGRELEASE_BENCH_USAGE: usageFile }, stdio: ['ignore', 'pipe', 'pipe'] });
   const stdout = [];
   const stderr = [];
   child.stdout.on('data', (c) => stdout.push(c));

@@ -72,6 +72,13 @@ describe('latency bench', () => {
     expect((wrong as { stderr: string }).stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('bench --baseline must name a checkout of this project: a named error and exit 2, before anything runs', async () => {
+    const wrong = await run(process.execPath, ['scripts/bench.mjs', '--baseline', '/no/such/checkout'], { cwd: ROOT }).catch((e: { code: number; stderr: string }) => e);
+    expect((wrong as { code: number }).code).toBe(2);
+    expect((wrong as { stderr: string }).stderr).toContain('--baseline /no/such/checkout has no bin/pkgrelease.js');
+    expect((wrong as { stderr: string }).stderr).toContain('Usage: npm run bench');
+  });
+
   it('usage lists every option', () => {
     for (const option of ['--releases', '--repeat', '--runs', '--plugin-share', '--import-s', '--association-s', '--blue-green-s', '--jitter', '--scale', '--seed']) expect(usage()).toContain(option);
   });
