@@ -41,10 +41,10 @@ const FUNCTIONS: Record<string, { dir: string; timeout: number; env: string[] }>
  * OpenSearch package lease (UpdateItem); apply-to-domains also reads who holds it (GetItem).
  */
 const LEASE_ONLY: Record<string, string[]> = {
-  // The checks also read and write the package's learned durations (lib/release/poll-timing.ts).
-  checkOpenSearch: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  // The checks also append to the package's learned durations (lib/release/poll-timing.ts: no read).
+  checkOpenSearch: ['dynamodb:UpdateItem'],
   applyToDomains: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-  checkDomains: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  checkDomains: ['dynamodb:UpdateItem'],
   notify: ['dynamodb:UpdateItem'],
   // The rollout lease and its records (what each target was handed).
   startRolloutStage: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
