@@ -104,6 +104,7 @@ export class LocalSession {
     let session: LocalSession | undefined;
     // Started first, so that the threads' own start (a module loader each, tsx) overlaps the twin's.
     const threads = options.lambdaThreads ? LambdaThreads.start(options.lambdaThreads, (line) => session?.metrics.record(line)) : undefined;
+    const closeThreads = async () => (await threads?.catch(() => undefined))?.close();
     const twin = await startTwin({
       seed: options.seed,
       faults: options.faults,
@@ -115,6 +116,9 @@ export class LocalSession {
       fleetIndexing: options.fleetIndexing,
       // The SBOM validation runs in the session's scaled time, as its waits and polls do.
       sbomTimeScale: options.timeScale ?? DEFAULT_TIME_SCALE,
+    }).catch(async (e) => {
+      await closeThreads();
+      throw e;
     });
     const files = new SessionFiles(options.stateDir, () => ({ executions: [...engine.list(), ...rollbacks.list()], calls: session!.totalCalls() }));
     const recordEnd = executionEndRecorder();
@@ -146,7 +150,7 @@ export class LocalSession {
       },
     });
     const sfnApi = await startSfnApi([engine, rollbacks], { port: base ? base + PORT_OFFSETS.sfn : undefined }).catch(async (e) => {
-      await twin.close();
+      await Promise.all([twin.close(), closeThreads()]);
       throw e;
     });
     session = new LocalSession(twin, engine, rollbacks, sfnApi, files, options);
