@@ -13,6 +13,7 @@ import { loadScenario, type Scenario, uploadBody } from './scenario';
 import { executionArnOf, fetchReport, twinClients, waitForExecution } from './serve-client';
 import { type OutputOptions, onStateDir, print, withSession } from './run-session';
 import { lockStateDir } from './state-dir';
+import { lambdaThreadsFor } from '../../local/engine/lambda-thread/lambda-thread';
 
 /** The local commands' behaviour; `cli/commands/local.ts` only declares their options. */
 export type { OutputOptions } from './run-session';
@@ -38,7 +39,15 @@ export async function runScenario(path: string, opts: OutputOptions & { stateDir
 
 async function runScenarioOn(path: string, scenario: Scenario, baseDir: string, config: PackagesConfig, opts: OutputOptions & { stateDir?: string }): Promise<void> {
   await withSession(
-    { config, seed: scenario.seed, faults: scenario.faults, opensearchTiming: scenario.opensearchTiming, stateDir: opts.stateDir, ...fleetIndexingOption(scenario.fleetIndexing) },
+    {
+      config,
+      seed: scenario.seed,
+      faults: scenario.faults,
+      opensearchTiming: scenario.opensearchTiming,
+      stateDir: opts.stateDir,
+      ...fleetIndexingOption(scenario.fleetIndexing),
+      lambdaThreads: lambdaThreadsFor(scenario.uploads.length + scenario.manifests.length),
+    },
     opts,
     scenario.description ?? `Scenario ${basename(path)}`,
     async (session) => {

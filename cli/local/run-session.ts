@@ -1,4 +1,3 @@
-import { LOCAL_LAMBDA_THREADS } from '../../local/engine/lambda-thread/lambda-thread';
 import { type LocalReport, LocalSession, type LocalSessionOptions } from '../../local/session';
 import { triggerFailureLine } from '../../local/session/report';
 import { createProgress, progressMode } from './progress';
@@ -24,7 +23,7 @@ export async function withSession(
 ): Promise<LocalReport> {
   const progress = createProgress(progressMode(Boolean(out.json)));
   const before = new Set<string>();
-  const session = await LocalSession.start({ lambdaThreads: LOCAL_LAMBDA_THREADS, ...sessionOptions, onProgress: (e) => progress.update(e) });
+  const session = await LocalSession.start({ ...sessionOptions, onProgress: (e) => progress.update(e) });
   try {
     for (const e of session.engine.list()) before.add(e.name);
     await progress.around(title, async () => {

@@ -8,7 +8,6 @@ import { fleetIndexingOption, type FleetIndexingMode } from './fleet-indexing';
 import { createProgress } from './progress';
 import { type NotReleased, REPORT_PATH, type ServedReport } from './serve-client';
 import { liveServe, lockStateDir, removeServeInfo, type ServeInfo, writeServeInfo } from './state-dir';
-import { LOCAL_LAMBDA_THREADS } from '../../local/engine/lambda-thread/lambda-thread';
 
 /**
  * `local serve`: the twin as a long-lived server on fixed ports; every object put under releases/
@@ -56,7 +55,6 @@ export async function serve(opts: ServeOptions): Promise<void> {
       },
       onProgress: (e) => progress.update(e),
       timeScale: 0.05,
-      lambdaThreads: LOCAL_LAMBDA_THREADS,
       ...fleetIndexingOption(opts.fleetIndexing),
     });
     const created: string[] = [];

@@ -6,7 +6,7 @@ import type { CampaignPlan } from './generate';
 import { checkAborted, prepareFleetAccount } from './fleet';
 import { headsOf, playRollbackWave } from './rollbacks';
 import { checkSbomGate, checkSboms, playRacingSboms, sbomValidationsSettled } from './sboms';
-import { LOCAL_LAMBDA_THREADS } from '../engine/lambda-thread/lambda-thread';
+import { lambdaThreadsFor } from '../engine/lambda-thread/lambda-thread';
 
 /** After each wave, failed executions are redriven (faults cleared: "once the cause is gone") this many times. */
 export const REDRIVE_ROUNDS = 3;
@@ -55,7 +55,7 @@ export async function runCampaign(plan: CampaignPlan, opts: { timeScale?: number
     opensearchTiming: scenario.opensearchTiming,
     timeScale: opts.timeScale,
     devices: scenario.devices,
-    lambdaThreads: LOCAL_LAMBDA_THREADS,
+    lambdaThreads: lambdaThreadsFor(scenario.uploads.length),
   });
   try {
     if (scenario.devices?.length) await prepareFleetAccount();

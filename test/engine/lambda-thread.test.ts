@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { invokeLocally, type LambdaRuntime, type LocalFunction, STEP_FUNCTIONS_BY_PLACEHOLDER, TRIGGER_FUNCTION, useLambdaRuntime } from '../../local/engine/functions';
-import { LambdaThreads } from '../../local/engine/lambda-thread/lambda-thread';
+import { LambdaThreads, LOCAL_LAMBDA_THREADS, lambdaThreadsFor, THREADS_FROM_RELEASES } from '../../local/engine/lambda-thread/lambda-thread';
 import type { LocalSession } from '../../local/session';
 import { setPackagesConfig } from '../../local/session/handler-env';
 import { CONFIG, startSession } from '../e2e/harness';
@@ -17,6 +17,13 @@ afterEach(async () => {
 });
 
 describe('Lambda threads', () => {
+  it('only a large CLI run gets them: below the break-even a thread\'s start costs more than it saves', () => {
+    expect(lambdaThreadsFor(1)).toBe(0);
+    expect(lambdaThreadsFor(THREADS_FROM_RELEASES - 1)).toBe(0);
+    expect(lambdaThreadsFor(THREADS_FROM_RELEASES)).toBe(LOCAL_LAMBDA_THREADS);
+    expect(LOCAL_LAMBDA_THREADS).toBeGreaterThan(0);
+  });
+
   it('with a runtime set, an invocation goes to it by function name and nothing is loaded in this thread', async () => {
     const fn: LocalFunction = { name: 'prepare', load: vi.fn(() => Promise.reject(new Error('loaded in the main thread'))) };
     const runtime: LambdaRuntime = { invoke: vi.fn(async () => ({ ran: 'elsewhere' })) };

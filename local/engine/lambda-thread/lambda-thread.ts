@@ -8,12 +8,23 @@ import type { InvocationRequest, ThreadMessage } from './messages';
  * local release's CPU) and their HTTP compete with the engine and the twin that answer them, and a
  * laptop's other cores idle. Here they run on worker threads beside the engine and the twin.
  *
- * Two threads: on the 2-core machines here, 1,000 bench releases took 35.7 s with one and 32.8 s
- * with two, against 39.1 s in the main thread (farm-bench medians, docs/benchmarks.md). A thread
- * shares the process environment (SHARE_ENV), so what applyHandlerEnvironment sets, and a
- * configuration changed while serving, reach its handlers as they reach in-process ones.
+ * A thread shares the process environment (SHARE_ENV), so what applyHandlerEnvironment sets, and
+ * a configuration changed in the session, reach its handlers as they reach in-process ones.
+ *
+ * Two threads, for large runs only: on the 2-core machines here (paired farm-bench medians, the
+ * bench scenario) 1,000 releases took 39.1 s on the main thread, 35.7 s with one thread, 32.8 s
+ * with two and 1.10× that with three; but a thread's start (its own module loader and handler
+ * modules, about 0.9 s of CPU) costs more than it saves in a small run: 10 releases 1.9 s on the
+ * main thread vs 2.7 s on two threads, 100 releases 5.8 vs 6.7 s, 300 releases 11.4 vs 11.5 s.
  */
 export const LOCAL_LAMBDA_THREADS = 2;
+/** From this many releases a run gets the threads (the break-even measured above). */
+export const THREADS_FROM_RELEASES = 300;
+
+/** How many Lambda threads a CLI run of `releases` releases gets: 0 (the main thread) for a small one. */
+export function lambdaThreadsFor(releases: number): number {
+  return releases >= THREADS_FROM_RELEASES ? LOCAL_LAMBDA_THREADS : 0;
+}
 
 type Settled = Extract<ThreadMessage, { id: number }>;
 
