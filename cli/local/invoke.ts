@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { invokeLocally, type LocalFunction, STEP_FUNCTIONS_BY_PLACEHOLDER, TRIGGER_FUNCTION } from '../../local/engine/functions';
+import { byName, invokeLocally, type LocalFunction, STEP_FUNCTIONS_BY_PLACEHOLDER, TRIGGER_FUNCTION } from '../../local/engine/functions';
 import { applyHandlerEnvironment, LocalSession } from '../../local/session';
 import { CliFailure, UsageError } from '../errors';
 import { configSource, readConfig } from './config';
 import { onStateDir } from './run-session';
 
 /** `local invoke <step> --event file.json`: one handler, one event, against the twin (a serve's, or the state dir's). */
-const FUNCTIONS: Record<string, LocalFunction> = Object.fromEntries(
-  [...Object.values(STEP_FUNCTIONS_BY_PLACEHOLDER), TRIGGER_FUNCTION].map((fn) => [fn.name, fn]),
-);
+const FUNCTIONS = byName([...Object.values(STEP_FUNCTIONS_BY_PLACEHOLDER), TRIGGER_FUNCTION]);
 
 export async function invoke(step: string, opts: { event: string; stateDir: string; config?: string }): Promise<void> {
   const fn = FUNCTIONS[step];

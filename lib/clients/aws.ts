@@ -15,7 +15,10 @@ import { socketPoolConfig } from './socket-pool';
  */
 const cache = new Map<string, unknown>();
 
-function cached<T extends { middlewareStack: { remove(name: string): boolean } }>(key: string, create: () => T): T {
+/** What every SDK v3 client has: its middleware stack. */
+type SdkClient = { middlewareStack: { remove(name: string): boolean } };
+
+function cached<T extends SdkClient>(key: string, create: () => T): T {
   if (!cache.has(key)) cache.set(key, withoutLogFilter(create()));
   return cache.get(key) as T;
 }
@@ -25,7 +28,7 @@ function cached<T extends { middlewareStack: { remove(name: string): boolean } }
  * output for the no-op default (a walk of the operation's schema per call, about 2 % of the CPU of
  * a local release): removed. Errors still reach the step, which logs what it decides to.
  */
-function withoutLogFilter<T extends { middlewareStack: { remove(name: string): boolean } }>(client: T): T {
+function withoutLogFilter<T extends SdkClient>(client: T): T {
   client.middlewareStack.remove('loggerMiddleware');
   return client;
 }

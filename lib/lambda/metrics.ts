@@ -53,22 +53,22 @@ export function setMetricsSink(to: Sink | undefined): void {
  * Console and an environment read each time).
  */
 export function emitMetrics(dimensions: Record<string, string>, values: Partial<Record<MetricName, number>>, metadata: Record<string, string> = {}): void {
-  const metrics = sharedMetrics();
+  const { metrics, stdout } = sharedMetrics();
   // Powertools prints through its own console; the sink replaces it (the property is internal).
-  const printer = metrics as unknown as { console: { log: Sink } };
-  printer.console = sink ? { log: sink } : stdoutConsole!;
+  (metrics as unknown as Printer).console = sink ? { log: sink } : stdout;
   for (const [name, value] of Object.entries(dimensions)) metrics.addDimension(name, value);
   for (const [name, value] of Object.entries(values)) if (value !== undefined) metrics.addMetric(name, METRIC_UNITS[name as MetricName], value);
   for (const [key, value] of Object.entries(metadata)) metrics.addMetadata(key, value);
   metrics.publishStoredMetrics();
 }
 
-let shared: Metrics | undefined;
-let stdoutConsole: { log: Sink } | undefined;
-function sharedMetrics(): Metrics {
+type Printer = { console: { log: Sink } };
+/** The process's Metrics object and the console it came with (stdout: what Lambda sends to CloudWatch). */
+let shared: { metrics: Metrics; stdout: Printer['console'] } | undefined;
+function sharedMetrics(): NonNullable<typeof shared> {
   if (!shared) {
-    shared = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
-    stdoutConsole = (shared as unknown as { console: { log: Sink } }).console;
+    const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
+    shared = { metrics, stdout: (metrics as unknown as Printer).console };
   }
   return shared;
 }

@@ -51,10 +51,13 @@ export const TRIGGER_FUNCTION: LocalFunction = { name: 'trigger', load: once(() 
 /** Object Created under sboms/ (its own EventBridge rule): an SBOM for a released version. */
 export const SBOM_ARRIVED_FUNCTION: LocalFunction = { name: 'sbomArrived', load: once(() => import('../../functions/sbom-arrived/handler')) };
 
+/** Functions keyed by their name (what an invocation names). */
+export function byName(functions: LocalFunction[]): Record<string, LocalFunction> {
+  return Object.fromEntries(functions.map((fn) => [fn.name, fn]));
+}
+
 /** Every local function by its name: what the Lambda thread (lambda-thread/) looks an invocation up in. */
-export const LOCAL_FUNCTIONS_BY_NAME: Record<string, LocalFunction> = Object.fromEntries(
-  [...Object.values(STEP_FUNCTIONS_BY_PLACEHOLDER), TRIGGER_FUNCTION, SBOM_ARRIVED_FUNCTION].map((fn) => [fn.name, fn]),
-);
+export const LOCAL_FUNCTIONS_BY_NAME = byName([...Object.values(STEP_FUNCTIONS_BY_PLACEHOLDER), TRIGGER_FUNCTION, SBOM_ARRIVED_FUNCTION]);
 
 /** Runs an invocation somewhere other than this event loop (lambda-thread/LambdaThread). */
 export interface LambdaRuntime {
